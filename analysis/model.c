@@ -1,0 +1,159 @@
+/* model.c - construction and destruction of the in-memory model. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const layer_names[COV_NLAYERS] = {
+    "districts", "streets", "communities", "parks", "buildings", "organizations"};
+static const char *const layer_singular[COV_NLAYERS] = {
+    "district", "street", "community", "park", "building", "organization"};
+static const char *const layer_names_zh[COV_NLAYERS] = {
+    "县/区", "街道/乡镇", "社区/村", "园区", "楼宇", "社会组织"};
+static const char *const party_names[COV_PARTY_COUNT] = {
+    "none", "standalone", "joint", "regional", "industry", "functional"};
+static const char *const party_names_zh[COV_PARTY_COUNT] = {
+    "无", "单独", "联合", "区域", "行业", "功能型"};
+
+const char *cov_layer_name(int layer)
+{
+    return layer >= 0 && layer < COV_NLAYERS ? layer_names[layer] : NULL;
+}
+
+const char *cov_layer_name_zh(int layer)
+{
+    return layer >= 0 && layer < COV_NLAYERS ? layer_names_zh[layer] : NULL;
+}
+
+int cov_layer_find(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < COV_NLAYERS; i++)
+        if (!strcmp(name, layer_names[i]) || !strcmp(name, layer_singular[i]))
+            return i;
+    return -1;
+}
+
+const char *cov_party_name(enum cov_party p)
+{
+    return (unsigned)p < COV_PARTY_COUNT ? party_names[p] : "none";
+}
+
+const char *cov_party_name_zh(enum cov_party p)
+{
+    return (unsigned)p < COV_PARTY_COUNT ? party_names_zh[p] : "无";
+}
+
+struct cov_model *cov_model_new(void)
+{
+    struct cov_model *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->geos = cov_geos_new();
+    if (!m->geos) {
+        free(m);
+        return NULL;
+    }
+    cov_policy_init(&m->policy);
+    cov_arena_init(&m->arena);
+    return m;
+}
+
+void cov_model_free(struct cov_model *m)
+{
+    if (!m)
+        return;
+    for (int l = 0; l < COV_NAREAS; l++) {
+        for (size_t i = 0; i < m->n_areas[l]; i++)
+            if (m->areas[l][i].geom)
+                GEOSGeom_destroy_r(m->geos, m->areas[l][i].geom);
+        free(m->areas[l]);
+    }
+    free(m->orgs);
+    cov_arena_release(&m->arena);
+    cov_geos_free(m->geos);
+    free(m);
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (*cap >= need)
+        return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*arr, c * elem);
+    if (!p)
+        return COV_ENOMEM;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+int cov_model_reserve_orgs(struct cov_model *m, size_t n)
+{
+    return grow((void **)&m->orgs, &m->cap_orgs, m->n_orgs + n, sizeof(*m->orgs));
+}
+
+int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n)
+{
+    return grow((void **)&m->areas[layer], &m->cap_areas[layer], m->n_areas[layer] + n,
+                sizeof(*m->areas[layer]));
+}
+
+long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)
+{
+    if ((unsigned)layer >= COV_NAREAS || cov_model_reserve_areas(m, layer, 1)) {
+        if (a->geom)
+            GEOSGeom_destroy_r(m->geos, a->geom);
+        return -1;
+    }
+    struct cov_area *d = &m->areas[layer][m->n_areas[layer]];
+    *d = *a;
+    d->code = cov_arena_strdup(&m->arena, a->code);
+    d->name = cov_arena_strdup(&m->arena, a->name);
+    d->parent = cov_arena_strdup(&m->arena, a->parent);
+    d->minx = d->miny = d->maxx = d->maxy = 0;
+    if (a->geom) {
+        GEOSGeom_getXMin_r(m->geos, a->geom, &d->minx);
+        GEOSGeom_getYMin_r(m->geos, a->geom, &d->miny);
+        GEOSGeom_getXMax_r(m->geos, a->geom, &d->maxx);
+        GEOSGeom_getYMax_r(m->geos, a->geom, &d->maxy);
+    }
+    m->assigned = 0;
+    return (long)m->n_areas[layer]++;
+}
+
+long cov_model_add_org(struct cov_model *m, const struct cov_org *o)
+{
+    if (cov_model_reserve_orgs(m, 1))
+        return -1;
+    struct cov_org *d = &m->orgs[m->n_orgs];
+    *d = *o;
+    struct cov_arena *ar = &m->arena;
+    d->id = cov_arena_strdup(ar, o->id);
+    d->name = cov_arena_strdup(ar, o->name);
+    d->kind = cov_arena_strdup(ar, o->kind);
+    d->industry = cov_arena_strdup(ar, o->industry);
+    d->rating = cov_arena_strdup(ar, o->rating);
+    d->party_org_id = cov_arena_strdup(ar, o->party_org_id);
+    for (int l = 0; l < COV_NAREAS; l++)
+        d->area[l] = -1;
+    m->assigned = 0;
+    m->classified = 0;
+    return (long)m->n_orgs++;
+}
+
+long cov_model_find_area(const struct cov_model *m, enum cov_layer layer, const char *key)
+{
+    if ((unsigned)layer >= COV_NAREAS || !key)
+        return -1;
+    for (size_t i = 0; i < m->n_areas[layer]; i++)
+        if (m->areas[layer][i].code && !strcmp(m->areas[layer][i].code, key))
+            return (long)i;
+    for (size_t i = 0; i < m->n_areas[layer]; i++)
+        if (m->areas[layer][i].name && !strcmp(m->areas[layer][i].name, key))
+            return (long)i;
+    return -1;
+}

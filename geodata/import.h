@@ -1,0 +1,54 @@
+/*
+ * import.h - import one layer from anything GDAL/OGR opens into the store.
+ *
+ * Reads the source (Shapefile, GeoPackage, GeoJSON, CSV/XLSX with lon/lat
+ * columns, PG: connection strings), maps its columns onto canonical fields
+ * through the alias table (alias.h), detects the encoding, transforms the
+ * coordinates into the project CRS (choosing it on the first import),
+ * validates every row and writes the layer in one transaction.
+ */
+#ifndef GEO_IMPORT_H
+#define GEO_IMPORT_H
+
+#include "store.h"
+
+enum geo_import_mode {
+    GEO_IMPORT_NEW,     /* refuse when the layer already has rows */
+    GEO_IMPORT_REPLACE, /* delete existing rows first (same transaction) */
+    GEO_IMPORT_APPEND,  /* add to existing rows */
+};
+
+struct geo_import_opts {
+    const char *src_layer;        /* --src-layer: layer of a multi-layer source; NULL = first */
+    const char *encoding;         /* --encoding: "UTF-8", "GB18030", "GBK"...; NULL = detect */
+    const char *s_srs;            /* --s-srs: "EPSG:N", "GCJ02", "BD09", any PROJ/OGR string; NULL = source's own, EPSG:4326 for lon/lat tables */
+    const char *const *fields;    /* --field CANONICAL=SOURCE overrides */
+    size_t n_fields;
+    int skip_invalid;             /* import the good rows; write rejects CSV */
+    const char *rejects_path;     /* where rejects go; NULL = "<store>.<layer>-rejects.csv" */
+    enum geo_import_mode mode;
+    cov_progress_fn progress;
+    void *progress_user;
+};
+
+struct geo_import_result {
+    long read;            /* features read from the source */
+    long imported;        /* rows written */
+    long rejected;        /* rows skipped (with skip_invalid) */
+    long repaired;        /* geometries repaired with MakeValid */
+    int srid;             /* project CRS after the import */
+    int srid_chosen;      /* 1 if this import chose the project CRS */
+    char rejects_path[1024]; /* set when rejected > 0 */
+};
+
+/*
+ * Import source into layer. On any error nothing is written (the store is
+ * as before) and err holds every problem found, one line each, as
+ * "FILE:row N: field: what is wrong (what was expected)".
+ * Warnings (repaired geometries, ...) are added with cov_err_warn().
+ */
+int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
+               const struct geo_import_opts *opts, struct geo_import_result *res,
+               struct cov_err *err);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * store.h - the project store: one SpatiaLite file per project.
+ *
+ * Tables: one per layer (districts, streets, communities, parks, buildings,
+ * organizations) with a geometry column in the project CRS and a spatial
+ * index; meta (key/value: srid, schema_version, layer versions, ...);
+ * policy (parameter values); import_log (source, layer, rows, time);
+ * assignments (org -> area codes, with the layer versions they were
+ * computed from, so that stale assignments are detected and recomputed).
+ *
+ * Every write path runs inside one transaction: a failed import leaves the
+ * file exactly as it was.
+ */
+#ifndef GEO_STORE_H
+#define GEO_STORE_H
+
+#include "../analysis/model.h"
+
+struct geo_store;
+
+enum { GEO_SCHEMA_VERSION = 1 };
+
+/*
+ * Open the store at path. With create=1 a missing file is created with the
+ * empty schema; with create=0 a missing file is an error naming the path
+ * and suggesting 'orgcover init' / 'orgcover import'. Also fails (COV_EIO)
+ * on a file that is not an orgcover store or of a newer schema.
+ * Caller-owned: geo_store_close().
+ */
+int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err);
+/* Close; accepts NULL. Any open transaction is rolled back. */
+void geo_store_close(struct geo_store *s);
+/* Borrowed: the path the store was opened with. */
+const char *geo_store_path(const struct geo_store *s);
+
+/* Project CRS: EPSG code, 0 when not chosen yet (before the first import). */
+int geo_store_srid(struct geo_store *s);
+/* Set the project CRS; refused (COV_EINPUT) once any layer holds rows. */
+int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err);
+
+/* Transactions (not nested). */
+int geo_store_begin(struct geo_store *s, struct cov_err *err);
+int geo_store_commit(struct geo_store *s, struct cov_err *err);
+void geo_store_rollback(struct geo_store *s);
+
+/* Rows in a layer (any of enum cov_layer), or -1 on error. */
+long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *err);
+/* Delete every row of a layer (inside the caller's transaction). */
+int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *err);
+
+/*
+ * Bulk write, inside the caller's transaction: geo_store_put_*() reuse one
+ * prepared statement per layer. Geometry is taken from a->geom (project
+ * CRS, borrowed, not freed). The spatial index of the layer is (re)built
+ * by geo_store_layer_done(), which also bumps the layer's version (so
+ * assignments become stale) and writes the import log row.
+ * Duplicate codes/ids are reported as COV_EINPUT naming the code.
+ */
+int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct cov_area *a,
+                       GEOSContextHandle_t geos, struct cov_err *err);
+int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err);
+int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source,
+                         long rows, struct cov_err *err);
+
+/*
+ * Load into model m (which must be empty) the layers whose bit (1u << layer)
+ * is set in mask, plus the stored policy. Also loads stored assignments when
+ * they are current (m->assigned = 1); otherwise m->assigned stays 0 and the
+ * caller recomputes with cov_assign() and saves with geo_store_save_assignments().
+ */
+int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
+                   cov_progress_fn progress, void *user, struct cov_err *err);
+#define GEO_ALL_LAYERS ((1u << COV_NLAYERS) - 1)
+
+/* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
+int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m,
+                               struct cov_err *err);
+
+/* Policy parameters (defaults when never set). */
+int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err);
+int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struct cov_err *err);
+
+/* meta key/value; get returns a caller-owned copy or NULL when absent. */
+char *geo_store_meta_get(struct geo_store *s, const char *key);
+int geo_store_meta_set(struct geo_store *s, const char *key, const char *value,
+                       struct cov_err *err);
+
+/* Raw SQLite handle for modules of geodata/ that keep extra tables (e.g. saved plans). */
+struct sqlite3 *geo_store_db(struct geo_store *s);
+
+#endif
