@@ -57,14 +57,15 @@ all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB_ANALYSIS): $(call obj,$(ANALYSIS_SRC))
 $(LIB_GEODATA): $(call obj,$(GEODATA_SRC))
 $(LIB_RENDER): $(call obj,$(RENDER_SRC))
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(call obj,$(CLI_SRC)) $(LIB_RENDER) $(LIB_GEODATA) $(LIB_ANALYSIS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -29,10 +29,12 @@ struct cli_ctx {
     int progress;            /* progress bar on stderr (stderr is a terminal and not quiet) */
     const char *prog;        /* "orgcover" */
     const char *cmd;         /* the subcommand's name */
+    int store_created;       /* 1 if ctx->store's file was created for this command */
+    unsigned flags;          /* the command's CLI_* flags */
 };
 
 enum {
-    CLI_STORE = 1,        /* main opens ctx->store before calling */
+    CLI_STORE = 1,        /* uses ctx->store: cli_open_store() after parsing options; main closes it */
     CLI_STORE_CREATE = 2, /* ... creating it when missing */
     CLI_NOT_BUILT = 4,    /* listed in --help, says so and exits 2 */
 };
@@ -56,6 +58,14 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx);
 
 /* ---- helpers (cli/util.c) ---- */
+
+/*
+ * Open ctx->store (once) for a command flagged CLI_STORE, creating the file
+ * when the command is also flagged CLI_STORE_CREATE. Commands call it after
+ * parsing their options, so that --help and usage errors never touch the
+ * store. Returns an exit code (0 ok) after reporting any error.
+ */
+int cli_open_store(struct cli_ctx *ctx);
 
 /* Print "orgcover CMD: message" for each line of err to stderr, plus warnings. */
 void cli_report(const struct cli_ctx *ctx, const struct cov_err *err);
@@ -84,5 +94,44 @@ int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out);
 enum cli_format { CLI_FMT_TABLE, CLI_FMT_CSV, CLI_FMT_JSON, CLI_FMT_GEOJSON };
 /* Parse --format; returns -1 for an unknown name. */
 int cli_parse_format(const char *s, int allow_geojson);
+
+/* JSON: a string with escapes; a number, or null when NAN/infinite. */
+void cli_json_str(FILE *f, const char *s);
+void cli_json_num(FILE *f, double v);
+
+/*
+ * A table of text cells printed aligned by display width (Chinese counts 2)
+ * or as CSV. Embedded: cli_table_init / cli_table_release.
+ */
+struct cli_table {
+    size_t ncols, nrows, cap;
+    const char *const *head; /* borrowed, ncols entries */
+    const int *right;        /* borrowed, ncols flags: right-align (numbers); may be NULL */
+    char **cells;            /* owned, nrows * ncols */
+};
+void cli_table_init(struct cli_table *t, size_t ncols, const char *const *head, const int *right);
+void cli_table_release(struct cli_table *t);
+/* Append a row of ncols cells (copied; NULL prints empty). 0 or COV_ENOMEM. */
+int cli_table_add(struct cli_table *t, const char *const *cells);
+/* Print as CLI_FMT_TABLE or CLI_FMT_CSV. */
+void cli_table_print(const struct cli_table *t, FILE *f, int fmt);
+/* Borrowed cell text. */
+const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col);
+
+/* Report writers shared by the commands and the demo (cmd_status.c, cmd_targets.c). */
+struct cov_targets;
+int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
+                     int issues, int fmt, struct cov_err *err);
+void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                       const struct cov_targets *tg, int fmt, int failing);
+
+struct cov_plan;
+void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                       const struct cov_plan *p, int fmt);
+int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,
+                       const char *format_ext, struct cov_err *err);
+
+/* Format a rate as "87.5%" (or "-" when NAN) into buf. */
+const char *cli_pct(char *buf, size_t n, double rate);
 
 #endif

@@ -15,19 +15,18 @@ static const struct cli_cmd commands[] = {
     {"init", cli_cmd_init, "create a project store and choose its CRS", 0},
     {"import", cli_cmd_import, "import a layer from a Shapefile, GeoPackage, GeoJSON, CSV, XLSX or PostGIS",
      CLI_STORE | CLI_STORE_CREATE},
-    {"status", NULL, "coverage figures, overall or by district/street/community/park/building",
-     CLI_STORE | CLI_NOT_BUILT},
-    {"targets", NULL, "check the policy targets (coverage, standalone rate, community orgs)",
-     CLI_STORE | CLI_NOT_BUILT},
-    {"uncovered", NULL, "list uncovered organizations with the recommended route",
-     CLI_STORE | CLI_NOT_BUILT},
-    {"policy", NULL, "show or set the policy parameters", CLI_STORE | CLI_NOT_BUILT},
-    {"propose", NULL, "propose standalone, joint, regional, industry and functional branches",
-     CLI_STORE | CLI_NOT_BUILT},
-    {"render", NULL, "draw coverage, target and plan maps to PNG, PDF or SVG",
-     CLI_STORE | CLI_NOT_BUILT},
-    {"demo", NULL, "build the Lianyungang sample project, analyse it and draw its maps",
-     CLI_NOT_BUILT},
+    {"status", cli_cmd_status, "coverage figures, overall or by district/street/community/park/building",
+     CLI_STORE},
+    {"targets", cli_cmd_targets, "check the policy targets (coverage, standalone rate, community orgs)",
+     CLI_STORE},
+    {"uncovered", cli_cmd_uncovered, "list uncovered organizations with the recommended route",
+     CLI_STORE},
+    {"policy", cli_cmd_policy, "show or set the policy parameters", CLI_STORE},
+    {"propose", cli_cmd_propose,
+     "propose standalone, joint, regional, industry and functional branches", CLI_STORE},
+    {"render", cli_cmd_render, "draw coverage, target and plan maps to PNG, PDF or SVG",
+     CLI_STORE},
+    {"demo", cli_cmd_demo, "build the Lianyungang sample project, analyse it and draw its maps", 0},
 };
 enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
@@ -123,24 +122,7 @@ int main(int argc, char **argv)
 
     int sub_argc = argc - optind;
     char **sub_argv = argv + optind;
-    /* --help never needs the store. */
-    int wants_help = 0;
-    for (int i = 1; i < sub_argc; i++) {
-        if (!strcmp(sub_argv[i], "--"))
-            break;
-        if (!strcmp(sub_argv[i], "--help") || !strcmp(sub_argv[i], "-h"))
-            wants_help = 1;
-    }
-    if ((cmd->flags & CLI_STORE) && !wants_help) {
-        struct cov_err err;
-        cov_err_init(&err);
-        if (geo_store_open(ctx.db_path, (cmd->flags & CLI_STORE_CREATE) != 0, &ctx.store, &err)) {
-            cli_report(&ctx, &err);
-            cov_err_release(&err);
-            return CLI_EXIT_FAIL;
-        }
-        cov_err_release(&err);
-    }
+    ctx.flags = cmd->flags;
     optind = 0; /* reset getopt for the subcommand (GNU: 0 re-initialises) */
     int rc = cmd->fn(sub_argc, sub_argv, &ctx);
     geo_store_close(ctx.store);

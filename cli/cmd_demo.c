@@ -1,0 +1,308 @@
+/* cmd_demo.c - orgcover demo: the Lianyungang sample project, end to end. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../analysis/coverage.h"
+#include "../analysis/propose.h"
+#include "../analysis/targets.h"
+#include "../geodata/import.h"
+#include "../render/map.h"
+#include "cli.h"
+
+static const char synopsis[] = "orgcover demo [DIR] [--data DIR]";
+
+static void help(void)
+{
+    printf("Usage: %s\n"
+           "\n"
+           "Build the Lianyungang (连云港) sample project in DIR (default orgcover-demo/):\n"
+           "import its six layers, analyse coverage, check the targets, propose a plan,\n"
+           "and draw the maps; then say where everything went. Running it again starts\n"
+           "the project afresh.\n"
+           "\n"
+           "Options:\n"
+           "  --data DIR   the sample data (default: $ORGCOVER_DATA, ./data/lianyungang,\n"
+           "               or next to the program: ../data/lianyungang,\n"
+           "               ../share/orgcover/lianyungang)\n"
+           "  -h, --help   this help\n",
+           synopsis);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Where the sample data lives; writes into buf. 0 found, -1 not. */
+static int find_data(const char *given, char *buf, size_t n)
+{
+    if (given) {
+        snprintf(buf, n, "%s", given);
+        return is_dir(buf) ? 0 : -1;
+    }
+    const char *env = getenv("ORGCOVER_DATA");
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        if (is_dir(buf))
+            return 0;
+    }
+    snprintf(buf, n, "data/lianyungang");
+    if (is_dir(buf))
+        return 0;
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        exe[len] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = 0;
+        static const char *const rel[] = {"../data/lianyungang", "../../data/lianyungang",
+                                          "../share/orgcover/lianyungang"};
+        for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+            int w = snprintf(buf, n, "%s/%s", exe, rel[i]);
+            if (w > 0 && (size_t)w < n && is_dir(buf))
+                return 0;
+        }
+    }
+    return -1;
+}
+
+static const struct {
+    enum cov_layer layer;
+    const char *file;
+} sample[] = {
+    {COV_DISTRICTS, "districts.geojson"}, {COV_STREETS, "streets.gpkg"},
+    {COV_COMMUNITIES, "communities.shp"}, {COV_PARKS, "parks.geojson"},
+    {COV_BUILDINGS, "buildings.geojson"}, {COV_ORGANIZATIONS, "organizations.xlsx"},
+};
+
+static FILE *open_out(const char *dir, const char *name, char *path, size_t n,
+                      struct cov_err *err)
+{
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        cov_err_set(err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+    return f;
+}
+
+static int close_out(FILE *f, const char *path, struct cov_err *err)
+{
+    if (fclose(f) != 0)
+        return cov_err_set(err, COV_EIO, "%s: write failed (%s)", path, strerror(errno));
+    return 0;
+}
+
+int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *data_arg = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data_arg = optarg;
+            break;
+        case 'h':
+            help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error(ctx, synopsis, "bad option");
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind + 1]);
+    const char *dir = optind < argc ? argv[optind] : "orgcover-demo";
+
+    struct cov_err err;
+    cov_err_init(&err);
+    struct cov_model *m = NULL;
+    struct cov_targets tg = {0};
+    struct cov_plan *plan = NULL;
+    int rc = COV_OK;
+    char data[PATH_MAX], db[PATH_MAX], path[PATH_MAX + 64];
+    char outputs[16][PATH_MAX + 64];
+    int n_out = 0;
+    int zh = ctx->lang == CLI_LANG_ZH;
+
+    if (find_data(data_arg, data, sizeof(data))) {
+        rc = cov_err_set(&err, COV_EIO,
+                         "cannot find the sample data (looked in %s); give it with --data DIR",
+                         data_arg ? data_arg : "$ORGCOVER_DATA, ./data/lianyungang and next to "
+                                               "the program");
+        goto cleanup;
+    }
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        rc = cov_err_set(&err, COV_EIO, "%s: cannot create the folder (%s)", dir, strerror(errno));
+        goto cleanup;
+    }
+    snprintf(db, sizeof(db), "%s/orgcover.sqlite", dir);
+    unlink(db); /* the demo starts afresh every time */
+    ctx->db_path = db;
+    ctx->flags = CLI_STORE | CLI_STORE_CREATE;
+    if (cli_open_store(ctx)) {
+        rc = COV_EIO;
+        goto cleanup;
+    }
+
+    /* 1. import */
+    for (size_t i = 0; i < sizeof(sample) / sizeof(sample[0]); i++) {
+        struct geo_import_opts io = {0};
+        struct geo_import_result res = {0};
+        char src[PATH_MAX + 64];
+        snprintf(src, sizeof(src), "%s/%s", data, sample[i].file);
+        io.s_srs = "GCJ02"; /* the sample, like most planners' data, comes from a web map */
+        io.mode = GEO_IMPORT_NEW;
+        io.progress = cli_progress;
+        io.progress_user = ctx;
+        if ((rc = geo_import(ctx->store, sample[i].layer, src, &io, &res, &err)))
+            goto cleanup;
+        printf(zh ? "导入 %-13s %6ld 条  ← %s\n" : "imported %-13s %6ld  <- %s\n",
+               cov_layer_name(sample[i].layer), res.imported, src);
+    }
+    if ((rc = geo_store_meta_set(ctx->store, "attribution",
+                                 zh ? "边界：Vonng/adcode（CC BY 4.0），街道、社区范围与社会组织为合成数据"
+                                    : "Boundaries: Vonng/adcode (CC BY 4.0); streets, communities "
+                                      "and organizations synthesized",
+                                 &err)) ||
+        (rc = geo_store_meta_set(ctx->store, "data_date", "2016 区划 / 2018 边界", &err)))
+        goto cleanup;
+
+    /* 2. analyse */
+    int ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
+    if (ec) {
+        rc = COV_EFAIL;
+        goto cleanup;
+    }
+    if ((rc = cov_targets_compute(m, &tg, &err)))
+        goto cleanup;
+    struct cov_propose_opts po;
+    cov_propose_opts_init(&po, &m->policy);
+    if ((rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err)))
+        goto cleanup;
+
+    /* 3. reports */
+    FILE *f;
+    if (!(f = open_out(dir, "status.txt", path, sizeof(path), &err)))
+        goto fail;
+    if ((rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, &err)) |
+        close_out(f, path, &err))
+        goto fail;
+    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    if (!(f = open_out(dir, "status.json", path, sizeof(path), &err)))
+        goto fail;
+    if ((rc = cli_status_write(f, ctx, m, COV_STREETS, 0, CLI_FMT_JSON, &err)) |
+        close_out(f, path, &err))
+        goto fail;
+    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    if (!(f = open_out(dir, "targets.json", path, sizeof(path), &err)))
+        goto fail;
+    cli_targets_write(f, ctx, m, &tg, CLI_FMT_JSON, 0);
+    if (close_out(f, path, &err))
+        goto fail;
+    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    if (!(f = open_out(dir, "plan.txt", path, sizeof(path), &err)))
+        goto fail;
+    cli_propose_write(f, ctx, m, plan, CLI_FMT_TABLE);
+    if (close_out(f, path, &err))
+        goto fail;
+    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    snprintf(path, sizeof(path), "%s/plan.gpkg", dir);
+    if ((rc = cli_propose_export(m, plan, path, NULL, &err)))
+        goto cleanup;
+    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+
+    /* 4. maps */
+    static const struct {
+        enum map_theme theme;
+        const char *file;
+        int atlas;
+    } maps[] = {
+        {MAP_THEME_COVERAGE, "coverage.png", -1}, {MAP_THEME_COVERAGE, "coverage.pdf", -1},
+        {MAP_THEME_TARGETS, "targets.png", -1},   {MAP_THEME_PLAN, "plan.png", -1},
+        {MAP_THEME_COVERAGE, "atlas-districts.pdf", COV_DISTRICTS},
+    };
+    char *attr = geo_store_meta_get(ctx->store, "attribution");
+    char *date = geo_store_meta_get(ctx->store, "data_date");
+    for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]) && !rc; i++) {
+        struct map_opts mo;
+        map_opts_init(&mo);
+        snprintf(path, sizeof(path), "%s/%s", dir, maps[i].file);
+        mo.path = path;
+        mo.theme = maps[i].theme;
+        mo.lang_en = !zh;
+        mo.attribution = attr;
+        mo.data_date = date;
+        mo.targets = &tg;
+        mo.plan = plan;
+        rc = maps[i].atlas >= 0 ? map_render_atlas(m, maps[i].atlas, &mo, cli_progress, ctx, &err)
+                                : map_render(m, &mo, &err);
+        if (!rc)
+            snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    }
+    free(attr);
+    free(date);
+    if (rc)
+        goto cleanup;
+
+    /* 5. say what happened and where it went */
+    struct cov_summary s;
+    if ((rc = cov_summarize(m, -1, &s, NULL, &err)))
+        goto cleanup;
+    char r0[16], r1[16], r2[16];
+    printf("\n");
+    if (zh) {
+        printf("连云港示例：%ld 个社会组织，%zu 个社区/村\n", s.organizations,
+               m->n_areas[COV_COMMUNITIES]);
+        printf("  党的组织覆盖率 %s（目标 %s）%s\n", cli_pct(r0, 16, s.coverage_rate),
+               cli_pct(r1, 16, tg.targets[0].threshold), tg.targets[0].met ? "达标" : "未达标");
+        printf("  单独组建率     %s（目标 %s）%s\n", cli_pct(r0, 16, s.standalone_rate),
+               cli_pct(r1, 16, tg.targets[1].threshold), tg.targets[1].met ? "达标" : "未达标");
+        printf("  城市社区达标 %.0f / %.0f，农村社区达标 %.0f / %.0f\n", tg.targets[2].value,
+               tg.targets[2].threshold, tg.targets[3].value, tg.targets[3].threshold);
+        printf("  建议方案实施后覆盖率 %s\n", cli_pct(r2, 16, plan->coverage_rate_after));
+        printf("\n输出：\n  项目库   %s\n", db);
+    } else {
+        printf("Lianyungang sample: %ld organizations, %zu communities\n", s.organizations,
+               m->n_areas[COV_COMMUNITIES]);
+        printf("  coverage rate   %s (target %s) %s\n", cli_pct(r0, 16, s.coverage_rate),
+               cli_pct(r1, 16, tg.targets[0].threshold), tg.targets[0].met ? "met" : "MISSED");
+        printf("  standalone rate %s (target %s) %s\n", cli_pct(r0, 16, s.standalone_rate),
+               cli_pct(r1, 16, tg.targets[1].threshold), tg.targets[1].met ? "met" : "MISSED");
+        printf("  urban communities meeting the target %.0f / %.0f, rural %.0f / %.0f\n",
+               tg.targets[2].value, tg.targets[2].threshold, tg.targets[3].value,
+               tg.targets[3].threshold);
+        printf("  coverage rate after the proposed plan %s\n",
+               cli_pct(r2, 16, plan->coverage_rate_after));
+        printf("\nOutputs:\n  store    %s\n", db);
+    }
+    for (int i = 0; i < n_out; i++)
+        printf("  %s %s\n", strstr(outputs[i], ".png") || strstr(outputs[i], ".pdf")
+                                ? (zh ? "地图    " : "map     ")
+                                : (zh ? "报告    " : "report  "),
+               outputs[i]);
+    printf(zh ? "\n接着试试：orgcover --db %s status --by district\n"
+              : "\nNext: orgcover --db %s status --by district\n",
+           db);
+    goto cleanup;
+fail:
+    if (!rc)
+        rc = err.code ? err.code : COV_EIO;
+cleanup:
+    cli_report(ctx, &err);
+    cov_err_release(&err);
+    cov_targets_release(&tg);
+    cov_plan_free(plan);
+    cov_model_free(m);
+    return cli_exit_for(rc);
+}

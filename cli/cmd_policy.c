@@ -1,0 +1,162 @@
+/* cmd_policy.c - orgcover policy [set NAME VALUE | reset [NAME]]: the policy parameters. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char synopsis[] =
+    "orgcover [--db FILE] policy [--format table|csv|json] | policy set NAME VALUE | "
+    "policy reset [NAME]";
+
+static void help(void)
+{
+    printf("Usage: %s\n"
+           "\n"
+           "Show the policy parameters of the project (every threshold of the governing\n"
+           "policy, with the policy's value as default and the clause it comes from),\n"
+           "change one with 'set', or go back to the policy's value with 'reset'.\n"
+           "\n"
+           "Options:\n"
+           "  --format table|csv|json   output format (default table)\n"
+           "  -h, --help                this help\n",
+           synopsis);
+}
+
+static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, int fmt)
+{
+    const struct cov_param *t = cov_param_table();
+    if (fmt == CLI_FMT_JSON) {
+        printf("{\"parameters\": [");
+        for (int i = 0; i < COV_P_COUNT; i++) {
+            printf("%s\n  {\"name\": \"%s\", \"value\": %.10g, \"default\": %.10g, \"clause\": ",
+                   i ? "," : "", t[i].name, p->v[i], t[i].def);
+            cli_json_str(stdout, t[i].clause);
+            printf(", \"description\": ");
+            cli_json_str(stdout, t[i].description);
+            printf(", \"description_zh\": ");
+            cli_json_str(stdout, t[i].description_zh);
+            printf("}");
+        }
+        printf("\n]}\n");
+        return;
+    }
+    if (fmt == CLI_FMT_CSV) {
+        printf("name,value,default,clause,description\n");
+        for (int i = 0; i < COV_P_COUNT; i++)
+            printf("%s,%.10g,%.10g,%s,\"%s\"\n", t[i].name, p->v[i], t[i].def, t[i].clause,
+                   ctx->lang == CLI_LANG_EN ? t[i].description : t[i].description_zh);
+        return;
+    }
+    int wn = 4;
+    for (int i = 0; i < COV_P_COUNT; i++)
+        if ((int)strlen(t[i].name) > wn)
+            wn = (int)strlen(t[i].name);
+    int zh = ctx->lang == CLI_LANG_ZH;
+    cli_print_padded(stdout, zh ? "参数" : "parameter", wn, 0);
+    printf("  ");
+    cli_print_padded(stdout, zh ? "取值" : "value", 8, 1);
+    printf("  ");
+    cli_print_padded(stdout, zh ? "政策值" : "policy", 8, 1);
+    printf("  ");
+    cli_print_padded(stdout, zh ? "条款" : "clause", 10, 0);
+    printf("  %s\n", zh ? "说明" : "description");
+    for (int i = 0; i < COV_P_COUNT; i++) {
+        char v[32], d[32];
+        snprintf(v, sizeof(v), "%g", p->v[i]);
+        snprintf(d, sizeof(d), "%g", t[i].def);
+        cli_print_padded(stdout, t[i].name, wn, 0);
+        printf("  ");
+        cli_print_padded(stdout, v, 8, 1);
+        printf("  ");
+        cli_print_padded(stdout, d, 8, 1);
+        printf("  ");
+        cli_print_padded(stdout, t[i].clause, 10, 0);
+        printf("  %s%s\n", zh ? t[i].description_zh : t[i].description,
+               p->v[i] != t[i].def ? (zh ? "（已修改）" : " (changed)") : "");
+    }
+}
+
+int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int fmt = CLI_FMT_TABLE, c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            fmt = cli_parse_format(optarg, 0);
+            if (fmt < 0)
+                return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv or json)",
+                                       optarg);
+            break;
+        case 'h':
+            help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error(ctx, synopsis, "bad option");
+        }
+    }
+    int ec = cli_open_store(ctx);
+    if (ec)
+        return ec;
+    struct cov_err err;
+    cov_err_init(&err);
+    struct cov_policy p;
+    int rc = geo_store_load_policy(ctx->store, &p, &err);
+    int nargs = argc - optind;
+    const char *verb = nargs ? argv[optind] : NULL;
+    if (rc)
+        goto cleanup;
+    if (!verb) {
+        print_policy(ctx, &p, fmt);
+    } else if (!strcmp(verb, "set")) {
+        if (nargs != 3) {
+            cov_err_release(&err);
+            return cli_usage_error(ctx, synopsis, "'set' takes NAME and VALUE");
+        }
+        int id = cov_param_find(argv[optind + 1]);
+        if (id < 0) {
+            rc = cov_err_set(&err, COV_EINPUT, "'%s' is not a policy parameter (see 'orgcover "
+                                               "policy' for the list)",
+                             argv[optind + 1]);
+            goto cleanup;
+        }
+        if ((rc = cov_policy_set(&p, id, argv[optind + 2], &err)))
+            goto cleanup;
+        if ((rc = geo_store_save_policy(ctx->store, &p, &err)))
+            goto cleanup;
+        printf("%s = %g\n", argv[optind + 1], p.v[id]);
+    } else if (!strcmp(verb, "reset")) {
+        if (nargs > 2) {
+            cov_err_release(&err);
+            return cli_usage_error(ctx, synopsis, "'reset' takes at most one NAME");
+        }
+        const struct cov_param *t = cov_param_table();
+        int id = nargs == 2 ? cov_param_find(argv[optind + 1]) : -1;
+        if (nargs == 2 && id < 0) {
+            rc = cov_err_set(&err, COV_EINPUT, "'%s' is not a policy parameter",
+                             argv[optind + 1]);
+            goto cleanup;
+        }
+        for (int i = 0; i < COV_P_COUNT; i++)
+            if (id < 0 || i == id)
+                p.v[i] = t[i].def;
+        if ((rc = geo_store_save_policy(ctx->store, &p, &err)))
+            goto cleanup;
+        if (id < 0)
+            printf("all parameters reset to the policy's values\n");
+        else
+            printf("%s = %g\n", t[id].name, p.v[id]);
+    } else {
+        cov_err_release(&err);
+        return cli_usage_error(ctx, synopsis, "'%s' is not a policy action (expected set or reset)",
+                               verb);
+    }
+cleanup:
+    cli_report(ctx, &err);
+    cov_err_release(&err);
+    return cli_exit_for(rc);
+}

@@ -1,0 +1,379 @@
+/* cmd_propose.c - orgcover propose: the branch plan that closes the coverage gaps. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analysis/propose.h"
+#include "../geodata/export.h"
+#include "cli.h"
+
+static const char synopsis[] =
+    "orgcover [--db FILE] propose [--scope street|district|community] [--max-units N] "
+    "[--min-members N] [--max-distance M] [--exact] [--no-memberless] "
+    "[--format table|csv|json|geojson] [-o FILE]";
+
+static void help(void)
+{
+    printf("Usage: %s\n"
+           "\n"
+           "Propose how to cover the uncovered organizations, in the policy's order:\n"
+           "  1. standalone organizations (单独组建) for those with enough formal members\n"
+           "  2. functional branch (功能型党支部) candidates: untransferred members\n"
+           "  3. regional organizations (区域性党组织) where they concentrate in a park or\n"
+           "     building\n"
+           "  4. industry organizations (行业党组织) hosted by a covered industry association\n"
+           "  5. joint branches (联合党支部) of 2 to --max-units adjacent units in one scope\n"
+           "     area, reaching --min-members formal members together, every pair within\n"
+           "     --max-distance metres\n"
+           "  6. an instructor (党建工作指导员) for the rest, grouped by street\n"
+           "\n"
+           "Options (defaults are the project's policy parameters):\n"
+           "  --scope LAYER         joint branches stay within one street (default),\n"
+           "                        district or community\n"
+           "  --max-units N         most units in a joint branch (joint_max_units, 5)\n"
+           "  --min-members N       formal members a joint branch needs (joint_min_members, 3)\n"
+           "  --max-distance M      metres between any two units (joint_max_distance_m, 3000)\n"
+           "  --exact               optimal joint branches per scope (scopes of at most %d\n"
+           "                        candidates; slower)\n"
+           "  --no-memberless       leave organizations without members out of joint branches\n"
+           "  --format F            table (default), csv, json or geojson\n"
+           "  -o FILE               write the groups to FILE (.gpkg .shp .geojson .csv .xlsx):\n"
+           "                        one feature per group, members linked to the medoid\n"
+           "  -h, --help            this help\n",
+           synopsis, COV_EXACT_MAX_CANDIDATES);
+}
+
+struct export_ctx {
+    const struct cov_model *m;
+    const struct cov_plan *p;
+    char buf[5][64];
+    char *members;
+    GEOSGeometry *g;
+};
+
+enum { NCOLS = 10 };
+static const struct geo_export_col cols[NCOLS] = {
+    {"id", GEO_COL_INT},        {"kind", GEO_COL_TEXT},           {"kind_zh", GEO_COL_TEXT},
+    {"name", GEO_COL_TEXT},     {"area_code", GEO_COL_TEXT},      {"area_name", GEO_COL_TEXT},
+    {"units", GEO_COL_INT},     {"formal_members", GEO_COL_INT},  {"diameter_m", GEO_COL_REAL},
+    {"members", GEO_COL_TEXT},
+};
+
+/* The group drawn as its members linked to the medoid (a point for one member). */
+static GEOSGeometry *group_geometry(const struct cov_model *m, const struct cov_group *g)
+{
+    GEOSContextHandle_t h = m->geos;
+    const struct cov_org *med = &m->orgs[g->medoid];
+    if (g->n_members < 2)
+        return GEOSGeom_createPointFromXY_r(h, med->x, med->y);
+    GEOSGeometry **lines = calloc(g->n_members, sizeof(*lines));
+    if (!lines)
+        return NULL;
+    unsigned n = 0;
+    for (size_t i = 0; i < g->n_members; i++) {
+        if (g->members[i] == g->medoid)
+            continue;
+        const struct cov_org *o = &m->orgs[g->members[i]];
+        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+        GEOSCoordSeq_setXY_r(h, cs, 0, med->x, med->y);
+        GEOSCoordSeq_setXY_r(h, cs, 1, o->x, o->y);
+        lines[n++] = GEOSGeom_createLineString_r(h, cs);
+    }
+    GEOSGeometry *mls = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines, n);
+    free(lines);
+    return mls;
+}
+
+static char *member_ids(const struct cov_model *m, const struct cov_group *g)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < g->n_members; i++)
+        len += strlen(m->orgs[g->members[i]].id) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    *p = 0;
+    for (size_t i = 0; i < g->n_members; i++)
+        p += sprintf(p, "%s%s", i ? "," : "", m->orgs[g->members[i]].id);
+    return s;
+}
+
+static int export_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
+{
+    struct export_ctx *x = user;
+    const struct cov_group *g = &x->p->groups[row];
+    const struct cov_model *m = x->m;
+    free(x->members);
+    if (x->g)
+        GEOSGeom_destroy_r(m->geos, x->g);
+    x->members = member_ids(m, g);
+    x->g = group_geometry(m, g);
+    snprintf(x->buf[0], 64, "%d", g->id);
+    snprintf(x->buf[1], 64, "%zu", g->n_members);
+    snprintf(x->buf[2], 64, "%d", g->formal_members);
+    snprintf(x->buf[3], 64, "%.0f", g->diameter_m);
+    const struct cov_area *a = g->area >= 0 ? &m->areas[g->area_layer][g->area] : NULL;
+    cells[0] = x->buf[0];
+    cells[1] = cov_group_kind_name(g->kind);
+    cells[2] = cov_group_kind_name_zh(g->kind);
+    cells[3] = g->name;
+    cells[4] = a ? a->code : NULL;
+    cells[5] = a ? a->name : NULL;
+    cells[6] = x->buf[1];
+    cells[7] = x->buf[2];
+    cells[8] = x->buf[3];
+    cells[9] = x->members;
+    *geom = x->g;
+    return x->members && x->g ? 0 : 1;
+}
+
+int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,
+                       const char *format_ext, struct cov_err *err)
+{
+    struct export_ctx x = {.m = m, .p = p};
+    int rc = geo_export(path, format_ext, "plan", cols, NCOLS, p->n_groups, export_row, &x,
+                        m->geos, m->srid, 0, err);
+    free(x.members);
+    if (x.g)
+        GEOSGeom_destroy_r(m->geos, x.g);
+    return rc;
+}
+
+void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                       const struct cov_plan *p, int fmt)
+{
+    if (fmt == CLI_FMT_JSON) {
+        fprintf(f, "{\"groups\": [");
+        for (size_t i = 0; i < p->n_groups; i++) {
+            const struct cov_group *g = &p->groups[i];
+            fprintf(f, "%s\n  {\"id\": %d, \"kind\": \"%s\", \"area\": ", i ? "," : "", g->id,
+                    cov_group_kind_name(g->kind));
+            cli_json_str(f, g->area >= 0 ? m->areas[g->area_layer][g->area].code : NULL);
+            fprintf(f, ", \"members\": [");
+            for (size_t k = 0; k < g->n_members; k++) {
+                if (k)
+                    fputs(", ", f);
+                cli_json_str(f, m->orgs[g->members[k]].id);
+            }
+            fprintf(f, "], \"formal_members\": %d, \"diameter_m\": ", g->formal_members);
+            cli_json_num(f, round(g->diameter_m * 10) / 10);
+            fprintf(f, ", \"name\": ");
+            cli_json_str(f, g->name);
+            fprintf(f, "}");
+        }
+        fprintf(f, "\n], \"instructor\": [");
+        for (size_t i = 0; i < p->n_instructor; i++) {
+            fputs(i ? ", " : "", f);
+            cli_json_str(f, m->orgs[p->instructor[i]].id);
+        }
+        fprintf(f, "],\n\"summary\": {\"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
+                   "\"bound_simple\": %ld, \"covered_over_bound\": ",
+                p->candidates, p->covered, p->bound, p->bound_simple);
+        cli_json_num(f, p->bound ? (double)p->covered / (double)p->bound : NAN);
+        fprintf(f, ", \"orgs_covered_before\": %ld, \"orgs_covered_after\": %ld, "
+                   "\"coverage_rate_after\": ",
+                p->orgs_covered_before, p->orgs_covered_after);
+        cli_json_num(f, p->coverage_rate_after);
+        fprintf(f, "}}\n");
+        return;
+    }
+    int zh = ctx->lang == CLI_LANG_ZH;
+    static const char *const hz[] = {"编号", "类型", "建议名称", "所在区域", "单位数",
+                                     "正式党员", "直径(米)", "成员"};
+    static const char *const he[] = {"id", "kind", "name", "area", "units", "formal_members",
+                                     "diameter_m", "members"};
+    static const int right[] = {1, 0, 0, 0, 1, 1, 1, 0};
+    struct cli_table t;
+    cli_table_init(&t, 8, zh ? hz : he, right);
+    for (size_t i = 0; i < p->n_groups; i++) {
+        const struct cov_group *g = &p->groups[i];
+        char b[4][32];
+        snprintf(b[0], 32, "%d", g->id);
+        snprintf(b[1], 32, "%zu", g->n_members);
+        snprintf(b[2], 32, "%d", g->formal_members);
+        snprintf(b[3], 32, "%.0f", g->diameter_m);
+        /* members by name in the table, by id in csv (machine-readable) */
+        size_t len = 1;
+        for (size_t k = 0; k < g->n_members; k++) {
+            const struct cov_org *o = &m->orgs[g->members[k]];
+            len += strlen(fmt == CLI_FMT_CSV ? o->id : o->name) + 3;
+        }
+        char *mem = malloc(len), *q = mem;
+        if (!mem)
+            break;
+        *q = 0;
+        for (size_t k = 0; k < g->n_members; k++) {
+            const struct cov_org *o = &m->orgs[g->members[k]];
+            q += sprintf(q, "%s%s", k ? (fmt == CLI_FMT_CSV ? ";" : "、") : "",
+                         fmt == CLI_FMT_CSV ? o->id : o->name);
+        }
+        const char *cells[] = {b[0],
+                               zh ? cov_group_kind_name_zh(g->kind) : cov_group_kind_name(g->kind),
+                               g->name,
+                               g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
+                               b[1],
+                               b[2],
+                               b[3],
+                               mem};
+        cli_table_add(&t, cells);
+        free(mem);
+    }
+    cli_table_print(&t, f, fmt);
+    cli_table_release(&t);
+    if (fmt != CLI_FMT_TABLE)
+        return;
+    char r0[16], r1[16];
+    double before = m->n_orgs ? (double)p->orgs_covered_before / (double)m->n_orgs : NAN;
+    if (zh) {
+        fprintf(f, "\n方案：");
+        for (int k = 0; k < COV_G_COUNT; k++)
+            fprintf(f, "%s%s %ld 个（%ld 个单位）", k ? "，" : "",
+                    cov_group_kind_name_zh((enum cov_group_kind)k), p->n_kind[k],
+                    p->covered_kind[k]);
+        fprintf(f, "；选派党建工作指导员 %zu 个单位\n", p->n_instructor);
+        fprintf(f, "联合组建：候选 %ld 个单位，纳入 %ld 个，理论上限 %ld 个（%s）\n",
+                p->candidates, p->covered, p->bound,
+                cli_pct(r0, sizeof(r0), p->bound ? (double)p->covered / (double)p->bound : NAN));
+        fprintf(f, "党的组织覆盖率：现在 %s，方案实施后 %s\n", cli_pct(r0, sizeof(r0), before),
+                cli_pct(r1, sizeof(r1), p->coverage_rate_after));
+    } else {
+        fprintf(f, "\nplan:");
+        for (int k = 0; k < COV_G_COUNT; k++)
+            fprintf(f, "%s %ld %s (%ld units)", k ? "," : "", p->n_kind[k],
+                    cov_group_kind_name((enum cov_group_kind)k), p->covered_kind[k]);
+        fprintf(f, "; instructor for %zu units\n", p->n_instructor);
+        fprintf(f, "joint branches: %ld candidates, %ld covered, upper bound %ld (%s)\n",
+                p->candidates, p->covered, p->bound,
+                cli_pct(r0, sizeof(r0), p->bound ? (double)p->covered / (double)p->bound : NAN));
+        fprintf(f, "coverage rate: now %s, after the plan %s\n", cli_pct(r0, sizeof(r0), before),
+                cli_pct(r1, sizeof(r1), p->coverage_rate_after));
+    }
+}
+
+int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
+{
+    enum { O_SCOPE = 256, O_MAX_UNITS, O_MIN_MEMBERS, O_MAX_DIST, O_EXACT, O_NO_MEMBERLESS,
+           O_FORMAT };
+    static const struct option opts[] = {
+        {"scope", required_argument, NULL, O_SCOPE},
+        {"max-units", required_argument, NULL, O_MAX_UNITS},
+        {"min-members", required_argument, NULL, O_MIN_MEMBERS},
+        {"max-distance", required_argument, NULL, O_MAX_DIST},
+        {"exact", no_argument, NULL, O_EXACT},
+        {"no-memberless", no_argument, NULL, O_NO_MEMBERLESS},
+        {"format", required_argument, NULL, O_FORMAT},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL,
+               *out = NULL;
+    int exact = 0, no_memberless = 0, fmt = CLI_FMT_TABLE, c;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (c) {
+        case O_SCOPE:
+            scope = optarg;
+            break;
+        case O_MAX_UNITS:
+            max_units = optarg;
+            break;
+        case O_MIN_MEMBERS:
+            min_members = optarg;
+            break;
+        case O_MAX_DIST:
+            max_dist = optarg;
+            break;
+        case O_EXACT:
+            exact = 1;
+            break;
+        case O_NO_MEMBERLESS:
+            no_memberless = 1;
+            break;
+        case O_FORMAT:
+            fmt = cli_parse_format(optarg, 1);
+            if (fmt < 0)
+                return cli_usage_error(ctx, synopsis,
+                                       "--format: '%s' (expected table, csv, json or geojson)",
+                                       optarg);
+            break;
+        case 'o':
+            out = optarg;
+            if (!geo_export_supported(out))
+                return cli_usage_error(ctx, synopsis,
+                                       "-o %s: unknown extension (expected .gpkg, .shp, .geojson, "
+                                       ".csv or .xlsx)",
+                                       out);
+            break;
+        case 'h':
+            help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error(ctx, synopsis, "bad option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+    struct cov_propose_opts po;
+    struct cov_policy defaults;
+    cov_policy_init(&defaults);
+    cov_propose_opts_init(&po, &defaults);
+    if (scope) {
+        po.scope = cov_layer_find(scope);
+        if (po.scope != COV_STREETS && po.scope != COV_DISTRICTS && po.scope != COV_COMMUNITIES)
+            return cli_usage_error(ctx, synopsis,
+                                   "--scope: '%s' (expected street, district or community)",
+                                   scope);
+    }
+    long v;
+    if (max_units && cli_parse_long(max_units, 2, 1000, &v))
+        return cli_usage_error(ctx, synopsis, "--max-units: '%s' (expected a whole number >= 2)",
+                               max_units);
+    int want_units = max_units ? (int)v : 0;
+    if (min_members && cli_parse_long(min_members, 1, 1000, &v))
+        return cli_usage_error(ctx, synopsis,
+                               "--min-members: '%s' (expected a whole number >= 1)", min_members);
+    int want_members = min_members ? (int)v : 0;
+    double dist = 0;
+    if (max_dist && (cli_parse_double(max_dist, &dist) || dist <= 0))
+        return cli_usage_error(ctx, synopsis, "--max-distance: '%s' (expected metres > 0)",
+                               max_dist);
+
+    struct cov_model *m = NULL;
+    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
+    if (exit_code)
+        return exit_code;
+    int keep_scope = po.scope;
+    cov_propose_opts_init(&po, &m->policy);
+    po.scope = keep_scope;
+    if (want_units)
+        po.max_units = want_units;
+    if (want_members)
+        po.min_members = want_members;
+    if (max_dist)
+        po.max_distance_m = dist;
+    po.exact = exact;
+    po.no_memberless = no_memberless;
+
+    struct cov_err err;
+    cov_err_init(&err);
+    struct cov_plan *plan = NULL;
+    int rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err);
+    if (rc)
+        goto cleanup;
+    if (out || fmt == CLI_FMT_GEOJSON) {
+        rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &err);
+        if (!rc && out && !ctx->quiet)
+            fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, plan->n_groups,
+                    out);
+        if (!out || rc)
+            goto cleanup;
+    }
+    cli_propose_write(stdout, ctx, m, plan, fmt);
+cleanup:
+    cli_report(ctx, &err);
+    cov_err_release(&err);
+    cov_plan_free(plan);
+    cov_model_free(m);
+    return cli_exit_for(rc);
+}

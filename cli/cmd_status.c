@@ -1,0 +1,225 @@
+/* cmd_status.c - orgcover status: coverage figures, overall or per area. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analysis/coverage.h"
+#include "cli.h"
+
+static const char synopsis[] = "orgcover [--db FILE] status [--by district|street|community|park|"
+                               "building] [--issues] [--format table|csv|json]";
+
+static void help(void)
+{
+    printf("Usage: %s\n"
+           "\n"
+           "Coverage figures of the project: organizations, covered by a Party\n"
+           "organization, coverage rate (target %s), organizations with enough formal\n"
+           "members for their own organization and how many have one (standalone\n"
+           "formation rate), organizations without members and those with an\n"
+           "instructor (work coverage), organizations outside every community.\n"
+           "\n"
+           "Options:\n"
+           "  --by LAYER               one row per district, street, community, park or\n"
+           "                           building\n"
+           "  --issues                 list data-quality findings instead: credit codes whose\n"
+           "                           division code (characters 3-8) disagrees with the\n"
+           "                           district the point lies in, organizations outside\n"
+           "                           every community or district\n"
+           "  --format table|csv|json  output format (default table)\n"
+           "  -h, --help               this help\n"
+           "\n"
+           "Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n",
+           synopsis, "policy coverage_rate_target");
+}
+
+static void json_summary(FILE *f, const struct cov_summary *s)
+{
+    fprintf(f, "\"organizations\": %ld, \"covered\": %ld, \"coverage_rate\": ", s->organizations,
+            s->covered);
+    cli_json_num(f, s->coverage_rate);
+    fprintf(f, ", \"standalone_eligible\": %ld, \"standalone_formed\": %ld, \"standalone_rate\": ",
+            s->standalone_eligible, s->standalone_formed);
+    cli_json_num(f, s->standalone_rate);
+    fprintf(f, ", \"no_members\": %ld, \"work_covered\": %ld, \"outside_all_communities\": %ld",
+            s->no_members, s->work_covered, s->outside_all_communities);
+}
+
+static int add_row(struct cli_table *t, const char *code, const char *name,
+                   const struct cov_summary *s)
+{
+    char v[8][32];
+    snprintf(v[0], 32, "%ld", s->organizations);
+    snprintf(v[1], 32, "%ld", s->covered);
+    cli_pct(v[2], 32, s->coverage_rate);
+    snprintf(v[3], 32, "%ld", s->standalone_eligible);
+    snprintf(v[4], 32, "%ld", s->standalone_formed);
+    cli_pct(v[5], 32, s->standalone_rate);
+    snprintf(v[6], 32, "%ld", s->no_members);
+    snprintf(v[7], 32, "%ld", s->work_covered);
+    const char *cells[] = {code, name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
+    return cli_table_add(t, cells);
+}
+
+static const char *finding_kind(enum cov_finding_kind k, int zh)
+{
+    switch (k) {
+    case COV_F_DIVISION_MISMATCH:
+        return zh ? "信用代码区划不符" : "division_mismatch";
+    case COV_F_OUTSIDE_COMMUNITIES:
+        return zh ? "不在任何社区内" : "outside_communities";
+    case COV_F_OUTSIDE_DISTRICTS:
+        return zh ? "不在任何县区内" : "outside_districts";
+    }
+    return "?";
+}
+
+static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int fmt,
+                        struct cov_err *err)
+{
+    struct cov_finding *fd = NULL;
+    size_t n = 0;
+    int rc = cov_findings(m, &fd, &n, err);
+    if (rc)
+        return rc;
+    if (fmt == CLI_FMT_JSON) {
+        fprintf(f, "{\"issues\": [");
+        for (size_t i = 0; i < n; i++) {
+            const struct cov_org *o = &m->orgs[fd[i].org];
+            fprintf(f, "%s\n  {\"kind\": \"%s\", \"id\": ", i ? "," : "", finding_kind(fd[i].kind, 0));
+            cli_json_str(f, o->id);
+            fprintf(f, ", \"name\": ");
+            cli_json_str(f, o->name);
+            fprintf(f, ", \"detail\": ");
+            cli_json_str(f, fd[i].detail);
+            fprintf(f, "}");
+        }
+        fprintf(f, "\n]}\n");
+    } else {
+        int zh = ctx->lang == CLI_LANG_ZH;
+        static const char *const hz[] = {"问题", "统一社会信用代码", "名称", "说明"};
+        static const char *const he[] = {"issue", "id", "name", "detail"};
+        struct cli_table t;
+        cli_table_init(&t, 4, zh ? hz : he, NULL);
+        for (size_t i = 0; i < n; i++) {
+            const struct cov_org *o = &m->orgs[fd[i].org];
+            const char *cells[] = {finding_kind(fd[i].kind, zh), o->id, o->name, fd[i].detail};
+            cli_table_add(&t, cells);
+        }
+        cli_table_print(&t, f, fmt);
+        cli_table_release(&t);
+        if (fmt == CLI_FMT_TABLE)
+            fprintf(f, zh ? "共 %zu 条\n" : "%zu findings\n", n);
+    }
+    free(fd);
+    return 0;
+}
+
+int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
+                     int issues, int fmt, struct cov_err *err)
+{
+    struct cov_summary total, *per = NULL;
+    int rc;
+    if (issues) {
+        rc = print_issues(f, ctx, m, fmt, err);
+        goto cleanup;
+    }
+    rc = cov_summarize(m, by, &total, by >= 0 ? &per : NULL, err);
+    if (rc)
+        goto cleanup;
+    size_t n = by >= 0 ? m->n_areas[by] : 0;
+    if (fmt == CLI_FMT_JSON) {
+        fprintf(f, "{");
+        json_summary(f, &total);
+        if (by >= 0) {
+            fprintf(f, ", \"by\": \"%s\", \"areas\": [", cov_layer_name(by));
+            for (size_t i = 0; i < n; i++) {
+                fprintf(f, "%s\n  {\"code\": ", i ? "," : "");
+                cli_json_str(f, m->areas[by][i].code);
+                fprintf(f, ", \"name\": ");
+                cli_json_str(f, m->areas[by][i].name);
+                fprintf(f, ", ");
+                json_summary(f, &per[i]);
+                fprintf(f, "}");
+            }
+            fprintf(f, "\n]");
+        }
+        fprintf(f, "}\n");
+        goto cleanup;
+    }
+    int zh = ctx->lang == CLI_LANG_ZH;
+    static const char *const head_zh[] = {"代码",     "名称",       "社会组织", "已覆盖",
+                                          "覆盖率",   "应单独组建", "已单独组建", "单独组建率",
+                                          "无党员",   "工作覆盖"};
+    static const char *const head_en[] = {"code",    "name",     "orgs",     "covered",
+                                          "coverage", "eligible", "standalone", "standalone_rate",
+                                          "no_members", "work_covered"};
+    static const int right[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+    struct cli_table t;
+    cli_table_init(&t, 10, zh ? head_zh : head_en, right);
+    for (size_t i = 0; i < n; i++)
+        add_row(&t, m->areas[by][i].code, m->areas[by][i].name, &per[i]);
+    add_row(&t, "", zh ? "合计" : "total", &total);
+    cli_table_print(&t, f, fmt);
+    cli_table_release(&t);
+    if (fmt == CLI_FMT_TABLE && total.outside_all_communities)
+        fprintf(f, zh ? "\n%ld 个社会组织不在任何社区/村范围内（见 orgcover status --issues）\n"
+                  : "\n%ld organizations lie outside every community\n",
+               total.outside_all_communities);
+cleanup:
+    free(per);
+    return rc;
+}
+
+int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"format", required_argument, NULL, 'f'},
+        {"issues", no_argument, NULL, 'i'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int fmt = CLI_FMT_TABLE, by = -1, issues = 0, c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            by = cov_layer_find(optarg);
+            if (by < 0 || by >= COV_NAREAS)
+                return cli_usage_error(ctx, synopsis,
+                                       "--by: '%s' (expected district, street, community, park or "
+                                       "building)",
+                                       optarg);
+            break;
+        case 'f':
+            fmt = cli_parse_format(optarg, 0);
+            if (fmt < 0)
+                return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv or json)",
+                                       optarg);
+            break;
+        case 'i':
+            issues = 1;
+            break;
+        case 'h':
+            help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error(ctx, synopsis, "bad option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+
+    struct cov_model *m = NULL;
+    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
+    if (exit_code)
+        return exit_code;
+    struct cov_err err;
+    cov_err_init(&err);
+    int rc = cli_status_write(stdout, ctx, m, by, issues, fmt, &err);
+    cli_report(ctx, &err);
+    cov_err_release(&err);
+    cov_model_free(m);
+    return cli_exit_for(rc);
+}

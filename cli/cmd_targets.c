@@ -1,0 +1,195 @@
+/* cmd_targets.c - orgcover targets: the policy's targets, met or missed. */
+#include <getopt.h>
+#include <math.h>
+#include <string.h>
+
+#include "../analysis/targets.h"
+#include "cli.h"
+
+static const char synopsis[] =
+    "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json]";
+
+static void help(void)
+{
+    printf("Usage: %s\n"
+           "\n"
+           "Check the policy's targets: organization coverage rate (clause 4, >= 90%%),\n"
+           "standalone formation rate (clause 4, 100%%), community social organizations\n"
+           "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
+           "The thresholds are the project's policy parameters ('orgcover policy').\n"
+           "\n"
+           "Options:\n"
+           "  --failing                list only the communities that miss their target\n"
+           "  --strict                 exit with status 3 when any target is missed\n"
+           "  --format table|csv|json  output format (default table; csv lists the\n"
+           "                           communities)\n"
+           "  -h, --help               this help\n",
+           synopsis);
+}
+
+static const char *target_label(const char *id, int zh)
+{
+    if (!strcmp(id, "coverage_rate"))
+        return zh ? "党的组织覆盖率" : "organization coverage rate";
+    if (!strcmp(id, "standalone_rate"))
+        return zh ? "单独组建率" : "standalone formation rate";
+    if (!strcmp(id, "urban_community_orgs"))
+        return zh ? "城市社区社会组织达标（≥5个）" : "urban communities with enough community orgs";
+    if (!strcmp(id, "rural_community_orgs"))
+        return zh ? "农村社区社会组织达标（≥2个）" : "rural communities with enough community orgs";
+    return id;
+}
+
+static int is_rate(const char *id)
+{
+    return !strcmp(id, "coverage_rate") || !strcmp(id, "standalone_rate");
+}
+
+void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                       const struct cov_targets *tg, int fmt, int failing)
+{
+    int zh = ctx->lang == CLI_LANG_ZH;
+    const struct cov_area *comms = m->areas[COV_COMMUNITIES];
+
+    if (fmt == CLI_FMT_JSON) {
+        fprintf(f, "{\"targets\": [");
+        for (int i = 0; i < 4; i++) {
+            fprintf(f, "%s\n  {\"id\": \"%s\", \"value\": ", i ? "," : "", tg->targets[i].id);
+            cli_json_num(f, tg->targets[i].value);
+            fprintf(f, ", \"threshold\": ");
+            cli_json_num(f, tg->targets[i].threshold);
+            fprintf(f, ", \"met\": %s}", tg->targets[i].met ? "true" : "false");
+        }
+        fprintf(f, "\n], \"communities\": [");
+        int first = 1;
+        for (size_t i = 0; i < tg->n_communities; i++) {
+            const struct cov_community_check *k = &tg->communities[i];
+            if (failing && k->met)
+                continue;
+            const struct cov_area *a = &comms[k->community];
+            fprintf(f, "%s\n  {\"code\": ", first ? "" : ",");
+            first = 0;
+            cli_json_str(f, a->code);
+            fprintf(f, ", \"name\": ");
+            cli_json_str(f, a->name);
+            fprintf(f, ", \"type\": %s, \"community_orgs\": %d, \"required\": %d, \"met\": %s, "
+                   "\"shortfall\": %d}",
+                   k->ur == COV_UR_URBAN   ? "\"urban\""
+                   : k->ur == COV_UR_RURAL ? "\"rural\""
+                                           : "null",
+                   k->community_orgs, k->required, k->met ? "true" : "false", k->shortfall);
+        }
+        fprintf(f, "\n]}\n");
+    } else {
+        if (fmt == CLI_FMT_TABLE) {
+            static const char *const hz[] = {"目标", "实际", "要求", "结果"};
+            static const char *const he[] = {"target", "value", "threshold", "result"};
+            static const int right[] = {0, 1, 1, 0};
+            struct cli_table t;
+            cli_table_init(&t, 4, zh ? hz : he, right);
+            for (int i = 0; i < 4; i++) {
+                const struct cov_target *x = &tg->targets[i];
+                char v[32], th[32];
+                if (is_rate(x->id)) {
+                    cli_pct(v, sizeof(v), x->value);
+                    cli_pct(th, sizeof(th), x->threshold);
+                } else {
+                    snprintf(v, sizeof(v), "%.0f", x->value);
+                    snprintf(th, sizeof(th), "%.0f", x->threshold);
+                }
+                const char *cells[] = {target_label(x->id, zh), v, th,
+                                       x->met ? (zh ? "达标" : "met") : (zh ? "未达标" : "MISSED")};
+                cli_table_add(&t, cells);
+            }
+            cli_table_print(&t, f, fmt);
+            cli_table_release(&t);
+            fprintf(f, "\n");
+        }
+        static const char *const hz[] = {"社区代码", "社区名称", "类型", "社区社会组织",
+                                         "要求", "缺口"};
+        static const char *const he[] = {"code", "name", "type", "community_orgs", "required",
+                                         "shortfall"};
+        static const int right[] = {0, 0, 0, 1, 1, 1};
+        struct cli_table t;
+        cli_table_init(&t, 6, zh ? hz : he, right);
+        size_t shown = 0;
+        for (size_t i = 0; i < tg->n_communities; i++) {
+            const struct cov_community_check *k = &tg->communities[i];
+            /* The terminal table lists the failing communities; csv lists all unless --failing. */
+            if (k->met && (failing || fmt == CLI_FMT_TABLE))
+                continue;
+            char a[16], b[16], d[16];
+            snprintf(a, sizeof(a), "%d", k->community_orgs);
+            snprintf(b, sizeof(b), "%d", k->required);
+            snprintf(d, sizeof(d), "%d", k->shortfall);
+            const char *type = k->ur == COV_UR_URBAN   ? (zh ? "城市" : "urban")
+                               : k->ur == COV_UR_RURAL ? (zh ? "农村" : "rural")
+                                                       : (zh ? "未知" : "unknown");
+            const char *cells[] = {comms[k->community].code, comms[k->community].name, type, a, b,
+                                   d};
+            cli_table_add(&t, cells);
+            shown++;
+        }
+        if (fmt == CLI_FMT_TABLE)
+            fprintf(f, zh ? "未达标社区（%zu 个）：\n" : "Communities missing their target (%zu):\n",
+                   shown);
+        cli_table_print(&t, f, fmt);
+        cli_table_release(&t);
+    }
+}
+
+int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
+{
+    static const struct option opts[] = {
+        {"failing", no_argument, NULL, 'F'}, {"strict", no_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int fmt = CLI_FMT_TABLE, failing = 0, strict = 0, c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'F':
+            failing = 1;
+            break;
+        case 's':
+            strict = 1;
+            break;
+        case 'f':
+            fmt = cli_parse_format(optarg, 0);
+            if (fmt < 0)
+                return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv or json)",
+                                       optarg);
+            break;
+        case 'h':
+            help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage_error(ctx, synopsis, "bad option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+
+    struct cov_model *m = NULL;
+    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
+    if (exit_code)
+        return exit_code;
+    struct cov_err err;
+    cov_err_init(&err);
+    struct cov_targets tg = {0};
+    int rc = cov_targets_compute(m, &tg, &err);
+    if (rc)
+        goto cleanup;
+    int all_met = 1;
+    for (int i = 0; i < 4; i++)
+        all_met &= tg.targets[i].met;
+    cli_targets_write(stdout, ctx, m, &tg, fmt, failing);
+    if (strict && !all_met)
+        exit_code = CLI_EXIT_TARGET;
+cleanup:
+    cli_report(ctx, &err);
+    cov_err_release(&err);
+    cov_targets_release(&tg);
+    cov_model_free(m);
+    return rc ? cli_exit_for(rc) : exit_code;
+}

@@ -1,0 +1,398 @@
+/* util.c - helpers shared by the subcommands: messages, numbers, progress, tables. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../analysis/assign.h"
+#include "../analysis/coverage.h"
+#include "cli.h"
+
+int cli_open_store(struct cli_ctx *ctx)
+{
+    if (ctx->store)
+        return CLI_EXIT_OK;
+    struct cov_err err;
+    cov_err_init(&err);
+    ctx->store_created = access(ctx->db_path, F_OK) != 0;
+    int rc = geo_store_open(ctx->db_path, (ctx->flags & CLI_STORE_CREATE) != 0, &ctx->store, &err);
+    if (rc)
+        cli_report(ctx, &err);
+    cov_err_release(&err);
+    return rc ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+void cli_report(const struct cli_ctx *ctx, const struct cov_err *err)
+{
+    if (!err)
+        return;
+    if (!ctx->quiet)
+        for (size_t i = 0; i < err->n_warnings; i++)
+            fprintf(stderr, "%s %s: warning: %s\n", ctx->prog, ctx->cmd, err->warnings[i]);
+    const char *m = cov_err_msg(err);
+    while (*m) {
+        const char *nl = strchr(m, '\n');
+        int n = nl ? (int)(nl - m) : (int)strlen(m);
+        fprintf(stderr, "%s %s: %.*s\n", ctx->prog, ctx->cmd, n, m);
+        m += n + (nl ? 1 : 0);
+    }
+}
+
+int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s %s: ", ctx->prog, ctx->cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: %s\ntry '%s %s --help'\n", synopsis, ctx->prog, ctx->cmd);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_exit_for(int status)
+{
+    switch (status) {
+    case COV_OK:
+        return CLI_EXIT_OK;
+    case COV_EINPUT:
+        return CLI_EXIT_INPUT;
+    default:
+        return CLI_EXIT_FAIL;
+    }
+}
+
+int cli_parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*end || errno || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || errno || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_progress(double fraction, const char *what, void *user)
+{
+    struct cli_ctx *ctx = user;
+    if (!ctx || !ctx->progress)
+        return 0;
+    static int last_pct = -1;
+    static const char *last_what;
+    int pct = (int)(fraction * 100.0 + 0.5);
+    if (pct < 0)
+        pct = 0;
+    if (pct > 100)
+        pct = 100;
+    if (pct == last_pct && what == last_what)
+        return 0;
+    last_pct = pct;
+    last_what = what;
+    enum { W = 30 };
+    char bar[W + 1];
+    int fill = pct * W / 100;
+    for (int i = 0; i < W; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[W] = 0;
+    fprintf(stderr, "\r%s [%s] %3d%% %-40.40s", ctx->cmd, bar, pct, what ? what : "");
+    if (pct >= 100) {
+        fputs("\r\033[K", stderr);
+        last_pct = -1;
+    }
+    fflush(stderr);
+    return 0;
+}
+
+/* East Asian Wide and Fullwidth ranges (Unicode 15, condensed). */
+static int cp_width(uint32_t c)
+{
+    if (c == 0)
+        return 0;
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        return 0;
+    if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) || c == 0xfeff)
+        return 0;
+    if ((c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+        (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+        (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+        (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+        (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+        (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+        (c >= 0x20000 && c <= 0x3fffd))
+        return 2;
+    return 1;
+}
+
+int cli_display_width(const char *s)
+{
+    int w = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        uint32_t c;
+        int n;
+        if (*p < 0x80) {
+            c = *p;
+            n = 1;
+        } else if ((*p & 0xe0) == 0xc0) {
+            c = *p & 0x1f;
+            n = 2;
+        } else if ((*p & 0xf0) == 0xe0) {
+            c = *p & 0x0f;
+            n = 3;
+        } else if ((*p & 0xf8) == 0xf0) {
+            c = *p & 0x07;
+            n = 4;
+        } else {
+            w++; /* invalid byte: one column, as terminals show a replacement */
+            p++;
+            continue;
+        }
+        int i = 1;
+        for (; i < n && (p[i] & 0xc0) == 0x80; i++)
+            c = (c << 6) | (p[i] & 0x3f);
+        if (i < n) {
+            w++;
+            p++;
+            continue;
+        }
+        w += cp_width(c);
+        p += n;
+    }
+    return w;
+}
+
+void cli_print_padded(FILE *f, const char *s, int w, int right)
+{
+    s = s ? s : "";
+    int pad = w - cli_display_width(s);
+    if (right)
+        for (int i = 0; i < pad; i++)
+            fputc(' ', f);
+    fputs(s, f);
+    if (!right)
+        for (int i = 0; i < pad; i++)
+            fputc(' ', f);
+}
+
+int cli_parse_format(const char *s, int allow_geojson)
+{
+    if (!strcmp(s, "table"))
+        return CLI_FMT_TABLE;
+    if (!strcmp(s, "csv"))
+        return CLI_FMT_CSV;
+    if (!strcmp(s, "json"))
+        return CLI_FMT_JSON;
+    if (allow_geojson && !strcmp(s, "geojson"))
+        return CLI_FMT_GEOJSON;
+    return -1;
+}
+
+int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
+{
+    struct cov_err err;
+    cov_err_init(&err);
+    int rc = COV_OK;
+    struct cov_model *m = NULL;
+    int ec = cli_open_store(ctx);
+    if (ec)
+        return ec;
+    m = cov_model_new();
+    if (!m) {
+        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    rc = geo_store_load(ctx->store, mask, m, cli_progress, ctx, &err);
+    if (rc)
+        goto cleanup;
+    if (!m->assigned) {
+        rc = cov_assign(m, 0, cli_progress, ctx, &err);
+        if (rc)
+            goto cleanup;
+        /* Only a full load can be saved: a partial one would lose the other layers' codes. */
+        if (mask == GEO_ALL_LAYERS) {
+            rc = geo_store_save_assignments(ctx->store, m, &err);
+            if (rc)
+                goto cleanup;
+        }
+    }
+    cov_classify(m);
+cleanup:
+    if (rc) {
+        cli_report(ctx, &err);
+        cov_model_free(m);
+        m = NULL;
+    }
+    cov_err_release(&err);
+    *out = m;
+    return rc ? cli_exit_for(rc) : CLI_EXIT_OK;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+void cli_json_num(FILE *f, double v)
+{
+    if (!isfinite(v))
+        fputs("null", f);
+    else if (v == floor(v) && fabs(v) < 1e15)
+        fprintf(f, "%.0f", v);
+    else
+        fprintf(f, "%.6g", v);
+}
+
+void cli_table_init(struct cli_table *t, size_t ncols, const char *const *head, const int *right)
+{
+    memset(t, 0, sizeof(*t));
+    t->ncols = ncols;
+    t->head = head;
+    t->right = right;
+}
+
+void cli_table_release(struct cli_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof(*t));
+}
+
+int cli_table_add(struct cli_table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        char **c = realloc(t->cells, cap * t->ncols * sizeof(*c));
+        if (!c)
+            return COV_ENOMEM;
+        t->cells = c;
+        t->cap = cap;
+    }
+    char **row = t->cells + t->nrows * t->ncols;
+    for (size_t i = 0; i < t->ncols; i++) {
+        row[i] = strdup(cells[i] ? cells[i] : "");
+        if (!row[i]) {
+            while (i--)
+                free(row[i]);
+            return COV_ENOMEM;
+        }
+    }
+    t->nrows++;
+    return 0;
+}
+
+const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col)
+{
+    return t->cells[row * t->ncols + col];
+}
+
+static void csv_cell(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
+{
+    if (fmt == CLI_FMT_CSV) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c)
+                fputc(',', f);
+            csv_cell(f, t->head[c]);
+        }
+        fputc('\n', f);
+        for (size_t r = 0; r < t->nrows; r++) {
+            for (size_t c = 0; c < t->ncols; c++) {
+                if (c)
+                    fputc(',', f);
+                csv_cell(f, cli_table_cell(t, r, c));
+            }
+            fputc('\n', f);
+        }
+        return;
+    }
+    int *w = calloc(t->ncols, sizeof(*w));
+    if (!w)
+        return;
+    for (size_t c = 0; c < t->ncols; c++) {
+        w[c] = cli_display_width(t->head[c]);
+        for (size_t r = 0; r < t->nrows; r++) {
+            int cw = cli_display_width(cli_table_cell(t, r, c));
+            if (cw > w[c])
+                w[c] = cw;
+        }
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c)
+            fputs("  ", f);
+        int right = t->right && t->right[c];
+        /* The last left-aligned column needs no trailing padding. */
+        cli_print_padded(f, t->head[c], (c + 1 == t->ncols && !right) ? 0 : w[c], right);
+    }
+    fputc('\n', f);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (c)
+                fputs("  ", f);
+            int right = t->right && t->right[c];
+            cli_print_padded(f, cli_table_cell(t, r, c), (c + 1 == t->ncols && !right) ? 0 : w[c],
+                             right);
+        }
+        fputc('\n', f);
+    }
+    free(w);
+}
+
+const char *cli_pct(char *buf, size_t n, double rate)
+{
+    if (!isfinite(rate))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.1f%%", rate * 100.0);
+    return buf;
+}
