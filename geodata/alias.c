@@ -1,0 +1,446 @@
+/* alias.c - canonical fields, column aliases and value parsers. */
+#include "alias.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- tables ---- */
+
+/* The first five are credit-code aliases (see CREDIT_ALIASES); then own-id columns. */
+static const char *const a_org_id[] = {
+    "统一社会信用代码", "信用代码", "社会信用代码", "credit_code", "uscc", "编号", "id", NULL};
+enum { CREDIT_ALIASES = 5 };
+static const char *const a_org_name[] = {"名称",         "组织名称", "单位名称",
+                                         "社会组织名称", "name",     NULL};
+static const char *const a_org_kind[] = {"类型", "组织类型", "社会组织类型", "kind", "type", NULL};
+static const char *const a_org_comm[] = {"社区社会组织", "是否社区社会组织", "community_org", NULL};
+static const char *const a_org_industry[] = {"所属行业", "行业", "行业类别", "industry", NULL};
+static const char *const a_org_rating[] = {"评估等级", "等级", "rating", NULL};
+static const char *const a_org_formal[] = {"正式党员数", "正式党员", "正式党员人数",
+                                           "formal_members", NULL};
+static const char *const a_org_untr[] = {"组织关系未转入党员数", "未转入党员数",
+                                         "untransferred_members", NULL};
+static const char *const a_org_staff[] = {"从业人员数", "职工人数", "从业人数", "staff", NULL};
+static const char *const a_org_party[] = {"党组织类型", "党组织", "党组织情况", "party_org", NULL};
+static const char *const a_org_party_id[] = {"党组织编号", "party_org_id", NULL};
+static const char *const a_org_instr[] = {"党建工作指导员", "是否选派党建工作指导员", "instructor",
+                                          NULL};
+static const char *const a_lon[] = {"经度", "lng", "lon", "long", "longitude", "x", NULL};
+static const char *const a_lat[] = {"纬度", "lat", "latitude", "y", NULL};
+
+static const struct geo_field_def org_fields[GEO_ORG_NFIELDS] = {
+    [GEO_ORG_ID] = {"id", GEO_REQUIRED, GEO_FT_TEXT, a_org_id},
+    [GEO_ORG_NAME] = {"name", GEO_REQUIRED, GEO_FT_TEXT, a_org_name},
+    [GEO_ORG_KIND] = {"kind", GEO_OPTIONAL, GEO_FT_TEXT, a_org_kind},
+    [GEO_ORG_COMMUNITY] = {"community_org", GEO_OPTIONAL, GEO_FT_YESNO, a_org_comm},
+    [GEO_ORG_INDUSTRY] = {"industry", GEO_OPTIONAL, GEO_FT_TEXT, a_org_industry},
+    [GEO_ORG_RATING] = {"rating", GEO_OPTIONAL, GEO_FT_TEXT, a_org_rating},
+    [GEO_ORG_FORMAL] = {"formal_members", GEO_REQUIRED, GEO_FT_INT, a_org_formal},
+    [GEO_ORG_UNTRANSFERRED] = {"untransferred_members", GEO_OPTIONAL, GEO_FT_INT, a_org_untr},
+    [GEO_ORG_STAFF] = {"staff", GEO_OPTIONAL, GEO_FT_INT, a_org_staff},
+    [GEO_ORG_PARTY] = {"party_org", GEO_OPTIONAL, GEO_FT_PARTY, a_org_party},
+    [GEO_ORG_PARTY_ID] = {"party_org_id", GEO_OPTIONAL, GEO_FT_TEXT, a_org_party_id},
+    [GEO_ORG_INSTRUCTOR] = {"instructor", GEO_OPTIONAL, GEO_FT_YESNO, a_org_instr},
+    [GEO_ORG_LON] = {"lon", GEO_REQUIRED_LONLAT, GEO_FT_LON, a_lon},
+    [GEO_ORG_LAT] = {"lat", GEO_REQUIRED_LONLAT, GEO_FT_LAT, a_lat},
+};
+
+static const char *const a_code[] = {"区划代码", "统计用区划代码", "代码",   "编码",
+                                     "code",     "adcode",         "code12", NULL};
+static const char *const a_area_name[] = {"名称", "name", "区划名称", NULL};
+static const char *const a_parent_any[] = {"parent", NULL};
+static const char *const a_parent_street[] = {"所属区县代码", "区县代码", "县区代码", "district_code", "parent",
+                                              NULL};
+static const char *const a_parent_comm[] = {"所属街道代码", "街道代码", "所属街道", "street_code", "parent", NULL};
+static const char *const a_ur_code[] = {"城乡分类代码", "城乡分类", "ur_code", NULL};
+static const char *const a_ur_type[] = {"类型", "城乡类型", "社区类型", "type", NULL};
+
+#define AREA_FIELDS(parent_aliases)                                                                \
+    [GEO_AREA_CODE] = {"code", GEO_REQUIRED, GEO_FT_TEXT, a_code},                                 \
+    [GEO_AREA_NAME] = {"name", GEO_REQUIRED, GEO_FT_TEXT, a_area_name},                            \
+    [GEO_AREA_PARENT] = {"parent", GEO_OPTIONAL, GEO_FT_TEXT, parent_aliases}
+
+static const struct geo_field_def plain_area_fields[3] = {AREA_FIELDS(a_parent_any)};
+static const struct geo_field_def street_fields[3] = {AREA_FIELDS(a_parent_street)};
+static const struct geo_field_def community_fields[GEO_AREA_NFIELDS] = {
+    AREA_FIELDS(a_parent_comm),
+    [GEO_AREA_UR_CODE] = {"ur_code", GEO_REQUIRED_UR, GEO_FT_URCODE, a_ur_code},
+    [GEO_AREA_TYPE] = {"type", GEO_REQUIRED_UR, GEO_FT_UR, a_ur_type},
+};
+
+const struct geo_field_def *geo_alias_fields(enum cov_layer layer, size_t *n) {
+    switch (layer) {
+    case COV_DISTRICTS:
+    case COV_PARKS:
+    case COV_BUILDINGS:
+        *n = 3;
+        return plain_area_fields;
+    case COV_STREETS:
+        *n = 3;
+        return street_fields;
+    case COV_COMMUNITIES:
+        *n = GEO_AREA_NFIELDS;
+        return community_fields;
+    case COV_ORGANIZATIONS:
+        *n = GEO_ORG_NFIELDS;
+        return org_fields;
+    default:
+        *n = 0;
+        return NULL;
+    }
+}
+
+int geo_alias_field_index(enum cov_layer layer, const char *name) {
+    size_t n;
+    const struct geo_field_def *f = geo_alias_fields(layer, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(f[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+/* ---- normalisation ---- */
+
+/* Length of a space-like sequence at p: ASCII space/tab/CR/LF, U+3000, U+00A0; 0 if none. */
+static size_t space_len(const unsigned char *p) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v' || *p == '\f')
+        return 1;
+    if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+        return 3;
+    if (p[0] == 0xC2 && p[1] == 0xA0)
+        return 2;
+    return 0;
+}
+
+/* Trimmed span of s: start and length, BOM skipped. */
+static const char *trim_span(const char *s, size_t *len) {
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        p += 3;
+    size_t k;
+    while ((k = space_len(p)) > 0)
+        p += k;
+    size_t n = strlen((const char *)p);
+    while (n > 0) {
+        unsigned char c = p[n - 1];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f')
+            n--;
+        else if (n >= 3 && p[n - 3] == 0xE3 && p[n - 2] == 0x80 && p[n - 1] == 0x80)
+            n -= 3;
+        else if (n >= 2 && p[n - 2] == 0xC2 && p[n - 1] == 0xA0)
+            n -= 2;
+        else
+            break;
+    }
+    *len = n;
+    return (const char *)p;
+}
+
+void geo_alias_normalize(const char *in, char *out, size_t out_len) {
+    if (!out_len)
+        return;
+    size_t n, o = 0;
+    const unsigned char *p = (const unsigned char *)trim_span(in ? in : "", &n);
+    for (size_t i = 0; i < n && o + 1 < out_len;) {
+        if (i + 2 < n && p[i] == 0xEF && p[i + 1] == 0xBC &&
+            (p[i + 2] == 0x88 || p[i + 2] == 0x89)) {
+            out[o++] = p[i + 2] == 0x88 ? '(' : ')';
+            i += 3;
+            continue;
+        }
+        unsigned char c = p[i++];
+        out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    out[o] = '\0';
+}
+
+/* ---- mapping ---- */
+
+enum { NAME_MAX_LEN = 256 };
+
+/* Column index whose normalised name equals norm, or -1. */
+static int find_col(char (*norm_cols)[NAME_MAX_LEN], size_t n_cols, const char *norm) {
+    for (size_t c = 0; c < n_cols; c++)
+        if (!strcmp(norm_cols[c], norm))
+            return (int)c;
+    return -1;
+}
+
+/* Append "a, b, c" (the strings of list, n of them or NULL-terminated when n == SIZE_MAX). */
+static void join(char *buf, size_t cap, const char *const *list, size_t n) {
+    size_t used = strlen(buf);
+    for (size_t i = 0; i < n && list[i]; i++) {
+        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", list[i]);
+        if (w < 0 || (size_t)w >= cap - used) {
+            buf[cap - 1] = '\0';
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
+static int is_credit_column(const char *norm) {
+    for (int i = 0; i < CREDIT_ALIASES; i++) {
+        char a[NAME_MAX_LEN];
+        geo_alias_normalize(a_org_id[i], a, sizeof(a));
+        if (!strcmp(a, norm))
+            return 1;
+    }
+    return strstr(norm, "信用代码") || strstr(norm, "credit") || strstr(norm, "uscc");
+}
+
+static void missing_column(const char *file, const struct geo_field_def *f,
+                           const struct geo_field_def *also, const char *const *columns,
+                           size_t n_cols, struct cov_err *err) {
+    char looked[1024] = "", present[2048] = "";
+    join(looked, sizeof(looked), f->aliases, SIZE_MAX);
+    if (also) {
+        strncat(looked, ", ", sizeof(looked) - strlen(looked) - 1);
+        join(looked, sizeof(looked), also->aliases, SIZE_MAX);
+    }
+    join(present, sizeof(present), columns, n_cols);
+    if (also)
+        cov_err_set(err, COV_EINPUT,
+                    "%s: required column for %s or %s not found (looked for: %s; columns "
+                    "present: %s)",
+                    file, f->name, also->name, looked, n_cols ? present : "none");
+    else
+        cov_err_set(err, COV_EINPUT,
+                    "%s: required column for %s not found (looked for: %s; columns present: %s)",
+                    file, f->name, looked, n_cols ? present : "none");
+}
+
+int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_cols,
+                  const char *const *overrides, size_t n_overrides, int need_lonlat,
+                  const char *file, struct geo_field_map *map, struct cov_err *err) {
+    size_t nf;
+    const struct geo_field_def *f = geo_alias_fields(layer, &nf);
+    int rc = COV_OK;
+    char(*norm)[NAME_MAX_LEN] = calloc(n_cols ? n_cols : 1, sizeof(*norm));
+    if (!norm)
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", file);
+    for (size_t c = 0; c < n_cols; c++)
+        geo_alias_normalize(columns[c], norm[c], NAME_MAX_LEN);
+
+    memset(map, 0, sizeof(*map));
+    map->n = nf;
+    for (size_t i = 0; i < GEO_MAX_FIELDS; i++)
+        map->col[i] = -1;
+    int overridden[GEO_MAX_FIELDS] = {0};
+
+    for (size_t o = 0; o < n_overrides; o++) {
+        const char *eq = strchr(overrides[o], '=');
+        size_t klen = eq ? (size_t)(eq - overrides[o]) : strlen(overrides[o]);
+        int fi = -1;
+        for (size_t i = 0; i < nf; i++)
+            if (strlen(f[i].name) == klen && !strncmp(f[i].name, overrides[o], klen))
+                fi = (int)i;
+        if (fi < 0 || !eq) {
+            char names[512] = "";
+            for (size_t i = 0; i < nf; i++) {
+                strncat(names, i ? ", " : "", sizeof(names) - strlen(names) - 1);
+                strncat(names, f[i].name, sizeof(names) - strlen(names) - 1);
+            }
+            rc = cov_err_set(
+                err, COV_EINPUT, "%s: --field %s: unknown field '%.*s' (fields of %s: %s)", file,
+                overrides[o], (int)klen, overrides[o], cov_layer_name((int)layer), names);
+            continue;
+        }
+        char want[NAME_MAX_LEN];
+        geo_alias_normalize(eq + 1, want, sizeof(want));
+        int c = find_col(norm, n_cols, want);
+        if (c < 0) {
+            char present[2048] = "";
+            join(present, sizeof(present), columns, n_cols);
+            rc =
+                cov_err_set(err, COV_EINPUT, "%s: --field %s: no column '%s' (columns present: %s)",
+                            file, overrides[o], eq + 1, n_cols ? present : "none");
+            continue;
+        }
+        map->col[fi] = c;
+        overridden[fi] = 1;
+        if (layer == COV_ORGANIZATIONS && fi == GEO_ORG_ID)
+            map->id_is_credit = is_credit_column(want);
+    }
+
+    for (size_t i = 0; i < nf; i++) {
+        if (overridden[i])
+            continue;
+        for (size_t a = 0; f[i].aliases[a]; a++) {
+            char al[NAME_MAX_LEN];
+            geo_alias_normalize(f[i].aliases[a], al, sizeof(al));
+            int c = find_col(norm, n_cols, al);
+            if (c >= 0) {
+                map->col[i] = c;
+                if (layer == COV_ORGANIZATIONS && i == GEO_ORG_ID)
+                    map->id_is_credit = a < CREDIT_ALIASES;
+                break;
+            }
+        }
+    }
+
+    for (size_t i = 0; i < nf; i++) {
+        if (map->col[i] >= 0)
+            continue;
+        if (f[i].req == GEO_REQUIRED || (f[i].req == GEO_REQUIRED_LONLAT && need_lonlat)) {
+            missing_column(file, &f[i], NULL, columns, n_cols, err);
+            rc = COV_EINPUT;
+        }
+    }
+    if (layer == COV_COMMUNITIES && map->col[GEO_AREA_UR_CODE] < 0 && map->col[GEO_AREA_TYPE] < 0) {
+        missing_column(file, &f[GEO_AREA_UR_CODE], &f[GEO_AREA_TYPE], columns, n_cols, err);
+        rc = COV_EINPUT;
+    }
+    free(norm);
+    return rc;
+}
+
+/* ---- values ---- */
+
+/* Copy the trimmed value into buf (ASCII lower-cased); returns its length or -1 if too long. */
+static int trimmed_lower(const char *s, char *buf, size_t cap) {
+    size_t n;
+    const char *p = trim_span(s ? s : "", &n);
+    if (n + 1 > cap)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + ('a' - 'A') : p[i]);
+    buf[n] = '\0';
+    return (int)n;
+}
+
+static int in_list(const char *v, const char *const *list) {
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(v, list[i]))
+            return 1;
+    return 0;
+}
+
+int geo_parse_yesno(const char *s, int *out) {
+    static const char *const yes[] = {"是", "有", "yes", "y", "true", "1", NULL};
+    static const char *const no[] = {"否", "无", "no", "n", "false", "0", "", NULL};
+    char v[64];
+    if (trimmed_lower(s, v, sizeof(v)) < 0)
+        return -1;
+    if (in_list(v, yes)) {
+        *out = 1;
+        return 0;
+    }
+    if (in_list(v, no)) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
+int geo_parse_party(const char *s, enum cov_party *out) {
+    static const struct {
+        const char *word;
+        enum cov_party p;
+        int prefix; /* Chinese type words also match as the start of a longer value */
+    } words[] = {
+        {"", COV_PARTY_NONE, 0},
+        {"无", COV_PARTY_NONE, 0},
+        {"未建", COV_PARTY_NONE, 0},
+        {"没有", COV_PARTY_NONE, 0},
+        {"空", COV_PARTY_NONE, 0},
+        {"none", COV_PARTY_NONE, 0},
+        {"单独", COV_PARTY_STANDALONE, 1},
+        {"独立", COV_PARTY_STANDALONE, 1},
+        {"standalone", COV_PARTY_STANDALONE, 0},
+        {"联合", COV_PARTY_JOINT, 1},
+        {"joint", COV_PARTY_JOINT, 0},
+        {"区域", COV_PARTY_REGIONAL, 1},
+        {"regional", COV_PARTY_REGIONAL, 0},
+        {"行业", COV_PARTY_INDUSTRY, 1},
+        {"industry", COV_PARTY_INDUSTRY, 0},
+        {"功能", COV_PARTY_FUNCTIONAL, 1},
+        {"functional", COV_PARTY_FUNCTIONAL, 0},
+    };
+    char v[256];
+    if (trimmed_lower(s, v, sizeof(v)) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t wl = strlen(words[i].word);
+        if (!strcmp(v, words[i].word) || (words[i].prefix && !strncmp(v, words[i].word, wl))) {
+            *out = words[i].p;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int geo_parse_ur(const char *s, enum cov_ur *out) {
+    static const char *const urban[] = {"城市", "城镇", "urban", "居委会", "社区居委会", NULL};
+    static const char *const rural[] = {"农村", "乡村", "rural", "村委会", "村", NULL};
+    char v[64];
+    if (trimmed_lower(s, v, sizeof(v)) <= 0)
+        return -1;
+    if (in_list(v, urban)) {
+        *out = COV_UR_URBAN;
+        return 0;
+    }
+    if (in_list(v, rural)) {
+        *out = COV_UR_RURAL;
+        return 0;
+    }
+    return -1;
+}
+
+int geo_parse_urcode(const char *s, enum cov_ur *out, int *code) {
+    char v[16];
+    if (trimmed_lower(s, v, sizeof(v)) != 3)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+    if (v[0] != '1' && v[0] != '2')
+        return -1;
+    *out = v[0] == '1' ? COV_UR_URBAN : COV_UR_RURAL;
+    *code = atoi(v);
+    return 0;
+}
+
+enum geo_count_status geo_parse_count(const char *s, int *out) {
+    char v[64];
+    int n = trimmed_lower(s, v, sizeof(v));
+    if (n == 0)
+        return GEO_COUNT_EMPTY;
+    if (n < 0)
+        return GEO_COUNT_NOT_NUMBER;
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || *end != '\0' || !isfinite(d))
+        return GEO_COUNT_NOT_NUMBER;
+    if (d < 0)
+        return GEO_COUNT_NEGATIVE;
+    if (d != floor(d))
+        return GEO_COUNT_NOT_INTEGER;
+    if (d > INT_MAX)
+        return GEO_COUNT_TOO_LARGE;
+    *out = (int)d;
+    return GEO_COUNT_OK;
+}
+
+int geo_parse_coord(const char *s, double *out) {
+    char v[64];
+    int n = trimmed_lower(s, v, sizeof(v));
+    if (n == 0)
+        return -1;
+    if (n < 0)
+        return -2;
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end != '\0')
+        return -2;
+    if (!isfinite(d))
+        return -3;
+    *out = d;
+    return 0;
+}

@@ -1,0 +1,704 @@
+/*
+ * test_import.c - geo_import() end to end: real files from tests/fixtures/import/
+ * and small ones written into /vsimem/, into a real store in a temp directory.
+ * Run from the repository root (the fixtures path is relative), or set
+ * ORGCOVER_FIXTURES to the fixtures folder.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <sqlite3.h>
+
+#include "../../../geodata/import.h"
+#include "../../../geodata/store.h"
+
+struct fx {
+    char dir[256];
+    char db[300];
+    struct geo_store *s;
+    struct cov_err err;
+    struct geo_import_opts o;
+    struct geo_import_result res;
+};
+
+static const char *fixture(const char *name) {
+    static char path[1024];
+    const char *dir = getenv("ORGCOVER_FIXTURES");
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures/import", name);
+    return path;
+}
+
+static int setup(void **state) {
+    struct fx *f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/orgcover-test-import-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof(f->db), "%s/store.sqlite", f->dir);
+    cov_err_init(&f->err);
+    if (geo_store_open(f->db, 1, &f->s, &f->err))
+        return -1;
+    f->o.mode = GEO_IMPORT_NEW;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct fx *f = *state;
+    geo_store_close(f->s);
+    cov_err_release(&f->err);
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char p[600];
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void put_vsimem(const char *path, const char *text) {
+    VSILFILE *fp = VSIFOpenL(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(VSIFWriteL(text, 1, strlen(text), fp), strlen(text));
+    VSIFCloseL(fp);
+}
+
+static int import(struct fx *f, enum cov_layer layer, const char *src) {
+    cov_err_release(&f->err);
+    memset(&f->res, 0, sizeof(f->res));
+    return geo_import(f->s, layer, src, &f->o, &f->res, &f->err);
+}
+
+static void assert_msg(struct fx *f, const char *needle) {
+    if (!strstr(cov_err_msg(&f->err), needle))
+        fail_msg("message lacks \"%s\"; got:\n%s", needle, cov_err_msg(&f->err));
+}
+
+static const char *warning_with(struct fx *f, const char *needle) {
+    for (size_t i = 0; i < f->err.n_warnings; i++)
+        if (strstr(f->err.warnings[i], needle))
+            return f->err.warnings[i];
+    return NULL;
+}
+
+static struct cov_model *load(struct fx *f, enum cov_layer layer) {
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    struct cov_err e;
+    cov_err_init(&e);
+    int rc = geo_store_load(f->s, 1u << layer, m, NULL, NULL, &e);
+    if (rc)
+        fail_msg("load: %s", cov_err_msg(&e));
+    cov_err_release(&e);
+    return m;
+}
+
+static const struct cov_org *find_org(const struct cov_model *m, const char *id) {
+    for (size_t i = 0; i < m->n_orgs; i++)
+        if (!strcmp(m->orgs[i].id, id))
+            return &m->orgs[i];
+    fail_msg("no organization %s", id);
+    return NULL;
+}
+
+static const char orgs_header[] = "统一社会信用代码,名称,正式党员数,经度,纬度\n";
+
+/* ---- good inputs ---- */
+
+static void test_good_utf8_csv_imports_every_row(void **state) {
+    struct fx *f = *state;
+    int rc = import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv"));
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.read, 8);
+    assert_int_equal(f->res.imported, 8);
+    assert_int_equal(f->res.rejected, 0);
+    assert_int_equal(f->res.srid, 4549); /* CGCS2000 GK zone CM 120E */
+    assert_int_equal(f->res.srid_chosen, 1);
+    assert_int_equal(geo_store_srid(f->s), 4549);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 8);
+}
+
+static void test_good_csv_values_are_parsed(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), 0);
+    struct cov_model *m = load(f, COV_ORGANIZATIONS);
+    const struct cov_org *o = find_org(m, "51320703MJ0005010C");
+    assert_string_equal(o->name, "连云区海滨志愿者协会");
+    assert_string_equal(o->kind, "社会团体");
+    assert_string_equal(o->rating, "3A");
+    assert_int_equal(o->community_org, 1);
+    assert_int_equal(o->formal_members, 4);
+    assert_int_equal(o->staff, 12);
+    assert_int_equal(o->party, COV_PARTY_STANDALONE);
+    assert_int_equal(o->instructor, 0);
+    /* 119.3652E 34.7561N in EPSG:4549 (false easting 500 km, CM 120E). */
+    assert_true(fabs(o->x - 441878) < 5);
+    assert_true(fabs(o->y - 3847719) < 5);
+    const struct cov_org *p = find_org(m, "51320703MJ0005015U");
+    assert_int_equal(p->staff, COV_UNKNOWN);
+    assert_int_equal(p->party, COV_PARTY_NONE);
+    assert_int_equal(find_org(m, "51320703MJ0005016Y")->party, COV_PARTY_FUNCTIONAL);
+    assert_int_equal(find_org(m, "51320703MJ00050172")->instructor, 1);
+    cov_model_free(m);
+}
+
+static void test_gbk_csv_is_transcoded(void **state) {
+    struct fx *f = *state;
+    int rc = import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv"));
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.imported, 5);
+    struct cov_model *m = load(f, COV_ORGANIZATIONS);
+    const struct cov_org *o = find_org(m, "51320703MJ0005011F");
+    assert_string_equal(o->name, "连云区老年人书画协会");
+    assert_int_equal(o->party, COV_PARTY_JOINT);
+    assert_int_equal(o->untransferred_members, 1);
+    cov_model_free(m);
+}
+
+static void test_encoding_option_overrides_detection(void **state) {
+    struct fx *f = *state;
+    /* Read as UTF-8, the GBK bytes make no column name match. */
+    f->o.encoding = "UTF-8";
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), COV_EINPUT);
+    assert_msg(f, "required column for id not found");
+    f->o.encoding = "GBK";
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
+    assert_int_equal(f->res.imported, 5);
+}
+
+static void test_xlsx_with_text_cells(void **state) {
+    struct fx *f = *state;
+    int rc = import(f, COV_ORGANIZATIONS, fixture("orgs_textcells.xlsx"));
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.imported, 8);
+    struct cov_model *m = load(f, COV_ORGANIZATIONS);
+    assert_int_equal(find_org(m, "51320703MJ0005014Q")->formal_members, 5);
+    cov_model_free(m);
+    /* The thread-local switch is reset afterwards. */
+    assert_null(CPLGetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL));
+}
+
+static void test_geojson_communities(void **state) {
+    struct fx *f = *state;
+    int rc = import(f, COV_COMMUNITIES, fixture("communities_good.geojson"));
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.imported, 3);
+    struct cov_model *m = load(f, COV_COMMUNITIES);
+    assert_int_equal(m->n_areas[COV_COMMUNITIES], 3);
+    long i = cov_model_find_area(m, COV_COMMUNITIES, "320703102201");
+    assert_true(i >= 0);
+    const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
+    assert_int_equal(a->ur, COV_UR_RURAL);
+    assert_int_equal(a->ur_code, 220);
+    assert_string_equal(a->parent, "320703102");
+    double area = 0;
+    assert_int_equal(GEOSArea_r(m->geos, a->geom, &area), 1);
+    /* 0.01 x 0.01 degrees at 34.75N: about 914 m x 1109 m. */
+    assert_true(area > 0.95e6 && area < 1.10e6);
+    cov_model_free(m);
+}
+
+static void test_bowtie_repaired_with_warning(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/bowtie.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":["
+               "{\"type\":\"Feature\",\"id\":7,\"properties\":{\"code\":\"C1\",\"name\":\"bow\","
+               "\"type\":\"urban\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.38,34.74],[119.39,34.75],[119.39,34.74],[119.38,34.75],[119.38,34.74]]]}}"
+               "]}");
+    int rc = import(f, COV_COMMUNITIES, "/vsimem/bowtie.geojson");
+    VSIUnlink("/vsimem/bowtie.geojson");
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.repaired, 1);
+    const char *w = warning_with(f, "feature 7: geometry: invalid (");
+    assert_non_null(w);
+    assert_non_null(strstr(w, "repaired with MakeValid"));
+    struct cov_model *m = load(f, COV_COMMUNITIES);
+    const struct cov_area *a = &m->areas[COV_COMMUNITIES][0];
+    assert_int_equal(GEOSisValid_r(m->geos, a->geom), 1);
+    assert_int_equal(GEOSGeomTypeId_r(m->geos, a->geom), GEOS_MULTIPOLYGON);
+    assert_int_equal(GEOSGetNumGeometries_r(m->geos, a->geom), 2);
+    double area = 0;
+    GEOSArea_r(m->geos, a->geom, &area);
+    assert_true(area > 0.45e6 && area < 0.55e6); /* two triangles: half the square */
+    cov_model_free(m);
+}
+
+static int last_fraction_x1000;
+static int progress(double fraction, const char *what, void *user) {
+    (void)what;
+    (*(int *)user)++;
+    last_fraction_x1000 = (int)lround(fraction * 1000);
+    return 0;
+}
+
+static void test_progress_reaches_one(void **state) {
+    struct fx *f = *state;
+    int calls = 0;
+    f->o.progress = progress;
+    f->o.progress_user = &calls;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), 0);
+    assert_true(calls >= 1);
+    assert_int_equal(last_fraction_x1000, 1000);
+}
+
+/* ---- validation ---- */
+
+static void test_bad_csv_reports_every_problem(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_bad.csv")), COV_EINPUT);
+    assert_msg(f, "orgs_bad.csv:row 2: id: '51320703MJ00050100' is not a valid unified social "
+                  "credit code: ");
+    assert_msg(f, "orgs_bad.csv:row 4: id: duplicate '51320703MJ0005011F' (also in row 3;");
+    assert_msg(f, "orgs_bad.csv:row 5: formal_members: -2 is negative (expected a whole number "
+                  ">= 0)");
+    assert_msg(f, "orgs_bad.csv:row 6: lon/lat: lon 34.6024, lat 119.2231 out of range; looks like "
+                  "longitude and latitude are swapped");
+    assert_msg(f, "orgs_bad.csv:row 7: lat: missing (expected latitude in decimal degrees)");
+    assert_int_equal(f->err.count, 5);
+    assert_int_equal(f->err.code, COV_EINPUT);
+}
+
+static void test_bad_import_writes_nothing(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_bad.csv")), COV_EINPUT);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    assert_int_equal(geo_store_srid(f->s), 0);
+    char *srid = geo_store_meta_get(f->s, "srid");
+    assert_true(srid == NULL || !strcmp(srid, "0"));
+    free(srid);
+}
+
+static long log_rows(struct fx *f) {
+    sqlite3_stmt *st = NULL;
+    long n = -1;
+    if (sqlite3_prepare_v2(geo_store_db(f->s), "SELECT count(*) FROM import_log", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_failed_import_leaves_store_unchanged(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_COMMUNITIES, fixture("communities_good.geojson")), 0);
+    long before[COV_NLAYERS];
+    for (int l = 0; l < COV_NLAYERS; l++)
+        before[l] = geo_store_count(f->s, (enum cov_layer)l, &f->err);
+    char *srid0 = geo_store_meta_get(f->s, "srid");
+    char *ver0 = geo_store_meta_get(f->s, "version.communities");
+    long log0 = log_rows(f);
+
+    f->o.mode = GEO_IMPORT_REPLACE;
+    assert_int_equal(import(f, COV_COMMUNITIES, fixture("communities_bad.geojson")), COV_EINPUT);
+    assert_msg(f, "communities_bad.geojson:feature 2: code: missing");
+
+    for (int l = 0; l < COV_NLAYERS; l++)
+        assert_int_equal(geo_store_count(f->s, (enum cov_layer)l, &f->err), before[l]);
+    char *srid1 = geo_store_meta_get(f->s, "srid");
+    char *ver1 = geo_store_meta_get(f->s, "version.communities");
+    assert_non_null(srid0);
+    assert_string_equal(srid0, srid1);
+    assert_non_null(ver0);
+    assert_string_equal(ver0, ver1);
+    assert_int_equal(log_rows(f), log0);
+    free(srid0);
+    free(srid1);
+    free(ver0);
+    free(ver1);
+}
+
+static void test_count_not_a_number_and_not_whole(void **state) {
+    struct fx *f = *state;
+    char csv[1024];
+    snprintf(csv, sizeof(csv),
+             "%s51320703MJ0005010C,a,abc,119.3,34.7\n51320703MJ0005011F,b,2.5,119.3,34.7\n"
+             "51320703MJ0005012J,c,,119.3,34.7\n",
+             orgs_header);
+    put_vsimem("/vsimem/counts.csv", csv);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/counts.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/counts.csv");
+    assert_msg(f, "/vsimem/counts.csv:row 2: formal_members: 'abc' is not a number (expected a "
+                  "whole number >= 0)");
+    assert_msg(f, "row 3: formal_members: 2.5 is not a whole number");
+    assert_msg(f, "row 4: formal_members: missing (expected a whole number >= 0)");
+}
+
+static void test_coordinate_out_of_range_and_not_a_number(void **state) {
+    struct fx *f = *state;
+    char csv[1024];
+    snprintf(csv, sizeof(csv),
+             "%s51320703MJ0005010C,a,1,200,34.7\n51320703MJ0005011F,b,1,119.3,34.7N\n"
+             "51320703MJ0005012J,c,1,inf,34.7\n",
+             orgs_header);
+    put_vsimem("/vsimem/range.csv", csv);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/range.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/range.csv");
+    assert_msg(f, "row 2: lon: 200 is out of range (expected -180..180)");
+    assert_msg(f, "row 3: lat: '34.7N' is not a number (expected latitude in decimal degrees)");
+    assert_msg(f, "row 4: lon: 'inf' is not finite");
+}
+
+static void test_yesno_and_party_unrecognised(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/yn.csv", "信用代码,名称,正式党员数,社区社会组织,党组织,lng,lat\n"
+                                 "51320703MJ0005010C,a,1,也许,有,119.3,34.7\n");
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/yn.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/yn.csv");
+    assert_msg(f, "row 2: community_org: '也许' is not yes or no (expected 是/否");
+    assert_msg(f, "row 2: party_org: '有' is not a Party organization type (expected 无/单独/联合");
+}
+
+static void test_own_id_checked_only_for_presence_and_uniqueness(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/ownid.csv", "编号,名称,正式党员数,经度,纬度\n"
+                                    "A1,a,1,119.3,34.7\nA1,b,1,119.3,34.7\n,c,1,119.3,34.7\n");
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/ownid.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/ownid.csv");
+    assert_msg(f, "row 3: id: duplicate 'A1' (also in row 2;");
+    assert_msg(f, "row 4: id: missing (expected an id unique in the file)");
+    assert_null(strstr(cov_err_msg(&f->err), "credit code"));
+    assert_int_equal(f->err.count, 2);
+}
+
+static void test_missing_required_column_is_named(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/nocol.csv", "信用代码,名称,经度,纬度\n51320703MJ0005010C,a,119.3,34.7\n");
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/nocol.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/nocol.csv");
+    assert_msg(f, "/vsimem/nocol.csv: required column for formal_members not found (looked for: "
+                  "正式党员数, 正式党员, 正式党员人数, formal_members; columns present: 信用代码, "
+                  "名称, 经度, 纬度)");
+}
+
+static void test_field_override_in_import(void **state) {
+    struct fx *f = *state;
+    static const char *const ov[] = {"formal_members=党员"};
+    put_vsimem("/vsimem/ov.csv",
+               "信用代码,名称,党员,经度,纬度\n51320703MJ0005010C,a,3,119.3,34.7\n");
+    f->o.fields = ov;
+    f->o.n_fields = 1;
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/ov.csv");
+    VSIUnlink("/vsimem/ov.csv");
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    struct cov_model *m = load(f, COV_ORGANIZATIONS);
+    assert_int_equal(find_org(m, "51320703MJ0005010C")->formal_members, 3);
+    cov_model_free(m);
+}
+
+static void test_empty_layer_is_an_error(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/empty.csv", orgs_header);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/empty.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/empty.csv");
+    assert_msg(f, "/vsimem/empty.csv: no features");
+}
+
+static void test_missing_file_is_named(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/nonexistent/orgs.csv"), COV_EIO);
+    assert_msg(f, "/nonexistent/orgs.csv: no such file");
+}
+
+static void test_org_polygon_is_wrong_type(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/orgpoly.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":["
+               "{\"type\":\"Feature\",\"id\":3,\"properties\":{\"uscc\":\"51320703MJ0005010C\","
+               "\"name\":\"a\",\"formal_members\":1},\"geometry\":{\"type\":\"Polygon\","
+               "\"coordinates\":[[[119.3,34.7],[119.31,34.7],[119.31,34.71],[119.3,34.7]]]}}]}");
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/orgpoly.geojson"), COV_EINPUT);
+    VSIUnlink("/vsimem/orgpoly.geojson");
+    assert_msg(f, "/vsimem/orgpoly.geojson:feature 3: geometry: is a Polygon (expected Point)");
+}
+
+static void test_community_type_unrecognised_or_missing(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/ctype.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":["
+               "{\"type\":\"Feature\",\"id\":1,\"properties\":{\"code\":\"C1\",\"name\":\"a\","
+               "\"type\":\"镇\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.3,34.7],[119.31,34.7],[119.31,34.71],[119.3,34.7]]]}},"
+               "{\"type\":\"Feature\",\"id\":2,\"properties\":{\"code\":\"C2\",\"name\":\"b\","
+               "\"type\":null},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.3,34.7],[119.31,34.7],[119.31,34.71],[119.3,34.7]]]}}]}");
+    assert_int_equal(import(f, COV_COMMUNITIES, "/vsimem/ctype.geojson"), COV_EINPUT);
+    VSIUnlink("/vsimem/ctype.geojson");
+    assert_msg(f, "feature 1: type: '镇' is not a community type (expected 城市/农村");
+    assert_msg(f, "feature 2: type: missing (expected 城乡分类代码 1xx/2xx");
+}
+
+static void test_problem_list_is_capped(void **state) {
+    struct fx *f = *state;
+    size_t cap = 64 * 300 + 128;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    size_t n = (size_t)snprintf(csv, cap, "%s", orgs_header);
+    for (int i = 0; i < 250; i++)
+        n += (size_t)snprintf(csv + n, cap - n, "X%d,n,-1,119.3,34.7\n", i);
+    put_vsimem("/vsimem/many.csv", csv);
+    free(csv);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/many.csv"), COV_EINPUT);
+    VSIUnlink("/vsimem/many.csv");
+    /* 500 problems (credit code and count per row): 200 lines plus the summary. */
+    assert_int_equal(f->err.count, 201);
+    assert_msg(f, "... and 300 more problems");
+}
+
+static int cancel_progress(double fraction, const char *what, void *user) {
+    (void)fraction;
+    (void)what;
+    (void)user;
+    return 1;
+}
+
+static void test_cancel_through_progress(void **state) {
+    struct fx *f = *state;
+    size_t cap = 64 * 1600 + 128;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    size_t n = (size_t)snprintf(csv, cap, "编号,名称,正式党员数,经度,纬度\n");
+    for (int i = 0; i < 1500; i++)
+        n += (size_t)snprintf(csv + n, cap - n, "X%d,n,1,119.3,34.7\n", i);
+    put_vsimem("/vsimem/cancel.csv", csv);
+    free(csv);
+    f->o.progress = cancel_progress;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/cancel.csv"), COV_ECANCEL);
+    VSIUnlink("/vsimem/cancel.csv");
+    assert_msg(f, "/vsimem/cancel.csv: import cancelled");
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+}
+
+static void test_gdal_error_names_the_source(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/broken.geojson", "{\"type\": \"FeatureCollection\", \"features\": [");
+    int rc = import(f, COV_COMMUNITIES, "/vsimem/broken.geojson");
+    VSIUnlink("/vsimem/broken.geojson");
+    assert_int_equal(rc, COV_EIO);
+    assert_true(!strncmp(cov_err_msg(&f->err), "/vsimem/broken.geojson: ", 24));
+}
+
+/* ---- modes, rejects ---- */
+
+static void test_existing_layer_needs_replace_or_append(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), 0);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), COV_EINPUT);
+    assert_msg(f, "layer organizations already holds 8 rows: give --replace to replace them or "
+                  "--append to add to them");
+    f->o.mode = GEO_IMPORT_REPLACE;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 5);
+    assert_int_equal(f->res.srid_chosen, 0);
+}
+
+static void test_append_adds_rows_and_refuses_duplicates(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
+    f->o.mode = GEO_IMPORT_APPEND;
+    put_vsimem("/vsimem/more.csv", "信用代码,名称,正式党员数,经度,纬度\n"
+                                   "51320703MJ0005016Y,a,1,119.3,34.7\n");
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/more.csv"), 0);
+    VSIUnlink("/vsimem/more.csv");
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 6);
+    /* The same rows again: the store refuses the duplicate ids, nothing is added. */
+    assert_int_not_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 6);
+}
+
+static char *read_text(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void test_skip_invalid_writes_rejects_csv(void **state) {
+    struct fx *f = *state;
+    f->o.skip_invalid = 1;
+    int rc = import(f, COV_ORGANIZATIONS, fixture("orgs_bad.csv"));
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.read, 6);
+    assert_int_equal(f->res.imported, 1);
+    assert_int_equal(f->res.rejected, 5);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 1);
+    char want[600];
+    snprintf(want, sizeof(want), "%s.organizations-rejects.csv", f->db);
+    assert_string_equal(f->res.rejects_path, want);
+    const char *t = read_text(want);
+    assert_non_null(t);
+    assert_memory_equal(t, "\xEF\xBB\xBF统一社会信用代码,社会组织名称,", 3 + 25);
+    assert_non_null(strstr(t, ",经度,纬度,reason\r\n"));
+    assert_non_null(strstr(t, "51320703MJ0005013M,海州区康复服务中心,民办非企业单位,否,卫生,,-2,"));
+    assert_non_null(strstr(t, "row 5: formal_members: -2 is negative"));
+    assert_non_null(strstr(t, "row 7: lat: missing"));
+    int lines = 0;
+    for (const char *p = t; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 6);
+    assert_non_null(warning_with(f, "5 of 6 rows rejected"));
+}
+
+static void test_skip_invalid_geojson_repairs_and_rejects(void **state) {
+    struct fx *f = *state;
+    char rej[600];
+    snprintf(rej, sizeof(rej), "%s/rej.csv", f->dir);
+    f->o.skip_invalid = 1;
+    f->o.rejects_path = rej;
+    int rc = import(f, COV_COMMUNITIES, fixture("communities_bad.geojson"));
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    assert_int_equal(f->res.imported, 2);
+    assert_int_equal(f->res.rejected, 1);
+    assert_int_equal(f->res.repaired, 1);
+    assert_string_equal(f->res.rejects_path, rej);
+    const char *t = read_text(rej);
+    assert_non_null(t);
+    assert_non_null(
+        strstr(t, ",无码村,320703102,村委会,feature 2: code: missing (expected a code"));
+}
+
+static void test_gcj02_is_converted(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
+    struct cov_model *plain = load(f, COV_ORGANIZATIONS);
+    f->o.mode = GEO_IMPORT_REPLACE;
+    f->o.s_srs = "GCJ02";
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
+    struct cov_model *gcj = load(f, COV_ORGANIZATIONS);
+    const struct cov_org *a = find_org(plain, "51320703MJ0005011F");
+    const struct cov_org *b = find_org(gcj, "51320703MJ0005011F");
+    /* Undoing GCJ-02 near Lianyungang moves points ~520 m west and ~80 m north. */
+    double dx = b->x - a->x, dy = b->y - a->y;
+    assert_true(dx < -400 && dx > -650);
+    assert_true(dy > 0 && dy < 200);
+    cov_model_free(plain);
+    cov_model_free(gcj);
+}
+
+static void test_bad_s_srs_is_named(void **state) {
+    struct fx *f = *state;
+    f->o.s_srs = "EPSG:99999999";
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), COV_EINPUT);
+    assert_msg(f, "--s-srs EPSG:99999999: not a coordinate system");
+}
+
+static void test_shapefile_without_cpg_is_read_as_gbk(void **state) {
+    struct fx *f = *state;
+    /* Write a GBK shapefile, then drop its .cpg and the DBF's code page byte. */
+    char shp[600], cpg[600], dbf[600];
+    snprintf(shp, sizeof(shp), "%s/orgs.shp", f->dir);
+    snprintf(cpg, sizeof(cpg), "%s/orgs.cpg", f->dir);
+    snprintf(dbf, sizeof(dbf), "%s/orgs.dbf", f->dir);
+    GDALAllRegister();
+    GDALDriverH drv = GDALGetDriverByName("ESRI Shapefile");
+    assert_non_null(drv);
+    GDALDatasetH ds = GDALCreate(drv, shp, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    char **lco = CSLSetNameValue(NULL, "ENCODING", "CP936");
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "orgs", NULL, wkbPoint, lco);
+    CSLDestroy(lco);
+    assert_non_null(l);
+    const char *names[] = {"信用代码", "名称", "正式党员"};
+    for (int i = 0; i < 3; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(names[i], OFTString);
+        assert_int_equal(OGR_L_CreateField(l, fd, TRUE), OGRERR_NONE);
+        OGR_Fld_Destroy(fd);
+    }
+    OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetFieldString(feat, 0, "51320703MJ0005010C");
+    OGR_F_SetFieldString(feat, 1, "连云区海滨志愿者协会");
+    OGR_F_SetFieldString(feat, 2, "4");
+    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(pt, 0, 119.3652, 34.7561);
+    OGR_F_SetGeometryDirectly(feat, pt);
+    assert_int_equal(OGR_L_CreateFeature(l, feat), OGRERR_NONE);
+    OGR_F_Destroy(feat);
+    GDALClose(ds);
+    unlink(cpg);
+    FILE *fp = fopen(dbf, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 29, SEEK_SET);
+    fputc(0, fp);
+    fclose(fp);
+
+    int rc = import(f, COV_ORGANIZATIONS, shp);
+    if (rc)
+        fail_msg("%s", cov_err_msg(&f->err));
+    struct cov_model *m = load(f, COV_ORGANIZATIONS);
+    assert_string_equal(find_org(m, "51320703MJ0005010C")->name, "连云区海滨志愿者协会");
+    cov_model_free(m);
+}
+
+int main(void) {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_good_utf8_csv_imports_every_row),
+        T(test_good_csv_values_are_parsed),
+        T(test_gbk_csv_is_transcoded),
+        T(test_encoding_option_overrides_detection),
+        T(test_xlsx_with_text_cells),
+        T(test_geojson_communities),
+        T(test_bowtie_repaired_with_warning),
+        T(test_progress_reaches_one),
+        T(test_bad_csv_reports_every_problem),
+        T(test_bad_import_writes_nothing),
+        T(test_failed_import_leaves_store_unchanged),
+        T(test_count_not_a_number_and_not_whole),
+        T(test_coordinate_out_of_range_and_not_a_number),
+        T(test_yesno_and_party_unrecognised),
+        T(test_own_id_checked_only_for_presence_and_uniqueness),
+        T(test_missing_required_column_is_named),
+        T(test_field_override_in_import),
+        T(test_empty_layer_is_an_error),
+        T(test_missing_file_is_named),
+        T(test_org_polygon_is_wrong_type),
+        T(test_community_type_unrecognised_or_missing),
+        T(test_problem_list_is_capped),
+        T(test_cancel_through_progress),
+        T(test_gdal_error_names_the_source),
+        T(test_existing_layer_needs_replace_or_append),
+        T(test_append_adds_rows_and_refuses_duplicates),
+        T(test_skip_invalid_writes_rejects_csv),
+        T(test_skip_invalid_geojson_repairs_and_rejects),
+        T(test_gcj02_is_converted),
+        T(test_bad_s_srs_is_named),
+        T(test_shapefile_without_cpg_is_read_as_gbk),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
