@@ -71,13 +71,17 @@ $(BIN): $(call obj,$(CLI_SRC)) $(LIB_RENDER) $(LIB_GEODATA) $(LIB_ANALYSIS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT_ANALYSIS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/analysis/%.o $(LIB_ANALYSIS)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 $(UNIT_GEODATA): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/geodata/%.o $(LIB_GEODATA) $(LIB_ANALYSIS)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 $(UNIT_RENDER): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/render/%.o $(LIB_RENDER) $(LIB_ANALYSIS)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_GEODATA) $(LIB_ANALYSIS)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 tools: $(TOOLS)
 
