@@ -25,7 +25,7 @@ int geo_in_china(double lon, double lat);
  * The projected CRS for data centred at (lon, lat) in degrees: inside
  * China the CGCS2000 3-degree Gauss-Krüger zone with central meridian
  * nearest lon (EPSG:4534 CM 75E ... EPSG:4554 CM 135E); elsewhere the WGS84
- * UTM zone (EPSG:326NN north, 327NN south).
+ * UTM zone (EPSG:326NN north, 327NN south). 0 when lon or lat is not finite.
  */
 int geo_crs_choose(double lon, double lat);
 

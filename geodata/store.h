@@ -45,7 +45,7 @@ void geo_store_rollback(struct geo_store *s);
 
 /* Rows in a layer (any of enum cov_layer), or -1 on error. */
 long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *err);
-/* Delete every row of a layer (inside the caller's transaction). */
+/* Delete every row of a layer (inside the caller's transaction); bumps the layer's version. */
 int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *err);
 
 /*

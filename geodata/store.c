@@ -1,0 +1,1086 @@
+/* store.c - the project store: one SpatiaLite file per project. */
+#include "store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+#include <spatialite.h>
+
+struct geo_store {
+    char *path;
+    sqlite3 *db;
+    void *cache;                    /* SpatiaLite connection cache */
+    int srid;                       /* cached meta 'srid', 0 when not chosen */
+    int in_tx;                      /* geo_store_begin() is open */
+    int index_dirty[COV_NLAYERS];   /* spatial index dropped for a bulk write */
+    sqlite3_stmt *put[COV_NLAYERS]; /* reused INSERT per layer */
+};
+
+static int build_dirty_indexes(struct geo_store *s, struct cov_err *err);
+
+/* ---- small helpers ---- */
+
+static int db_error(struct geo_store *s, struct cov_err *err, const char *what) {
+    return cov_err_set(err, COV_EIO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* Run SQL without parameters (fixed text only, never built from data). */
+static int exec(struct geo_store *s, const char *sql, struct cov_err *err) {
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        cov_err_set(err, COV_EIO, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return COV_EIO;
+    }
+    return 0;
+}
+
+static int prepare(struct geo_store *s, const char *sql, sqlite3_stmt **st, struct cov_err *err) {
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return db_error(s, err, "preparing a statement");
+    }
+    return 0;
+}
+
+/* A savepoint acts as a transaction of its own when none is open and
+ * nests inside the caller's otherwise, so every write path is atomic. */
+static int sp_begin(struct geo_store *s, struct cov_err *err) {
+    return exec(s, "SAVEPOINT geo_store", err);
+}
+
+static int sp_end(struct geo_store *s, int rc, struct cov_err *err) {
+    if (rc) {
+        sqlite3_exec(s->db, "ROLLBACK TO geo_store; RELEASE geo_store", NULL, NULL, NULL);
+        return rc;
+    }
+    return exec(s, "RELEASE geo_store", err);
+}
+
+static void finalize_puts(struct geo_store *s) {
+    for (int l = 0; l < COV_NLAYERS; l++) {
+        sqlite3_finalize(s->put[l]);
+        s->put[l] = NULL;
+    }
+}
+
+static int file_exists(const char *path, off_t *size) {
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    *size = st.st_size;
+    return 1;
+}
+
+/* ---- meta ---- */
+
+char *geo_store_meta_get(struct geo_store *s, const char *key) {
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL))
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+int geo_store_meta_set(struct geo_store *s, const char *key, const char *value,
+                       struct cov_err *err) {
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_error(s, err, "writing meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static long meta_get_long(struct geo_store *s, const char *key, long def) {
+    char *v = geo_store_meta_get(s, key);
+    if (!v)
+        return def;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || errno)
+        n = def;
+    free(v);
+    return n;
+}
+
+static int meta_set_long(struct geo_store *s, const char *key, long v, struct cov_err *err) {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%ld", v);
+    return geo_store_meta_set(s, key, buf, err);
+}
+
+/* "v0,v1,...": the layer versions assignments are computed from. */
+static void version_stamp(struct geo_store *s, char *buf, size_t len) {
+    size_t off = 0;
+    buf[0] = 0;
+    for (int l = 0; l < COV_NLAYERS && off < len; l++) {
+        char key[64];
+        snprintf(key, sizeof(key), "version.%s", cov_layer_name(l));
+        int n = snprintf(buf + off, len - off, "%s%ld", l ? "," : "", meta_get_long(s, key, 0));
+        if (n < 0)
+            break;
+        off += (size_t)n;
+    }
+}
+
+/* ---- open / close ---- */
+
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE policy(name TEXT PRIMARY KEY, value REAL);"
+    "CREATE TABLE import_log(id INTEGER PRIMARY KEY, time TEXT, layer TEXT, source TEXT,"
+    " rows INTEGER);"
+    "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
+    " community TEXT, park TEXT, building TEXT);";
+
+static int create_schema(struct geo_store *s, struct cov_err *err) {
+    /* InitSpatialMetadata(0) inside our own transaction: the store appears
+     * complete or not at all. */
+    int rc = exec(s, "BEGIN", err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = prepare(s, "SELECT InitSpatialMetadata(0)", &st, err);
+    if (!rc) {
+        if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
+            rc = db_error(s, err, "initializing spatial metadata");
+        sqlite3_finalize(st);
+    }
+    if (!rc)
+        rc = exec(s, schema_sql, err);
+    if (!rc)
+        rc = meta_set_long(s, "schema_version", GEO_SCHEMA_VERSION, err);
+    if (!rc)
+        rc = meta_set_long(s, "srid", 0, err);
+    if (rc) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return exec(s, "COMMIT", err);
+}
+
+/* Number of tables in the file; -1 if it is not an SQLite database. */
+static int count_tables(struct geo_store *s) {
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL))
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int has_table(struct geo_store *s, const char *name) {
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL))
+        return 0;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err) {
+    *out = NULL;
+    off_t size = 0;
+    int exists = file_exists(path, &size);
+    if (!exists && !create)
+        return cov_err_set(err, COV_EIO,
+                           "%s: no such project store (create one with 'orgcover init' or "
+                           "'orgcover import')",
+                           path);
+    struct geo_store *s = calloc(1, sizeof(*s));
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", path);
+    }
+    int rc = 0;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        rc = cov_err_set(err, COV_EIO, "%s: cannot open: %s", path,
+                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto cleanup;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    s->cache = spatialite_alloc_connection();
+    spatialite_init_ex(s->db, s->cache, 0);
+
+    int ntables = count_tables(s);
+    if (ntables < 0 || (ntables == 0 && !create) || (ntables > 0 && !has_table(s, "meta"))) {
+        rc = cov_err_set(err, COV_EIO, "%s: not an orgcover project store", path);
+        goto cleanup;
+    }
+    /* Bulk loads into fresh tables: a rollback journal only copies the few
+     * pre-existing pages a load touches (WAL would write every new page
+     * twice), and synchronous=NORMAL still never corrupts or half-applies
+     * a transaction. */
+    rc = exec(s,
+              "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
+              " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+              err);
+    if (rc)
+        goto cleanup;
+    if (ntables == 0 && (rc = create_schema(s, err)))
+        goto cleanup;
+    long version = meta_get_long(s, "schema_version", -1);
+    if (version < 1) {
+        rc = cov_err_set(err, COV_EIO, "%s: not an orgcover project store", path);
+        goto cleanup;
+    }
+    if (version > GEO_SCHEMA_VERSION) {
+        rc = cov_err_set(err, COV_EIO,
+                         "%s: project store has schema version %ld, newer than this orgcover "
+                         "supports (%d); upgrade orgcover",
+                         path, version, GEO_SCHEMA_VERSION);
+        goto cleanup;
+    }
+    s->srid = (int)meta_get_long(s, "srid", 0);
+cleanup:
+    if (rc) {
+        geo_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void geo_store_close(struct geo_store *s) {
+    if (!s)
+        return;
+    finalize_puts(s);
+    if (s->db) {
+        if (!sqlite3_get_autocommit(s->db)) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        } else {
+            /* Rows written outside a transaction without geo_store_layer_done():
+             * the index was dropped for them and is owed. Best effort. */
+            struct cov_err ignore;
+            cov_err_init(&ignore);
+            build_dirty_indexes(s, &ignore);
+            cov_err_release(&ignore);
+        }
+        sqlite3_close_v2(s->db);
+    }
+    if (s->cache)
+        spatialite_cleanup_ex(s->cache);
+    free(s->path);
+    free(s);
+}
+
+const char *geo_store_path(const struct geo_store *s) {
+    return s->path;
+}
+
+struct sqlite3 *geo_store_db(struct geo_store *s) {
+    return s->db;
+}
+
+/* ---- spatial index ---- */
+
+static int index_enabled(struct geo_store *s, enum cov_layer layer) {
+    sqlite3_stmt *st = NULL;
+    int on = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT spatial_index_enabled FROM geometry_columns"
+                           " WHERE f_table_name = ? AND f_geometry_column = 'geom'",
+                           -1, &st, NULL))
+        return 0;
+    sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        on = sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+    return on;
+}
+
+/* Runs "SELECT fn(layer, 'geom')" and expects 1. */
+static int call_geom_fn(struct geo_store *s, const char *sql, enum cov_layer layer,
+                        struct cov_err *err) {
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
+        rc = cov_err_set(err, COV_EIO, "%s: %s: %s failed: %s", s->path, cov_layer_name(layer), sql,
+                         sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Drop the R*Tree before a bulk write: maintaining it row by row through
+ * the triggers costs more than building it once afterwards. */
+static int index_drop(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    if (s->index_dirty[layer])
+        return 0;
+    if (index_enabled(s, layer)) {
+        int rc = call_geom_fn(s, "SELECT DisableSpatialIndex(?, 'geom')", layer, err);
+        if (rc)
+            return rc;
+        char sql[128];
+        /* The table name is ours (cov_layer_name), not data. */
+        snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS \"idx_%s_geom\"", cov_layer_name(layer));
+        if ((rc = exec(s, sql, err)))
+            return rc;
+    }
+    s->index_dirty[layer] = 1;
+    return 0;
+}
+
+static int index_build(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    if (!s->index_dirty[layer])
+        return 0;
+    int rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
+    if (!rc)
+        s->index_dirty[layer] = 0;
+    return rc;
+}
+
+static int build_dirty_indexes(struct geo_store *s, struct cov_err *err) {
+    for (int l = 0; l < COV_NLAYERS; l++) {
+        int rc = index_build(s, (enum cov_layer)l, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- transactions ---- */
+
+int geo_store_begin(struct geo_store *s, struct cov_err *err) {
+    if (s->in_tx || !sqlite3_get_autocommit(s->db))
+        return cov_err_set(err, COV_EFAIL, "%s: a transaction is already open", s->path);
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        s->in_tx = 1;
+    return rc;
+}
+
+int geo_store_commit(struct geo_store *s, struct cov_err *err) {
+    int rc = build_dirty_indexes(s, err);
+    if (rc)
+        return rc;
+    rc = exec(s, "COMMIT", err);
+    if (!rc)
+        s->in_tx = 0;
+    return rc;
+}
+
+void geo_store_rollback(struct geo_store *s) {
+    finalize_puts(s);
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+    memset(s->index_dirty, 0, sizeof(s->index_dirty));
+    s->srid = (int)meta_get_long(s, "srid", 0);
+}
+
+/* ---- layers and CRS ---- */
+
+int geo_store_srid(struct geo_store *s) {
+    return s->srid;
+}
+
+long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    if ((unsigned)layer >= COV_NLAYERS) {
+        cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
+        return -1;
+    }
+    if (!has_table(s, cov_layer_name(layer)))
+        return 0;
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", cov_layer_name(layer));
+    sqlite3_stmt *st = NULL;
+    if (prepare(s, sql, &st, err))
+        return -1;
+    long n = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(st, 0);
+    else
+        db_error(s, err, "counting rows");
+    sqlite3_finalize(st);
+    return n;
+}
+
+static const char *const area_columns = "code TEXT PRIMARY KEY, name TEXT, parent TEXT";
+static const char *const org_columns =
+    "id TEXT PRIMARY KEY, name TEXT, kind TEXT, community_org INTEGER, industry TEXT,"
+    " rating TEXT, formal_members INTEGER, untransferred_members INTEGER, staff INTEGER,"
+    " party_org TEXT, party_org_id TEXT, instructor INTEGER, x REAL, y REAL";
+
+static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    const char *t = cov_layer_name(layer);
+    if (!has_table(s, t))
+        return 0;
+    int rc = index_drop(s, layer, err);
+    s->index_dirty[layer] = 0;
+    if (!rc)
+        rc = call_geom_fn(s, "SELECT DiscardGeometryColumn(?, 'geom')", layer, err);
+    char sql[96];
+    snprintf(sql, sizeof(sql), "DROP TABLE \"%s\"", t);
+    if (!rc)
+        rc = exec(s, sql, err);
+    return rc;
+}
+
+static int create_layer_table(struct geo_store *s, enum cov_layer layer, int srid,
+                              struct cov_err *err) {
+    const char *t = cov_layer_name(layer);
+    char sql[512];
+    if (layer == COV_ORGANIZATIONS)
+        snprintf(sql, sizeof(sql), "CREATE TABLE \"%s\"(%s)", t, org_columns);
+    else if (layer == COV_COMMUNITIES)
+        snprintf(sql, sizeof(sql), "CREATE TABLE \"%s\"(%s, ur INTEGER, ur_code INTEGER)", t,
+                 area_columns);
+    else
+        snprintf(sql, sizeof(sql), "CREATE TABLE \"%s\"(%s)", t, area_columns);
+    int rc = exec(s, sql, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if ((rc = prepare(s, "SELECT AddGeometryColumn(?, 'geom', ?, ?, 'XY')", &st, err)))
+        return rc;
+    sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, srid);
+    sqlite3_bind_text(st, 3, layer == COV_ORGANIZATIONS ? "POINT" : "GEOMETRY", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
+        rc = cov_err_set(err, COV_EIO, "%s: %s: cannot add the geometry column in EPSG:%d", s->path,
+                         t, srid);
+    sqlite3_finalize(st);
+    if (!rc)
+        rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
+    return rc;
+}
+
+static int srid_known(struct geo_store *s, int srid) {
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM spatial_ref_sys WHERE srid = ?", -1, &st, NULL))
+        return 0;
+    sqlite3_bind_int(st, 1, srid);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err) {
+    if (srid == s->srid && srid != 0)
+        return 0;
+    if (srid <= 0 || !srid_known(s, srid))
+        return cov_err_set(err, COV_EINPUT, "%s: EPSG:%d is not a known coordinate system", s->path,
+                           srid);
+    for (int l = 0; l < COV_NLAYERS; l++) {
+        long n = geo_store_count(s, (enum cov_layer)l, err);
+        if (n < 0)
+            return COV_EIO;
+        if (n > 0)
+            return cov_err_set(err, COV_EINPUT,
+                               "%s: the project CRS is EPSG:%d and layer %s holds %ld rows; it "
+                               "cannot change to EPSG:%d (use a new store)",
+                               s->path, s->srid, cov_layer_name(l), n, srid);
+    }
+    finalize_puts(s);
+    int rc = sp_begin(s, err);
+    if (rc)
+        return rc;
+    for (int l = 0; l < COV_NLAYERS && !rc; l++)
+        rc = drop_layer_table(s, (enum cov_layer)l, err);
+    for (int l = 0; l < COV_NLAYERS && !rc; l++)
+        rc = create_layer_table(s, (enum cov_layer)l, srid, err);
+    if (!rc)
+        rc = meta_set_long(s, "srid", srid, err);
+    rc = sp_end(s, rc, err);
+    if (!rc)
+        s->srid = srid;
+    else
+        memset(s->index_dirty, 0, sizeof(s->index_dirty));
+    return rc;
+}
+
+static int bump_version(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    char key[64];
+    snprintf(key, sizeof(key), "version.%s", cov_layer_name(layer));
+    return meta_set_long(s, key, meta_get_long(s, key, 0) + 1, err);
+}
+
+int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    if ((unsigned)layer >= COV_NLAYERS)
+        return cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
+    if (!has_table(s, cov_layer_name(layer)))
+        return 0;
+    int rc = index_drop(s, layer, err);
+    if (rc)
+        return rc;
+    char sql[96];
+    snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", cov_layer_name(layer));
+    if ((rc = exec(s, sql, err)))
+        return rc;
+    /* Stored assignments refer to the deleted rows: make them stale. */
+    return bump_version(s, layer, err);
+}
+
+/* ---- bulk writes ---- */
+
+static int need_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    if (s->srid == 0)
+        return cov_err_set(err, COV_EFAIL,
+                           "%s: %s: the project CRS is not set yet (geo_store_set_srid first)",
+                           s->path, cov_layer_name(layer));
+    return 0;
+}
+
+static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+    if (s->put[layer])
+        return s->put[layer];
+    char sql[512];
+    const char *t = cov_layer_name(layer);
+    if (layer == COV_ORGANIZATIONS)
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO \"%s\"(id, name, kind, community_org, industry, rating,"
+                 " formal_members, untransferred_members, staff, party_org, party_org_id,"
+                 " instructor, x, y, geom) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                 " ?12, ?13, ?14, MakePoint(?13, ?14, ?15))",
+                 t);
+    else if (layer == COV_COMMUNITIES)
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO \"%s\"(code, name, parent, ur, ur_code, geom)"
+                 " VALUES(?1, ?2, ?3, ?4, ?5, GeomFromWKB(?6, ?7))",
+                 t);
+    else
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO \"%s\"(code, name, parent, geom) VALUES(?1, ?2, ?3,"
+                 " GeomFromWKB(?6, ?7))",
+                 t);
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->put[layer], NULL)) {
+        s->put[layer] = NULL;
+        db_error(s, err, "preparing an insert");
+    }
+    return s->put[layer];
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v) {
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer layer, const char *key,
+                       struct cov_err *err) {
+    int rc = sqlite3_step(st);
+    int ret = 0;
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+        ret = cov_err_set(err, COV_EINPUT, "%s: %s '%s' appears twice", cov_layer_name(layer),
+                          layer == COV_ORGANIZATIONS ? "id" : "code", key ? key : "");
+    else if (rc != SQLITE_DONE)
+        ret = cov_err_set(err, COV_EIO, "%s: %s: writing '%s': %s", s->path, cov_layer_name(layer),
+                          key ? key : "", sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    /* SpatiaLite's geometry-constraint triggers RAISE(ROLLBACK): the
+     * caller's transaction may be gone. */
+    if (ret && s->in_tx && sqlite3_get_autocommit(s->db)) {
+        s->in_tx = 0;
+        memset(s->index_dirty, 0, sizeof(s->index_dirty));
+        cov_err_set(err, COV_EIO, "%s: the transaction was rolled back", s->path);
+    }
+    sqlite3_clear_bindings(st);
+    return ret;
+}
+
+int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct cov_area *a,
+                       GEOSContextHandle_t geos, struct cov_err *err) {
+    if ((unsigned)layer >= COV_NAREAS)
+        return cov_err_set(err, COV_EFAIL, "%s: not an area layer", s->path);
+    int rc = need_table(s, layer, err);
+    if (rc || (rc = index_drop(s, layer, err)))
+        return rc;
+    sqlite3_stmt *st = put_stmt(s, layer, err);
+    if (!st)
+        return COV_EIO;
+    if (!a->code || !*a->code)
+        return cov_err_set(err, COV_EINPUT, "%s: a feature has no code", cov_layer_name(layer));
+    if (!a->geom || GEOSisEmpty_r(geos, a->geom) != 0)
+        return cov_err_set(err, COV_EINPUT, "%s: code '%s' has no geometry", cov_layer_name(layer),
+                           a->code);
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(geos);
+    if (!w)
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+    GEOSWKBWriter_setOutputDimension_r(geos, w, 2);
+    size_t size = 0;
+    unsigned char *wkb = GEOSWKBWriter_write_r(geos, w, a->geom, &size);
+    GEOSWKBWriter_destroy_r(geos, w);
+    if (!wkb)
+        return cov_err_set(err, COV_EINPUT, "%s: code '%s': geometry cannot be written: %s",
+                           cov_layer_name(layer), a->code, cov_geos_last_error(geos));
+    sqlite3_bind_text(st, 1, a->code, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 2, a->name);
+    bind_text_or_null(st, 3, a->parent);
+    if (layer == COV_COMMUNITIES) {
+        sqlite3_bind_int(st, 4, (int)a->ur);
+        sqlite3_bind_int(st, 5, a->ur_code);
+    }
+    sqlite3_bind_blob(st, 6, wkb, (int)size, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, s->srid);
+    rc = step_insert(s, st, layer, a->code, err);
+    GEOSFree_r(geos, wkb);
+    return rc;
+}
+
+int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err) {
+    int rc = need_table(s, COV_ORGANIZATIONS, err);
+    if (rc || (rc = index_drop(s, COV_ORGANIZATIONS, err)))
+        return rc;
+    sqlite3_stmt *st = put_stmt(s, COV_ORGANIZATIONS, err);
+    if (!st)
+        return COV_EIO;
+    if (!o->id || !*o->id)
+        return cov_err_set(err, COV_EINPUT, "organizations: an organization has no id");
+    sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 2, o->name);
+    bind_text_or_null(st, 3, o->kind);
+    sqlite3_bind_int(st, 4, o->community_org);
+    bind_text_or_null(st, 5, o->industry);
+    bind_text_or_null(st, 6, o->rating);
+    sqlite3_bind_int(st, 7, o->formal_members);
+    sqlite3_bind_int(st, 8, o->untransferred_members);
+    if (o->staff == COV_UNKNOWN)
+        sqlite3_bind_null(st, 9);
+    else
+        sqlite3_bind_int(st, 9, o->staff);
+    sqlite3_bind_text(st, 10, cov_party_name(o->party), -1, SQLITE_STATIC);
+    bind_text_or_null(st, 11, o->party_org_id);
+    sqlite3_bind_int(st, 12, o->instructor);
+    if (isfinite(o->x) && isfinite(o->y)) {
+        sqlite3_bind_double(st, 13, o->x);
+        sqlite3_bind_double(st, 14, o->y);
+    }
+    sqlite3_bind_int(st, 15, s->srid);
+    return step_insert(s, st, COV_ORGANIZATIONS, o->id, err);
+}
+
+int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source, long rows,
+                         struct cov_err *err) {
+    if ((unsigned)layer >= COV_NLAYERS)
+        return cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
+    int rc = sp_begin(s, err);
+    if (rc)
+        return rc;
+    rc = index_build(s, layer, err);
+    if (!rc)
+        rc = bump_version(s, layer, err);
+    sqlite3_stmt *st = NULL;
+    if (!rc)
+        rc = prepare(s,
+                     "INSERT INTO import_log(time, layer, source, rows)"
+                     " VALUES(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?)",
+                     &st, err);
+    if (!rc) {
+        sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
+        bind_text_or_null(st, 2, source);
+        sqlite3_bind_int64(st, 3, rows);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(s, err, "writing the import log");
+    }
+    sqlite3_finalize(st);
+    return sp_end(s, rc, err);
+}
+
+/* ---- policy ---- */
+
+int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err) {
+    cov_policy_init(p);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT name, value FROM policy", &st, err);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int id = cov_param_find((const char *)sqlite3_column_text(st, 0));
+        if (id >= 0 && sqlite3_column_type(st, 1) != SQLITE_NULL)
+            p->v[id] = sqlite3_column_double(st, 1);
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(s, err, "reading the policy");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struct cov_err *err) {
+    const struct cov_param *t = cov_param_table();
+    int rc = sp_begin(s, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = exec(s, "DELETE FROM policy", err);
+    if (!rc)
+        rc = prepare(s, "INSERT INTO policy(name, value) VALUES(?, ?)", &st, err);
+    /* Only values that differ from the policy's: parameters never set keep
+     * following the defaults. */
+    for (int i = 0; i < COV_P_COUNT && !rc; i++) {
+        if (p->v[i] == t[i].def)
+            continue;
+        sqlite3_bind_text(st, 1, t[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 2, p->v[i]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(s, err, "writing the policy");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return sp_end(s, rc, err);
+}
+
+/* ---- loading ---- */
+
+/* Open-addressing map from a string (borrowed) to an index. */
+struct strmap {
+    const char **keys;
+    int32_t *vals;
+    size_t cap; /* power of two */
+};
+
+static uint64_t str_hash(const char *k) {
+    uint64_t h = 1469598103934665603ull;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+static int strmap_init(struct strmap *m, size_t n) {
+    m->cap = 16;
+    while (m->cap < n * 2)
+        m->cap *= 2;
+    m->keys = calloc(m->cap, sizeof(*m->keys));
+    m->vals = calloc(m->cap, sizeof(*m->vals));
+    return m->keys && m->vals ? 0 : COV_ENOMEM;
+}
+
+static void strmap_release(struct strmap *m) {
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+static void strmap_put(struct strmap *m, const char *k, int32_t v) {
+    size_t i = (size_t)str_hash(k) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], k))
+        i = (i + 1) & (m->cap - 1);
+    m->keys[i] = k;
+    m->vals[i] = v;
+}
+
+static int32_t strmap_get(const struct strmap *m, const char *k) {
+    if (!k || !m->cap)
+        return -1;
+    size_t i = (size_t)str_hash(k) & (m->cap - 1);
+    while (m->keys[i]) {
+        if (!strcmp(m->keys[i], k))
+            return m->vals[i];
+        i = (i + 1) & (m->cap - 1);
+    }
+    return -1;
+}
+
+struct progress {
+    cov_progress_fn fn;
+    void *user;
+    const char *what;
+    long n, step, next;
+};
+
+static void progress_start(struct progress *p, cov_progress_fn fn, void *user, const char *what,
+                           long n) {
+    p->fn = fn;
+    p->user = user;
+    p->what = what;
+    p->n = n;
+    p->step = n / 100 > 0 ? n / 100 : 1;
+    p->next = 0;
+}
+
+/* Nonzero when the callback asks to cancel. */
+static int progress_tick(struct progress *p, long i) {
+    if (!p->fn || i < p->next)
+        return 0;
+    p->next = i + p->step;
+    return p->fn(p->n > 0 ? (double)i / (double)p->n : 1.0, p->what, p->user);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i) {
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
+                      cov_progress_fn fn, void *user, struct cov_err *err) {
+    long n = geo_store_count(s, layer, err);
+    if (n < 0)
+        return COV_EIO;
+    if (n == 0)
+        return 0;
+    if (cov_model_reserve_areas(m, layer, (size_t)n))
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+    char sql[256];
+    const char *t = cov_layer_name(layer);
+    if (layer == COV_COMMUNITIES)
+        snprintf(sql, sizeof(sql),
+                 "SELECT code, name, parent, ur, ur_code, ST_AsBinary(geom) FROM \"%s\""
+                 " ORDER BY rowid",
+                 t);
+    else
+        snprintf(sql, sizeof(sql),
+                 "SELECT code, name, parent, 0, 0, ST_AsBinary(geom) FROM \"%s\" ORDER BY rowid",
+                 t);
+    sqlite3_stmt *st = NULL;
+    GEOSWKBReader *r = NULL;
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        goto cleanup;
+    if (!(r = GEOSWKBReader_create_r(m->geos))) {
+        rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        goto cleanup;
+    }
+    char what[64];
+    snprintf(what, sizeof(what), "loading %s", t);
+    struct progress pr;
+    progress_start(&pr, fn, user, what, n);
+    long i = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (progress_tick(&pr, i++)) {
+            rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+            goto cleanup;
+        }
+        struct cov_area a = {0};
+        a.code = col_text(st, 0);
+        a.name = col_text(st, 1);
+        a.parent = col_text(st, 2);
+        int ur = sqlite3_column_int(st, 3);
+        a.ur = ur == COV_UR_URBAN || ur == COV_UR_RURAL ? (enum cov_ur)ur : COV_UR_UNKNOWN;
+        a.ur_code = sqlite3_column_int(st, 4);
+        const unsigned char *wkb = sqlite3_column_blob(st, 5);
+        int size = sqlite3_column_bytes(st, 5);
+        if (wkb && size > 0)
+            a.geom = GEOSWKBReader_read_r(m->geos, r, wkb, (size_t)size);
+        if (!a.geom) {
+            rc = cov_err_set(err, COV_EIO, "%s: %s: code '%s': the stored geometry cannot be read",
+                             s->path, t, a.code ? a.code : "");
+            goto cleanup;
+        }
+        if (cov_model_add_area(m, layer, &a) < 0) {
+            rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+            goto cleanup;
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(s, err, "reading areas");
+    if (!rc && fn && fn(1.0, what, user))
+        rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+cleanup:
+    if (r)
+        GEOSWKBReader_destroy_r(m->geos, r);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum cov_party party_from_name(const char *name) {
+    if (name)
+        for (int p = 0; p < COV_PARTY_COUNT; p++)
+            if (!strcmp(name, cov_party_name((enum cov_party)p)))
+                return (enum cov_party)p;
+    return COV_PARTY_NONE;
+}
+
+static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn fn, void *user,
+                     struct cov_err *err) {
+    long n = geo_store_count(s, COV_ORGANIZATIONS, err);
+    if (n < 0)
+        return COV_EIO;
+    if (n == 0)
+        return 0;
+    if (cov_model_reserve_orgs(m, (size_t)n))
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s,
+                     "SELECT id, name, kind, community_org, industry, rating, formal_members,"
+                     " untransferred_members, staff, party_org, party_org_id, instructor, x, y"
+                     " FROM organizations ORDER BY rowid",
+                     &st, err);
+    if (rc)
+        return rc;
+    const char *what = "loading organizations";
+    struct progress pr;
+    progress_start(&pr, fn, user, what, n);
+    long i = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (progress_tick(&pr, i++)) {
+            rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+            break;
+        }
+        struct cov_org o = {0};
+        o.id = col_text(st, 0);
+        o.name = col_text(st, 1);
+        o.kind = col_text(st, 2);
+        o.community_org = sqlite3_column_int(st, 3);
+        o.industry = col_text(st, 4);
+        o.rating = col_text(st, 5);
+        o.formal_members = sqlite3_column_int(st, 6);
+        o.untransferred_members = sqlite3_column_int(st, 7);
+        o.staff =
+            sqlite3_column_type(st, 8) == SQLITE_NULL ? COV_UNKNOWN : sqlite3_column_int(st, 8);
+        o.party = party_from_name(col_text(st, 9));
+        o.party_org_id = col_text(st, 10);
+        o.instructor = sqlite3_column_int(st, 11);
+        o.x = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 12);
+        o.y = sqlite3_column_type(st, 13) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 13);
+        if (cov_model_add_org(m, &o) < 0) {
+            rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+            break;
+        }
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = db_error(s, err, "reading organizations");
+    if (!rc && fn && fn(1.0, what, user))
+        rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void clear_assignments(struct cov_model *m) {
+    for (size_t i = 0; i < m->n_orgs; i++)
+        for (int l = 0; l < COV_NAREAS; l++)
+            m->orgs[i].area[l] = -1;
+    m->assigned = 0;
+}
+
+/* Sets m->assigned = 1 when the stored assignments are current and every
+ * stored code is found; otherwise leaves them unassigned. */
+static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov_err *err) {
+    char stamp[256];
+    version_stamp(s, stamp, sizeof(stamp));
+    char *saved = geo_store_meta_get(s, "assign.stamp");
+    int current = saved && !strcmp(saved, stamp);
+    free(saved);
+    if (!current || m->n_orgs == 0)
+        return 0;
+
+    struct strmap orgs = {0}, areas[COV_NAREAS] = {{0}};
+    sqlite3_stmt *st = NULL;
+    int rc = strmap_init(&orgs, m->n_orgs);
+    for (int l = 0; l < COV_NAREAS && !rc; l++)
+        rc = strmap_init(&areas[l], m->n_areas[l]);
+    if (rc) {
+        rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < m->n_orgs; i++)
+        strmap_put(&orgs, m->orgs[i].id, (int32_t)i);
+    for (int l = 0; l < COV_NAREAS; l++)
+        for (size_t i = 0; i < m->n_areas[l]; i++)
+            strmap_put(&areas[l], m->areas[l][i].code, (int32_t)i);
+    if ((rc = prepare(s,
+                      "SELECT org_id, district, street, community, park, building"
+                      " FROM assignments",
+                      &st, err)))
+        goto cleanup;
+    size_t seen = 0;
+    int ok = 1, step;
+    while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        int32_t oi = strmap_get(&orgs, col_text(st, 0));
+        if (oi < 0) {
+            ok = 0;
+            break;
+        }
+        seen++;
+        for (int l = 0; l < COV_NAREAS; l++) {
+            const char *code = col_text(st, 1 + l);
+            int32_t ai = code ? strmap_get(&areas[l], code) : -1;
+            /* A code of a layer that was loaded must be found. */
+            if (code && ai < 0 && m->n_areas[l] > 0)
+                ok = 0;
+            m->orgs[oi].area[l] = ai;
+        }
+    }
+    if (ok && step != SQLITE_DONE) {
+        rc = db_error(s, err, "reading assignments");
+        ok = 0;
+    }
+    if (ok && seen == m->n_orgs)
+        m->assigned = 1;
+    else
+        clear_assignments(m);
+cleanup:
+    sqlite3_finalize(st);
+    strmap_release(&orgs);
+    for (int l = 0; l < COV_NAREAS; l++)
+        strmap_release(&areas[l]);
+    return rc;
+}
+
+int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
+                   cov_progress_fn progress, void *user, struct cov_err *err) {
+    m->srid = s->srid;
+    int rc = geo_store_load_policy(s, &m->policy, err);
+    for (int l = 0; l < COV_NAREAS && !rc; l++)
+        if (mask & (1u << l))
+            rc = load_areas(s, (enum cov_layer)l, m, progress, user, err);
+    if (!rc && (mask & (1u << COV_ORGANIZATIONS))) {
+        rc = load_orgs(s, m, progress, user, err);
+        if (!rc)
+            rc = load_assignments(s, m, err);
+    }
+    return rc;
+}
+
+int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m,
+                               struct cov_err *err) {
+    if (!m->assigned)
+        return cov_err_set(err, COV_EFAIL, "%s: the model holds no assignments to save", s->path);
+    int rc = sp_begin(s, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = exec(s, "DELETE FROM assignments", err);
+    if (!rc)
+        rc = prepare(s,
+                     "INSERT INTO assignments(org_id, district, street, community, park, building)"
+                     " VALUES(?, ?, ?, ?, ?, ?)",
+                     &st, err);
+    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
+        for (int l = 0; l < COV_NAREAS; l++) {
+            int32_t a = o->area[l];
+            if (a >= 0 && (size_t)a < m->n_areas[l])
+                sqlite3_bind_text(st, 2 + l, m->areas[l][a].code, -1, SQLITE_STATIC);
+            else
+                sqlite3_bind_null(st, 2 + l);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(s, err, "writing assignments");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    char stamp[256];
+    version_stamp(s, stamp, sizeof(stamp));
+    if (!rc)
+        rc = geo_store_meta_set(s, "assign.stamp", stamp, err);
+    return sp_end(s, rc, err);
+}

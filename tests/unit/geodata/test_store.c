@@ -1,0 +1,769 @@
+/* test_store.c - the SpatiaLite project store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "../../../geodata/store.h"
+
+struct fx {
+    char dir[64];
+    char path[128];
+    GEOSContextHandle_t geos;
+    struct cov_err err;
+    struct geo_store *s;
+};
+
+static int setup(void **state) {
+    struct fx *f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/test_store.XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof(f->path), "%s/p.sqlite", f->dir);
+    f->geos = cov_geos_new();
+    cov_err_init(&f->err);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    struct fx *f = *state;
+    geo_store_close(f->s);
+    cov_geos_free(f->geos);
+    cov_err_release(&f->err);
+    char p[160];
+    unlink(f->path);
+    snprintf(p, sizeof(p), "%s-journal", f->path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s/other.sqlite", f->dir);
+    unlink(p);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Open (creating) the fixture's store; asserts success. */
+static struct geo_store *open_store(struct fx *f, int srid) {
+    assert_int_equal(geo_store_open(f->path, 1, &f->s, &f->err), 0);
+    if (srid)
+        assert_int_equal(geo_store_set_srid(f->s, srid, &f->err), 0);
+    return f->s;
+}
+
+static void reopen(struct fx *f) {
+    geo_store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), 0);
+}
+
+static GEOSGeometry *wkt(struct fx *f, const char *text) {
+    GEOSWKTReader *r = GEOSWKTReader_create_r(f->geos);
+    GEOSGeometry *g = GEOSWKTReader_read_r(f->geos, r, text);
+    GEOSWKTReader_destroy_r(f->geos, r);
+    assert_non_null(g);
+    return g;
+}
+
+/* Long value of a single-value query on the raw handle. */
+static long query_long(struct geo_store *s, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(geo_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long v = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void put_area(struct fx *f, enum cov_layer layer, const char *code, const char *name,
+                     const char *parent, const char *geom_wkt) {
+    struct cov_area a = {.code = code, .name = name, .parent = parent};
+    a.geom = wkt(f, geom_wkt);
+    int rc = geo_store_put_area(f->s, layer, &a, f->geos, &f->err);
+    GEOSGeom_destroy_r(f->geos, a.geom);
+    assert_int_equal(rc, 0);
+}
+
+static struct cov_org org(const char *id, double x, double y) {
+    struct cov_org o = {.id = id, .name = "org", .kind = "社会团体", .staff = COV_UNKNOWN};
+    o.x = x;
+    o.y = y;
+    return o;
+}
+
+/* A small project: 1 district, 2 streets, 2 communities, 1 park, 1 building, 3 orgs. */
+static void fill_small(struct fx *f) {
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    put_area(f, COV_DISTRICTS, "320703", "连云区", NULL, "POLYGON((0 0,100 0,100 100,0 100,0 0))");
+    assert_int_equal(geo_store_layer_done(f->s, COV_DISTRICTS, "d.shp", 1, &f->err), 0);
+    put_area(f, COV_STREETS, "320703001", "街道一", "320703",
+             "POLYGON((0 0,50 0,50 100,0 100,0 0))");
+    put_area(f, COV_STREETS, "320703002", "街道二", "320703",
+             "POLYGON((50 0,100 0,100 100,50 100,50 0))");
+    assert_int_equal(geo_store_layer_done(f->s, COV_STREETS, "s.shp", 2, &f->err), 0);
+    struct cov_area c = {.code = "320703001001",
+                         .name = "社区一",
+                         .parent = "320703001",
+                         .ur = COV_UR_URBAN,
+                         .ur_code = 111};
+    c.geom = wkt(f, "POLYGON((0 0,50 0,50 100,0 100,0 0))");
+    assert_int_equal(geo_store_put_area(f->s, COV_COMMUNITIES, &c, f->geos, &f->err), 0);
+    GEOSGeom_destroy_r(f->geos, c.geom);
+    c = (struct cov_area){.code = "320703002201",
+                          .name = "村二",
+                          .parent = "320703002",
+                          .ur = COV_UR_RURAL,
+                          .ur_code = 220};
+    c.geom = wkt(f, "MULTIPOLYGON(((50 0,100 0,100 50,50 50,50 0)),((50 60,100 60,100 100,50 100,"
+                    "50 60)))");
+    assert_int_equal(geo_store_put_area(f->s, COV_COMMUNITIES, &c, f->geos, &f->err), 0);
+    GEOSGeom_destroy_r(f->geos, c.geom);
+    assert_int_equal(geo_store_layer_done(f->s, COV_COMMUNITIES, "c.gpkg", 2, &f->err), 0);
+    put_area(f, COV_PARKS, "P1", "园区", NULL, "POLYGON((10 10,30 10,30 30,10 30,10 10))");
+    assert_int_equal(geo_store_layer_done(f->s, COV_PARKS, "p.geojson", 1, &f->err), 0);
+    put_area(f, COV_BUILDINGS, "B1", "大厦", NULL, "POINT(20 20)");
+    assert_int_equal(geo_store_layer_done(f->s, COV_BUILDINGS, "b.csv", 1, &f->err), 0);
+
+    struct cov_org o = org("91110000600037341L", 20, 20);
+    o.community_org = 1;
+    o.industry = "教育";
+    o.rating = "3A";
+    o.formal_members = 4;
+    o.untransferred_members = 1;
+    o.staff = 12;
+    o.party = COV_PARTY_STANDALONE;
+    o.party_org_id = "P-001";
+    o.instructor = 1;
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    o = org("91350100M000100Y43", 75.5, 80.25);
+    o.party = COV_PARTY_JOINT;
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    o = org("51320700MJ5658720L", 60, 20);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "o.xlsx", 3, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+}
+
+static struct cov_model *load_all(struct fx *f) {
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS, m, NULL, NULL, &f->err), 0);
+    return m;
+}
+
+/* ---- open ---- */
+
+static void test_create_then_reopen(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    assert_string_equal(geo_store_path(f->s), f->path);
+    assert_int_equal(geo_store_srid(f->s), 0);
+    char *v = geo_store_meta_get(f->s, "schema_version");
+    assert_non_null(v);
+    assert_string_equal(v, "1");
+    free(v);
+    assert_int_equal(geo_store_meta_set(f->s, "note", "你好", &f->err), 0);
+    reopen(f);
+    v = geo_store_meta_get(f->s, "note");
+    assert_string_equal(v, "你好");
+    free(v);
+    assert_null(geo_store_meta_get(f->s, "absent"));
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+}
+
+static void test_missing_file_error(void **state) {
+    struct fx *f = *state;
+    assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), COV_EIO);
+    assert_null(f->s);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "%s: no such project store (create one with 'orgcover init' or 'orgcover import')",
+             f->path);
+    assert_string_equal(cov_err_msg(&f->err), want);
+    assert_int_not_equal(access(f->path, F_OK), 0); /* not created */
+}
+
+static void test_not_sqlite_error(void **state) {
+    struct fx *f = *state;
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 64; i++)
+        fputs("code,name\n1,not a database\n", fp);
+    fclose(fp);
+    assert_int_equal(geo_store_open(f->path, 1, &f->s, &f->err), COV_EIO);
+    char want[256];
+    snprintf(want, sizeof(want), "%s: not an orgcover project store", f->path);
+    assert_string_equal(cov_err_msg(&f->err), want);
+}
+
+static void test_empty_file_becomes_store_with_create(void **state) {
+    struct fx *f = *state;
+    FILE *fp = fopen(f->path, "w"); /* e.g. made by mkstemp */
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), COV_EIO);
+    assert_non_null(strstr(cov_err_msg(&f->err), "not an orgcover project store"));
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_store_open(f->path, 1, &f->s, &f->err), 0);
+    assert_non_null(f->s);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys WHERE srid = 4549"), 1);
+}
+
+static void test_foreign_sqlite_error(void **state) {
+    struct fx *f = *state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "CREATE TABLE t(a); INSERT INTO t VALUES(1)", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    /* Even with create=1 someone else's database is left alone. */
+    assert_int_equal(geo_store_open(f->path, 1, &f->s, &f->err), COV_EIO);
+    assert_non_null(strstr(cov_err_msg(&f->err), "not an orgcover project store"));
+}
+
+static void test_newer_schema_error(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    assert_int_equal(geo_store_meta_set(f->s, "schema_version", "2", &f->err), 0);
+    geo_store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), COV_EIO);
+    assert_null(f->s);
+    assert_non_null(strstr(cov_err_msg(&f->err), "schema version 2, newer than this orgcover"));
+}
+
+/* ---- CRS ---- */
+
+static void test_set_srid_creates_layers(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_srid(f->s), 4549);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM geometry_columns WHERE srid = 4549"),
+                     COV_NLAYERS);
+    assert_int_equal(query_long(f->s, "SELECT geometry_type FROM geometry_columns"
+                                      " WHERE f_table_name = 'organizations'"),
+                     1); /* POINT */
+    assert_int_equal(query_long(f->s, "SELECT geometry_type FROM geometry_columns"
+                                      " WHERE f_table_name = 'communities'"),
+                     0); /* GEOMETRY */
+    reopen(f);
+    assert_int_equal(geo_store_srid(f->s), 4549);
+    for (int l = 0; l < COV_NLAYERS; l++)
+        assert_int_equal(geo_store_count(f->s, (enum cov_layer)l, &f->err), 0);
+}
+
+static void test_set_srid_change_while_empty(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_set_srid(f->s, 32650, &f->err), 0);
+    assert_int_equal(geo_store_srid(f->s), 32650);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM geometry_columns WHERE srid = 32650"),
+                     COV_NLAYERS);
+}
+
+static void test_set_srid_inside_transaction_rolls_back(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_set_srid(f->s, 4549, &f->err), 0);
+    assert_int_equal(geo_store_srid(f->s), 4549);
+    geo_store_rollback(f->s);
+    assert_int_equal(geo_store_srid(f->s), 0);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM geometry_columns"), 0);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_set_srid(f->s, 4549, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    reopen(f);
+    assert_int_equal(geo_store_srid(f->s), 4549);
+}
+
+static void test_set_srid_refused_once_rows_exist(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    struct cov_org o = org("91110000600037341L", 1, 2);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "x", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    assert_int_equal(geo_store_set_srid(f->s, 4548, &f->err), COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "layer organizations holds 1 rows"));
+    assert_int_equal(geo_store_srid(f->s), 4549);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 1);
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_store_set_srid(f->s, 4549, &f->err), 0); /* same CRS: no-op */
+}
+
+static void test_set_srid_unknown_code(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    assert_int_equal(geo_store_set_srid(f->s, 999999, &f->err), COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "EPSG:999999 is not a known"));
+    assert_int_equal(geo_store_srid(f->s), 0);
+}
+
+static void test_put_without_srid_fails(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    struct cov_org o = org("91110000600037341L", 1, 2);
+    assert_int_not_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_non_null(strstr(cov_err_msg(&f->err), "project CRS is not set"));
+}
+
+/* ---- writes and loads ---- */
+
+static int geom_equal(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b) {
+    GEOSGeometry *x = GEOSGeom_clone_r(h, a), *y = GEOSGeom_clone_r(h, b);
+    GEOSNormalize_r(h, x);
+    GEOSNormalize_r(h, y);
+    int eq = GEOSEqualsExact_r(h, x, y, 0.0);
+    GEOSGeom_destroy_r(h, x);
+    GEOSGeom_destroy_r(h, y);
+    return eq == 1;
+}
+
+static void test_round_trip_area_layers(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    reopen(f);
+    struct cov_model *m = load_all(f);
+    assert_int_equal(m->srid, 4549);
+    assert_int_equal(m->n_areas[COV_DISTRICTS], 1);
+    assert_int_equal(m->n_areas[COV_STREETS], 2);
+    assert_int_equal(m->n_areas[COV_COMMUNITIES], 2);
+    assert_int_equal(m->n_areas[COV_PARKS], 1);
+    assert_int_equal(m->n_areas[COV_BUILDINGS], 1);
+
+    const struct cov_area *d = &m->areas[COV_DISTRICTS][0];
+    assert_string_equal(d->code, "320703");
+    assert_string_equal(d->name, "连云区");
+    assert_null(d->parent);
+    assert_float_equal(d->maxx, 100, 1e-9);
+    const struct cov_area *st = &m->areas[COV_STREETS][1];
+    assert_string_equal(st->code, "320703002");
+    assert_string_equal(st->parent, "320703");
+
+    const struct cov_area *c = &m->areas[COV_COMMUNITIES][1];
+    assert_string_equal(c->code, "320703002201");
+    assert_int_equal(c->ur, COV_UR_RURAL);
+    assert_int_equal(c->ur_code, 220);
+    assert_int_equal(m->areas[COV_COMMUNITIES][0].ur, COV_UR_URBAN);
+    assert_int_equal(m->areas[COV_COMMUNITIES][0].ur_code, 111);
+    GEOSGeometry *want = wkt(f, "MULTIPOLYGON(((50 60,100 60,100 100,50 100,50 60)),"
+                                "((50 0,100 0,100 50,50 50,50 0)))");
+    assert_true(geom_equal(m->geos, c->geom, want));
+    GEOSGeom_destroy_r(f->geos, want);
+    assert_int_equal(GEOSGeomTypeId_r(m->geos, m->areas[COV_BUILDINGS][0].geom), GEOS_POINT);
+    want = wkt(f, "POLYGON((10 10,30 10,30 30,10 30,10 10))");
+    assert_true(geom_equal(m->geos, m->areas[COV_PARKS][0].geom, want));
+    GEOSGeom_destroy_r(f->geos, want);
+    cov_model_free(m);
+}
+
+static void test_round_trip_organizations(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    reopen(f);
+    struct cov_model *m = load_all(f);
+    assert_int_equal(m->n_orgs, 3);
+    const struct cov_org *o = &m->orgs[0];
+    assert_string_equal(o->id, "91110000600037341L");
+    assert_string_equal(o->name, "org");
+    assert_string_equal(o->kind, "社会团体");
+    assert_int_equal(o->community_org, 1);
+    assert_string_equal(o->industry, "教育");
+    assert_string_equal(o->rating, "3A");
+    assert_int_equal(o->formal_members, 4);
+    assert_int_equal(o->untransferred_members, 1);
+    assert_int_equal(o->staff, 12);
+    assert_int_equal(o->party, COV_PARTY_STANDALONE);
+    assert_string_equal(o->party_org_id, "P-001");
+    assert_int_equal(o->instructor, 1);
+    assert_float_equal(o->x, 20, 0);
+    o = &m->orgs[1];
+    assert_int_equal(o->party, COV_PARTY_JOINT);
+    assert_float_equal(o->x, 75.5, 0);
+    assert_float_equal(o->y, 80.25, 0);
+    assert_int_equal(o->staff, COV_UNKNOWN);
+    assert_null(o->rating);
+    assert_null(o->industry);
+    assert_int_equal(m->orgs[2].party, COV_PARTY_NONE);
+    assert_int_equal(m->assigned, 0);
+    /* The stored point geometry agrees with x/y. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM organizations"
+                                      " WHERE X(geom) = x AND Y(geom) = y AND SRID(geom) = 4549"),
+                     3);
+    cov_model_free(m);
+}
+
+static void test_load_mask_selects_layers(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *m = cov_model_new();
+    unsigned mask = (1u << COV_COMMUNITIES) | (1u << COV_ORGANIZATIONS);
+    assert_int_equal(geo_store_load(f->s, mask, m, NULL, NULL, &f->err), 0);
+    assert_int_equal(m->n_areas[COV_DISTRICTS], 0);
+    assert_int_equal(m->n_areas[COV_COMMUNITIES], 2);
+    assert_int_equal(m->n_orgs, 3);
+    cov_model_free(m);
+}
+
+static void test_spatial_index_built_by_layer_done(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM geometry_columns"
+                                      " WHERE spatial_index_enabled = 1"),
+                     COV_NLAYERS);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_streets_geom"), 2);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"), 3);
+    /* The index answers a window query. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"
+                                      " WHERE xmin >= 50 AND xmax <= 80"),
+                     2);
+}
+
+static void test_layer_done_bumps_version_and_logs(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    char *v = geo_store_meta_get(f->s, "version.communities");
+    assert_string_equal(v, "1");
+    free(v);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM import_log"), COV_NLAYERS);
+    assert_int_equal(query_long(f->s, "SELECT rows FROM import_log WHERE layer = 'organizations'"
+                                      " AND source = 'o.xlsx' AND time LIKE '20%Z'"),
+                     3);
+    assert_int_equal(geo_store_layer_done(f->s, COV_COMMUNITIES, "again", 2, &f->err), 0);
+    v = geo_store_meta_get(f->s, "version.communities");
+    assert_string_equal(v, "2");
+    free(v);
+}
+
+static void test_duplicate_org_id(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    struct cov_org o = org("91110000600037341L", 1, 2);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), COV_EINPUT);
+    assert_string_equal(cov_err_msg(&f->err),
+                        "organizations: id '91110000600037341L' appears twice");
+    geo_store_rollback(f->s);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+}
+
+static void test_duplicate_area_code(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    put_area(f, COV_STREETS, "S1", "a", NULL, "POLYGON((0 0,1 0,1 1,0 0))");
+    struct cov_area a = {.code = "S1", .name = "b"};
+    a.geom = wkt(f, "POLYGON((0 0,2 0,2 2,0 0))");
+    assert_int_equal(geo_store_put_area(f->s, COV_STREETS, &a, f->geos, &f->err), COV_EINPUT);
+    GEOSGeom_destroy_r(f->geos, a.geom);
+    assert_string_equal(cov_err_msg(&f->err), "streets: code 'S1' appears twice");
+    geo_store_rollback(f->s);
+}
+
+static void test_empty_geometry_rejected(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    struct cov_area a = {.code = "E1", .name = "empty"};
+    a.geom = wkt(f, "POLYGON EMPTY");
+    assert_int_equal(geo_store_put_area(f->s, COV_PARKS, &a, f->geos, &f->err), COV_EINPUT);
+    GEOSGeom_destroy_r(f->geos, a.geom);
+    assert_string_equal(cov_err_msg(&f->err), "parks: code 'E1' has no geometry");
+    assert_int_equal(geo_store_count(f->s, COV_PARKS, &f->err), 0);
+}
+
+static void test_writes_outside_transaction_get_index_at_close(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    put_area(f, COV_PARKS, "P1", "a", NULL, "POLYGON((0 0,1 0,1 1,0 0))");
+    put_area(f, COV_PARKS, "P2", "b", NULL, "POLYGON((5 5,6 5,6 6,5 5))");
+    reopen(f);
+    assert_int_equal(geo_store_count(f->s, COV_PARKS, &f->err), 2);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_parks_geom"), 2);
+}
+
+static void test_rollback_leaves_store_unchanged(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    long before[COV_NLAYERS];
+    for (int l = 0; l < COV_NLAYERS; l++)
+        before[l] = geo_store_count(f->s, (enum cov_layer)l, &f->err);
+    long logs = query_long(f->s, "SELECT count(*) FROM import_log");
+
+    /* A replace-import that fails half way. */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    struct cov_org o = org("91440300708461136T", 5, 5);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "bad", 1, &f->err), 0);
+    put_area(f, COV_DISTRICTS, "320705", "海州区", NULL, "POLYGON((0 0,1 0,1 1,0 0))");
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 1);
+    geo_store_rollback(f->s);
+
+    reopen(f);
+    for (int l = 0; l < COV_NLAYERS; l++)
+        assert_int_equal(geo_store_count(f->s, (enum cov_layer)l, &f->err), before[l]);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM import_log"), logs);
+    char *v = geo_store_meta_get(f->s, "version.organizations");
+    assert_string_equal(v, "1");
+    free(v);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"), 3);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM geometry_columns"
+                                      " WHERE spatial_index_enabled = 1"),
+                     COV_NLAYERS);
+    assert_int_equal(geo_store_srid(f->s), 4549);
+}
+
+static void test_close_rolls_back_open_transaction(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    struct cov_org o = org("91440300708461136T", 5, 5);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    reopen(f);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+}
+
+static void test_begin_is_not_nested(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_not_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_non_null(strstr(cov_err_msg(&f->err), "already open"));
+    geo_store_rollback(f->s);
+}
+
+static void test_clear_then_commit_keeps_index(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_PARKS, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    assert_int_equal(geo_store_count(f->s, COV_PARKS, &f->err), 0);
+    assert_int_equal(query_long(f->s, "SELECT spatial_index_enabled FROM geometry_columns"
+                                      " WHERE f_table_name = 'parks'"),
+                     1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_parks_geom"), 0);
+}
+
+/* ---- policy ---- */
+
+static void test_policy_defaults_when_never_set(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    struct cov_policy p, def;
+    cov_policy_init(&def);
+    memset(&p, 0, sizeof(p));
+    assert_int_equal(geo_store_load_policy(f->s, &p, &f->err), 0);
+    for (int i = 0; i < COV_P_COUNT; i++)
+        assert_float_equal(p.v[i], def.v[i], 0);
+}
+
+static void test_policy_save_and_load(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    struct cov_policy p;
+    cov_policy_init(&p);
+    p.v[COV_P_JOINT_MAX_DISTANCE_M] = 1500;
+    p.v[COV_P_COVERAGE_RATE_TARGET] = 0.95;
+    assert_int_equal(geo_store_save_policy(f->s, &p, &f->err), 0);
+    reopen(f);
+    struct cov_policy q;
+    assert_int_equal(geo_store_load_policy(f->s, &q, &f->err), 0);
+    for (int i = 0; i < COV_P_COUNT; i++)
+        assert_float_equal(q.v[i], p.v[i], 0);
+    /* Only the changed parameters are stored. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM policy"), 2);
+    struct cov_model *m = load_all(f);
+    assert_float_equal(m->policy.v[COV_P_JOINT_MAX_DISTANCE_M], 1500, 0);
+    cov_model_free(m);
+}
+
+/* ---- assignments ---- */
+
+/* Simulate cov_assign on the small project: org 0 in community 0, org 1 in
+ * community 1, org 2 outside every community. */
+static void assign_small(struct cov_model *m) {
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        m->orgs[i].area[COV_DISTRICTS] = 0;
+        m->orgs[i].area[COV_STREETS] = i == 0 ? 0 : 1;
+        m->orgs[i].area[COV_COMMUNITIES] = i == 2 ? -1 : (int32_t)i;
+        m->orgs[i].area[COV_PARKS] = i == 0 ? 0 : -1;
+        m->orgs[i].area[COV_BUILDINGS] = i == 0 ? 0 : -1;
+    }
+    m->assigned = 1;
+}
+
+static void test_saved_assignments_load_back(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *m = load_all(f);
+    assign_small(m);
+    assert_int_equal(geo_store_save_assignments(f->s, m, &f->err), 0);
+    cov_model_free(m);
+    reopen(f);
+    m = load_all(f);
+    assert_int_equal(m->assigned, 1);
+    assert_int_equal(m->orgs[0].area[COV_COMMUNITIES], 0);
+    assert_int_equal(m->orgs[1].area[COV_COMMUNITIES], 1);
+    assert_int_equal(m->orgs[2].area[COV_COMMUNITIES], -1);
+    assert_int_equal(m->orgs[1].area[COV_STREETS], 1);
+    assert_int_equal(m->orgs[0].area[COV_BUILDINGS], 0);
+    assert_int_equal(m->orgs[1].area[COV_PARKS], -1);
+    cov_model_free(m);
+}
+
+static void test_assignments_stale_after_layer_done(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *m = load_all(f);
+    assign_small(m);
+    assert_int_equal(geo_store_save_assignments(f->s, m, &f->err), 0);
+    cov_model_free(m);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    put_area(f, COV_PARKS, "P2", "新园区", NULL, "POLYGON((60 60,70 60,70 70,60 70,60 60))");
+    assert_int_equal(geo_store_layer_done(f->s, COV_PARKS, "p2", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    m = load_all(f);
+    assert_int_equal(m->assigned, 0);
+    for (size_t i = 0; i < m->n_orgs; i++)
+        for (int l = 0; l < COV_NAREAS; l++)
+            assert_int_equal(m->orgs[i].area[l], -1);
+    cov_model_free(m);
+}
+
+static void test_assignments_stale_after_clear(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *m = load_all(f);
+    assign_small(m);
+    assert_int_equal(geo_store_save_assignments(f->s, m, &f->err), 0);
+    cov_model_free(m);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_BUILDINGS, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    m = load_all(f);
+    assert_int_equal(m->assigned, 0);
+    assert_int_equal(m->orgs[0].area[COV_COMMUNITIES], -1);
+    cov_model_free(m);
+}
+
+static void test_save_assignments_requires_assigned_model(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *m = load_all(f);
+    assert_int_not_equal(geo_store_save_assignments(f->s, m, &f->err), 0);
+    assert_null(geo_store_meta_get(f->s, "assign.stamp"));
+    cov_model_free(m);
+}
+
+/* ---- progress ---- */
+
+struct calls {
+    int n;
+    double last;
+    int cancel_at;
+};
+
+static int on_progress(double fraction, const char *what, void *user) {
+    struct calls *c = user;
+    assert_non_null(what);
+    assert_true(fraction >= 0 && fraction <= 1);
+    c->last = fraction;
+    return ++c->n == c->cancel_at;
+}
+
+static void test_progress_and_cancel(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    char id[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(id, sizeof(id), "ORG%04d", i);
+        struct cov_org o = org(id, i, i);
+        assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    }
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "gen", 1000, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+
+    struct calls c = {0, -1, 0};
+    struct cov_model *m = cov_model_new();
+    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS, m, on_progress, &c, &f->err), 0);
+    assert_int_equal(m->n_orgs, 1000);
+    assert_true(c.n >= 100 && c.n <= 102); /* about every 1 % */
+    assert_float_equal(c.last, 1.0, 0);
+    cov_model_free(m);
+
+    c = (struct calls){0, -1, 5};
+    m = cov_model_new();
+    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS, m, on_progress, &c, &f->err),
+                     COV_ECANCEL);
+    cov_model_free(m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_then_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_sqlite_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_file_becomes_store_with_create, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_sqlite_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_srid_creates_layers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_srid_change_while_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_srid_inside_transaction_rolls_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_set_srid_refused_once_rows_exist, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_srid_unknown_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_without_srid_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_area_layers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_organizations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_mask_selects_layers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spatial_index_built_by_layer_done, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layer_done_bumps_version_and_logs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_org_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_area_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_geometry_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writes_outside_transaction_get_index_at_close, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_leaves_store_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_rolls_back_open_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_begin_is_not_nested, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clear_then_commit_keeps_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_defaults_when_never_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_save_and_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_saved_assignments_load_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assignments_stale_after_layer_done, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assignments_stale_after_clear, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_assignments_requires_assigned_model, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_progress_and_cancel, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
