@@ -1147,7 +1147,8 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         goto cleanup;
     }
     if (existing > 0 && opts->mode == GEO_IMPORT_NEW) {
-        rc = cov_err_set(err, COV_EINPUT,
+        /* Not bad data but a refusal to overwrite: a plain failure, not COV_EINPUT. */
+        rc = cov_err_set(err, COV_EFAIL,
                          "layer %s already holds %ld rows: give --replace to replace them or "
                          "--append to add to them",
                          cov_layer_name((int)layer), existing);

@@ -512,7 +512,7 @@ static void test_gdal_error_names_the_source(void **state) {
 static void test_existing_layer_needs_replace_or_append(void **state) {
     struct fx *f = *state;
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), 0);
-    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), COV_EINPUT);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), COV_EFAIL);
     assert_msg(f, "layer organizations already holds 8 rows: give --replace to replace them or "
                   "--append to add to them");
     f->o.mode = GEO_IMPORT_REPLACE;
