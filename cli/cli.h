@@ -125,6 +125,13 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing);
 
+/* The organizations matching flt, sorted by district, street, community, id, into idx
+ * (room for m->n_orgs); returns how many. */
+struct cov_filter;
+size_t cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *idx);
+int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
+                         const char *format_ext, struct cov_err *err);
+
 struct cov_plan;
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt);

@@ -217,6 +217,21 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     if (close_out(f, path, &err))
         goto fail;
     snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    size_t *idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
+    if (!idx) {
+        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    struct cov_filter flt;
+    cov_filter_init(&flt);
+    flt.uncovered_only = 1;
+    size_t n_unc = cli_uncovered_select(m, &flt, idx);
+    snprintf(path, sizeof(path), "%s/uncovered.xlsx", dir);
+    rc = cli_uncovered_export(m, idx, n_unc, path, NULL, &err);
+    free(idx);
+    if (rc)
+        goto cleanup;
+    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
     snprintf(path, sizeof(path), "%s/plan.gpkg", dir);
     if ((rc = cli_propose_export(m, plan, path, NULL, &err)))
         goto cleanup;

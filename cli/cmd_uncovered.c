@@ -36,7 +36,6 @@ static void help(void)
 struct row_ctx {
     const struct cov_model *m;
     const size_t *idx;
-    int zh;
     char members[16];
     GEOSGeometry *pt;
 };
@@ -133,6 +132,28 @@ static int parse_members(const char *s, int *lo, int *hi)
     return 0;
 }
 
+size_t cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_orgs; i++)
+        if (cov_filter_match(m, &m->orgs[i], flt))
+            idx[n++] = i;
+    sort_model = m;
+    qsort(idx, n, sizeof(*idx), by_place);
+    return n;
+}
+
+int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
+                         const char *format_ext, struct cov_err *err)
+{
+    struct row_ctx rctx = {.m = m, .idx = idx};
+    int rc = geo_export(path, format_ext, "uncovered", export_cols, NCOLS, n, export_row, &rctx,
+                        m->geos, m->srid, 1, err);
+    if (rctx.pt)
+        GEOSGeom_destroy_r(m->geos, rctx.pt);
+    return rc;
+}
+
 int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
 {
     enum { O_DISTRICT = 256, O_STREET, O_COMMUNITY, O_MEMBERS, O_KIND, O_INDUSTRY, O_FORMAT };
@@ -223,19 +244,12 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
         goto cleanup;
     }
-    for (size_t i = 0; i < m->n_orgs; i++)
-        if (cov_filter_match(m, &m->orgs[i], &flt))
-            idx[n++] = i;
-    sort_model = m;
-    qsort(idx, n, sizeof(*idx), by_place);
+    n = cli_uncovered_select(m, &flt, idx);
 
     int zh = ctx->lang == CLI_LANG_ZH;
-    struct row_ctx rctx = {.m = m, .idx = idx, .zh = zh};
     if (out || fmt == CLI_FMT_GEOJSON) {
-        rc = geo_export(out ? out : "/vsistdout/", out ? NULL : ".geojson", "uncovered",
-                        export_cols, NCOLS, n, export_row, &rctx, m->geos, m->srid, 1, &err);
-        if (rctx.pt)
-            GEOSGeom_destroy_r(m->geos, rctx.pt);
+        rc = cli_uncovered_export(m, idx, n, out ? out : "/vsistdout/", out ? NULL : ".geojson",
+                                  &err);
         if (!rc && out && !ctx->quiet)
             fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n, out);
         goto cleanup;
