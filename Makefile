@@ -80,7 +80,7 @@ $(UNIT_RENDER): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/render/%.o $(LIB_RENDE
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_GEODATA) $(LIB_ANALYSIS)
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_RENDER) $(LIB_GEODATA) $(LIB_ANALYSIS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 tools: $(TOOLS)
@@ -108,19 +108,21 @@ check: deps
 	$(MAKE) --no-print-directory check-san BUILD=build/san SAN=1 WERROR=-Werror
 	@sh tests/summary.sh build/check/results build/san/results
 
+# fast_unwind_on_malloc=0: the suppressed cairo leak is only matched with full stacks.
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+          LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check-plain check-san: $(BIN) $(UNIT_TESTS)
 	@mkdir -p $(BUILD)/results
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  sh tests/run-unit.sh --results $(BUILD)/results/unit $(UNIT_TESTS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  sh tests/e2e/run.sh --results $(BUILD)/results/e2e $(BIN)
+	$(SAN_ENV) sh tests/run-unit.sh --results $(BUILD)/results/unit $(UNIT_TESTS)
+	$(SAN_ENV) sh tests/e2e/run.sh --results $(BUILD)/results/e2e $(BIN)
 
 demo: deps
 	$(MAKE) --no-print-directory all
 	$(BIN) demo orgcover-demo
 
 bench: $(BIN) $(TOOLS)
-	sh bench/run.sh
+	sh bench/run.sh $(BUILD) | tee $(BUILD)/bench.txt
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../render/map.h"
 #include "cli.h"
 
 static const struct cli_cmd commands[] = {
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
     optind = 0; /* reset getopt for the subcommand (GNU: 0 re-initialises) */
     int rc = cmd->fn(sub_argc, sub_argv, &ctx);
     geo_store_close(ctx.store);
+    map_global_cleanup(); /* pango/fontconfig caches: keeps leak checkers quiet */
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("orgcover: writing output");
         if (!rc)
