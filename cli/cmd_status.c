@@ -116,6 +116,44 @@ static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_mod
     return 0;
 }
 
+/* Without --by the terminal gets the figures one per line, with what they mean. */
+static void print_totals(FILE *f, const struct cov_model *m, const struct cov_summary *t, int zh)
+{
+    const struct cov_policy *p = &m->policy;
+    char r[16], lbl[64], note[3][160];
+    snprintf(lbl, sizeof(lbl), zh ? "正式党员%g人以上" : "with >= %g formal members",
+             p->v[COV_P_STANDALONE_MIN_MEMBERS]);
+    snprintf(note[0], sizeof(note[0]), zh ? "覆盖率 %s（目标 %.0f%%）" : "coverage rate %s (target %.0f%%)",
+             cli_pct(r, sizeof(r), t->coverage_rate), p->v[COV_P_COVERAGE_RATE_TARGET] * 100);
+    snprintf(note[1], sizeof(note[1]),
+             zh ? "其中单独组建 %ld，单独组建率 %s（目标 %.0f%%）"
+                : "standalone %ld, rate %s (target %.0f%%)",
+             t->standalone_formed, cli_pct(r, sizeof(r), t->standalone_rate),
+             p->v[COV_P_STANDALONE_RATE_TARGET] * 100);
+    snprintf(note[2], sizeof(note[2]),
+             zh ? "其中已选派党建工作指导员（工作覆盖）%ld" : "with an instructor (work coverage) %ld",
+             t->work_covered);
+    const struct {
+        const char *label;
+        long value;
+        const char *note;
+    } rows[] = {
+        {zh ? "社会组织" : "organizations", t->organizations, ""},
+        {zh ? "已建党组织（覆盖）" : "covered", t->covered, note[0]},
+        {lbl, t->standalone_eligible, note[1]},
+        {zh ? "未覆盖且无正式党员" : "uncovered, no formal members", t->no_members, note[2]},
+        {zh ? "不在任何社区/村内" : "outside every community", t->outside_all_communities, ""},
+    };
+    size_t n = sizeof(rows) / sizeof(rows[0]) - (m->n_areas[COV_COMMUNITIES] ? 0 : 1);
+    for (size_t i = 0; i < n; i++) {
+        char v[32];
+        snprintf(v, sizeof(v), "%ld", rows[i].value);
+        cli_print_padded(f, rows[i].label, 30, 0);
+        cli_print_padded(f, v, 8, 1);
+        fprintf(f, "%s%s\n", *rows[i].note ? "   " : "", rows[i].note);
+    }
+}
+
 int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
                      int issues, int fmt, struct cov_err *err)
 {
@@ -149,6 +187,10 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         goto cleanup;
     }
     int zh = ctx->lang == CLI_LANG_ZH;
+    if (by < 0 && fmt == CLI_FMT_TABLE) {
+        print_totals(f, m, &total, zh);
+        goto cleanup;
+    }
     static const char *const head_zh[] = {"代码",     "名称",       "社会组织", "已覆盖",
                                           "覆盖率",   "应单独组建", "已单独组建", "单独组建率",
                                           "无党员",   "工作覆盖"};
