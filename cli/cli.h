@@ -120,8 +120,9 @@ const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col);
 
 /* Report writers shared by the commands and the demo (cmd_status.c, cmd_targets.c). */
 struct cov_targets;
+struct cov_plan;
 int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
-                     int issues, int fmt, struct cov_err *err);
+                     int issues, int fmt, const struct cov_plan *plan, struct cov_err *err);
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing);
 
@@ -133,6 +134,10 @@ int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n,
                          const char *format_ext, struct cov_err *err);
 
 struct cov_plan;
+/* The saved plan (recomputed from its saved options; a note when stale), or a fresh
+ * one with the policy's defaults. *saved = 1 when a saved plan was used. */
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out,
+                 int *saved, struct cov_err *err);
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt);
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,

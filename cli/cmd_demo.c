@@ -195,13 +195,13 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     FILE *f;
     if (!(f = open_out(dir, "status.txt", path, sizeof(path), &err)))
         goto fail;
-    if ((rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, &err)) |
+    if ((rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, NULL, &err)) |
         close_out(f, path, &err))
         goto fail;
     snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
     if (!(f = open_out(dir, "status.json", path, sizeof(path), &err)))
         goto fail;
-    if ((rc = cli_status_write(f, ctx, m, COV_STREETS, 0, CLI_FMT_JSON, &err)) |
+    if ((rc = cli_status_write(f, ctx, m, COV_STREETS, 0, CLI_FMT_JSON, plan, &err)) |
         close_out(f, path, &err))
         goto fail;
     snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);

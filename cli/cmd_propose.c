@@ -6,12 +6,13 @@
 
 #include "../analysis/propose.h"
 #include "../geodata/export.h"
+#include "../geodata/plan.h"
 #include "cli.h"
 
 static const char synopsis[] =
     "orgcover [--db FILE] propose [--scope street|district|community] [--max-units N] "
     "[--min-members N] [--max-distance M] [--exact] [--no-memberless] "
-    "[--format table|csv|json|geojson] [-o FILE]";
+    "[--format table|csv|json|geojson] [-o FILE] [--save]";
 
 static void help(void)
 {
@@ -40,6 +41,9 @@ static void help(void)
            "  --format F            table (default), csv, json or geojson\n"
            "  -o FILE               write the groups to FILE (.gpkg .shp .geojson .csv .xlsx):\n"
            "                        one feature per group, members linked to the medoid\n"
+           "  --save                keep the plan in the project (tables plan_groups,\n"
+           "                        plan_members, plan_instructor) for 'render --theme plan'\n"
+           "                        and 'status --plan'\n"
            "  -h, --help            this help\n",
            synopsis, COV_EXACT_MAX_CANDIDATES);
 }
@@ -251,10 +255,28 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     }
 }
 
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out,
+                 int *saved, struct cov_err *err)
+{
+    struct cov_propose_opts po;
+    cov_propose_opts_init(&po, &m->policy);
+    int current = 0;
+    int have = geo_plan_saved_opts(ctx->store, &m->policy, &po, &current, err);
+    if (have < 0)
+        return err->code ? err->code : COV_EIO;
+    if (have && !current && !ctx->quiet)
+        fprintf(stderr,
+                "%s %s: the data or the policy changed since the plan was saved; using the plan "
+                "recomputed with its options (save it again with 'orgcover propose --save')\n",
+                ctx->prog, ctx->cmd);
+    *saved = have;
+    return cov_propose(m, &po, out, cli_progress, ctx, err);
+}
+
 int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
 {
     enum { O_SCOPE = 256, O_MAX_UNITS, O_MIN_MEMBERS, O_MAX_DIST, O_EXACT, O_NO_MEMBERLESS,
-           O_FORMAT };
+           O_FORMAT, O_SAVE };
     static const struct option opts[] = {
         {"scope", required_argument, NULL, O_SCOPE},
         {"max-units", required_argument, NULL, O_MAX_UNITS},
@@ -263,13 +285,14 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         {"exact", no_argument, NULL, O_EXACT},
         {"no-memberless", no_argument, NULL, O_NO_MEMBERLESS},
         {"format", required_argument, NULL, O_FORMAT},
+        {"save", no_argument, NULL, O_SAVE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL,
                *out = NULL;
-    int exact = 0, no_memberless = 0, fmt = CLI_FMT_TABLE, c;
+    int exact = 0, no_memberless = 0, save = 0, fmt = CLI_FMT_TABLE, c;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case O_SCOPE:
@@ -289,6 +312,9 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case O_NO_MEMBERLESS:
             no_memberless = 1;
+            break;
+        case O_SAVE:
+            save = 1;
             break;
         case O_FORMAT:
             fmt = cli_parse_format(optarg, 1);
@@ -361,6 +387,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     int rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err);
     if (rc)
         goto cleanup;
+    if (save) {
+        if ((rc = geo_plan_save(ctx->store, m, plan, &po, &err)))
+            goto cleanup;
+        if (!ctx->quiet)
+            fprintf(stderr, "%s propose: plan saved in %s (%zu groups)\n", ctx->prog,
+                    ctx->db_path, plan->n_groups);
+    }
     if (out || fmt == CLI_FMT_GEOJSON) {
         rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &err);
         if (!rc && out && !ctx->quiet)

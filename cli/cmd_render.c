@@ -24,7 +24,8 @@ static void help(void)
            "             district and street boundaries and communities shaded urban/rural\n"
            "  targets    communities coloured by the community-organization target (met,\n"
            "             short by 1, short by 2 or more), the rate targets in a panel\n"
-           "  plan       the branch plan ('orgcover propose' with the policy's defaults):\n"
+           "  plan       the branch plan saved by 'orgcover propose --save', or one made\n"
+           "             with the policy's defaults:\n"
            "             joint branches as members linked to the medoid, regional branches\n"
            "             on their park or building, standalone candidates marked\n"
            "\n"
@@ -164,9 +165,8 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
     mo.targets = &tg;
     if (mo.theme == MAP_THEME_PLAN) {
-        struct cov_propose_opts po;
-        cov_propose_opts_init(&po, &m->policy);
-        if ((rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err)))
+        int saved;
+        if ((rc = cli_plan_get(ctx, m, &plan, &saved, &err)))
             goto cleanup;
         mo.plan = plan;
     }

@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "../analysis/coverage.h"
+#include "../analysis/propose.h"
 #include "cli.h"
 
 static const char synopsis[] = "orgcover [--db FILE] status [--by district|street|community|park|"
-                               "building] [--issues] [--format table|csv|json]";
+                               "building] [--issues] [--plan] [--format table|csv|json]";
 
 static void help(void)
 {
@@ -27,6 +28,9 @@ static void help(void)
            "                           division code (characters 3-8) disagrees with the\n"
            "                           district the point lies in, organizations outside\n"
            "                           every community or district\n"
+           "  --plan                   also the coverage rate the branch plan would reach\n"
+           "                           (the plan saved with 'propose --save', else a fresh\n"
+           "                           one with the policy's defaults)\n"
            "  --format table|csv|json  output format (default table)\n"
            "  -h, --help               this help\n"
            "\n"
@@ -155,7 +159,7 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
 }
 
 int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
-                     int issues, int fmt, struct cov_err *err)
+                     int issues, int fmt, const struct cov_plan *plan, struct cov_err *err)
 {
     struct cov_summary total, *per = NULL;
     int rc;
@@ -170,6 +174,12 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
     if (fmt == CLI_FMT_JSON) {
         fprintf(f, "{");
         json_summary(f, &total);
+        if (plan) {
+            fprintf(f, ", \"plan\": {\"orgs_covered_after\": %ld, \"coverage_rate_after\": ",
+                    plan->orgs_covered_after);
+            cli_json_num(f, plan->coverage_rate_after);
+            fprintf(f, "}");
+        }
         if (by >= 0) {
             fprintf(f, ", \"by\": \"%s\", \"areas\": [", cov_layer_name(by));
             for (size_t i = 0; i < n; i++) {
@@ -189,6 +199,12 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
     int zh = ctx->lang == CLI_LANG_ZH;
     if (by < 0 && fmt == CLI_FMT_TABLE) {
         print_totals(f, m, &total, zh);
+        if (plan) {
+            char r[16];
+            fprintf(f, zh ? "方案实施后覆盖率                  %s（覆盖 %ld 个）\n"
+                          : "coverage rate after the plan      %s (%ld covered)\n",
+                    cli_pct(r, sizeof(r), plan->coverage_rate_after), plan->orgs_covered_after);
+        }
         goto cleanup;
     }
     static const char *const head_zh[] = {"代码",     "名称",       "社会组织", "已覆盖",
@@ -220,10 +236,11 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         {"by", required_argument, NULL, 'b'},
         {"format", required_argument, NULL, 'f'},
         {"issues", no_argument, NULL, 'i'},
+        {"plan", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int fmt = CLI_FMT_TABLE, by = -1, issues = 0, c;
+    int fmt = CLI_FMT_TABLE, by = -1, issues = 0, want_plan = 0, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'b':
@@ -243,6 +260,9 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         case 'i':
             issues = 1;
             break;
+        case 'p':
+            want_plan = 1;
+            break;
         case 'h':
             help();
             return CLI_EXIT_OK;
@@ -259,7 +279,13 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         return exit_code;
     struct cov_err err;
     cov_err_init(&err);
-    int rc = cli_status_write(stdout, ctx, m, by, issues, fmt, &err);
+    struct cov_plan *plan = NULL;
+    int saved = 0, rc = 0;
+    if (want_plan)
+        rc = cli_plan_get(ctx, m, &plan, &saved, &err);
+    if (!rc)
+        rc = cli_status_write(stdout, ctx, m, by, issues, fmt, plan, &err);
+    cov_plan_free(plan);
     cli_report(ctx, &err);
     cov_err_release(&err);
     cov_model_free(m);

@@ -124,8 +124,7 @@ static int meta_set_long(struct geo_store *s, const char *key, long v, struct co
     return geo_store_meta_set(s, key, buf, err);
 }
 
-/* "v0,v1,...": the layer versions assignments are computed from. */
-static void version_stamp(struct geo_store *s, char *buf, size_t len) {
+void geo_store_version_stamp(struct geo_store *s, char *buf, size_t len) {
     size_t off = 0;
     buf[0] = 0;
     for (int l = 0; l < COV_NLAYERS && off < len; l++) {
@@ -974,7 +973,7 @@ static void clear_assignments(struct cov_model *m) {
  * stored code is found; otherwise leaves them unassigned. */
 static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov_err *err) {
     char stamp[256];
-    version_stamp(s, stamp, sizeof(stamp));
+    geo_store_version_stamp(s, stamp, sizeof(stamp));
     char *saved = geo_store_meta_get(s, "assign.stamp");
     int current = saved && !strcmp(saved, stamp);
     free(saved);
@@ -1079,7 +1078,7 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m,
     }
     sqlite3_finalize(st);
     char stamp[256];
-    version_stamp(s, stamp, sizeof(stamp));
+    geo_store_version_stamp(s, stamp, sizeof(stamp));
     if (!rc)
         rc = geo_store_meta_set(s, "assign.stamp", stamp, err);
     return sp_end(s, rc, err);
