@@ -1,0 +1,202 @@
+/*
+ * propose.h - the branch plan: which uncovered organizations set up their own
+ * organization, which are functional-branch candidates, which a regional
+ * (park/building) or industry organization takes in, which form joint
+ * branches with whom, and which are left for a Party-building instructor.
+ *
+ * Pure computation on a classified struct cov_model (analysis/coverage sets
+ * org->status; org->area[] comes from cov_assign). Coordinates are the
+ * model's projected CRS, metres. No GEOS, GDAL or SQLite is used.
+ *
+ * The plan, in order (issue 4); every threshold is a policy parameter:
+ *  1. standalone: every org whose status is COV_ST_ELIGIBLE, one group each.
+ *  2. functional: remaining uncovered orgs with untransferred_members >=
+ *     functional_min_untransferred whose kind contains "社会团体" or whose name
+ *     contains 学会/协会/商会/研究会/联合会/促进会 (the associations, societies
+ *     and chambers of clause 4). The data carries no "running normally" flag:
+ *     these groups are candidates for review. One group each.
+ *  3. regional: for each park, then each building (org->area[COV_PARKS],
+ *     [COV_BUILDINGS]), the remaining uncovered orgs in it when there are at
+ *     least regional_min_orgs of them and their formal members sum to at least
+ *     min_members: one group. An org joins at most one (parks come first).
+ *  4. industry: an industry association is a covered org (status
+ *     COV_ST_STANDALONE..COV_ST_FUNCTIONAL) with a nonempty `industry` whose
+ *     name contains 行业协会, 商会, 同业公会 or 行业联合会; an `industry` that itself
+ *     contains 协会 or 商会 (a category such as "行业协会/商会", not a sector)
+ *     does not count. Remaining uncovered orgs with exactly the same
+ *     `industry` string form one group per industry, hosted by the
+ *     lowest-index such association.
+ *  5. joint: remaining uncovered orgs with fewer than standalone_min_members
+ *     formal members (memberless ones unless no_memberless) are the
+ *     candidates, grouped per scope area into joint branches (below).
+ *  6. instructor: every uncovered org not in a group, sorted by street
+ *     (orgs without a street last) then by id.
+ *
+ * Joint branches. Hard constraints: 2..max_units members, formal members
+ * summed >= min_members, every pair within max_distance_m, all members in one
+ * scope area, each org in at most one group. Orgs without a scope area
+ * (area[scope] == -1) form one extra "no area" scope of their own, so that an
+ * unassigned model still gets a plan. Objective, in order: most orgs covered;
+ * least total distance of members to their group's medoid; most pairs of
+ * members sharing a building, park or industry.
+ */
+#ifndef COV_PROPOSE_H
+#define COV_PROPOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "model.h"
+#include "policy.h"
+
+enum cov_group_kind {
+    COV_G_STANDALONE,
+    COV_G_FUNCTIONAL,
+    COV_G_REGIONAL,
+    COV_G_INDUSTRY,
+    COV_G_JOINT,
+    COV_G_COUNT
+};
+
+/* Borrowed: "standalone", "functional", "regional", "industry", "joint"; NULL if out of range. */
+const char *cov_group_kind_name(enum cov_group_kind k);
+/* Borrowed: 单独组建, 功能型党支部, 区域性党组织, 行业党组织, 联合党支部; NULL if out of range. */
+const char *cov_group_kind_name_zh(enum cov_group_kind k);
+
+struct cov_group {
+    int id; /* 1-based, in plan order, stable for the same input */
+    enum cov_group_kind kind;
+    int area_layer;  /* the scope layer (e.g. COV_STREETS) */
+    long area;       /* index into m->areas[area_layer] shared by all members, or -1 */
+    long host;       /* regional: park/building index; industry: org index of the
+                        association; else -1 */
+    int host_layer;  /* COV_PARKS, COV_BUILDINGS, COV_ORGANIZATIONS, or -1 */
+    size_t *members; /* org indices, sorted ascending (plan-owned) */
+    size_t n_members;
+    int formal_members; /* sum over members */
+    double diameter_m;  /* largest pairwise distance, metres */
+    double cost_m;      /* total distance of members to the medoid, metres */
+    size_t medoid;      /* org index of the member minimising total distance to the others */
+    const char *name;   /* suggested name, Chinese (plan-owned) */
+};
+
+struct cov_plan {
+    struct cov_group *groups;
+    size_t n_groups;
+    size_t *instructor; /* org indices left for an instructor, sorted by street then id */
+    size_t n_instructor;
+    int scope;           /* the scope layer used */
+    long candidates;     /* uncovered orgs considered for joint branches */
+    long covered;        /* of those, covered by a joint group */
+    long bound;          /* geography-free upper bound on `covered` (cov_joint_bound per scope) */
+    long bound_simple;   /* the issue's bound: sum of min(n, max_units * (M div min_members)) */
+    double joint_cost_m; /* sum of cost_m over joint groups */
+    long n_kind[COV_G_COUNT];       /* groups per kind */
+    long covered_kind[COV_G_COUNT]; /* orgs per kind */
+    long orgs_covered_before;       /* covered orgs in the model now */
+    long orgs_covered_after;        /* covered orgs if the plan is carried out */
+    double coverage_rate_after;     /* orgs_covered_after / n_orgs, NAN when no orgs */
+    struct cov_arena arena;         /* owns members arrays and names */
+};
+
+struct cov_propose_opts {
+    int scope;             /* COV_STREETS (default), COV_DISTRICTS or COV_COMMUNITIES */
+    int max_units;         /* default: policy joint_max_units */
+    int min_members;       /* default: policy joint_min_members */
+    double max_distance_m; /* default: policy joint_max_distance_m */
+    int exact;             /* exact optimisation per scope (<= COV_EXACT_MAX_CANDIDATES) */
+    int no_memberless;     /* leave memberless orgs out of joint branches */
+    int threads;           /* 0 = all cores */
+    int baseline;          /* 1: group joint branches with the plain greedy (cov_joint_greedy)
+                              instead of the heuristic, to compare plans */
+};
+
+/* Exact mode refuses scopes with more candidates than this that could join a branch
+ * (candidates without a compatible partner or members within reach do not count). */
+#define COV_EXACT_MAX_CANDIDATES 40
+
+/* Fill o with the defaults, joint thresholds taken from policy p. */
+void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *p);
+
+/*
+ * Compute the plan for model m (must be classified: m->classified, else
+ * COV_EINPUT). o may be NULL for the defaults from m->policy. On success *out
+ * is caller-owned (cov_plan_free). Errors: COV_EINPUT for bad options or, in
+ * exact mode, a scope too large (the message names it); COV_ENOMEM;
+ * COV_ECANCEL when progress returns nonzero. progress is only called from the
+ * calling thread.
+ */
+int cov_propose(const struct cov_model *m, const struct cov_propose_opts *o, struct cov_plan **out,
+                cov_progress_fn progress, void *user, struct cov_err *err);
+/* Frees a plan; accepts NULL. */
+void cov_plan_free(struct cov_plan *p);
+
+/*
+ * The joint-branch problem on its own, for one scope (used by cov_propose,
+ * the tests and tools/bench_propose). Units 0..n-1 at (x[i], y[i]) metres with
+ * members[i] >= 0 formal members. tag[0..2] (each may be NULL; -1 = none) are
+ * building, park and industry keys for the third objective.
+ */
+struct cov_joint_problem {
+    size_t n;
+    const double *x, *y;
+    const int *members;
+    const long *tag[3];
+    int max_units;   /* >= 2 */
+    int min_members; /* >= 1 */
+    double max_distance_m;
+    long exact_max_nodes; /* search budget of the exact mode; 0 = the default (5e7) */
+};
+
+/*
+ * Solve: group_of[i] receives the group number (0, 1, ... in order of each
+ * group's lowest unit) or -1. Heuristic (exact == 0): k-d tree neighbours,
+ * construction, local search and budgeted exact re-solution of small
+ * neighbourhoods; near-linear (see propose_joint.c). Exact (exact != 0):
+ * branch and bound started from the heuristic's plan over the units that
+ * could join a branch, optimal for coverage then total distance to medoids;
+ * COV_EINPUT when more than COV_EXACT_MAX_CANDIDATES units could join one.
+ * When the search exhausts its budget (5e7 nodes: dense scopes of more than
+ * about 20 such units, where the distance level is hard) the best plan found
+ * is kept and a warning added to err. Returns 0, COV_ENOMEM or COV_EINPUT.
+ */
+int cov_joint_solve(const struct cov_joint_problem *p, int exact, long *group_of,
+                    struct cov_err *err);
+/*
+ * The exact search alone: branch and bound over the feasible groups, optimal
+ * for coverage, then total distance to medoids. start (may be NULL) is a
+ * feasible assignment used as the first incumbent. Errors as cov_joint_solve.
+ */
+int cov_joint_exact(const struct cov_joint_problem *p, const long *start, long *group_of,
+                    struct cov_err *err);
+/*
+ * As cov_joint_exact with a budget of max_nodes search nodes (<= 0: the
+ * default). With complete == NULL an exhausted budget is an error; otherwise
+ * *complete is set to 0 and group_of holds the best plan found (never worse
+ * than start). Used by the heuristic to re-solve small neighbourhoods.
+ */
+int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start, long *group_of,
+                            long max_nodes, int *complete, struct cov_err *err);
+/*
+ * The plain greedy baseline of issue 4: seed on the richest unit left, add the
+ * nearest feasible units until the group is full (max_units); keep it when it
+ * reaches min_members. group_of as above. 0 or COV_ENOMEM.
+ */
+int cov_joint_greedy(const struct cov_joint_problem *p, long *group_of, struct cov_err *err);
+/*
+ * Geography-free upper bound on the units any plan can cover among n units
+ * with the given members: min(n, max_units * g), g an upper bound on the
+ * number of disjoint feasible groups (see propose_joint.c for the proof).
+ */
+long cov_joint_bound(const int *members, size_t n, int min_members, int max_units);
+/* The issue's looser bound min(n, max_units * (M div min_members)). */
+long cov_joint_bound_simple(const int *members, size_t n, int min_members, int max_units);
+/*
+ * Score of an assignment: units covered and total distance to medoids
+ * (each group's medoid minimises the sum of distances to the others).
+ */
+void cov_joint_score(const struct cov_joint_problem *p, const long *group_of, long *covered,
+                     double *cost_m);
+
+#endif
