@@ -15,11 +15,11 @@
 /* Status codes returned by fallible functions. */
 enum {
     COV_OK = 0,
-    COV_EFAIL = 1,    /* generic failure; the message says why */
-    COV_EINPUT = 4,   /* bad input data (validation failed) */
-    COV_EIO = 5,      /* cannot read or write a file / database */
-    COV_ENOMEM = 6,   /* out of memory */
-    COV_ECANCEL = 7,  /* cancelled through the progress callback */
+    COV_EFAIL = 1,   /* generic failure; the message says why */
+    COV_EINPUT = 4,  /* bad input data (validation failed) */
+    COV_EIO = 5,     /* cannot read or write a file / database */
+    COV_ENOMEM = 6,  /* out of memory */
+    COV_ECANCEL = 7, /* cancelled through the progress callback */
 };
 
 /*
@@ -28,9 +28,9 @@ enum {
  * Embedded: cov_err_init() / cov_err_release().
  */
 struct cov_err {
-    int code;      /* first nonzero status recorded, 0 if none */
-    size_t count;  /* number of messages */
-    char *msg;     /* heap, NUL-terminated, lines separated by '\n'; NULL if empty */
+    int code;     /* first nonzero status recorded, 0 if none */
+    size_t count; /* number of messages */
+    char *msg;    /* heap, NUL-terminated, lines separated by '\n'; NULL if empty */
     size_t len, cap;
     char **warnings; /* non-fatal messages (e.g. repaired geometries), heap */
     size_t n_warnings;

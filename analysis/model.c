@@ -4,16 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const layer_names[COV_NLAYERS] = {
-    "districts", "streets", "communities", "parks", "buildings", "organizations"};
-static const char *const layer_singular[COV_NLAYERS] = {
-    "district", "street", "community", "park", "building", "organization"};
-static const char *const layer_names_zh[COV_NLAYERS] = {
-    "县/区", "街道/乡镇", "社区/村", "园区", "楼宇", "社会组织"};
-static const char *const party_names[COV_PARTY_COUNT] = {
-    "none", "standalone", "joint", "regional", "industry", "functional"};
-static const char *const party_names_zh[COV_PARTY_COUNT] = {
-    "无", "单独", "联合", "区域", "行业", "功能型"};
+static const char *const layer_names[COV_NLAYERS] = {"districts", "streets",   "communities",
+                                                     "parks",     "buildings", "organizations"};
+static const char *const layer_singular[COV_NLAYERS] = {"district", "street",   "community",
+                                                        "park",     "building", "organization"};
+static const char *const layer_names_zh[COV_NLAYERS] = {"县/区", "街道/乡镇", "社区/村",
+                                                        "园区",  "楼宇",      "社会组织"};
+static const char *const party_names[COV_PARTY_COUNT] = {"none",     "standalone", "joint",
+                                                         "regional", "industry",   "functional"};
+static const char *const party_names_zh[COV_PARTY_COUNT] = {"无",   "单独", "联合",
+                                                            "区域", "行业", "功能型"};
 
 const char *cov_layer_name(int layer)
 {

@@ -38,11 +38,12 @@ enum cov_ur { COV_UR_UNKNOWN = 0, COV_UR_URBAN = 1, COV_UR_RURAL = 2 };
 
 /* A polygon feature of one of the area layers. */
 struct cov_area {
-    const char *code;   /* unique within its layer */
+    const char *code; /* unique within its layer */
     const char *name;
-    const char *parent; /* code one level up (street -> district, community -> street); may be NULL */
-    enum cov_ur ur;     /* communities: urban or rural */
-    int ur_code;        /* statistical urban-rural code (111..123, 210, 220), 0 if unknown */
+    const char
+        *parent;    /* code one level up (street -> district, community -> street); may be NULL */
+    enum cov_ur ur; /* communities: urban or rural */
+    int ur_code;    /* statistical urban-rural code (111..123, 210, 220), 0 if unknown */
     GEOSGeometry *geom; /* owned by the model; Polygon/MultiPolygon (buildings may be Point) */
     double minx, miny, maxx, maxy; /* envelope of geom */
 };
@@ -64,14 +65,14 @@ const char *cov_party_name_zh(enum cov_party p);
 
 /* Coverage status, computed by analysis/coverage from the policy. */
 enum cov_status {
-    COV_ST_STANDALONE,   /* covered by its own organization */
-    COV_ST_JOINT,        /* covered by a joint organization */
+    COV_ST_STANDALONE, /* covered by its own organization */
+    COV_ST_JOINT,      /* covered by a joint organization */
     COV_ST_REGIONAL,
     COV_ST_INDUSTRY,
     COV_ST_FUNCTIONAL,
-    COV_ST_ELIGIBLE,     /* uncovered, formal members >= standalone minimum */
-    COV_ST_SMALL,        /* uncovered, 1 .. minimum-1 formal members */
-    COV_ST_NO_MEMBERS,   /* uncovered, no formal members */
+    COV_ST_ELIGIBLE,   /* uncovered, formal members >= standalone minimum */
+    COV_ST_SMALL,      /* uncovered, 1 .. minimum-1 formal members */
+    COV_ST_NO_MEMBERS, /* uncovered, no formal members */
     COV_ST_COUNT
 };
 
@@ -79,7 +80,7 @@ enum cov_status {
 #define COV_UNKNOWN (-1)
 
 struct cov_org {
-    const char *id;   /* unified social credit code, or the source's own id */
+    const char *id; /* unified social credit code, or the source's own id */
     const char *name;
     const char *kind; /* 社会团体 / 民办非企业单位 / 基金会 ... as given */
     const char *industry;
@@ -90,10 +91,10 @@ struct cov_org {
     int untransferred_members; /* >= 0 */
     int staff;                 /* >= 0 or COV_UNKNOWN */
     enum cov_party party;
-    int instructor;            /* 1 if a Party-building instructor is assigned */
-    double x, y;               /* project CRS, metres */
-    int32_t area[COV_NAREAS];  /* index into model->areas[layer], -1 if none; see cov_assign */
-    enum cov_status status;    /* see cov_classify */
+    int instructor;           /* 1 if a Party-building instructor is assigned */
+    double x, y;              /* project CRS, metres */
+    int32_t area[COV_NAREAS]; /* index into model->areas[layer], -1 if none; see cov_assign */
+    enum cov_status status;   /* see cov_classify */
 };
 
 struct cov_model {
@@ -104,9 +105,9 @@ struct cov_model {
     struct cov_org *orgs;
     size_t n_orgs;
     struct cov_policy policy;
-    int assigned;   /* 1 when every org's area[] is valid */
-    int classified; /* 1 when every org's status is valid */
-    struct cov_arena arena; /* owns every string of the model */
+    int assigned;                           /* 1 when every org's area[] is valid */
+    int classified;                         /* 1 when every org's status is valid */
+    struct cov_arena arena;                 /* owns every string of the model */
     size_t cap_areas[COV_NAREAS], cap_orgs; /* allocated lengths (private) */
 };
 

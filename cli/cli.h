@@ -13,10 +13,10 @@
 /* Exit codes (documented in docs/USAGE.md). */
 enum {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_FAIL = 1,    /* the command failed; the message says why */
-    CLI_EXIT_USAGE = 2,   /* bad command line, or command not built yet */
-    CLI_EXIT_TARGET = 3,  /* a check ran and a target was missed (--strict) */
-    CLI_EXIT_INPUT = 4,   /* input data failed validation; nothing was written */
+    CLI_EXIT_FAIL = 1,   /* the command failed; the message says why */
+    CLI_EXIT_USAGE = 2,  /* bad command line, or command not built yet */
+    CLI_EXIT_TARGET = 3, /* a check ran and a target was missed (--strict) */
+    CLI_EXIT_INPUT = 4,  /* input data failed validation; nothing was written */
 };
 
 enum cli_lang { CLI_LANG_ZH, CLI_LANG_EN };
@@ -34,7 +34,7 @@ struct cli_ctx {
 };
 
 enum {
-    CLI_STORE = 1,        /* uses ctx->store: cli_open_store() after parsing options; main closes it */
+    CLI_STORE = 1, /* uses ctx->store: cli_open_store() after parsing options; main closes it */
     CLI_STORE_CREATE = 2, /* ... creating it when missing */
     CLI_NOT_BUILT = 4,    /* listed in --help, says so and exits 2 */
 };
@@ -136,8 +136,8 @@ int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n,
 struct cov_plan;
 /* The saved plan (recomputed from its saved options; a note when stale), or a fresh
  * one with the policy's defaults. *saved = 1 when a saved plan was used. */
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out,
-                 int *saved, struct cov_err *err);
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out, int *saved,
+                 struct cov_err *err);
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt);
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,

@@ -82,8 +82,7 @@ static const struct {
     {COV_BUILDINGS, "buildings.geojson"}, {COV_ORGANIZATIONS, "organizations.xlsx"},
 };
 
-static FILE *open_out(const char *dir, const char *name, char *path, size_t n,
-                      struct cov_err *err)
+static FILE *open_out(const char *dir, const char *name, char *path, size_t n, struct cov_err *err)
 {
     snprintf(path, n, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
@@ -138,8 +137,9 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     if (find_data(data_arg, data, sizeof(data))) {
         rc = cov_err_set(&err, COV_EIO,
                          "cannot find the sample data (looked in %s); give it with --data DIR",
-                         data_arg ? data_arg : "$ORGCOVER_DATA, ./data/lianyungang and next to "
-                                               "the program");
+                         data_arg ? data_arg
+                                  : "$ORGCOVER_DATA, ./data/lianyungang and next to "
+                                    "the program");
         goto cleanup;
     }
     if (mkdir(dir, 0777) && errno != EEXIST) {
@@ -170,11 +170,12 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         printf(zh ? "导入 %-13s %6ld 条  ← %s\n" : "imported %-13s %6ld  <- %s\n",
                cov_layer_name(sample[i].layer), res.imported, src);
     }
-    if ((rc = geo_store_meta_set(ctx->store, "attribution",
-                                 zh ? "边界：Vonng/adcode（CC BY 4.0），街道、社区范围与社会组织为合成数据"
-                                    : "Boundaries: Vonng/adcode (CC BY 4.0); streets, communities "
-                                      "and organizations synthesized",
-                                 &err)) ||
+    if ((rc = geo_store_meta_set(
+             ctx->store, "attribution",
+             zh ? "边界：Vonng/adcode（CC BY 4.0），街道、社区范围与社会组织为合成数据"
+                : "Boundaries: Vonng/adcode (CC BY 4.0); streets, communities "
+                  "and organizations synthesized",
+             &err)) ||
         (rc = geo_store_meta_set(ctx->store, "data_date", "2016 区划 / 2018 边界", &err)))
         goto cleanup;
 
@@ -243,8 +244,10 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         const char *file;
         int atlas;
     } maps[] = {
-        {MAP_THEME_COVERAGE, "coverage.png", -1}, {MAP_THEME_COVERAGE, "coverage.pdf", -1},
-        {MAP_THEME_TARGETS, "targets.png", -1},   {MAP_THEME_PLAN, "plan.png", -1},
+        {MAP_THEME_COVERAGE, "coverage.png", -1},
+        {MAP_THEME_COVERAGE, "coverage.pdf", -1},
+        {MAP_THEME_TARGETS, "targets.png", -1},
+        {MAP_THEME_PLAN, "plan.png", -1},
         {MAP_THEME_COVERAGE, "atlas-districts.pdf", COV_DISTRICTS},
     };
     char *attr = geo_store_meta_get(ctx->store, "attribution");
@@ -302,9 +305,10 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         printf("\nOutputs:\n  store    %s\n", db);
     }
     for (int i = 0; i < n_out; i++)
-        printf("  %s %s\n", strstr(outputs[i], ".png") || strstr(outputs[i], ".pdf")
-                                ? (zh ? "地图    " : "map     ")
-                                : (zh ? "报告    " : "report  "),
+        printf("  %s %s\n",
+               strstr(outputs[i], ".png") || strstr(outputs[i], ".pdf")
+                   ? (zh ? "地图    " : "map     ")
+                   : (zh ? "报告    " : "report  "),
                outputs[i]);
     printf(zh ? "\n接着试试：orgcover --db %s status --by district\n"
               : "\nNext: orgcover --db %s status --by district\n",

@@ -45,7 +45,16 @@ static void help(void)
 
 int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum { O_SRC_LAYER = 256, O_S_SRS, O_ENCODING, O_FIELD, O_SKIP, O_REJECTS, O_REPLACE, O_APPEND };
+    enum {
+        O_SRC_LAYER = 256,
+        O_S_SRS,
+        O_ENCODING,
+        O_FIELD,
+        O_SKIP,
+        O_REJECTS,
+        O_REPLACE,
+        O_APPEND
+    };
     static const struct option opts[] = {
         {"src-layer", required_argument, NULL, O_SRC_LAYER},
         {"s-srs", required_argument, NULL, O_S_SRS},
@@ -81,8 +90,8 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case O_FIELD:
             if (!strchr(optarg, '=') || optarg[0] == '=') {
-                exit_code = cli_usage_error(ctx, synopsis,
-                                            "--field '%s': expected CANONICAL=SOURCE_COLUMN", optarg);
+                exit_code = cli_usage_error(
+                    ctx, synopsis, "--field '%s': expected CANONICAL=SOURCE_COLUMN", optarg);
                 goto done;
             }
             fields[o.n_fields++] = optarg;

@@ -89,8 +89,8 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         case 'f':
             fmt = cli_parse_format(optarg, 0);
             if (fmt < 0)
-                return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv or json)",
-                                       optarg);
+                return cli_usage_error(ctx, synopsis,
+                                       "--format: '%s' (expected table, csv or json)", optarg);
             break;
         case 'h':
             help();
@@ -119,8 +119,9 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         }
         int id = cov_param_find(argv[optind + 1]);
         if (id < 0) {
-            rc = cov_err_set(&err, COV_EINPUT, "'%s' is not a policy parameter (see 'orgcover "
-                                               "policy' for the list)",
+            rc = cov_err_set(&err, COV_EINPUT,
+                             "'%s' is not a policy parameter (see 'orgcover "
+                             "policy' for the list)",
                              argv[optind + 1]);
             goto cleanup;
         }
@@ -137,8 +138,7 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         const struct cov_param *t = cov_param_table();
         int id = nargs == 2 ? cov_param_find(argv[optind + 1]) : -1;
         if (nargs == 2 && id < 0) {
-            rc = cov_err_set(&err, COV_EINPUT, "'%s' is not a policy parameter",
-                             argv[optind + 1]);
+            rc = cov_err_set(&err, COV_EINPUT, "'%s' is not a policy parameter", argv[optind + 1]);
             goto cleanup;
         }
         for (int i = 0; i < COV_P_COUNT; i++)

@@ -58,9 +58,9 @@ struct export_ctx {
 
 enum { NCOLS = 10 };
 static const struct geo_export_col cols[NCOLS] = {
-    {"id", GEO_COL_INT},        {"kind", GEO_COL_TEXT},           {"kind_zh", GEO_COL_TEXT},
-    {"name", GEO_COL_TEXT},     {"area_code", GEO_COL_TEXT},      {"area_name", GEO_COL_TEXT},
-    {"units", GEO_COL_INT},     {"formal_members", GEO_COL_INT},  {"diameter_m", GEO_COL_REAL},
+    {"id", GEO_COL_INT},       {"kind", GEO_COL_TEXT},          {"kind_zh", GEO_COL_TEXT},
+    {"name", GEO_COL_TEXT},    {"area_code", GEO_COL_TEXT},     {"area_name", GEO_COL_TEXT},
+    {"units", GEO_COL_INT},    {"formal_members", GEO_COL_INT}, {"diameter_m", GEO_COL_REAL},
     {"members", GEO_COL_TEXT},
 };
 
@@ -136,8 +136,8 @@ int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, cons
                        const char *format_ext, struct cov_err *err)
 {
     struct export_ctx x = {.m = m, .p = p};
-    int rc = geo_export(path, format_ext, "plan", cols, NCOLS, p->n_groups, export_row, &x,
-                        m->geos, m->srid, 0, err);
+    int rc = geo_export(path, format_ext, "plan", cols, NCOLS, p->n_groups, export_row, &x, m->geos,
+                        m->srid, 0, err);
     free(x.members);
     if (x.g)
         GEOSGeom_destroy_r(m->geos, x.g);
@@ -171,22 +171,24 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             fputs(i ? ", " : "", f);
             cli_json_str(f, m->orgs[p->instructor[i]].id);
         }
-        fprintf(f, "],\n\"summary\": {\"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
-                   "\"bound_simple\": %ld, \"covered_over_bound\": ",
+        fprintf(f,
+                "],\n\"summary\": {\"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
+                "\"bound_simple\": %ld, \"covered_over_bound\": ",
                 p->candidates, p->covered, p->bound, p->bound_simple);
         cli_json_num(f, p->bound ? (double)p->covered / (double)p->bound : NAN);
-        fprintf(f, ", \"orgs_covered_before\": %ld, \"orgs_covered_after\": %ld, "
-                   "\"coverage_rate_after\": ",
+        fprintf(f,
+                ", \"orgs_covered_before\": %ld, \"orgs_covered_after\": %ld, "
+                "\"coverage_rate_after\": ",
                 p->orgs_covered_before, p->orgs_covered_after);
         cli_json_num(f, p->coverage_rate_after);
         fprintf(f, "}}\n");
         return;
     }
     int zh = ctx->lang == CLI_LANG_ZH;
-    static const char *const hz[] = {"编号", "类型", "建议名称", "所在区域", "单位数",
-                                     "正式党员", "直径(米)", "成员"};
-    static const char *const he[] = {"id", "kind", "name", "area", "units", "formal_members",
-                                     "diameter_m", "members"};
+    static const char *const hz[] = {"编号",   "类型",     "建议名称", "所在区域",
+                                     "单位数", "正式党员", "直径(米)", "成员"};
+    static const char *const he[] = {"id",    "kind",           "name",       "area",
+                                     "units", "formal_members", "diameter_m", "members"};
     static const int right[] = {1, 0, 0, 0, 1, 1, 1, 0};
     struct cli_table t;
     cli_table_init(&t, 8, zh ? hz : he, right);
@@ -212,14 +214,11 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             q += sprintf(q, "%s%s", k ? (fmt == CLI_FMT_CSV ? ";" : "、") : "",
                          fmt == CLI_FMT_CSV ? o->id : o->name);
         }
-        const char *cells[] = {b[0],
-                               zh ? cov_group_kind_name_zh(g->kind) : cov_group_kind_name(g->kind),
-                               g->name,
-                               g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
-                               b[1],
-                               b[2],
-                               b[3],
-                               mem};
+        const char *cells[] = {
+            b[0],    zh ? cov_group_kind_name_zh(g->kind) : cov_group_kind_name(g->kind),
+            g->name, g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
+            b[1],    b[2],
+            b[3],    mem};
         cli_table_add(&t, cells);
         free(mem);
     }
@@ -236,8 +235,8 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                     cov_group_kind_name_zh((enum cov_group_kind)k), p->n_kind[k],
                     p->covered_kind[k]);
         fprintf(f, "；选派党建工作指导员 %zu 个单位\n", p->n_instructor);
-        fprintf(f, "联合组建：候选 %ld 个单位，纳入 %ld 个，理论上限 %ld 个（%s）\n",
-                p->candidates, p->covered, p->bound,
+        fprintf(f, "联合组建：候选 %ld 个单位，纳入 %ld 个，理论上限 %ld 个（%s）\n", p->candidates,
+                p->covered, p->bound,
                 cli_pct(r0, sizeof(r0), p->bound ? (double)p->covered / (double)p->bound : NAN));
         fprintf(f, "党的组织覆盖率：现在 %s，方案实施后 %s\n", cli_pct(r0, sizeof(r0), before),
                 cli_pct(r1, sizeof(r1), p->coverage_rate_after));
@@ -255,8 +254,8 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     }
 }
 
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out,
-                 int *saved, struct cov_err *err)
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out, int *saved,
+                 struct cov_err *err)
 {
     struct cov_propose_opts po;
     cov_propose_opts_init(&po, &m->policy);
@@ -275,8 +274,16 @@ int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan
 
 int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum { O_SCOPE = 256, O_MAX_UNITS, O_MIN_MEMBERS, O_MAX_DIST, O_EXACT, O_NO_MEMBERLESS,
-           O_FORMAT, O_SAVE };
+    enum {
+        O_SCOPE = 256,
+        O_MAX_UNITS,
+        O_MIN_MEMBERS,
+        O_MAX_DIST,
+        O_EXACT,
+        O_NO_MEMBERLESS,
+        O_FORMAT,
+        O_SAVE
+    };
     static const struct option opts[] = {
         {"scope", required_argument, NULL, O_SCOPE},
         {"max-units", required_argument, NULL, O_MAX_UNITS},
@@ -290,8 +297,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL,
-               *out = NULL;
+    const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL, *out = NULL;
     int exact = 0, no_memberless = 0, save = 0, fmt = CLI_FMT_TABLE, c;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
@@ -319,9 +325,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         case O_FORMAT:
             fmt = cli_parse_format(optarg, 1);
             if (fmt < 0)
-                return cli_usage_error(ctx, synopsis,
-                                       "--format: '%s' (expected table, csv, json or geojson)",
-                                       optarg);
+                return cli_usage_error(
+                    ctx, synopsis, "--format: '%s' (expected table, csv, json or geojson)", optarg);
             break;
         case 'o':
             out = optarg;
@@ -348,8 +353,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         po.scope = cov_layer_find(scope);
         if (po.scope != COV_STREETS && po.scope != COV_DISTRICTS && po.scope != COV_COMMUNITIES)
             return cli_usage_error(ctx, synopsis,
-                                   "--scope: '%s' (expected street, district or community)",
-                                   scope);
+                                   "--scope: '%s' (expected street, district or community)", scope);
     }
     long v;
     if (max_units && cli_parse_long(max_units, 2, 1000, &v))
@@ -357,8 +361,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
                                max_units);
     int want_units = max_units ? (int)v : 0;
     if (min_members && cli_parse_long(min_members, 1, 1000, &v))
-        return cli_usage_error(ctx, synopsis,
-                               "--min-members: '%s' (expected a whole number >= 1)", min_members);
+        return cli_usage_error(ctx, synopsis, "--min-members: '%s' (expected a whole number >= 1)",
+                               min_members);
     int want_members = min_members ? (int)v : 0;
     double dist = 0;
     if (max_dist && (cli_parse_double(max_dist, &dist) || dist <= 0))
@@ -391,14 +395,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         if ((rc = geo_plan_save(ctx->store, m, plan, &po, &err)))
             goto cleanup;
         if (!ctx->quiet)
-            fprintf(stderr, "%s propose: plan saved in %s (%zu groups)\n", ctx->prog,
-                    ctx->db_path, plan->n_groups);
+            fprintf(stderr, "%s propose: plan saved in %s (%zu groups)\n", ctx->prog, ctx->db_path,
+                    plan->n_groups);
     }
     if (out || fmt == CLI_FMT_GEOJSON) {
         rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &err);
         if (!rc && out && !ctx->quiet)
-            fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, plan->n_groups,
-                    out);
+            fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, plan->n_groups, out);
         if (!out || rc)
             goto cleanup;
     }

@@ -47,11 +47,16 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
 {
     enum { O_THEME = 256, O_SIZE, O_DPI, O_TITLE, O_AREA, O_ATLAS, O_ATTR, O_LANG };
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},   {"theme", required_argument, NULL, O_THEME},
-        {"size", required_argument, NULL, O_SIZE},  {"dpi", required_argument, NULL, O_DPI},
-        {"title", required_argument, NULL, O_TITLE}, {"area", required_argument, NULL, O_AREA},
-        {"atlas", required_argument, NULL, O_ATLAS}, {"attribution", required_argument, NULL, O_ATTR},
-        {"lang", required_argument, NULL, O_LANG},  {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'},
+        {"theme", required_argument, NULL, O_THEME},
+        {"size", required_argument, NULL, O_SIZE},
+        {"dpi", required_argument, NULL, O_DPI},
+        {"title", required_argument, NULL, O_TITLE},
+        {"area", required_argument, NULL, O_AREA},
+        {"atlas", required_argument, NULL, O_ATLAS},
+        {"attribution", required_argument, NULL, O_ATTR},
+        {"lang", required_argument, NULL, O_LANG},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct map_opts mo;
@@ -151,9 +156,9 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
             mo.area_layer = l;
         }
         if (mo.area < 0) {
-            rc = cov_err_set(&err, COV_EINPUT,
-                             "--area: no district, street or community has code or name '%s'",
-                             area);
+            rc =
+                cov_err_set(&err, COV_EINPUT,
+                            "--area: no district, street or community has code or name '%s'", area);
             goto cleanup;
         }
     }

@@ -91,7 +91,8 @@ static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_mod
         fprintf(f, "{\"issues\": [");
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[fd[i].org];
-            fprintf(f, "%s\n  {\"kind\": \"%s\", \"id\": ", i ? "," : "", finding_kind(fd[i].kind, 0));
+            fprintf(f, "%s\n  {\"kind\": \"%s\", \"id\": ", i ? "," : "",
+                    finding_kind(fd[i].kind, 0));
             cli_json_str(f, o->id);
             fprintf(f, ", \"name\": ");
             cli_json_str(f, o->name);
@@ -127,7 +128,8 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
     char r[16], lbl[64], note[3][160];
     snprintf(lbl, sizeof(lbl), zh ? "正式党员%g人以上" : "with >= %g formal members",
              p->v[COV_P_STANDALONE_MIN_MEMBERS]);
-    snprintf(note[0], sizeof(note[0]), zh ? "覆盖率 %s（目标 %.0f%%）" : "coverage rate %s (target %.0f%%)",
+    snprintf(note[0], sizeof(note[0]),
+             zh ? "覆盖率 %s（目标 %.0f%%）" : "coverage rate %s (target %.0f%%)",
              cli_pct(r, sizeof(r), t->coverage_rate), p->v[COV_P_COVERAGE_RATE_TARGET] * 100);
     snprintf(note[1], sizeof(note[1]),
              zh ? "其中单独组建 %ld，单独组建率 %s（目标 %.0f%%）"
@@ -135,7 +137,8 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
              t->standalone_formed, cli_pct(r, sizeof(r), t->standalone_rate),
              p->v[COV_P_STANDALONE_RATE_TARGET] * 100);
     snprintf(note[2], sizeof(note[2]),
-             zh ? "其中已选派党建工作指导员（工作覆盖）%ld" : "with an instructor (work coverage) %ld",
+             zh ? "其中已选派党建工作指导员（工作覆盖）%ld"
+                : "with an instructor (work coverage) %ld",
              t->work_covered);
     const struct {
         const char *label;
@@ -201,18 +204,20 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         print_totals(f, m, &total, zh);
         if (plan) {
             char r[16];
-            fprintf(f, zh ? "方案实施后覆盖率                  %s（覆盖 %ld 个）\n"
-                          : "coverage rate after the plan      %s (%ld covered)\n",
+            fprintf(f,
+                    zh ? "方案实施后覆盖率                  %s（覆盖 %ld 个）\n"
+                       : "coverage rate after the plan      %s (%ld covered)\n",
                     cli_pct(r, sizeof(r), plan->coverage_rate_after), plan->orgs_covered_after);
         }
         goto cleanup;
     }
-    static const char *const head_zh[] = {"代码",     "名称",       "社会组织", "已覆盖",
-                                          "覆盖率",   "应单独组建", "已单独组建", "单独组建率",
-                                          "无党员",   "工作覆盖"};
-    static const char *const head_en[] = {"code",    "name",     "orgs",     "covered",
-                                          "coverage", "eligible", "standalone", "standalone_rate",
-                                          "no_members", "work_covered"};
+    static const char *const head_zh[] = {"代码",   "名称",       "社会组织",   "已覆盖",
+                                          "覆盖率", "应单独组建", "已单独组建", "单独组建率",
+                                          "无党员", "工作覆盖"};
+    static const char *const head_en[] = {
+        "code",       "name",        "orgs",       "covered",
+        "coverage",   "eligible",    "standalone", "standalone_rate",
+        "no_members", "work_covered"};
     static const int right[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
     struct cli_table t;
     cli_table_init(&t, 10, zh ? head_zh : head_en, right);
@@ -222,9 +227,10 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
     cli_table_print(&t, f, fmt);
     cli_table_release(&t);
     if (fmt == CLI_FMT_TABLE && total.outside_all_communities)
-        fprintf(f, zh ? "\n%ld 个社会组织不在任何社区/村范围内（见 orgcover status --issues）\n"
-                  : "\n%ld organizations lie outside every community\n",
-               total.outside_all_communities);
+        fprintf(f,
+                zh ? "\n%ld 个社会组织不在任何社区/村范围内（见 orgcover status --issues）\n"
+                   : "\n%ld organizations lie outside every community\n",
+                total.outside_all_communities);
 cleanup:
     free(per);
     return rc;
@@ -233,12 +239,9 @@ cleanup:
 int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"format", required_argument, NULL, 'f'},
-        {"issues", no_argument, NULL, 'i'},
-        {"plan", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"by", required_argument, NULL, 'b'}, {"format", required_argument, NULL, 'f'},
+        {"issues", no_argument, NULL, 'i'},   {"plan", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
     };
     int fmt = CLI_FMT_TABLE, by = -1, issues = 0, want_plan = 0, c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -254,8 +257,8 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         case 'f':
             fmt = cli_parse_format(optarg, 0);
             if (fmt < 0)
-                return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv or json)",
-                                       optarg);
+                return cli_usage_error(ctx, synopsis,
+                                       "--format: '%s' (expected table, csv or json)", optarg);
             break;
         case 'i':
             issues = 1;

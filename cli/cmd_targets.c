@@ -72,12 +72,13 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             cli_json_str(f, a->code);
             fprintf(f, ", \"name\": ");
             cli_json_str(f, a->name);
-            fprintf(f, ", \"type\": %s, \"community_orgs\": %d, \"required\": %d, \"met\": %s, "
-                   "\"shortfall\": %d}",
-                   k->ur == COV_UR_URBAN   ? "\"urban\""
-                   : k->ur == COV_UR_RURAL ? "\"rural\""
-                                           : "null",
-                   k->community_orgs, k->required, k->met ? "true" : "false", k->shortfall);
+            fprintf(f,
+                    ", \"type\": %s, \"community_orgs\": %d, \"required\": %d, \"met\": %s, "
+                    "\"shortfall\": %d}",
+                    k->ur == COV_UR_URBAN   ? "\"urban\""
+                    : k->ur == COV_UR_RURAL ? "\"rural\""
+                                            : "null",
+                    k->community_orgs, k->required, k->met ? "true" : "false", k->shortfall);
         }
         fprintf(f, "\n]}\n");
     } else {
@@ -105,10 +106,10 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             cli_table_release(&t);
             fprintf(f, "\n");
         }
-        static const char *const hz[] = {"社区代码", "社区名称", "类型", "社区社会组织",
-                                         "要求", "缺口"};
-        static const char *const he[] = {"code", "name", "type", "community_orgs", "required",
-                                         "shortfall"};
+        static const char *const hz[] = {"社区代码",     "社区名称", "类型",
+                                         "社区社会组织", "要求",     "缺口"};
+        static const char *const he[] = {"code",           "name",     "type",
+                                         "community_orgs", "required", "shortfall"};
         static const int right[] = {0, 0, 0, 1, 1, 1};
         struct cli_table t;
         cli_table_init(&t, 6, zh ? hz : he, right);
@@ -125,14 +126,15 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             const char *type = k->ur == COV_UR_URBAN   ? (zh ? "城市" : "urban")
                                : k->ur == COV_UR_RURAL ? (zh ? "农村" : "rural")
                                                        : (zh ? "未知" : "unknown");
-            const char *cells[] = {comms[k->community].code, comms[k->community].name, type, a, b,
-                                   d};
+            const char *cells[] = {
+                comms[k->community].code, comms[k->community].name, type, a, b, d};
             cli_table_add(&t, cells);
             shown++;
         }
         if (fmt == CLI_FMT_TABLE)
-            fprintf(f, zh ? "未达标社区（%zu 个）：\n" : "Communities missing their target (%zu):\n",
-                   shown);
+            fprintf(f,
+                    zh ? "未达标社区（%zu 个）：\n" : "Communities missing their target (%zu):\n",
+                    shown);
         cli_table_print(&t, f, fmt);
         cli_table_release(&t);
     }
@@ -141,8 +143,10 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
 int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        {"failing", no_argument, NULL, 'F'}, {"strict", no_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'},
+        {"failing", no_argument, NULL, 'F'},
+        {"strict", no_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int fmt = CLI_FMT_TABLE, failing = 0, strict = 0, c;
@@ -157,8 +161,8 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
         case 'f':
             fmt = cli_parse_format(optarg, 0);
             if (fmt < 0)
-                return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv or json)",
-                                       optarg);
+                return cli_usage_error(ctx, synopsis,
+                                       "--format: '%s' (expected table, csv or json)", optarg);
             break;
         case 'h':
             help();

@@ -52,10 +52,10 @@ static const char *area_code(const struct cov_model *m, const struct cov_org *o,
 
 enum { NCOLS = 12 };
 static const struct geo_export_col export_cols[NCOLS] = {
-    {"id", GEO_COL_TEXT},       {"name", GEO_COL_TEXT},           {"kind", GEO_COL_TEXT},
-    {"industry", GEO_COL_TEXT}, {"formal_members", GEO_COL_INT},  {"district", GEO_COL_TEXT},
-    {"street", GEO_COL_TEXT},   {"community", GEO_COL_TEXT},      {"community_code", GEO_COL_TEXT},
-    {"status", GEO_COL_TEXT},   {"route", GEO_COL_TEXT},          {"route_zh", GEO_COL_TEXT},
+    {"id", GEO_COL_TEXT},       {"name", GEO_COL_TEXT},          {"kind", GEO_COL_TEXT},
+    {"industry", GEO_COL_TEXT}, {"formal_members", GEO_COL_INT}, {"district", GEO_COL_TEXT},
+    {"street", GEO_COL_TEXT},   {"community", GEO_COL_TEXT},     {"community_code", GEO_COL_TEXT},
+    {"status", GEO_COL_TEXT},   {"route", GEO_COL_TEXT},         {"route_zh", GEO_COL_TEXT},
 };
 
 static void fill_cells(struct row_ctx *rc, const struct cov_org *o, const char **cells)
@@ -197,9 +197,8 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         case O_FORMAT:
             fmt = cli_parse_format(optarg, 1);
             if (fmt < 0)
-                return cli_usage_error(ctx, synopsis,
-                                       "--format: '%s' (expected table, csv, json or geojson)",
-                                       optarg);
+                return cli_usage_error(
+                    ctx, synopsis, "--format: '%s' (expected table, csv, json or geojson)", optarg);
             break;
         case 'o':
             out = optarg;
@@ -234,8 +233,13 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         *slots[l] = cov_model_find_area(m, (enum cov_layer)l, area_arg[l]);
         if (*slots[l] < 0) {
             rc = cov_err_set(&err, COV_EINPUT, "--%s: no %s has code or name '%s'",
-                             l == 0 ? "district" : l == 1 ? "street" : "community",
-                             l == 0 ? "district" : l == 1 ? "street" : "community", area_arg[l]);
+                             l == 0   ? "district"
+                             : l == 1 ? "street"
+                                      : "community",
+                             l == 0   ? "district"
+                             : l == 1 ? "street"
+                                      : "community",
+                             area_arg[l]);
             goto cleanup;
         }
     }
@@ -267,7 +271,8 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
             printf(", \"industry\": ");
             cli_json_str(stdout, o->industry);
             printf(", \"formal_members\": %d, \"district\": ", o->formal_members);
-            cli_json_str(stdout, o->area[COV_DISTRICTS] >= 0 ? area_name(m, o, COV_DISTRICTS) : NULL);
+            cli_json_str(stdout,
+                         o->area[COV_DISTRICTS] >= 0 ? area_name(m, o, COV_DISTRICTS) : NULL);
             printf(", \"street\": ");
             cli_json_str(stdout, o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
             printf(", \"community\": ");
@@ -282,10 +287,10 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         printf("\n]}\n");
         goto cleanup;
     }
-    static const char *const hz[] = {"统一社会信用代码", "名称", "正式党员", "县区",
+    static const char *const hz[] = {"统一社会信用代码", "名称",    "正式党员", "县区",
                                      "街道/乡镇",        "社区/村", "建议"};
-    static const char *const he[] = {"id", "name", "formal_members", "district", "street",
-                                     "community", "route"};
+    static const char *const he[] = {"id",     "name",      "formal_members", "district",
+                                     "street", "community", "route"};
     static const int right[] = {0, 0, 1, 0, 0, 0, 0};
     struct cli_table t;
     cli_table_init(&t, 7, zh ? hz : he, right);

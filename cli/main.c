@@ -14,19 +14,19 @@
 
 static const struct cli_cmd commands[] = {
     {"init", cli_cmd_init, "create a project store and choose its CRS", 0},
-    {"import", cli_cmd_import, "import a layer from a Shapefile, GeoPackage, GeoJSON, CSV, XLSX or PostGIS",
+    {"import", cli_cmd_import,
+     "import a layer from a Shapefile, GeoPackage, GeoJSON, CSV, XLSX or PostGIS",
      CLI_STORE | CLI_STORE_CREATE},
-    {"status", cli_cmd_status, "coverage figures, overall or by district/street/community/park/building",
-     CLI_STORE},
-    {"targets", cli_cmd_targets, "check the policy targets (coverage, standalone rate, community orgs)",
-     CLI_STORE},
+    {"status", cli_cmd_status,
+     "coverage figures, overall or by district/street/community/park/building", CLI_STORE},
+    {"targets", cli_cmd_targets,
+     "check the policy targets (coverage, standalone rate, community orgs)", CLI_STORE},
     {"uncovered", cli_cmd_uncovered, "list uncovered organizations with the recommended route",
      CLI_STORE},
     {"policy", cli_cmd_policy, "show or set the policy parameters", CLI_STORE},
     {"propose", cli_cmd_propose,
      "propose standalone, joint, regional, industry and functional branches", CLI_STORE},
-    {"render", cli_cmd_render, "draw coverage, target and plan maps to PNG, PDF or SVG",
-     CLI_STORE},
+    {"render", cli_cmd_render, "draw coverage, target and plan maps to PNG, PDF or SVG", CLI_STORE},
     {"demo", cli_cmd_demo, "build the Lianyungang sample project, analyse it and draw its maps", 0},
 };
 enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
@@ -64,9 +64,9 @@ int main(int argc, char **argv)
     ctx.lang = CLI_LANG_ZH;
 
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},   {"lang", required_argument, NULL, 'L'},
-        {"quiet", no_argument, NULL, 'q'},      {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'}, {"lang", required_argument, NULL, 'L'},
+        {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
     };
     int c;
     /* '+': stop at the first non-option, the command name. */

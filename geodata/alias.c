@@ -54,9 +54,10 @@ static const char *const a_code[] = {"区划代码", "统计用区划代码", "�
                                      "code",     "adcode",         "code12", NULL};
 static const char *const a_area_name[] = {"名称", "name", "区划名称", NULL};
 static const char *const a_parent_any[] = {"parent", NULL};
-static const char *const a_parent_street[] = {"所属区县代码", "区县代码", "县区代码", "district_code", "parent",
-                                              NULL};
-static const char *const a_parent_comm[] = {"所属街道代码", "街道代码", "所属街道", "street_code", "parent", NULL};
+static const char *const a_parent_street[] = {"所属区县代码",  "区县代码", "县区代码",
+                                              "district_code", "parent",   NULL};
+static const char *const a_parent_comm[] = {"所属街道代码", "街道代码", "所属街道",
+                                            "street_code",  "parent",   NULL};
 static const char *const a_ur_code[] = {"城乡分类代码", "城乡分类", "ur_code", NULL};
 static const char *const a_ur_type[] = {"类型", "城乡类型", "社区类型", "type", NULL};
 
@@ -73,7 +74,8 @@ static const struct geo_field_def community_fields[GEO_AREA_NFIELDS] = {
     [GEO_AREA_TYPE] = {"type", GEO_REQUIRED_UR, GEO_FT_UR, a_ur_type},
 };
 
-const struct geo_field_def *geo_alias_fields(enum cov_layer layer, size_t *n) {
+const struct geo_field_def *geo_alias_fields(enum cov_layer layer, size_t *n)
+{
     switch (layer) {
     case COV_DISTRICTS:
     case COV_PARKS:
@@ -95,7 +97,8 @@ const struct geo_field_def *geo_alias_fields(enum cov_layer layer, size_t *n) {
     }
 }
 
-int geo_alias_field_index(enum cov_layer layer, const char *name) {
+int geo_alias_field_index(enum cov_layer layer, const char *name)
+{
     size_t n;
     const struct geo_field_def *f = geo_alias_fields(layer, &n);
     for (size_t i = 0; i < n; i++)
@@ -107,7 +110,8 @@ int geo_alias_field_index(enum cov_layer layer, const char *name) {
 /* ---- normalisation ---- */
 
 /* Length of a space-like sequence at p: ASCII space/tab/CR/LF, U+3000, U+00A0; 0 if none. */
-static size_t space_len(const unsigned char *p) {
+static size_t space_len(const unsigned char *p)
+{
     if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v' || *p == '\f')
         return 1;
     if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
@@ -118,7 +122,8 @@ static size_t space_len(const unsigned char *p) {
 }
 
 /* Trimmed span of s: start and length, BOM skipped. */
-static const char *trim_span(const char *s, size_t *len) {
+static const char *trim_span(const char *s, size_t *len)
+{
     const unsigned char *p = (const unsigned char *)s;
     if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         p += 3;
@@ -141,7 +146,8 @@ static const char *trim_span(const char *s, size_t *len) {
     return (const char *)p;
 }
 
-void geo_alias_normalize(const char *in, char *out, size_t out_len) {
+void geo_alias_normalize(const char *in, char *out, size_t out_len)
+{
     if (!out_len)
         return;
     size_t n, o = 0;
@@ -164,7 +170,8 @@ void geo_alias_normalize(const char *in, char *out, size_t out_len) {
 enum { NAME_MAX_LEN = 256 };
 
 /* Column index whose normalised name equals norm, or -1. */
-static int find_col(char (*norm_cols)[NAME_MAX_LEN], size_t n_cols, const char *norm) {
+static int find_col(char (*norm_cols)[NAME_MAX_LEN], size_t n_cols, const char *norm)
+{
     for (size_t c = 0; c < n_cols; c++)
         if (!strcmp(norm_cols[c], norm))
             return (int)c;
@@ -172,7 +179,8 @@ static int find_col(char (*norm_cols)[NAME_MAX_LEN], size_t n_cols, const char *
 }
 
 /* Append "a, b, c" (the strings of list, n of them or NULL-terminated when n == SIZE_MAX). */
-static void join(char *buf, size_t cap, const char *const *list, size_t n) {
+static void join(char *buf, size_t cap, const char *const *list, size_t n)
+{
     size_t used = strlen(buf);
     for (size_t i = 0; i < n && list[i]; i++) {
         int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", list[i]);
@@ -184,7 +192,8 @@ static void join(char *buf, size_t cap, const char *const *list, size_t n) {
     }
 }
 
-static int is_credit_column(const char *norm) {
+static int is_credit_column(const char *norm)
+{
     for (int i = 0; i < CREDIT_ALIASES; i++) {
         char a[NAME_MAX_LEN];
         geo_alias_normalize(a_org_id[i], a, sizeof(a));
@@ -196,7 +205,8 @@ static int is_credit_column(const char *norm) {
 
 static void missing_column(const char *file, const struct geo_field_def *f,
                            const struct geo_field_def *also, const char *const *columns,
-                           size_t n_cols, struct cov_err *err) {
+                           size_t n_cols, struct cov_err *err)
+{
     char looked[1024] = "", present[2048] = "";
     join(looked, sizeof(looked), f->aliases, SIZE_MAX);
     if (also) {
@@ -217,7 +227,8 @@ static void missing_column(const char *file, const struct geo_field_def *f,
 
 int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_cols,
                   const char *const *overrides, size_t n_overrides, int need_lonlat,
-                  const char *file, struct geo_field_map *map, struct cov_err *err) {
+                  const char *file, struct geo_field_map *map, struct cov_err *err)
+{
     size_t nf;
     const struct geo_field_def *f = geo_alias_fields(layer, &nf);
     int rc = COV_OK;
@@ -303,7 +314,8 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
 /* ---- values ---- */
 
 /* Copy the trimmed value into buf (ASCII lower-cased); returns its length or -1 if too long. */
-static int trimmed_lower(const char *s, char *buf, size_t cap) {
+static int trimmed_lower(const char *s, char *buf, size_t cap)
+{
     size_t n;
     const char *p = trim_span(s ? s : "", &n);
     if (n + 1 > cap)
@@ -314,14 +326,16 @@ static int trimmed_lower(const char *s, char *buf, size_t cap) {
     return (int)n;
 }
 
-static int in_list(const char *v, const char *const *list) {
+static int in_list(const char *v, const char *const *list)
+{
     for (size_t i = 0; list[i]; i++)
         if (!strcmp(v, list[i]))
             return 1;
     return 0;
 }
 
-int geo_parse_yesno(const char *s, int *out) {
+int geo_parse_yesno(const char *s, int *out)
+{
     static const char *const yes[] = {"是", "有", "yes", "y", "true", "1", NULL};
     static const char *const no[] = {"否", "无", "no", "n", "false", "0", "", NULL};
     char v[64];
@@ -338,7 +352,8 @@ int geo_parse_yesno(const char *s, int *out) {
     return -1;
 }
 
-int geo_parse_party(const char *s, enum cov_party *out) {
+int geo_parse_party(const char *s, enum cov_party *out)
+{
     static const struct {
         const char *word;
         enum cov_party p;
@@ -375,7 +390,8 @@ int geo_parse_party(const char *s, enum cov_party *out) {
     return -1;
 }
 
-int geo_parse_ur(const char *s, enum cov_ur *out) {
+int geo_parse_ur(const char *s, enum cov_ur *out)
+{
     static const char *const urban[] = {"城市", "城镇", "urban", "居委会", "社区居委会", NULL};
     static const char *const rural[] = {"农村", "乡村", "rural", "村委会", "村", NULL};
     char v[64];
@@ -392,7 +408,8 @@ int geo_parse_ur(const char *s, enum cov_ur *out) {
     return -1;
 }
 
-int geo_parse_urcode(const char *s, enum cov_ur *out, int *code) {
+int geo_parse_urcode(const char *s, enum cov_ur *out, int *code)
+{
     char v[16];
     if (trimmed_lower(s, v, sizeof(v)) != 3)
         return -1;
@@ -406,7 +423,8 @@ int geo_parse_urcode(const char *s, enum cov_ur *out, int *code) {
     return 0;
 }
 
-enum geo_count_status geo_parse_count(const char *s, int *out) {
+enum geo_count_status geo_parse_count(const char *s, int *out)
+{
     char v[64];
     int n = trimmed_lower(s, v, sizeof(v));
     if (n == 0)
@@ -428,7 +446,8 @@ enum geo_count_status geo_parse_count(const char *s, int *out) {
     return GEO_COUNT_OK;
 }
 
-int geo_parse_coord(const char *s, double *out) {
+int geo_parse_coord(const char *s, double *out)
+{
     char v[64];
     int n = trimmed_lower(s, v, sizeof(v));
     if (n == 0)

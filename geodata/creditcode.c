@@ -11,14 +11,16 @@ static const int weights[CODE_LEN - 1] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
                                           29, 25, 13, 8,  24, 10, 30, 28};
 
 /* Value 0..30 of c in the code alphabet, or -1. */
-static int char_value(char c) {
+static int char_value(char c)
+{
     if (c == 0)
         return -1;
     const char *p = strchr(alphabet, c);
     return p ? (int)(p - alphabet) : -1;
 }
 
-char geo_creditcode_check_char(const char *code17) {
+char geo_creditcode_check_char(const char *code17)
+{
     if (!code17)
         return 0;
     int sum = 0;
@@ -32,7 +34,8 @@ char geo_creditcode_check_char(const char *code17) {
     return alphabet[check == BASE ? 0 : check];
 }
 
-static void describe_char(char c, char *buf, size_t len) {
+static void describe_char(char c, char *buf, size_t len)
+{
     unsigned char u = (unsigned char)c;
     if (u >= 0x20 && u < 0x7f)
         snprintf(buf, len, "'%c'", c);
@@ -40,7 +43,8 @@ static void describe_char(char c, char *buf, size_t len) {
         snprintf(buf, len, "byte 0x%02X", u);
 }
 
-int geo_creditcode_check(const char *code, char *why, size_t why_len) {
+int geo_creditcode_check(const char *code, char *why, size_t why_len)
+{
     char dummy[8];
     if (!why || why_len == 0) {
         why = dummy;
@@ -82,7 +86,8 @@ int geo_creditcode_check(const char *code, char *why, size_t why_len) {
     return 0;
 }
 
-int geo_creditcode_division(const char *code, char out[7]) {
+int geo_creditcode_division(const char *code, char out[7])
+{
     if (!code || strnlen(code, 8) < 8) {
         out[0] = 0;
         return -1;

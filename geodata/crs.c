@@ -30,8 +30,9 @@ int geo_crs_parse_projected(const char *text, int *epsg, char *name, size_t name
 {
     int code = 0;
     if (parse_epsg(text, &code))
-        return cov_err_set(err, COV_EINPUT, "--crs: '%s' is not an EPSG code (expected EPSG:N, "
-                                            "e.g. EPSG:4549 for CGCS2000 3-degree GK CM 120E)",
+        return cov_err_set(err, COV_EINPUT,
+                           "--crs: '%s' is not an EPSG code (expected EPSG:N, "
+                           "e.g. EPSG:4549 for CGCS2000 3-degree GK CM 120E)",
                            text ? text : "");
     int rc = COV_OK;
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-const char *geo_encoding_name(enum geo_encoding e) {
+const char *geo_encoding_name(enum geo_encoding e)
+{
     switch (e) {
     case GEO_ENC_UTF8:
         return "UTF-8";
@@ -21,7 +22,8 @@ const char *geo_encoding_name(enum geo_encoding e) {
     }
 }
 
-int geo_utf8_valid(const void *buf, size_t len, int truncated_ok) {
+int geo_utf8_valid(const void *buf, size_t len, int truncated_ok)
+{
     const unsigned char *p = buf;
     size_t i = 0;
     while (i < len) {
@@ -64,7 +66,8 @@ int geo_utf8_valid(const void *buf, size_t len, int truncated_ok) {
  * bytes 81-FE + 40-7E/80-FE, four bytes 81-FE 30-39 81-FE 30-39. iconv is
  * still used for the transcoding itself, which also rejects unassigned codes.
  */
-static int gb18030_valid(const unsigned char *p, size_t len, int truncated_ok) {
+static int gb18030_valid(const unsigned char *p, size_t len, int truncated_ok)
+{
     size_t i = 0;
     while (i < len) {
         unsigned char c = p[i];
@@ -92,7 +95,8 @@ static int gb18030_valid(const unsigned char *p, size_t len, int truncated_ok) {
     return 1;
 }
 
-enum geo_encoding geo_encoding_detect(const void *buf, size_t len, int truncated_ok) {
+enum geo_encoding geo_encoding_detect(const void *buf, size_t len, int truncated_ok)
+{
     const unsigned char *p = buf;
     if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         return GEO_ENC_UTF8_BOM;
@@ -116,12 +120,14 @@ enum geo_encoding geo_encoding_detect(const void *buf, size_t len, int truncated
     return GEO_ENC_UNKNOWN;
 }
 
-int geo_encoding_is_utf8(const char *name) {
+int geo_encoding_is_utf8(const char *name)
+{
     return name && (!strcasecmp(name, "UTF-8") || !strcasecmp(name, "UTF8"));
 }
 
 int geo_transcode_to_utf8(const void *in, size_t len, const char *from, const char *what,
-                          char **out, size_t *out_len, struct cov_err *err) {
+                          char **out, size_t *out_len, struct cov_err *err)
+{
     *out = NULL;
     *out_len = 0;
     iconv_t cd = iconv_open("UTF-8", from);

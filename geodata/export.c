@@ -17,14 +17,14 @@
 struct driver_map {
     const char *ext;
     const char *driver;
-    int wgs84;  /* geometries must be EPSG:4326 */
-    int table;  /* no geometry column: points become lon/lat */
+    int wgs84; /* geometries must be EPSG:4326 */
+    int table; /* no geometry column: points become lon/lat */
 };
 
 static const struct driver_map drivers[] = {
-    {".gpkg", "GPKG", 0, 0},          {".shp", "ESRI Shapefile", 0, 0},
-    {".geojson", "GeoJSON", 1, 0},    {".json", "GeoJSON", 1, 0},
-    {".csv", "CSV", 1, 1},            {".xlsx", "XLSX", 1, 1},
+    {".gpkg", "GPKG", 0, 0},       {".shp", "ESRI Shapefile", 0, 0},
+    {".geojson", "GeoJSON", 1, 0}, {".json", "GeoJSON", 1, 0},
+    {".csv", "CSV", 1, 1},         {".xlsx", "XLSX", 1, 1},
 };
 
 static const struct driver_map *find_driver(const char *path)
@@ -55,9 +55,10 @@ static OGRSpatialReferenceH srs_new(int epsg)
     return s;
 }
 
-int geo_export(const char *path, const char *format_ext, const char *layer_name, const struct geo_export_col *cols,
-               size_t ncols, size_t nrows, geo_export_row_fn rowfn, void *user,
-               GEOSContextHandle_t geos, int srid, int geom_type, struct cov_err *err)
+int geo_export(const char *path, const char *format_ext, const char *layer_name,
+               const struct geo_export_col *cols, size_t ncols, size_t nrows,
+               geo_export_row_fn rowfn, void *user, GEOSContextHandle_t geos, int srid,
+               int geom_type, struct cov_err *err)
 {
     const struct driver_map *dm = find_driver(format_ext ? format_ext : path);
     if (!dm)
@@ -113,10 +114,9 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         lopts = CSLSetNameValue(lopts, "ENCODING", "UTF-8");
     if (!strcmp(dm->driver, "GeoJSON"))
         lopts = CSLSetNameValue(lopts, "RFC7946", "YES");
-    OGRLayerH lyr = GDALDatasetCreateLayer(ds, layer_name, (has_geom && !as_xy) ? dst : NULL,
-                                           (has_geom && !as_xy) ? (OGRwkbGeometryType)geom_type
-                                                                : wkbNone,
-                                           lopts);
+    OGRLayerH lyr = GDALDatasetCreateLayer(
+        ds, layer_name, (has_geom && !as_xy) ? dst : NULL,
+        (has_geom && !as_xy) ? (OGRwkbGeometryType)geom_type : wkbNone, lopts);
     CSLDestroy(lopts);
     if (!lyr) {
         rc = cov_err_set(err, COV_EIO, "%s: cannot create layer (%s)", path, CPLGetLastErrorMsg());

@@ -40,8 +40,8 @@ int geo_export_supported(const char *path);
  * centroid when it is not a point).
  * Returns 0 or COV_EIO/COV_EINPUT with a message naming path.
  */
-int geo_export(const char *path, const char *format_ext, const char *layer_name, const struct geo_export_col *cols,
-               size_t ncols, size_t nrows, geo_export_row_fn row, void *user,
-               GEOSContextHandle_t geos, int srid, int geom_type, struct cov_err *err);
+int geo_export(const char *path, const char *format_ext, const char *layer_name,
+               const struct geo_export_col *cols, size_t ncols, size_t nrows, geo_export_row_fn row,
+               void *user, GEOSContextHandle_t geos, int srid, int geom_type, struct cov_err *err);
 
 #endif

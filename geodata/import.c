@@ -99,7 +99,8 @@ struct imp {
 
 /* ---- messages ---- */
 
-static void CPL_STDCALL cpl_handler(CPLErr cls, CPLErrorNum no, const char *msg) {
+static void CPL_STDCALL cpl_handler(CPLErr cls, CPLErrorNum no, const char *msg)
+{
     (void)no;
     struct imp *im = CPLGetErrorHandlerUserData();
     if (!im)
@@ -112,11 +113,13 @@ static void CPL_STDCALL cpl_handler(CPLErr cls, CPLErrorNum no, const char *msg)
     }
 }
 
-static const char *loc_word(const struct imp *im) {
+static const char *loc_word(const struct imp *im)
+{
     return im->tabular ? "row" : "feature";
 }
 
-static void rowbuf_add(struct imp *im, const char *field, const char *what) {
+static void rowbuf_add(struct imp *im, const char *field, const char *what)
+{
     size_t need = im->rowbuf_len + strlen(field) + strlen(what) + 8;
     if (need > im->rowbuf_cap) {
         size_t cap = need * 2;
@@ -133,7 +136,8 @@ static void rowbuf_add(struct imp *im, const char *field, const char *what) {
 /* One problem with the current row (im->cur): counted, reported (capped), kept as its reason. */
 static void problem(struct imp *im, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void problem(struct imp *im, const char *field, const char *fmt, ...) {
+static void problem(struct imp *im, const char *field, const char *fmt, ...)
+{
     char what[768];
     va_list ap;
     va_start(ap, fmt);
@@ -150,13 +154,15 @@ static void problem(struct imp *im, const char *field, const char *fmt, ...) {
 
 /* ---- small helpers ---- */
 
-static int ends_with_ci(const char *s, const char *suffix) {
+static int ends_with_ci(const char *s, const char *suffix)
+{
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && !strcasecmp(s + n - k, suffix);
 }
 
 /* Arena copy of s without surrounding ASCII spaces; NULL when empty. */
-static char *dup_trim(struct imp *im, const char *s) {
+static char *dup_trim(struct imp *im, const char *s)
+{
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
     size_t n = strlen(s);
@@ -166,14 +172,16 @@ static char *dup_trim(struct imp *im, const char *s) {
 }
 
 /* Borrowed (from the feature): value of canonical field fi, "" when unmapped or null. */
-static const char *fval(const struct imp *im, OGRFeatureH f, int fi) {
+static const char *fval(const struct imp *im, OGRFeatureH f, int fi)
+{
     int c = im->map.col[fi];
     if (c < 0 || !OGR_F_IsFieldSetAndNotNull(f, c))
         return "";
     return OGR_F_GetFieldAsString(f, c);
 }
 
-static uint64_t hash_str(const char *s) {
+static uint64_t hash_str(const char *s)
+{
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
@@ -181,7 +189,8 @@ static uint64_t hash_str(const char *s) {
 }
 
 /* Record key at loc; returns the earlier loc when key is a duplicate, 0 when new, -1 on ENOMEM. */
-static long dup_check(struct imp *im, const char *key, long loc) {
+static long dup_check(struct imp *im, const char *key, long loc)
+{
     if ((im->dup_n + 1) * 2 > im->dup_cap) {
         size_t cap = im->dup_cap ? im->dup_cap * 2 : 1024;
         struct dup_slot *t = calloc(cap, sizeof(*t));
@@ -213,7 +222,8 @@ static long dup_check(struct imp *im, const char *key, long loc) {
 
 /* ---- opening the source ---- */
 
-static void restore_xlsx_config(struct imp *im) {
+static void restore_xlsx_config(struct imp *im)
+{
     if (!im->xlsx)
         return;
     CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", im->old_headers);
@@ -225,7 +235,8 @@ static void restore_xlsx_config(struct imp *im) {
 }
 
 /* Read a whole file through VSI (so /vsimem/ works too). Caller frees *buf with free(). */
-static int slurp(struct imp *im, const char *path, size_t limit, char **buf, size_t *len) {
+static int slurp(struct imp *im, const char *path, size_t limit, char **buf, size_t *len)
+{
     *buf = NULL;
     *len = 0;
     VSILFILE *fp = VSIFOpenL(path, "rb");
@@ -267,7 +278,8 @@ static int slurp(struct imp *im, const char *path, size_t limit, char **buf, siz
 }
 
 /* CSV: detect/transcode into /vsimem/ and open that with every column as text. */
-static int open_csv(struct imp *im, const char *source) {
+static int open_csv(struct imp *im, const char *source)
+{
     char *raw = NULL;
     size_t len = 0;
     int rc = slurp(im, source, 0, &raw, &len);
@@ -313,7 +325,8 @@ static int open_csv(struct imp *im, const char *source) {
 }
 
 /* Encoding of a shapefile's .dbf records when it has no .cpg: NULL = leave to GDAL. */
-static const char *shp_encoding(struct imp *im, const char *source) {
+static const char *shp_encoding(struct imp *im, const char *source)
+{
     size_t base = strlen(source) - 4;
     char path[4096];
     if (base + 5 > sizeof(path))
@@ -360,7 +373,8 @@ static const char *shp_encoding(struct imp *im, const char *source) {
     return enc;
 }
 
-static int open_source(struct imp *im, const char *source) {
+static int open_source(struct imp *im, const char *source)
+{
     int is_pg = !strncasecmp(source, "PG:", 3);
     if (!is_pg) {
         VSIStatBufL st;
@@ -419,7 +433,8 @@ static int open_source(struct imp *im, const char *source) {
 
 /* ---- columns and CRS ---- */
 
-static int map_columns(struct imp *im) {
+static int map_columns(struct imp *im)
+{
     OGRFeatureDefnH fd = OGR_L_GetLayerDefn(im->lyr);
     im->n_cols = OGR_FD_GetFieldCount(fd);
     im->cols = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(im->n_cols + 1));
@@ -440,7 +455,8 @@ static int map_columns(struct imp *im) {
                          &im->map, im->err);
 }
 
-static OGRSpatialReferenceH srs_from_epsg(int epsg) {
+static OGRSpatialReferenceH srs_from_epsg(int epsg)
+{
     OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
     if (s && OSRImportFromEPSG(s, epsg) != OGRERR_NONE) {
         OSRDestroySpatialReference(s);
@@ -451,7 +467,8 @@ static OGRSpatialReferenceH srs_from_epsg(int epsg) {
     return s;
 }
 
-static int setup_srs(struct imp *im) {
+static int setup_srs(struct imp *im)
+{
     const char *s = im->o->s_srs;
     if (s && (!strcasecmp(s, "GCJ02") || !strcasecmp(s, "GCJ-02")))
         im->web = WEB_GCJ02;
@@ -478,7 +495,8 @@ static int setup_srs(struct imp *im) {
     return COV_OK;
 }
 
-static void web_to_wgs84(enum webcrs web, double *x, double *y) {
+static void web_to_wgs84(enum webcrs web, double *x, double *y)
+{
     double lon = *x, lat = *y;
     if (web == WEB_GCJ02)
         geo_gcj02_to_wgs84(lon, lat, x, y);
@@ -486,7 +504,8 @@ static void web_to_wgs84(enum webcrs web, double *x, double *y) {
         geo_bd09_to_wgs84(lon, lat, x, y);
 }
 
-static void web_geom_to_wgs84(enum webcrs web, OGRGeometryH g) {
+static void web_geom_to_wgs84(enum webcrs web, OGRGeometryH g)
+{
     int n = OGR_G_GetGeometryCount(g);
     for (int i = 0; i < n; i++)
         web_geom_to_wgs84(web, OGR_G_GetGeometryRef(g, i));
@@ -498,7 +517,8 @@ static void web_geom_to_wgs84(enum webcrs web, OGRGeometryH g) {
     }
 }
 
-static void extend(struct imp *im, double minx, double miny, double maxx, double maxy) {
+static void extend(struct imp *im, double minx, double miny, double maxx, double maxy)
+{
     if (!im->have_extent) {
         im->minx = minx, im->miny = miny, im->maxx = maxx, im->maxy = maxy;
         im->have_extent = 1;
@@ -510,7 +530,8 @@ static void extend(struct imp *im, double minx, double miny, double maxx, double
 
 /* ---- reading rows ---- */
 
-static int grow(struct imp *im) {
+static int grow(struct imp *im)
+{
     if (im->n < im->cap)
         return COV_OK;
     size_t cap = im->cap ? im->cap * 2 : 256;
@@ -538,7 +559,8 @@ static int grow(struct imp *im) {
 }
 
 static void check_count(struct imp *im, OGRFeatureH f, int fi, const char *name, int required,
-                        int empty_value, int *out) {
+                        int empty_value, int *out)
+{
     const char *v = fval(im, f, fi);
     enum geo_count_status st = geo_parse_count(v, out);
     static const char expected[] = "expected a whole number >= 0";
@@ -565,7 +587,8 @@ static void check_count(struct imp *im, OGRFeatureH f, int fi, const char *name,
     }
 }
 
-static void check_yesno(struct imp *im, OGRFeatureH f, int fi, const char *name, int *out) {
+static void check_yesno(struct imp *im, OGRFeatureH f, int fi, const char *name, int *out)
+{
     const char *v = fval(im, f, fi);
     *out = 0;
     if (geo_parse_yesno(v, out))
@@ -574,7 +597,8 @@ static void check_yesno(struct imp *im, OGRFeatureH f, int fi, const char *name,
 }
 
 /* Coordinates from lon/lat columns (degrees in a geographic source CRS). 0 ok. */
-static int read_lonlat(struct imp *im, OGRFeatureH f, double *x, double *y) {
+static int read_lonlat(struct imp *im, OGRFeatureH f, double *x, double *y)
+{
     const char *sx = fval(im, f, GEO_ORG_LON), *sy = fval(im, f, GEO_ORG_LAT);
     int rx = geo_parse_coord(sx, x), ry = geo_parse_coord(sy, y);
     int bad = 0;
@@ -597,7 +621,8 @@ static int read_lonlat(struct imp *im, OGRFeatureH f, double *x, double *y) {
 }
 
 /* Range checks for geographic coordinates; 0 ok. */
-static int check_range(struct imp *im, double x, double y) {
+static int check_range(struct imp *im, double x, double y)
+{
     int lon_ok = x >= -180 && x <= 180, lat_ok = y >= -90 && y <= 90;
     if (lon_ok && lat_ok)
         return 0;
@@ -613,11 +638,13 @@ static int check_range(struct imp *im, double x, double y) {
     return -1;
 }
 
-static const char *geom_type_name(OGRGeometryH g) {
+static const char *geom_type_name(OGRGeometryH g)
+{
     return OGRGeometryTypeToName(wkbFlatten(OGR_G_GetGeometryType(g)));
 }
 
-static void read_org(struct imp *im, OGRFeatureH f, struct cov_org *o) {
+static void read_org(struct imp *im, OGRFeatureH f, struct cov_org *o)
+{
     memset(o, 0, sizeof(*o));
     o->staff = COV_UNKNOWN;
     o->x = o->y = NAN;
@@ -688,7 +715,8 @@ static void read_org(struct imp *im, OGRFeatureH f, struct cov_org *o) {
         extend(im, x, y, x, y);
 }
 
-static void read_area(struct imp *im, OGRFeatureH f, struct cov_area *a, OGRGeometryH *out) {
+static void read_area(struct imp *im, OGRFeatureH f, struct cov_area *a, OGRGeometryH *out)
+{
     memset(a, 0, sizeof(*a));
     *out = NULL;
     a->code = dup_trim(im, fval(im, f, GEO_AREA_CODE));
@@ -761,7 +789,8 @@ static void read_area(struct imp *im, OGRFeatureH f, struct cov_area *a, OGRGeom
 }
 
 /* Original column values of the current feature, for the rejects CSV. */
-static void keep_original(struct imp *im, OGRFeatureH f, struct rowinfo *ri) {
+static void keep_original(struct imp *im, OGRFeatureH f, struct rowinfo *ri)
+{
     ri->orig = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(im->n_cols + 1));
     if (!ri->orig)
         return;
@@ -770,7 +799,8 @@ static void keep_original(struct imp *im, OGRFeatureH f, struct rowinfo *ri) {
             &im->arena, OGR_F_IsFieldSetAndNotNull(f, c) ? OGR_F_GetFieldAsString(f, c) : "");
 }
 
-static void finish_row(struct imp *im, OGRFeatureH f) {
+static void finish_row(struct imp *im, OGRFeatureH f)
+{
     struct rowinfo *ri = &im->info[im->cur];
     if (ri->bad) {
         ri->reason = cov_arena_strdup(&im->arena, im->rowbuf ? im->rowbuf : "");
@@ -782,7 +812,8 @@ static void finish_row(struct imp *im, OGRFeatureH f) {
         im->rowbuf[0] = '\0';
 }
 
-static int read_rows(struct imp *im, struct geo_import_result *res) {
+static int read_rows(struct imp *im, struct geo_import_result *res)
+{
     GIntBig total = im->o->progress ? OGR_L_GetFeatureCount(im->lyr, TRUE) : -1;
     OGR_L_ResetReading(im->lyr);
     OGRFeatureH f;
@@ -824,7 +855,8 @@ static int read_rows(struct imp *im, struct geo_import_result *res) {
 
 /* ---- converting to the project CRS ---- */
 
-static int choose_srid(struct imp *im, struct geo_store *s, int *srid, int *chosen) {
+static int choose_srid(struct imp *im, struct geo_store *s, int *srid, int *chosen)
+{
     *srid = geo_store_srid(s);
     *chosen = 0;
     if (*srid)
@@ -852,7 +884,8 @@ static int choose_srid(struct imp *im, struct geo_store *s, int *srid, int *chos
 }
 
 /* Polygonal parts of a MakeValid result; NULL when there are none. Takes ownership of g. */
-static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g) {
+static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
+{
     int t = GEOSGeomTypeId_r(h, g);
     if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON)
         return g;
@@ -877,7 +910,8 @@ static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g) {
     return out;
 }
 
-static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH ct) {
+static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH ct)
+{
     struct cov_area *a = &im->areas[i];
     OGRGeometryH g = im->ogeom[i];
     im->cur = (long)i;
@@ -935,7 +969,8 @@ static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH 
 }
 
 /* A row found bad after reading: keep its reason (and its original values for the rejects). */
-static void finish_late_row(struct imp *im, size_t i) {
+static void finish_late_row(struct imp *im, size_t i)
+{
     struct rowinfo *ri = &im->info[i];
     if (ri->bad) {
         ri->reason = cov_arena_strdup(&im->arena, im->rowbuf ? im->rowbuf : "");
@@ -952,7 +987,8 @@ static void finish_late_row(struct imp *im, size_t i) {
         im->rowbuf[0] = '\0';
 }
 
-static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct) {
+static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct)
+{
     size_t n = 0;
     double *xs = malloc((im->n ? im->n : 1) * sizeof(double));
     double *ys = malloc((im->n ? im->n : 1) * sizeof(double));
@@ -995,7 +1031,8 @@ cleanup:
     return rc;
 }
 
-static int convert_rows(struct imp *im, int srid) {
+static int convert_rows(struct imp *im, int srid)
+{
     OGRSpatialReferenceH dst = srs_from_epsg(srid);
     OGRCoordinateTransformationH ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
     int rc = COV_OK;
@@ -1022,7 +1059,8 @@ cleanup:
 
 /* ---- rejects ---- */
 
-static void csv_cell(FILE *fp, const char *s) {
+static void csv_cell(FILE *fp, const char *s)
+{
     if (strpbrk(s, ",\"\r\n") || (s[0] == ' ') || (*s && s[strlen(s) - 1] == ' ')) {
         fputc('"', fp);
         for (; *s; s++) {
@@ -1036,7 +1074,8 @@ static void csv_cell(FILE *fp, const char *s) {
     }
 }
 
-static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_result *res) {
+static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_result *res)
+{
     char path[sizeof(res->rejects_path)];
     if (im->o->rejects_path)
         snprintf(path, sizeof(path), "%s", im->o->rejects_path);
@@ -1075,7 +1114,8 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
 
 /* ---- the import ---- */
 
-static int too_many_problems(struct imp *im) {
+static int too_many_problems(struct imp *im)
+{
     if (im->n_problems > MAX_PROBLEMS)
         cov_err_set(im->err, COV_EINPUT, "... and %ld more problems",
                     im->n_problems - MAX_PROBLEMS);
@@ -1083,7 +1123,8 @@ static int too_many_problems(struct imp *im) {
 }
 
 static int write_rows(struct imp *im, struct geo_store *s, long existing, int srid, int chosen,
-                      struct geo_import_result *res) {
+                      struct geo_import_result *res)
+{
     int rc = geo_store_begin(s, im->err);
     if (rc)
         return rc;
@@ -1115,7 +1156,8 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
 
 int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
                const struct geo_import_opts *opts, struct geo_import_result *res,
-               struct cov_err *err) {
+               struct cov_err *err)
+{
     static const struct geo_import_opts defaults = {.mode = GEO_IMPORT_NEW};
     struct geo_import_result dummy_res;
     struct cov_err dummy_err;

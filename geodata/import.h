@@ -19,25 +19,26 @@ enum geo_import_mode {
 };
 
 struct geo_import_opts {
-    const char *src_layer;        /* --src-layer: layer of a multi-layer source; NULL = first */
-    const char *encoding;         /* --encoding: "UTF-8", "GB18030", "GBK"...; NULL = detect */
-    const char *s_srs;            /* --s-srs: "EPSG:N", "GCJ02", "BD09", any PROJ/OGR string; NULL = source's own, EPSG:4326 for lon/lat tables */
-    const char *const *fields;    /* --field CANONICAL=SOURCE overrides */
+    const char *src_layer; /* --src-layer: layer of a multi-layer source; NULL = first */
+    const char *encoding;  /* --encoding: "UTF-8", "GB18030", "GBK"...; NULL = detect */
+    const char *s_srs; /* --s-srs: "EPSG:N", "GCJ02", "BD09", any PROJ/OGR string; NULL = source's
+                          own, EPSG:4326 for lon/lat tables */
+    const char *const *fields; /* --field CANONICAL=SOURCE overrides */
     size_t n_fields;
-    int skip_invalid;             /* import the good rows; write rejects CSV */
-    const char *rejects_path;     /* where rejects go; NULL = "<store>.<layer>-rejects.csv" */
+    int skip_invalid;         /* import the good rows; write rejects CSV */
+    const char *rejects_path; /* where rejects go; NULL = "<store>.<layer>-rejects.csv" */
     enum geo_import_mode mode;
     cov_progress_fn progress;
     void *progress_user;
 };
 
 struct geo_import_result {
-    long read;            /* features read from the source */
-    long imported;        /* rows written */
-    long rejected;        /* rows skipped (with skip_invalid) */
-    long repaired;        /* geometries repaired with MakeValid */
-    int srid;             /* project CRS after the import */
-    int srid_chosen;      /* 1 if this import chose the project CRS */
+    long read;               /* features read from the source */
+    long imported;           /* rows written */
+    long rejected;           /* rows skipped (with skip_invalid) */
+    long repaired;           /* geometries repaired with MakeValid */
+    int srid;                /* project CRS after the import */
+    int srid_chosen;         /* 1 if this import chose the project CRS */
     char rejects_path[1024]; /* set when rejected > 0 */
 };
 

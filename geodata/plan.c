@@ -57,8 +57,7 @@ int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct c
         rc = sql_err(s, err, "creating the plan tables");
         goto cleanup;
     }
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO plan_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    if (sqlite3_prepare_v2(db, "INSERT INTO plan_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
                            -1, &g, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO plan_members VALUES(?1,?2)", -1, &mem, NULL) !=
             SQLITE_OK ||

@@ -25,12 +25,14 @@ static int build_dirty_indexes(struct geo_store *s, struct cov_err *err);
 
 /* ---- small helpers ---- */
 
-static int db_error(struct geo_store *s, struct cov_err *err, const char *what) {
+static int db_error(struct geo_store *s, struct cov_err *err, const char *what)
+{
     return cov_err_set(err, COV_EIO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
 /* Run SQL without parameters (fixed text only, never built from data). */
-static int exec(struct geo_store *s, const char *sql, struct cov_err *err) {
+static int exec(struct geo_store *s, const char *sql, struct cov_err *err)
+{
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         cov_err_set(err, COV_EIO, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
@@ -40,7 +42,8 @@ static int exec(struct geo_store *s, const char *sql, struct cov_err *err) {
     return 0;
 }
 
-static int prepare(struct geo_store *s, const char *sql, sqlite3_stmt **st, struct cov_err *err) {
+static int prepare(struct geo_store *s, const char *sql, sqlite3_stmt **st, struct cov_err *err)
+{
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
         *st = NULL;
         return db_error(s, err, "preparing a statement");
@@ -50,11 +53,13 @@ static int prepare(struct geo_store *s, const char *sql, sqlite3_stmt **st, stru
 
 /* A savepoint acts as a transaction of its own when none is open and
  * nests inside the caller's otherwise, so every write path is atomic. */
-static int sp_begin(struct geo_store *s, struct cov_err *err) {
+static int sp_begin(struct geo_store *s, struct cov_err *err)
+{
     return exec(s, "SAVEPOINT geo_store", err);
 }
 
-static int sp_end(struct geo_store *s, int rc, struct cov_err *err) {
+static int sp_end(struct geo_store *s, int rc, struct cov_err *err)
+{
     if (rc) {
         sqlite3_exec(s->db, "ROLLBACK TO geo_store; RELEASE geo_store", NULL, NULL, NULL);
         return rc;
@@ -62,14 +67,16 @@ static int sp_end(struct geo_store *s, int rc, struct cov_err *err) {
     return exec(s, "RELEASE geo_store", err);
 }
 
-static void finalize_puts(struct geo_store *s) {
+static void finalize_puts(struct geo_store *s)
+{
     for (int l = 0; l < COV_NLAYERS; l++) {
         sqlite3_finalize(s->put[l]);
         s->put[l] = NULL;
     }
 }
 
-static int file_exists(const char *path, off_t *size) {
+static int file_exists(const char *path, off_t *size)
+{
     struct stat st;
     if (stat(path, &st) != 0)
         return 0;
@@ -79,7 +86,8 @@ static int file_exists(const char *path, off_t *size) {
 
 /* ---- meta ---- */
 
-char *geo_store_meta_get(struct geo_store *s, const char *key) {
+char *geo_store_meta_get(struct geo_store *s, const char *key)
+{
     sqlite3_stmt *st = NULL;
     char *out = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL))
@@ -91,8 +99,8 @@ char *geo_store_meta_get(struct geo_store *s, const char *key) {
     return out;
 }
 
-int geo_store_meta_set(struct geo_store *s, const char *key, const char *value,
-                       struct cov_err *err) {
+int geo_store_meta_set(struct geo_store *s, const char *key, const char *value, struct cov_err *err)
+{
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, err);
     if (rc)
@@ -105,7 +113,8 @@ int geo_store_meta_set(struct geo_store *s, const char *key, const char *value,
     return rc;
 }
 
-static long meta_get_long(struct geo_store *s, const char *key, long def) {
+static long meta_get_long(struct geo_store *s, const char *key, long def)
+{
     char *v = geo_store_meta_get(s, key);
     if (!v)
         return def;
@@ -118,13 +127,15 @@ static long meta_get_long(struct geo_store *s, const char *key, long def) {
     return n;
 }
 
-static int meta_set_long(struct geo_store *s, const char *key, long v, struct cov_err *err) {
+static int meta_set_long(struct geo_store *s, const char *key, long v, struct cov_err *err)
+{
     char buf[32];
     snprintf(buf, sizeof(buf), "%ld", v);
     return geo_store_meta_set(s, key, buf, err);
 }
 
-void geo_store_version_stamp(struct geo_store *s, char *buf, size_t len) {
+void geo_store_version_stamp(struct geo_store *s, char *buf, size_t len)
+{
     size_t off = 0;
     buf[0] = 0;
     for (int l = 0; l < COV_NLAYERS && off < len; l++) {
@@ -147,7 +158,8 @@ static const char schema_sql[] =
     "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
     " community TEXT, park TEXT, building TEXT);";
 
-static int create_schema(struct geo_store *s, struct cov_err *err) {
+static int create_schema(struct geo_store *s, struct cov_err *err)
+{
     /* InitSpatialMetadata(0) inside our own transaction: the store appears
      * complete or not at all. */
     int rc = exec(s, "BEGIN", err);
@@ -174,7 +186,8 @@ static int create_schema(struct geo_store *s, struct cov_err *err) {
 }
 
 /* Number of tables in the file; -1 if it is not an SQLite database. */
-static int count_tables(struct geo_store *s) {
+static int count_tables(struct geo_store *s)
+{
     sqlite3_stmt *st = NULL;
     int n = -1;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL))
@@ -185,7 +198,8 @@ static int count_tables(struct geo_store *s) {
     return n;
 }
 
-static int has_table(struct geo_store *s, const char *name) {
+static int has_table(struct geo_store *s, const char *name)
+{
     sqlite3_stmt *st = NULL;
     int found = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
@@ -197,7 +211,8 @@ static int has_table(struct geo_store *s, const char *name) {
     return found;
 }
 
-int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err) {
+int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err)
+{
     *out = NULL;
     off_t size = 0;
     int exists = file_exists(path, &size);
@@ -262,7 +277,8 @@ cleanup:
     return 0;
 }
 
-void geo_store_close(struct geo_store *s) {
+void geo_store_close(struct geo_store *s)
+{
     if (!s)
         return;
     finalize_puts(s);
@@ -285,17 +301,20 @@ void geo_store_close(struct geo_store *s) {
     free(s);
 }
 
-const char *geo_store_path(const struct geo_store *s) {
+const char *geo_store_path(const struct geo_store *s)
+{
     return s->path;
 }
 
-struct sqlite3 *geo_store_db(struct geo_store *s) {
+struct sqlite3 *geo_store_db(struct geo_store *s)
+{
     return s->db;
 }
 
 /* ---- spatial index ---- */
 
-static int index_enabled(struct geo_store *s, enum cov_layer layer) {
+static int index_enabled(struct geo_store *s, enum cov_layer layer)
+{
     sqlite3_stmt *st = NULL;
     int on = 0;
     if (sqlite3_prepare_v2(s->db,
@@ -312,7 +331,8 @@ static int index_enabled(struct geo_store *s, enum cov_layer layer) {
 
 /* Runs "SELECT fn(layer, 'geom')" and expects 1. */
 static int call_geom_fn(struct geo_store *s, const char *sql, enum cov_layer layer,
-                        struct cov_err *err) {
+                        struct cov_err *err)
+{
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, sql, &st, err);
     if (rc)
@@ -327,7 +347,8 @@ static int call_geom_fn(struct geo_store *s, const char *sql, enum cov_layer lay
 
 /* Drop the R*Tree before a bulk write: maintaining it row by row through
  * the triggers costs more than building it once afterwards. */
-static int index_drop(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+static int index_drop(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     if (s->index_dirty[layer])
         return 0;
     if (index_enabled(s, layer)) {
@@ -344,7 +365,8 @@ static int index_drop(struct geo_store *s, enum cov_layer layer, struct cov_err 
     return 0;
 }
 
-static int index_build(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+static int index_build(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     if (!s->index_dirty[layer])
         return 0;
     int rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
@@ -353,7 +375,8 @@ static int index_build(struct geo_store *s, enum cov_layer layer, struct cov_err
     return rc;
 }
 
-static int build_dirty_indexes(struct geo_store *s, struct cov_err *err) {
+static int build_dirty_indexes(struct geo_store *s, struct cov_err *err)
+{
     for (int l = 0; l < COV_NLAYERS; l++) {
         int rc = index_build(s, (enum cov_layer)l, err);
         if (rc)
@@ -364,7 +387,8 @@ static int build_dirty_indexes(struct geo_store *s, struct cov_err *err) {
 
 /* ---- transactions ---- */
 
-int geo_store_begin(struct geo_store *s, struct cov_err *err) {
+int geo_store_begin(struct geo_store *s, struct cov_err *err)
+{
     if (s->in_tx || !sqlite3_get_autocommit(s->db))
         return cov_err_set(err, COV_EFAIL, "%s: a transaction is already open", s->path);
     int rc = exec(s, "BEGIN IMMEDIATE", err);
@@ -373,7 +397,8 @@ int geo_store_begin(struct geo_store *s, struct cov_err *err) {
     return rc;
 }
 
-int geo_store_commit(struct geo_store *s, struct cov_err *err) {
+int geo_store_commit(struct geo_store *s, struct cov_err *err)
+{
     int rc = build_dirty_indexes(s, err);
     if (rc)
         return rc;
@@ -383,7 +408,8 @@ int geo_store_commit(struct geo_store *s, struct cov_err *err) {
     return rc;
 }
 
-void geo_store_rollback(struct geo_store *s) {
+void geo_store_rollback(struct geo_store *s)
+{
     finalize_puts(s);
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -394,11 +420,13 @@ void geo_store_rollback(struct geo_store *s) {
 
 /* ---- layers and CRS ---- */
 
-int geo_store_srid(struct geo_store *s) {
+int geo_store_srid(struct geo_store *s)
+{
     return s->srid;
 }
 
-long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     if ((unsigned)layer >= COV_NLAYERS) {
         cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
         return -1;
@@ -425,7 +453,8 @@ static const char *const org_columns =
     " rating TEXT, formal_members INTEGER, untransferred_members INTEGER, staff INTEGER,"
     " party_org TEXT, party_org_id TEXT, instructor INTEGER, x REAL, y REAL";
 
-static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     const char *t = cov_layer_name(layer);
     if (!has_table(s, t))
         return 0;
@@ -441,7 +470,8 @@ static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct co
 }
 
 static int create_layer_table(struct geo_store *s, enum cov_layer layer, int srid,
-                              struct cov_err *err) {
+                              struct cov_err *err)
+{
     const char *t = cov_layer_name(layer);
     char sql[512];
     if (layer == COV_ORGANIZATIONS)
@@ -469,7 +499,8 @@ static int create_layer_table(struct geo_store *s, enum cov_layer layer, int sri
     return rc;
 }
 
-static int srid_known(struct geo_store *s, int srid) {
+static int srid_known(struct geo_store *s, int srid)
+{
     sqlite3_stmt *st = NULL;
     int found = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM spatial_ref_sys WHERE srid = ?", -1, &st, NULL))
@@ -480,7 +511,8 @@ static int srid_known(struct geo_store *s, int srid) {
     return found;
 }
 
-int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err) {
+int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
+{
     if (srid == s->srid && srid != 0)
         return 0;
     if (srid <= 0 || !srid_known(s, srid))
@@ -514,13 +546,15 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err) {
     return rc;
 }
 
-static int bump_version(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+static int bump_version(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     char key[64];
     snprintf(key, sizeof(key), "version.%s", cov_layer_name(layer));
     return meta_set_long(s, key, meta_get_long(s, key, 0) + 1, err);
 }
 
-int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     if ((unsigned)layer >= COV_NLAYERS)
         return cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
     if (!has_table(s, cov_layer_name(layer)))
@@ -538,7 +572,8 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
 
 /* ---- bulk writes ---- */
 
-static int need_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+static int need_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     if (s->srid == 0)
         return cov_err_set(err, COV_EFAIL,
                            "%s: %s: the project CRS is not set yet (geo_store_set_srid first)",
@@ -546,7 +581,8 @@ static int need_table(struct geo_store *s, enum cov_layer layer, struct cov_err 
     return 0;
 }
 
-static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct cov_err *err) {
+static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
     if (s->put[layer])
         return s->put[layer];
     char sql[512];
@@ -575,7 +611,8 @@ static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct 
     return s->put[layer];
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v) {
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
     if (v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
     else
@@ -583,7 +620,8 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v) {
 }
 
 static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer layer, const char *key,
-                       struct cov_err *err) {
+                       struct cov_err *err)
+{
     int rc = sqlite3_step(st);
     int ret = 0;
     if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -605,7 +643,8 @@ static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer lay
 }
 
 int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct cov_area *a,
-                       GEOSContextHandle_t geos, struct cov_err *err) {
+                       GEOSContextHandle_t geos, struct cov_err *err)
+{
     if ((unsigned)layer >= COV_NAREAS)
         return cov_err_set(err, COV_EFAIL, "%s: not an area layer", s->path);
     int rc = need_table(s, layer, err);
@@ -643,7 +682,8 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
     return rc;
 }
 
-int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err) {
+int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err)
+{
     int rc = need_table(s, COV_ORGANIZATIONS, err);
     if (rc || (rc = index_drop(s, COV_ORGANIZATIONS, err)))
         return rc;
@@ -676,7 +716,8 @@ int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_e
 }
 
 int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source, long rows,
-                         struct cov_err *err) {
+                         struct cov_err *err)
+{
     if ((unsigned)layer >= COV_NLAYERS)
         return cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
     int rc = sp_begin(s, err);
@@ -704,7 +745,8 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
 
 /* ---- policy ---- */
 
-int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err) {
+int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err)
+{
     cov_policy_init(p);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s, "SELECT name, value FROM policy", &st, err);
@@ -722,7 +764,8 @@ int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_
     return rc;
 }
 
-int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struct cov_err *err) {
+int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struct cov_err *err)
+{
     const struct cov_param *t = cov_param_table();
     int rc = sp_begin(s, err);
     if (rc)
@@ -755,14 +798,16 @@ struct strmap {
     size_t cap; /* power of two */
 };
 
-static uint64_t str_hash(const char *k) {
+static uint64_t str_hash(const char *k)
+{
     uint64_t h = 1469598103934665603ull;
     for (; *k; k++)
         h = (h ^ (unsigned char)*k) * 1099511628211ull;
     return h;
 }
 
-static int strmap_init(struct strmap *m, size_t n) {
+static int strmap_init(struct strmap *m, size_t n)
+{
     m->cap = 16;
     while (m->cap < n * 2)
         m->cap *= 2;
@@ -771,13 +816,15 @@ static int strmap_init(struct strmap *m, size_t n) {
     return m->keys && m->vals ? 0 : COV_ENOMEM;
 }
 
-static void strmap_release(struct strmap *m) {
+static void strmap_release(struct strmap *m)
+{
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof(*m));
 }
 
-static void strmap_put(struct strmap *m, const char *k, int32_t v) {
+static void strmap_put(struct strmap *m, const char *k, int32_t v)
+{
     size_t i = (size_t)str_hash(k) & (m->cap - 1);
     while (m->keys[i] && strcmp(m->keys[i], k))
         i = (i + 1) & (m->cap - 1);
@@ -785,7 +832,8 @@ static void strmap_put(struct strmap *m, const char *k, int32_t v) {
     m->vals[i] = v;
 }
 
-static int32_t strmap_get(const struct strmap *m, const char *k) {
+static int32_t strmap_get(const struct strmap *m, const char *k)
+{
     if (!k || !m->cap)
         return -1;
     size_t i = (size_t)str_hash(k) & (m->cap - 1);
@@ -805,7 +853,8 @@ struct progress {
 };
 
 static void progress_start(struct progress *p, cov_progress_fn fn, void *user, const char *what,
-                           long n) {
+                           long n)
+{
     p->fn = fn;
     p->user = user;
     p->what = what;
@@ -815,19 +864,22 @@ static void progress_start(struct progress *p, cov_progress_fn fn, void *user, c
 }
 
 /* Nonzero when the callback asks to cancel. */
-static int progress_tick(struct progress *p, long i) {
+static int progress_tick(struct progress *p, long i)
+{
     if (!p->fn || i < p->next)
         return 0;
     p->next = i + p->step;
     return p->fn(p->n > 0 ? (double)i / (double)p->n : 1.0, p->what, p->user);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i) {
+static const char *col_text(sqlite3_stmt *st, int i)
+{
     return (const char *)sqlite3_column_text(st, i);
 }
 
 static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
-                      cov_progress_fn fn, void *user, struct cov_err *err) {
+                      cov_progress_fn fn, void *user, struct cov_err *err)
+{
     long n = geo_store_count(s, layer, err);
     if (n < 0)
         return COV_EIO;
@@ -898,7 +950,8 @@ cleanup:
     return rc;
 }
 
-static enum cov_party party_from_name(const char *name) {
+static enum cov_party party_from_name(const char *name)
+{
     if (name)
         for (int p = 0; p < COV_PARTY_COUNT; p++)
             if (!strcmp(name, cov_party_name((enum cov_party)p)))
@@ -907,7 +960,8 @@ static enum cov_party party_from_name(const char *name) {
 }
 
 static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn fn, void *user,
-                     struct cov_err *err) {
+                     struct cov_err *err)
+{
     long n = geo_store_count(s, COV_ORGANIZATIONS, err);
     if (n < 0)
         return COV_EIO;
@@ -962,7 +1016,8 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
     return rc;
 }
 
-static void clear_assignments(struct cov_model *m) {
+static void clear_assignments(struct cov_model *m)
+{
     for (size_t i = 0; i < m->n_orgs; i++)
         for (int l = 0; l < COV_NAREAS; l++)
             m->orgs[i].area[l] = -1;
@@ -971,7 +1026,8 @@ static void clear_assignments(struct cov_model *m) {
 
 /* Sets m->assigned = 1 when the stored assignments are current and every
  * stored code is found; otherwise leaves them unassigned. */
-static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov_err *err) {
+static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov_err *err)
+{
     char stamp[256];
     geo_store_version_stamp(s, stamp, sizeof(stamp));
     char *saved = geo_store_meta_get(s, "assign.stamp");
@@ -1034,7 +1090,8 @@ cleanup:
 }
 
 int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
-                   cov_progress_fn progress, void *user, struct cov_err *err) {
+                   cov_progress_fn progress, void *user, struct cov_err *err)
+{
     m->srid = s->srid;
     int rc = geo_store_load_policy(s, &m->policy, err);
     for (int l = 0; l < COV_NAREAS && !rc; l++)
@@ -1048,8 +1105,8 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
     return rc;
 }
 
-int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m,
-                               struct cov_err *err) {
+int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err)
+{
     if (!m->assigned)
         return cov_err_set(err, COV_EFAIL, "%s: the model holds no assignments to save", s->path);
     int rc = sp_begin(s, err);

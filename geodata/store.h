@@ -59,8 +59,8 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
 int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct cov_area *a,
                        GEOSContextHandle_t geos, struct cov_err *err);
 int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err);
-int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source,
-                         long rows, struct cov_err *err);
+int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source, long rows,
+                         struct cov_err *err);
 
 /*
  * Load into model m (which must be empty) the layers whose bit (1u << layer)
@@ -73,8 +73,7 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
 #define GEO_ALL_LAYERS ((1u << COV_NLAYERS) - 1)
 
 /* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
-int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m,
-                               struct cov_err *err);
+int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err);
 
 /* Policy parameters (defaults when never set). */
 int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err);

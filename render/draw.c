@@ -23,7 +23,8 @@ struct sbuf {
     int oom;
 };
 
-static void sb_add(struct sbuf *b, const char *text, int xml) {
+static void sb_add(struct sbuf *b, const char *text, int xml)
+{
     if (!b || b->oom)
         return;
     for (const char *p = text; *p; p++) {
@@ -68,17 +69,20 @@ struct rc {
     size_t n_obst;
 };
 
-static void set_rgb(cairo_t *cr, struct map_rgb c) {
+static void set_rgb(cairo_t *cr, struct map_rgb c)
+{
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
-static void set_rgba(cairo_t *cr, struct map_rgb c, double a) {
+static void set_rgba(cairo_t *cr, struct map_rgb c, double a)
+{
     cairo_set_source_rgba(cr, c.r, c.g, c.b, a);
 }
 
 /* ---- text ---- */
 
-static PangoLayout *text_new(struct rc *r, const char *s, double size, int bold, double width) {
+static PangoLayout *text_new(struct rc *r, const char *s, double size, int bold, double width)
+{
     PangoLayout *ly = pango_layout_new(r->pc);
     PangoFontDescription *fd = pango_font_description_from_string(MAP_FONT);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
@@ -94,7 +98,8 @@ static PangoLayout *text_new(struct rc *r, const char *s, double size, int bold,
     return ly;
 }
 
-static void text_size(PangoLayout *ly, double *w, double *h) {
+static void text_size(PangoLayout *ly, double *w, double *h)
+{
     int iw, ih;
     pango_layout_get_size(ly, &iw, &ih);
     *w = (double)iw / PANGO_SCALE;
@@ -104,7 +109,8 @@ static void text_size(PangoLayout *ly, double *w, double *h) {
 /* Draw ly with its top-left corner at (x, y); halo > 0 draws a white outline
  * of that width first, so the text reads over features. */
 static void text_draw(struct rc *r, PangoLayout *ly, double x, double y, struct map_rgb c,
-                      double halo) {
+                      double halo)
+{
     cairo_t *cr = r->cr;
     if (halo > 0) {
         cairo_new_path(cr);
@@ -123,7 +129,8 @@ static void text_draw(struct rc *r, PangoLayout *ly, double x, double y, struct 
 
 /* One line of text; returns its width. align: 0 left, 1 right, 2 centre of x. */
 static double text_at(struct rc *r, const char *s, double x, double y, double size, int bold,
-                      struct map_rgb c, int align) {
+                      struct map_rgb c, int align)
+{
     PangoLayout *ly = text_new(r, s, size, bold, 0);
     double w, h;
     text_size(ly, &w, &h);
@@ -133,7 +140,8 @@ static double text_at(struct rc *r, const char *s, double x, double y, double si
     return w;
 }
 
-int map_text_unknown_glyphs(const char *text) {
+int map_text_unknown_glyphs(const char *text)
+{
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 4, 4);
     cairo_t *cr = cairo_create(s);
     PangoLayout *ly = pango_cairo_create_layout(cr);
@@ -148,7 +156,8 @@ int map_text_unknown_glyphs(const char *text) {
     return n;
 }
 
-void map_global_cleanup(void) {
+void map_global_cleanup(void)
+{
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
     /* fontconfig is loaded by pango; looked up rather than linked so the
@@ -161,7 +170,8 @@ void map_global_cleanup(void) {
 
 /* ---- geometry paths ---- */
 
-static int area_visible(const struct rc *r, const struct cov_area *a) {
+static int area_visible(const struct rc *r, const struct cov_area *a)
+{
     const struct map_layout *L = &r->L;
     if (!a->geom || a->maxx < L->vminx || a->minx > L->vmaxx || a->maxy < L->vminy ||
         a->miny > L->vmaxy)
@@ -170,7 +180,8 @@ static int area_visible(const struct rc *r, const struct cov_area *a) {
     return (a->maxx - a->minx) * s >= 0.5 * L->dev || (a->maxy - a->miny) * s >= 0.5 * L->dev;
 }
 
-static void path_ring(struct rc *r, const GEOSGeometry *ring) {
+static void path_ring(struct rc *r, const GEOSGeometry *ring)
+{
     GEOSContextHandle_t h = r->m->geos;
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
     unsigned int n = 0;
@@ -213,7 +224,8 @@ static void path_ring(struct rc *r, const GEOSGeometry *ring) {
     cairo_close_path(r->cr);
 }
 
-static void path_geom(struct rc *r, const GEOSGeometry *g) {
+static void path_geom(struct rc *r, const GEOSGeometry *g)
+{
     GEOSContextHandle_t h = r->m->geos;
     int t = GEOSGeomTypeId_r(h, g);
     if (t == GEOS_POLYGON) {
@@ -237,20 +249,23 @@ static void path_geom(struct rc *r, const GEOSGeometry *g) {
 }
 
 /* Point areas (buildings given as points): a small square. */
-static void path_point_area(struct rc *r, const struct cov_area *a, double half) {
+static void path_point_area(struct rc *r, const struct cov_area *a, double half)
+{
     double px, py;
     map_view_to_page(&r->L.view, (a->minx + a->maxx) / 2, (a->miny + a->maxy) / 2, &px, &py);
     cairo_rectangle(r->cr, px - half, py - half, 2 * half, 2 * half);
 }
 
-static int is_point_area(const struct rc *r, const struct cov_area *a) {
+static int is_point_area(const struct rc *r, const struct cov_area *a)
+{
     int t = GEOSGeomTypeId_r(r->m->geos, a->geom);
     return t == GEOS_POINT || t == GEOS_MULTIPOINT;
 }
 
 /* ---- layers ---- */
 
-static void fill_areas(struct rc *r, int layer, struct map_rgb c) {
+static void fill_areas(struct rc *r, int layer, struct map_rgb c)
+{
     cairo_new_path(r->cr);
     for (size_t i = 0; i < r->m->n_areas[layer]; i++)
         if (area_visible(r, &r->m->areas[layer][i]))
@@ -259,7 +274,8 @@ static void fill_areas(struct rc *r, int layer, struct map_rgb c) {
     cairo_fill(r->cr);
 }
 
-static void stroke_areas(struct rc *r, int layer, struct map_rgb c, double alpha, double width) {
+static void stroke_areas(struct rc *r, int layer, struct map_rgb c, double alpha, double width)
+{
     cairo_new_path(r->cr);
     for (size_t i = 0; i < r->m->n_areas[layer]; i++)
         if (area_visible(r, &r->m->areas[layer][i]))
@@ -272,7 +288,8 @@ static void stroke_areas(struct rc *r, int layer, struct map_rgb c, double alpha
 
 /* Community fills, batched per class: one cairo path per colour. cls may be
  * NULL (coverage theme: urban/rural). */
-static void draw_communities(struct rc *r, const signed char *cls) {
+static void draw_communities(struct rc *r, const signed char *cls)
+{
     const struct cov_model *m = r->m;
     size_t nc = m->n_areas[COV_COMMUNITIES];
     int nclass = cls ? MAP_T_COUNT : 3;
@@ -324,7 +341,8 @@ static void draw_communities(struct rc *r, const signed char *cls) {
  * a PDF with millions of tiny polygons is slow to write and to open. */
 #define MAP_RASTER_COMMUNITIES 50000
 
-static void draw_communities_raster(struct rc *r, const signed char *cls) {
+static void draw_communities_raster(struct rc *r, const signed char *cls)
+{
     const struct map_view *v = &r->L.view;
     double k = 300.0 / 72;
     int w = (int)ceil(v->fw * k), h = (int)ceil(v->fh * k);
@@ -353,7 +371,8 @@ static void draw_communities_raster(struct rc *r, const signed char *cls) {
     cairo_surface_destroy(img);
 }
 
-static void draw_base(struct rc *r, const signed char *cls) {
+static void draw_base(struct rc *r, const signed char *cls)
+{
     const struct map_view *v = &r->L.view;
     cairo_t *cr = r->cr;
     double u = r->L.u;
@@ -403,7 +422,8 @@ static void draw_base(struct rc *r, const signed char *cls) {
 }
 
 /* Points of every org with status s inside the view, one path per call. */
-static void add_point(struct rc *r, double x, double y, double rad) {
+static void add_point(struct rc *r, double x, double y, double rad)
+{
     double px, py;
     map_view_to_page(&r->L.view, x, y, &px, &py);
     const struct map_view *v = &r->L.view;
@@ -419,7 +439,8 @@ static void add_point(struct rc *r, double x, double y, double rad) {
     }
 }
 
-static void fill_outline(struct rc *r, struct map_rgb c, double rad) {
+static void fill_outline(struct rc *r, struct map_rgb c, double rad)
+{
     cairo_t *cr = r->cr;
     set_rgb(cr, c);
     if (rad >= 1.5 * r->L.dev) {
@@ -432,7 +453,8 @@ static void fill_outline(struct rc *r, struct map_rgb c, double rad) {
     }
 }
 
-static void draw_points(struct rc *r) {
+static void draw_points(struct rc *r)
+{
     /* most alarming on top */
     static const enum cov_status order[COV_ST_COUNT] = {
         COV_ST_NO_MEMBERS, COV_ST_STANDALONE, COV_ST_JOINT, COV_ST_REGIONAL,
@@ -453,12 +475,14 @@ struct cellref {
     size_t c;
 };
 
-static int cmp_cell_desc(const void *a, const void *b) {
+static int cmp_cell_desc(const void *a, const void *b)
+{
     const struct cellref *x = a, *y = b;
     return x->n != y->n ? (x->n > y->n ? -1 : 1) : (x->c > y->c) - (x->c < y->c);
 }
 
-static void draw_aggregated(struct rc *r) {
+static void draw_aggregated(struct rc *r)
+{
     const struct map_layout *L = &r->L;
     size_t nc = (size_t)L->nx * (size_t)L->ny, k = 0;
     struct cellref *ord = malloc((nc ? nc : 1) * sizeof(*ord));
@@ -488,7 +512,8 @@ static void draw_aggregated(struct rc *r) {
 }
 
 /* Orgs drawn light grey under a theme's own symbols. */
-static void draw_points_faint(struct rc *r, double rad) {
+static void draw_points_faint(struct rc *r, double rad)
+{
     cairo_new_path(r->cr);
     for (size_t i = 0; i < r->m->n_orgs; i++)
         add_point(r, r->m->orgs[i].x, r->m->orgs[i].y, rad);
@@ -496,7 +521,8 @@ static void draw_points_faint(struct rc *r, double rad) {
     cairo_fill(r->cr);
 }
 
-static void draw_plan(struct rc *r) {
+static void draw_plan(struct rc *r)
+{
     const struct cov_plan *p = r->o->plan;
     const struct cov_model *m = r->m;
     cairo_t *cr = r->cr;
@@ -595,7 +621,8 @@ struct labels {
 };
 
 static void labels_add(struct rc *r, struct labels *ls, const char *text, double x, double y,
-                       double prio, int point, double size, int bold, struct map_rgb c) {
+                       double prio, int point, double size, int bold, struct map_rgb c)
+{
     if (ls->n == ls->cap) {
         size_t cap = ls->cap ? 2 * ls->cap : 64;
         struct map_label *l = realloc(ls->l, cap * sizeof(*l));
@@ -623,7 +650,8 @@ static void labels_add(struct rc *r, struct labels *ls, const char *text, double
     ls->n++;
 }
 
-static int anchor_of(struct rc *r, const GEOSGeometry *g, double *x, double *y) {
+static int anchor_of(struct rc *r, const GEOSGeometry *g, double *x, double *y)
+{
     GEOSContextHandle_t h = r->m->geos;
     GEOSGeometry *p = GEOSPointOnSurface_r(h, g);
     if (!p)
@@ -635,7 +663,8 @@ static int anchor_of(struct rc *r, const GEOSGeometry *g, double *x, double *y) 
 
 /* Rough width of text before pango measures it: CJK characters are square,
  * others about half as wide. */
-static double est_width(const char *s, double size) {
+static double est_width(const char *s, double size)
+{
     double w = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p < 0x80)
@@ -646,13 +675,15 @@ static double est_width(const char *s, double size) {
     return w;
 }
 
-static int cmp_label_prio(const void *a, const void *b) {
+static int cmp_label_prio(const void *a, const void *b)
+{
     const struct map_label *x = a, *y = b;
     return x->priority != y->priority ? (x->priority > y->priority ? -1 : 1) : 0;
 }
 
 static void labels_collect(struct rc *r, struct labels *ls, const signed char *cls, const int *have,
-                           const int *need) {
+                           const int *need)
+{
     const struct cov_model *m = r->m;
     double u = r->L.u;
     struct map_rgb dark = {0.15, 0.15, 0.15}, mid = {0.4, 0.4, 0.4};
@@ -733,7 +764,8 @@ static void labels_collect(struct rc *r, struct labels *ls, const signed char *c
     }
 }
 
-static void draw_labels(struct rc *r, const signed char *cls, const int *have, const int *need) {
+static void draw_labels(struct rc *r, const signed char *cls, const int *have, const int *need)
+{
     struct labels ls = {0};
     labels_collect(r, &ls, cls, have, need);
     if (r->oom)
@@ -811,7 +843,8 @@ cleanup:
 
 /* ---- furniture ---- */
 
-static void draw_focus_mask(struct rc *r) {
+static void draw_focus_mask(struct rc *r)
+{
     if (r->L.focus < 0)
         return;
     const struct cov_area *a = &r->m->areas[r->L.focus_layer][r->L.focus];
@@ -830,7 +863,8 @@ static void draw_focus_mask(struct rc *r) {
     cairo_stroke(cr);
 }
 
-static void north_arrow_box(const struct rc *r, double b[4]) {
+static void north_arrow_box(const struct rc *r, double b[4])
+{
     const struct map_view *v = &r->L.view;
     double u = r->L.u, w = MAP_MM(7) * u, h = MAP_MM(13) * u;
     b[0] = v->fx + v->fw - MAP_MM(4) * u - w;
@@ -839,7 +873,8 @@ static void north_arrow_box(const struct rc *r, double b[4]) {
     b[3] = h;
 }
 
-static void draw_north_arrow(struct rc *r) {
+static void draw_north_arrow(struct rc *r)
+{
     double b[4];
     north_arrow_box(r, b);
     cairo_t *cr = r->cr;
@@ -867,7 +902,8 @@ static void draw_north_arrow(struct rc *r) {
     cairo_stroke(cr);
 }
 
-static void draw_scalebar(struct rc *r, double box[4]) {
+static void draw_scalebar(struct rc *r, double box[4])
+{
     const struct map_view *v = &r->L.view;
     cairo_t *cr = r->cr;
     double u = r->L.u;
@@ -920,7 +956,8 @@ static void draw_scalebar(struct rc *r, double box[4]) {
 }
 
 static void legend_symbol(struct rc *r, const struct map_legend_entry *e, double x, double y,
-                          double w, double h) {
+                          double w, double h)
+{
     cairo_t *cr = r->cr;
     double u = r->L.u, cx = x + w / 2, cy = y + h / 2;
     cairo_new_path(cr);
@@ -989,7 +1026,8 @@ static void legend_symbol(struct rc *r, const struct map_legend_entry *e, double
     }
 }
 
-static void draw_legend(struct rc *r) {
+static void draw_legend(struct rc *r)
+{
     struct map_legend_entry *e = NULL;
     size_t n = map_legend_for(r->m, r->o, &r->L, NULL, 0);
     e = calloc(n ? n : 1, sizeof(*e));
@@ -1091,7 +1129,8 @@ static void draw_legend(struct rc *r) {
     free(e);
 }
 
-static const char *default_title(const struct map_opts *o) {
+static const char *default_title(const struct map_opts *o)
+{
     static const char *const zh[] = {"社会组织党组织覆盖情况", "社区社会组织与党建目标",
                                      "党组织组建方案"};
     static const char *const en[] = {"Party organization coverage of social organizations",
@@ -1101,7 +1140,8 @@ static const char *default_title(const struct map_opts *o) {
     return o->lang_en ? en[t] : zh[t];
 }
 
-static void page_title(const struct cov_model *m, const struct map_opts *o, char *title, size_t n) {
+static void page_title(const struct cov_model *m, const struct map_opts *o, char *title, size_t n)
+{
     const char *fname = NULL;
     if (o->area >= 0 && o->area_layer >= 0 && o->area_layer < COV_NAREAS &&
         (size_t)o->area < m->n_areas[o->area_layer])
@@ -1114,7 +1154,8 @@ static void page_title(const struct cov_model *m, const struct map_opts *o, char
         snprintf(title, n, "%s", default_title(o));
 }
 
-static void draw_titles(struct rc *r) {
+static void draw_titles(struct rc *r)
+{
     const struct map_opts *o = r->o;
     const struct map_layout *L = &r->L;
     const struct cov_model *m = r->m;
@@ -1198,7 +1239,8 @@ static void draw_titles(struct rc *r) {
 /* ---- one page ---- */
 
 static int draw_page(cairo_t *cr, const struct cov_model *m, const struct map_opts *o,
-                     struct sbuf *meta, struct cov_err *err) {
+                     struct sbuf *meta, struct cov_err *err)
+{
     struct rc r = {.m = m, .o = o, .cr = cr, .meta = meta};
     signed char *cls = NULL;
     int *have = NULL, *need = NULL;
@@ -1282,8 +1324,8 @@ cleanup:
  * the title, the legend entries (with counts) and the placed labels are added
  * as the SVG's <title> and <desc>: readable by screen readers and by tests.
  */
-static int svg_annotate(const char *path, const char *title, const char *desc,
-                        struct cov_err *err) {
+static int svg_annotate(const char *path, const char *title, const char *desc, struct cov_err *err)
+{
     int rc = 0;
     char *buf = NULL, *tmp = NULL;
     struct sbuf t = {0};
@@ -1348,7 +1390,8 @@ cleanup:
 
 enum fmt { FMT_PNG, FMT_PDF, FMT_SVG, FMT_BAD };
 
-static enum fmt fmt_of(const char *path) {
+static enum fmt fmt_of(const char *path)
+{
     size_t n = path ? strlen(path) : 0;
     if (n < 5)
         return FMT_BAD;
@@ -1361,7 +1404,8 @@ static enum fmt fmt_of(const char *path) {
     return FMT_BAD;
 }
 
-static int check_inputs(const struct cov_model *m, const struct map_opts *o, struct cov_err *err) {
+static int check_inputs(const struct cov_model *m, const struct map_opts *o, struct cov_err *err)
+{
     if (!m->assigned || !m->classified)
         return cov_err_set(err, COV_EINPUT,
                            "the model must be assigned and classified before it is drawn "
@@ -1375,7 +1419,8 @@ static int check_inputs(const struct cov_model *m, const struct map_opts *o, str
     return 0;
 }
 
-static int surface_error(cairo_surface_t *s, const char *path, struct cov_err *err) {
+static int surface_error(cairo_surface_t *s, const char *path, struct cov_err *err)
+{
     cairo_status_t st = cairo_surface_status(s);
     if (st == CAIRO_STATUS_SUCCESS)
         return 0;
@@ -1383,7 +1428,8 @@ static int surface_error(cairo_surface_t *s, const char *path, struct cov_err *e
                        "%s: cannot write: %s", path, cairo_status_to_string(st));
 }
 
-static void page_points(const struct map_opts *o, int png, double *w, double *h) {
+static void page_points(const struct map_opts *o, int png, double *w, double *h)
+{
     double dpi = o->dpi > 0 ? o->dpi : 150;
     if (png && o->px_w > 0 && o->px_h > 0) {
         *w = o->px_w * 72.0 / dpi;
@@ -1394,7 +1440,8 @@ static void page_points(const struct map_opts *o, int png, double *w, double *h)
     }
 }
 
-int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_err *err) {
+int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_err *err)
+{
     enum fmt f = fmt_of(o->path);
     if (f == FMT_BAD)
         return cov_err_set(err, COV_EINPUT, "%s: the map file must end in .png, .pdf or .svg",
@@ -1459,7 +1506,8 @@ cleanup:
 }
 
 int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o,
-                     cov_progress_fn progress, void *user, struct cov_err *err) {
+                     cov_progress_fn progress, void *user, struct cov_err *err)
+{
     if (fmt_of(o->path) != FMT_PDF)
         return cov_err_set(err, COV_EINPUT, "%s: an atlas is a PDF file (.pdf)",
                            o->path ? o->path : "(no output file)");

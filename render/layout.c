@@ -9,7 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-void map_opts_init(struct map_opts *o) {
+void map_opts_init(struct map_opts *o)
+{
     memset(o, 0, sizeof(*o));
     o->theme = MAP_THEME_COVERAGE;
     o->page_w_mm = 297;
@@ -19,7 +20,8 @@ void map_opts_init(struct map_opts *o) {
     o->area = -1;
 }
 
-static int parse_dim(const char *s, const char *end, int *out) {
+static int parse_dim(const char *s, const char *end, int *out)
+{
     if (s == end || end - s > 6)
         return -1;
     int v = 0;
@@ -34,7 +36,8 @@ static int parse_dim(const char *s, const char *end, int *out) {
     return 0;
 }
 
-int map_size_parse(const char *s, struct map_opts *o, struct cov_err *err) {
+int map_size_parse(const char *s, struct map_opts *o, struct cov_err *err)
+{
     static const struct {
         const char *name;
         double w, h;
@@ -63,7 +66,8 @@ int map_size_parse(const char *s, struct map_opts *o, struct cov_err *err) {
                        s ? s : "");
 }
 
-int map_theme_parse(const char *s, enum map_theme *t, struct cov_err *err) {
+int map_theme_parse(const char *s, enum map_theme *t, struct cov_err *err)
+{
     static const char *const names[] = {"coverage", "targets", "plan"};
     for (int i = 0; s && i < 3; i++) {
         if (!strcmp(s, names[i])) {
@@ -88,13 +92,15 @@ static const struct map_rgb status_colors[COV_ST_COUNT] = {
     [COV_ST_NO_MEMBERS] = {0x99 / 255.0, 0x99 / 255.0, 0x99 / 255.0}, /* grey */
 };
 
-struct map_rgb map_status_color(enum cov_status s) {
+struct map_rgb map_status_color(enum cov_status s)
+{
     if ((unsigned)s >= COV_ST_COUNT)
         return (struct map_rgb){0, 0, 0};
     return status_colors[s];
 }
 
-const char *map_status_label(enum cov_status s, int lang_en) {
+const char *map_status_label(enum cov_status s, int lang_en)
+{
     static const char *const zh[COV_ST_COUNT] = {"单独组建",
                                                  "联合组建",
                                                  "区域覆盖",
@@ -117,7 +123,8 @@ const char *map_status_label(enum cov_status s, int lang_en) {
 }
 
 void map_view_fit(struct map_view *v, double fx, double fy, double fw, double fh, double minx,
-                  double miny, double maxx, double maxy, double margin_frac) {
+                  double miny, double maxx, double maxy, double margin_frac)
+{
     v->fx = fx;
     v->fy = fy;
     v->fw = fw;
@@ -134,28 +141,33 @@ void map_view_fit(struct map_view *v, double fx, double fy, double fw, double fh
     v->s = fmin(uw / ww, uh / wh);
 }
 
-void map_view_to_page(const struct map_view *v, double x, double y, double *px, double *py) {
+void map_view_to_page(const struct map_view *v, double x, double y, double *px, double *py)
+{
     *px = v->fx + v->fw / 2 + (x - v->cx) * v->s;
     *py = v->fy + v->fh / 2 - (y - v->cy) * v->s;
 }
 
-void map_view_to_world(const struct map_view *v, double px, double py, double *x, double *y) {
+void map_view_to_world(const struct map_view *v, double px, double py, double *x, double *y)
+{
     *x = v->cx + (px - v->fx - v->fw / 2) / v->s;
     *y = v->cy - (py - v->fy - v->fh / 2) / v->s;
 }
 
 void map_view_extent(const struct map_view *v, double *minx, double *miny, double *maxx,
-                     double *maxy) {
+                     double *maxy)
+{
     map_view_to_world(v, v->fx, v->fy + v->fh, minx, miny);
     map_view_to_world(v, v->fx + v->fw, v->fy, maxx, maxy);
 }
 
-double map_view_denominator(const struct map_view *v) {
+double map_view_denominator(const struct map_view *v)
+{
     /* one point on paper is 0.0254/72 m */
     return 72.0 / (0.0254 * v->s);
 }
 
-double map_scalebar_length(double max_m) {
+double map_scalebar_length(double max_m)
+{
     if (!(max_m > 0) || !isfinite(max_m))
         return 0;
     double p = pow(10, floor(log10(max_m)));
@@ -171,7 +183,8 @@ double map_scalebar_length(double max_m) {
     return p;
 }
 
-void map_format_length(double metres, char *buf, size_t n) {
+void map_format_length(double metres, char *buf, size_t n)
+{
     if (metres >= 1000) {
         double km = metres / 1000;
         if (fabs(km - round(km)) < 1e-9)
@@ -185,11 +198,13 @@ void map_format_length(double metres, char *buf, size_t n) {
 
 /* ---- labels ---- */
 
-static int boxes_overlap(const double a[4], const double b[4]) {
+static int boxes_overlap(const double a[4], const double b[4])
+{
     return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
 }
 
-static int box_inside(const double a[4], const double b[4]) {
+static int box_inside(const double a[4], const double b[4])
+{
     return a[0] >= b[0] && a[1] >= b[1] && a[0] + a[2] <= b[0] + b[2] && a[1] + a[3] <= b[1] + b[3];
 }
 
@@ -198,7 +213,8 @@ struct prio_ref {
     size_t i;
 };
 
-static int cmp_prio(const void *a, const void *b) {
+static int cmp_prio(const void *a, const void *b)
+{
     const struct prio_ref *x = a, *y = b;
     if (x->p != y->p)
         return x->p > y->p ? -1 : 1;
@@ -215,7 +231,8 @@ struct lgrid {
     size_t n[LGRID * LGRID], cap[LGRID * LGRID];
 };
 
-static void lgrid_range(const struct lgrid *g, const double b[4], int r[4]) {
+static void lgrid_range(const struct lgrid *g, const double b[4], int r[4])
+{
     double c[4] = {(b[0] - g->x0) / g->cw, (b[1] - g->y0) / g->ch, (b[0] + b[2] - g->x0) / g->cw,
                    (b[1] + b[3] - g->y0) / g->ch};
     for (int k = 0; k < 4; k++) {
@@ -224,7 +241,8 @@ static void lgrid_range(const struct lgrid *g, const double b[4], int r[4]) {
     }
 }
 
-static int lgrid_hits(const struct lgrid *g, double (*boxes)[4], const double b[4]) {
+static int lgrid_hits(const struct lgrid *g, double (*boxes)[4], const double b[4])
+{
     int r[4];
     lgrid_range(g, b, r);
     for (int gy = r[1]; gy <= r[3]; gy++)
@@ -237,7 +255,8 @@ static int lgrid_hits(const struct lgrid *g, double (*boxes)[4], const double b[
     return 0;
 }
 
-static int lgrid_add(struct lgrid *g, const double b[4], size_t id) {
+static int lgrid_add(struct lgrid *g, const double b[4], size_t id)
+{
     int r[4];
     lgrid_range(g, b, r);
     for (int gy = r[1]; gy <= r[3]; gy++)
@@ -257,7 +276,8 @@ static int lgrid_add(struct lgrid *g, const double b[4], size_t id) {
 }
 
 int map_labels_place(struct map_label *l, size_t n, const double bounds[4], const double (*obst)[4],
-                     size_t n_obst, size_t *n_placed) {
+                     size_t n_obst, size_t *n_placed)
+{
     int rc = 0;
     size_t placed = 0;
     struct prio_ref *order = malloc((n ? n : 1) * sizeof(*order));

@@ -11,37 +11,44 @@
 #include <string.h>
 #include <strings.h>
 
-static struct map_rgb hex(unsigned v) {
+static struct map_rgb hex(unsigned v)
+{
     return (struct map_rgb){((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0,
                             (v & 0xff) / 255.0};
 }
 
-int map_status_covered(enum cov_status s) {
+int map_status_covered(enum cov_status s)
+{
     return s <= COV_ST_FUNCTIONAL;
 }
 
 /* ColorBrewer RdYlBu, 4 classes (colour-blind safe): red = little covered. */
-struct map_rgb map_agg_color(int k) {
+struct map_rgb map_agg_color(int k)
+{
     static const unsigned c[MAP_AGG_CLASSES] = {0xd7191c, 0xfdae61, 0xabd9e9, 0x2c7bb6};
     return hex(c[k < 0 ? 0 : k >= MAP_AGG_CLASSES ? MAP_AGG_CLASSES - 1 : k]);
 }
 
-int map_agg_class(double share) {
+int map_agg_class(double share)
+{
     return share < 0.5 ? 0 : share < 0.75 ? 1 : share < 0.9 ? 2 : 3;
 }
 
-struct map_rgb map_community_fill(enum cov_ur ur) {
+struct map_rgb map_community_fill(enum cov_ur ur)
+{
     /* subtle: warm grey for urban, pale green-grey for rural */
     return hex(ur == COV_UR_URBAN ? 0xece6df : ur == COV_UR_RURAL ? 0xeef2e6 : 0xf1f1f1);
 }
 
 /* ColorBrewer PuOr: blue-purple for met, oranges for the shortfall. */
-struct map_rgb map_tclass_color(int tclass) {
+struct map_rgb map_tclass_color(int tclass)
+{
     static const unsigned c[MAP_T_COUNT] = {0xededed, 0xcfd8ea, 0xfdb863, 0xe66101};
     return hex(c[tclass < 0 || tclass >= MAP_T_COUNT ? 0 : tclass]);
 }
 
-struct map_rgb map_group_color(int kind) {
+struct map_rgb map_group_color(int kind)
+{
     static const unsigned c[COV_G_COUNT] = {[COV_G_STANDALONE] = 0x009e73,
                                             [COV_G_FUNCTIONAL] = 0xcc79a7,
                                             [COV_G_REGIONAL] = 0x0072b2,
@@ -50,7 +57,8 @@ struct map_rgb map_group_color(int kind) {
     return hex(c[kind < 0 || kind >= COV_G_COUNT ? 0 : kind]);
 }
 
-void map_format_count(long v, char *buf, size_t n) {
+void map_format_count(long v, char *buf, size_t n)
+{
     char tmp[32];
     int len = snprintf(tmp, sizeof(tmp), "%ld", v < 0 ? -v : v);
     size_t k = 0;
@@ -66,7 +74,8 @@ void map_format_count(long v, char *buf, size_t n) {
         buf[k < n ? k : n - 1] = 0;
 }
 
-int map_org_in_focus(const struct cov_model *m, const struct map_layout *L, size_t i) {
+int map_org_in_focus(const struct cov_model *m, const struct map_layout *L, size_t i)
+{
     if (L->focus < 0)
         return 1;
     if (L->focus_layer >= COV_NAREAS)
@@ -74,14 +83,16 @@ int map_org_in_focus(const struct cov_model *m, const struct map_layout *L, size
     return m->orgs[i].area[L->focus_layer] == L->focus;
 }
 
-static int path_is_png(const char *path) {
+static int path_is_png(const char *path)
+{
     size_t n = path ? strlen(path) : 0;
     if (n < 4)
         return 1;
     return strcasecmp(path + n - 4, ".pdf") && strcasecmp(path + n - 4, ".svg");
 }
 
-static void extent_of(const struct cov_model *m, const struct map_layout *L, double e[4]) {
+static void extent_of(const struct cov_model *m, const struct map_layout *L, double e[4])
+{
     e[0] = e[1] = INFINITY;
     e[2] = e[3] = -INFINITY;
     if (L->focus >= 0) {
@@ -109,7 +120,8 @@ static void extent_of(const struct cov_model *m, const struct map_layout *L, dou
         e[0] = e[1] = 0, e[2] = e[3] = 1000;
 }
 
-static int aggregate(const struct cov_model *m, struct map_layout *L) {
+static int aggregate(const struct cov_model *m, struct map_layout *L)
+{
     const struct map_view *v = &L->view;
     L->cell = MAP_MM(6) * L->u;
     L->nx = (int)ceil(v->fw / L->cell);
@@ -147,7 +159,8 @@ static int aggregate(const struct cov_model *m, struct map_layout *L) {
  * thirds of the cell. Smaller symbols lose their colour; beyond that the
  * points are aggregated instead.
  */
-static int point_radius(const struct cov_model *m, struct map_layout *L) {
+static int point_radius(const struct cov_model *m, struct map_layout *L)
+{
     const struct map_view *v = &L->view;
     double cell = MAP_MM(3) * L->u;
     int nx = (int)ceil(v->fw / cell), ny = (int)ceil(v->fh / cell);
@@ -183,7 +196,8 @@ static int point_radius(const struct cov_model *m, struct map_layout *L) {
 }
 
 int map_layout_compute(const struct cov_model *m, const struct map_opts *o, struct map_layout *L,
-                       struct cov_err *err) {
+                       struct cov_err *err)
+{
     memset(L, 0, sizeof(*L));
     L->focus_layer = -1;
     L->focus = -1;
@@ -267,7 +281,8 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     return 0;
 }
 
-void map_layout_release(struct map_layout *L) {
+void map_layout_release(struct map_layout *L)
+{
     free(L->cell_n);
     free(L->cell_cov);
     free(L->cell_x);
@@ -288,7 +303,8 @@ static struct map_legend_entry *add(struct lb *b, enum map_legend_kind kind, int
     __attribute__((format(printf, 7, 8)));
 
 static struct map_legend_entry *add(struct lb *b, enum map_legend_kind kind, int key, long count,
-                                    struct map_rgb c, double width, const char *fmt, ...) {
+                                    struct map_rgb c, double width, const char *fmt, ...)
+{
     struct map_legend_entry *e = NULL;
     if (b->n < b->cap) {
         e = &b->out[b->n];
@@ -309,7 +325,8 @@ static struct map_legend_entry *add(struct lb *b, enum map_legend_kind kind, int
 static const struct map_rgb black = {0, 0, 0};
 
 static void legend_points(const struct cov_model *m, const struct map_opts *o,
-                          const struct map_layout *L, struct lb *b) {
+                          const struct map_layout *L, struct lb *b)
+{
     int en = o->lang_en;
     (void)m;
     add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s",
@@ -357,7 +374,8 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
 }
 
 static void legend_base(const struct cov_model *m, const struct map_opts *o, int theme_fills,
-                        struct lb *b) {
+                        struct lb *b)
+{
     int en = o->lang_en;
     add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", en ? "Base map" : "底图");
     if (theme_fills && m->n_areas[COV_COMMUNITIES]) {
@@ -381,7 +399,8 @@ static void legend_base(const struct cov_model *m, const struct map_opts *o, int
 }
 
 static void legend_targets(const struct cov_model *m, const struct map_opts *o,
-                           const struct map_layout *L, struct lb *b) {
+                           const struct map_layout *L, struct lb *b)
+{
     int en = o->lang_en;
     long cnt[MAP_T_COUNT] = {0};
     struct map_rates rates = {0};
@@ -425,7 +444,8 @@ static void legend_targets(const struct cov_model *m, const struct map_opts *o,
 }
 
 static void legend_plan(const struct cov_model *m, const struct map_opts *o,
-                        const struct map_layout *L, struct lb *b) {
+                        const struct map_layout *L, struct lb *b)
+{
     int en = o->lang_en;
     const struct cov_plan *p = o->plan;
     long groups[COV_G_COUNT] = {0}, orgs[COV_G_COUNT] = {0}, instr = 0;
@@ -463,7 +483,8 @@ static void legend_plan(const struct cov_model *m, const struct map_opts *o,
 }
 
 size_t map_legend_for(const struct cov_model *m, const struct map_opts *o,
-                      const struct map_layout *L, struct map_legend_entry *out, size_t cap) {
+                      const struct map_layout *L, struct map_legend_entry *out, size_t cap)
+{
     struct lb b = {out, cap, 0};
     switch (o->theme) {
     case MAP_THEME_TARGETS:
@@ -488,7 +509,8 @@ size_t map_legend_for(const struct cov_model *m, const struct map_opts *o,
 }
 
 int map_page_view(const struct cov_model *m, const struct map_opts *o, struct map_view *v,
-                  struct cov_err *err) {
+                  struct cov_err *err)
+{
     struct map_layout L;
     int rc = map_layout_compute(m, o, &L, err);
     if (!rc)
@@ -498,7 +520,8 @@ int map_page_view(const struct cov_model *m, const struct map_opts *o, struct ma
 }
 
 size_t map_legend_build(const struct cov_model *m, const struct map_opts *o,
-                        struct map_legend_entry *out, size_t cap) {
+                        struct map_legend_entry *out, size_t cap)
+{
     struct map_layout L;
     struct cov_err err;
     cov_err_init(&err);

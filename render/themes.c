@@ -7,8 +7,8 @@
 
 #include "../analysis/targets.h"
 
-int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int layer,
-                      size_t idx) {
+int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int layer, size_t idx)
+{
     if (L->focus < 0)
         return 1;
     if (layer == L->focus_layer)
@@ -28,7 +28,8 @@ int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int
 }
 
 int map_targets_classes(const struct cov_model *m, const struct cov_targets *t, signed char *cls,
-                        int *have, int *need) {
+                        int *have, int *need)
+{
     size_t nc = m->n_areas[COV_COMMUNITIES];
     for (size_t i = 0; i < nc; i++) {
         cls[i] = MAP_T_NODATA;
@@ -55,7 +56,8 @@ int map_targets_classes(const struct cov_model *m, const struct cov_targets *t, 
     return 0;
 }
 
-static void rate_labels(const char *id, struct map_rate *r) {
+static void rate_labels(const char *id, struct map_rate *r)
+{
     static const struct {
         const char *id, *zh, *en;
         int rate;
@@ -77,8 +79,8 @@ static void rate_labels(const char *id, struct map_rate *r) {
 }
 
 void map_targets_counts(const struct cov_model *m, const struct cov_targets *t,
-                        const struct map_layout *L, long cnt[MAP_T_COUNT],
-                        struct map_rates *rates) {
+                        const struct map_layout *L, long cnt[MAP_T_COUNT], struct map_rates *rates)
+{
     memset(cnt, 0, sizeof(long) * MAP_T_COUNT);
     memset(rates, 0, sizeof(*rates));
     size_t nc = m->n_areas[COV_COMMUNITIES];
@@ -101,7 +103,8 @@ void map_targets_counts(const struct cov_model *m, const struct cov_targets *t,
 
 void map_plan_counts(const struct cov_model *m, const struct cov_plan *p,
                      const struct map_layout *L, long groups[COV_G_COUNT], long orgs[COV_G_COUNT],
-                     long *instr) {
+                     long *instr)
+{
     memset(groups, 0, sizeof(long) * COV_G_COUNT);
     memset(orgs, 0, sizeof(long) * COV_G_COUNT);
     *instr = 0;
