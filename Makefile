@@ -125,8 +125,10 @@ bench: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) | tee $(BUILD)/bench.txt
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/source
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/orgcover
+	install -m 644 $$(find data/lianyungang -maxdepth 1 -type f) $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/
+	install -m 644 data/lianyungang/source/* $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/source/
 
 format:
 	clang-format -i $(ANALYSIS_SRC) $(GEODATA_SRC) $(RENDER_SRC) $(CLI_SRC) */*.h

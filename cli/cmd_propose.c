@@ -12,7 +12,7 @@
 static const char synopsis[] =
     "orgcover [--db FILE] propose [--scope street|district|community] [--max-units N] "
     "[--min-members N] [--max-distance M] [--exact] [--no-memberless] "
-    "[--format table|csv|json|geojson] [-o FILE] [--save]";
+    "[--greedy] [--format table|csv|json|geojson] [-o FILE] [--save]";
 
 static void help(void)
 {
@@ -38,6 +38,8 @@ static void help(void)
            "  --exact               optimal joint branches per scope (scopes of at most %d\n"
            "                        candidates; slower)\n"
            "  --no-memberless       leave organizations without members out of joint branches\n"
+           "  --greedy              for comparison: form joint branches with a plain greedy\n"
+           "                        (seed on the richest, add the nearest until full)\n"
            "  --format F            table (default), csv, json or geojson\n"
            "  -o FILE               write the groups to FILE (.gpkg .shp .geojson .csv .xlsx):\n"
            "                        one feature per group, members linked to the medoid\n"
@@ -282,7 +284,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         O_EXACT,
         O_NO_MEMBERLESS,
         O_FORMAT,
-        O_SAVE
+        O_SAVE,
+        O_GREEDY
     };
     static const struct option opts[] = {
         {"scope", required_argument, NULL, O_SCOPE},
@@ -293,12 +296,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         {"no-memberless", no_argument, NULL, O_NO_MEMBERLESS},
         {"format", required_argument, NULL, O_FORMAT},
         {"save", no_argument, NULL, O_SAVE},
+        {"greedy", no_argument, NULL, O_GREEDY},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL, *out = NULL;
-    int exact = 0, no_memberless = 0, save = 0, fmt = CLI_FMT_TABLE, c;
+    int exact = 0, no_memberless = 0, save = 0, greedy = 0, fmt = CLI_FMT_TABLE, c;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case O_SCOPE:
@@ -321,6 +325,9 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case O_SAVE:
             save = 1;
+            break;
+        case O_GREEDY:
+            greedy = 1;
             break;
         case O_FORMAT:
             fmt = cli_parse_format(optarg, 1);
@@ -384,6 +391,11 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         po.max_distance_m = dist;
     po.exact = exact;
     po.no_memberless = no_memberless;
+    po.baseline = greedy;
+    if (greedy && exact) {
+        cov_model_free(m);
+        return cli_usage_error(ctx, synopsis, "--greedy and --exact exclude each other");
+    }
 
     struct cov_err err;
     cov_err_init(&err);
