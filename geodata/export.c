@@ -55,6 +55,23 @@ static OGRSpatialReferenceH srs_new(int epsg)
     return s;
 }
 
+/* GDAL's messages during an export go into the caller's error value, not to stderr. */
+struct cpl_sink {
+    struct cov_err *err;
+    const char *path;
+};
+
+static void CPL_STDCALL on_cpl(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    struct cpl_sink *sink = CPLGetErrorHandlerUserData();
+    if (!sink || cls == CE_Debug)
+        return;
+    if (cls == CE_Warning)
+        cov_err_warn(sink->err, "%s: %s", sink->path, msg);
+    /* Failures are reported by the call that failed, with CPLGetLastErrorMsg(). */
+}
+
 int geo_export(const char *path, const char *format_ext, const char *layer_name,
                const struct geo_export_col *cols, size_t ncols, size_t nrows,
                geo_export_row_fn rowfn, void *user, GEOSContextHandle_t geos, int srid,
@@ -75,6 +92,8 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     if (!cells)
         return cov_err_set(err, COV_ENOMEM, "out of memory");
 
+    struct cpl_sink sink = {err, path};
+    CPLPushErrorHandlerEx(on_cpl, &sink);
     GDALAllRegister();
     GDALDriverH drv = GDALGetDriverByName(dm->driver);
     if (!drv) {
@@ -201,6 +220,7 @@ cleanup:
         if (rc && strncmp(path, "/vsi", 4))
             unlink(path);
     }
+    CPLPopErrorHandler();
     if (wkbw)
         GEOSWKBWriter_destroy_r(geos, wkbw);
     if (ct)
