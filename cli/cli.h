@@ -90,6 +90,17 @@ void cli_print_padded(FILE *f, const char *s, int w, int right);
  */
 int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out);
 
+/*
+ * Option helpers: each returns 0, or prints the usage error and returns
+ * CLI_EXIT_USAGE. cli_opt_format parses --format (geojson only when allowed),
+ * cli_opt_output checks that -o FILE has an extension geo_export() writes,
+ * cli_opt_end refuses arguments left after the options.
+ */
+int cli_opt_format(const struct cli_ctx *ctx, const char *synopsis, const char *arg,
+                   int allow_geojson, int *fmt);
+int cli_opt_output(const struct cli_ctx *ctx, const char *synopsis, const char *arg);
+int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char **argv);
+
 /* Output formats of list commands. */
 enum cli_format { CLI_FMT_TABLE, CLI_FMT_CSV, CLI_FMT_JSON, CLI_FMT_GEOJSON };
 /* Parse --format; returns -1 for an unknown name. */

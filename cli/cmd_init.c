@@ -47,8 +47,8 @@ int cli_cmd_init(int argc, char **argv, struct cli_ctx *ctx)
             return cli_usage_error(ctx, synopsis, "bad option");
         }
     }
-    if (optind < argc)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+    if (cli_opt_end(ctx, synopsis, argc, argv))
+        return CLI_EXIT_USAGE;
 
     struct cov_err err;
     cov_err_init(&err);

@@ -87,10 +87,8 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            fmt = cli_parse_format(optarg, 0);
-            if (fmt < 0)
-                return cli_usage_error(ctx, synopsis,
-                                       "--format: '%s' (expected table, csv or json)", optarg);
+            if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
+                return CLI_EXIT_USAGE;
             break;
         case 'h':
             help();

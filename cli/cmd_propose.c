@@ -330,18 +330,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
             greedy = 1;
             break;
         case O_FORMAT:
-            fmt = cli_parse_format(optarg, 1);
-            if (fmt < 0)
-                return cli_usage_error(
-                    ctx, synopsis, "--format: '%s' (expected table, csv, json or geojson)", optarg);
+            if (cli_opt_format(ctx, synopsis, optarg, 1, &fmt))
+                return CLI_EXIT_USAGE;
             break;
         case 'o':
             out = optarg;
-            if (!geo_export_supported(out))
-                return cli_usage_error(ctx, synopsis,
-                                       "-o %s: unknown extension (expected .gpkg, .shp, .geojson, "
-                                       ".csv or .xlsx)",
-                                       out);
+            if (cli_opt_output(ctx, synopsis, out))
+                return CLI_EXIT_USAGE;
             break;
         case 'h':
             help();
@@ -350,8 +345,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
             return cli_usage_error(ctx, synopsis, "bad option");
         }
     }
-    if (optind < argc)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+    if (cli_opt_end(ctx, synopsis, argc, argv))
+        return CLI_EXIT_USAGE;
     struct cov_propose_opts po;
     struct cov_policy defaults;
     cov_policy_init(&defaults);

@@ -159,10 +159,8 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
             strict = 1;
             break;
         case 'f':
-            fmt = cli_parse_format(optarg, 0);
-            if (fmt < 0)
-                return cli_usage_error(ctx, synopsis,
-                                       "--format: '%s' (expected table, csv or json)", optarg);
+            if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
+                return CLI_EXIT_USAGE;
             break;
         case 'h':
             help();
@@ -171,8 +169,8 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
             return cli_usage_error(ctx, synopsis, "bad option");
         }
     }
-    if (optind < argc)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+    if (cli_opt_end(ctx, synopsis, argc, argv))
+        return CLI_EXIT_USAGE;
 
     struct cov_model *m = NULL;
     int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);

@@ -195,18 +195,13 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
             flt.industry = optarg;
             break;
         case O_FORMAT:
-            fmt = cli_parse_format(optarg, 1);
-            if (fmt < 0)
-                return cli_usage_error(
-                    ctx, synopsis, "--format: '%s' (expected table, csv, json or geojson)", optarg);
+            if (cli_opt_format(ctx, synopsis, optarg, 1, &fmt))
+                return CLI_EXIT_USAGE;
             break;
         case 'o':
             out = optarg;
-            if (!geo_export_supported(out))
-                return cli_usage_error(ctx, synopsis,
-                                       "-o %s: unknown extension (expected .xlsx, .csv, .gpkg, "
-                                       ".shp or .geojson)",
-                                       out);
+            if (cli_opt_output(ctx, synopsis, out))
+                return CLI_EXIT_USAGE;
             break;
         case 'h':
             help();
@@ -215,8 +210,8 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
             return cli_usage_error(ctx, synopsis, "bad option");
         }
     }
-    if (optind < argc)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+    if (cli_opt_end(ctx, synopsis, argc, argv))
+        return CLI_EXIT_USAGE;
 
     struct cov_model *m = NULL;
     int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);

@@ -1,5 +1,6 @@
 /* util.c - helpers shared by the subcommands: messages, numbers, progress, tables. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 
 #include "../analysis/assign.h"
 #include "../analysis/coverage.h"
+#include "../geodata/export.h"
 #include "cli.h"
 
 int cli_open_store(struct cli_ctx *ctx)
@@ -395,4 +397,32 @@ const char *cli_pct(char *buf, size_t n, double rate)
     else
         snprintf(buf, n, "%.1f%%", rate * 100.0);
     return buf;
+}
+
+int cli_opt_format(const struct cli_ctx *ctx, const char *synopsis, const char *arg,
+                   int allow_geojson, int *fmt)
+{
+    int f = cli_parse_format(arg, allow_geojson);
+    if (f < 0)
+        return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv, json%s)", arg,
+                               allow_geojson ? " or geojson" : "");
+    *fmt = f;
+    return 0;
+}
+
+int cli_opt_output(const struct cli_ctx *ctx, const char *synopsis, const char *arg)
+{
+    if (!geo_export_supported(arg))
+        return cli_usage_error(ctx, synopsis,
+                               "-o %s: unknown extension (expected .xlsx, .csv, .gpkg, .shp or "
+                               ".geojson)",
+                               arg);
+    return 0;
+}
+
+int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char **argv)
+{
+    if (optind < argc)
+        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
+    return 0;
 }
