@@ -227,6 +227,7 @@ struct org {
     int kind;
     int community_org;
     int industry;
+    const char *sector; /* concrete 所属行业 of a sector association, else NULL */
     const char *rating;
     int members, untransferred, staff;
     enum party party;
@@ -1028,6 +1029,13 @@ static const char *const trades[] = {
     "餐饮", "物流", "建筑业", "水产", "紫菜", "水晶", "家政服务", "物业管理", "电子商务",
     "汽车维修", "房地产业", "旅游", "农产品流通", "个体劳动者", "工艺美术", "美容美发", "装饰装修",
     "医药", "眼镜", "食品", "酒类流通", "民宿", "船舶", "港口物流", "驾驶员培训", "人力资源服务"};
+/* Trades whose associations are sector associations (行业协会) that name a
+ * concrete 所属行业; the others keep the category 行业协会/商会. */
+static const struct {
+    const char *trade, *label, *sector;
+} sector_trades[] = {{"物流", "物流", "物流"},
+                     {"港口物流", "港口物流", "物流"},
+                     {"电子商务", "电子商务", "电子商务"}};
 static const char *const origins[] = {
     "浙江", "福建", "温州", "山东", "安徽", "河南", "苏州", "泉州", "江西", "湖南", "盐城", "徐州",
     "宿迁", "淮安", "潮汕", "莆田", "台州", "义乌", "临沂", "日照"};
@@ -1068,6 +1076,7 @@ static void name_org(struct org *o)
 {
     char pre[64];
     county_prefix(o->county, pre, sizeof(pre));
+    o->sector = NULL;
     double r = rng_unif();
     o->kind = r < 0.31 ? K_GROUP : r < 0.945 ? K_PRIVATE : K_FOUNDATION;
     char *n = o->name;
@@ -1087,7 +1096,17 @@ static void name_org(struct org *o)
         int t = rng_pick(w, 8);
         switch (t) {
         case 0: o->industry = I_CULTURE; snprintf(n, L, "%s%s协会", pre, PICK(sports)); break;
-        case 1: o->industry = I_TRADE; snprintf(n, L, "%s%s协会", pre, PICK(trades)); break;
+        case 1: {
+            const char *t0 = PICK(trades);
+            o->industry = I_TRADE;
+            snprintf(n, L, "%s%s协会", pre, t0);
+            for (size_t k = 0; k < sizeof(sector_trades) / sizeof(sector_trades[0]); k++)
+                if (strcmp(t0, sector_trades[k].trade) == 0) {
+                    snprintf(n, L, "%s%s行业协会", pre, sector_trades[k].label);
+                    o->sector = sector_trades[k].sector;
+                }
+            break;
+        }
         case 2: o->industry = I_TRADE; snprintf(n, L, "%s%s商会", pre, PICK(origins)); break;
         case 3: o->industry = I_TECH; snprintf(n, L, "%s%s", pre, PICK(learned)); break;
         case 4: o->industry = I_HEALTH; snprintf(n, L, "%s%s", pre, PICK(health_assoc)); break;
@@ -1282,8 +1301,10 @@ static int draw_members(int small)
 static void fill_attributes(struct org *o, int small)
 {
     o->members = draw_members(small);
-    o->untransferred = rng_chance(0.85) ? 0 : 1 + rng_int(5);
-    if (o->industry == I_TRADE && rng_chance(0.25))
+    /* untransferred members: a few, rarely 3 or more (functional-branch cases) */
+    double u = rng_unif();
+    o->untransferred = u < 0.86 ? 0 : u < 0.995 ? 1 + rng_int(2) : 3 + rng_int(3);
+    if (o->industry == I_TRADE && !o->community_org && rng_chance(0.05))
         o->untransferred = 3 + rng_int(4);
     double median = o->community_org ? 4 : o->members >= 3 ? 25 : 8;
     int staff = (int)lround(median * exp(rng_normal() * 0.9));
@@ -1364,6 +1385,35 @@ static int point_in_comm(int ci, double *x, double *y)
     return random_point_in(m->cell, m->prep, m->boundary, EDGE_MARGIN, x, y);
 }
 
+/* A point near the community's centre (its seed point, where the community
+ * centre, the 党群服务中心, stands): Gaussian with sigma metres, at least
+ * EDGE_MARGIN inside; anywhere in the community if the cell is too tight. */
+static int point_near_centre(int ci, double sigma, double *x, double *y)
+{
+    struct comm *m = &comms[ci];
+    for (int tries = 0; tries < 60; tries++) {
+        double px = m->x + rng_normal() * sigma / M_PER_DEG_LON;
+        double py = m->y + rng_normal() * sigma / M_PER_DEG_LAT;
+        if (px < m->xmin || px > m->xmax || py < m->ymin || py > m->ymax ||
+            !prep_contains(m->prep, px, py) || dist_to(m->boundary, px, py) < EDGE_MARGIN)
+            continue;
+        *x = px;
+        *y = py;
+        return 1;
+    }
+    return point_in_comm(ci, x, y);
+}
+
+/* Where an organization of community ci sits: most cluster round the
+ * community centre (urban within a few hundred metres, villages a little
+ * wider), the others anywhere in the community. */
+static int place_in_comm(int ci, double p_cluster, double *x, double *y)
+{
+    if (rng_chance(p_cluster))
+        return point_near_centre(ci, comms[ci].urban ? 130.0 : 250.0, x, y);
+    return point_in_comm(ci, x, y);
+}
+
 static void make_orgs(void)
 {
     draw_community_targets();
@@ -1378,7 +1428,7 @@ static void make_orgs(void)
         for (int k = 0; k < comms[i].n_corg; k++) {
             struct org *o = new_org();
             double x, y;
-            if (!point_in_comm(i, &x, &y))
+            if (!place_in_comm(i, comms[i].urban ? 0.85 : 0.7, &x, &y))
                 die("community %s: no room for an organization", comms[i].code);
             set_location(o, x, y, i);
             finish_org(o, 1, 1);
@@ -1419,7 +1469,7 @@ static void make_orgs(void)
     for (int k = 0; k < rest; k++) {
         int ci = rng_pick(w, n_comms);
         double x, y;
-        if (!point_in_comm(ci, &x, &y))
+        if (!place_in_comm(ci, comms[ci].urban ? 0.7 : 0.5, &x, &y))
             die("community %s: no room for an organization", comms[ci].code);
         struct org *o = new_org();
         set_location(o, x, y, ci);
@@ -1431,6 +1481,12 @@ static void make_orgs(void)
 /* ------------------------------------------------ Party organizations */
 
 static int seq_party[6][6];
+
+/* Existing joint branches (step 5 of assign_party). */
+#define JOINT_PROGRESS_LO 0.60
+#define JOINT_PROGRESS_HI 1.00
+#define JOINT_URBAN_FACTOR 0.55
+#define JOINT_REACH_M 1500.0
 
 static void give_party(struct org *o, enum party p)
 {
@@ -1472,8 +1528,8 @@ static void assign_party(void)
     /* 2. functional branches for a few associations with untransferred members */
     for (int i = 0; i < n_orgs; i++) {
         struct org *o = &orgs[i];
-        if (o->party == P_NONE && o->members < 3 && o->untransferred >= 3 && o->staff >= 10 &&
-            is_assoc(o->name) && rng_chance(0.35))
+        if (o->party == P_NONE && o->members < 3 && o->untransferred >= 3 && o->staff >= 5 &&
+            is_assoc(o->name) && rng_chance(0.5))
             give_party(o, P_FUNCTIONAL);
     }
     /* 3. regional branches in the covered parks and buildings */
@@ -1517,7 +1573,18 @@ static void assign_party(void)
         }
     }
     /* 5. joint branches: a seed with 1-2 members plus its nearest uncovered
-     * neighbours in the same town, <= 5 units, >= 3 members together */
+     * neighbours in the same town (within JOINT_REACH_M of the seed), <= 5
+     * units, >= 3 members together. How far a town has got differs: each town
+     * draws the share of its small organizations that start a branch, and
+     * urban streets, where small organizations multiply fastest, lag. */
+    double *progress = xcalloc((size_t)n_towns, sizeof(double));
+    for (int t = 0; t < n_towns; t++) {
+        int urban = 0, n = towns[t].n_comm;
+        for (int j = 0; j < n; j++)
+            urban += comms[towns[t].first_comm + j].urban;
+        progress[t] = rng_range(JOINT_PROGRESS_LO, JOINT_PROGRESS_HI) *
+                      (n && 2 * urban > n ? JOINT_URBAN_FACTOR : 1.0);
+    }
     int *order = xcalloc((size_t)n_orgs, sizeof(int));
     int *cand = xcalloc((size_t)n_orgs, sizeof(int));
     dist_key = xcalloc((size_t)n_orgs, sizeof(double));
@@ -1531,7 +1598,7 @@ static void assign_party(void)
     for (int k = 0; k < n_orgs; k++) {
         struct org *s = &orgs[order[k]];
         if (s->party != P_NONE || s->members < 1 || s->members > 2 || in_uncovered_cluster(s) ||
-            !rng_chance(0.95))
+            !rng_chance(progress[s->town]))
             continue;
         int nc = 0;
         for (int i = 0; i < n_orgs; i++) {
@@ -1541,7 +1608,7 @@ static void assign_party(void)
                 continue;
             double dx = (o->x - s->x) * M_PER_DEG_LON, dy = (o->y - s->y) * M_PER_DEG_LAT;
             dist_key[i] = dx * dx + dy * dy;
-            if (dist_key[i] > 4000.0 * 4000.0)
+            if (dist_key[i] > JOINT_REACH_M * JOINT_REACH_M)
                 continue;
             cand[nc++] = i;
         }
@@ -1549,10 +1616,12 @@ static void assign_party(void)
         int group[5] = {(int)(s - orgs)}, ng = 1, sum = s->members;
         for (int c = 0; c < nc && ng < 5; c++) {
             struct org *o = &orgs[cand[c]];
-            if (sum >= 3 && ng >= 3 && rng_chance(0.12))
+            if (sum >= 3 && ng >= 3 && rng_chance(0.06))
                 break;
             if (sum < 3 && o->members == 0 && ng >= 3)
                 continue; /* keep room for a member-holding unit */
+            if (sum >= 3 && o->members > 0)
+                continue; /* enough members: fill the seats with memberless units */
             group[ng++] = cand[c];
             sum += o->members;
         }
@@ -1565,6 +1634,7 @@ static void assign_party(void)
     free(order);
     free(cand);
     free(dist_key);
+    free(progress);
     /* 6. Party-building instructors, mostly where no organization exists yet */
     for (int i = 0; i < n_orgs; i++) {
         struct org *o = &orgs[i];
@@ -1763,7 +1833,7 @@ static void write_orgs(const char *dir)
         OGR_F_SetFieldString(f, 1, o->name);
         OGR_F_SetFieldString(f, 2, kind_names[o->kind]);
         OGR_F_SetFieldString(f, 3, o->community_org ? "是" : "否");
-        OGR_F_SetFieldString(f, 4, industries[o->industry]);
+        OGR_F_SetFieldString(f, 4, o->sector ? o->sector : industries[o->industry]);
         if (o->rating)
             OGR_F_SetFieldString(f, 5, o->rating);
         OGR_F_SetFieldInteger(f, 6, o->members);
