@@ -451,7 +451,7 @@ static void legend_plan(const struct cov_model *m, const struct map_opts *o,
     long groups[COV_G_COUNT] = {0}, orgs[COV_G_COUNT] = {0}, instr = 0;
     map_plan_counts(m, p, L, groups, orgs, &instr);
     add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s",
-        en ? "Proposed organizations (groups / orgs)" : "拟组建党组织（个 / 覆盖组织数）");
+        en ? "Proposed organizations (groups)" : "拟组建党组织（个）");
     static const char *const zh[COV_G_COUNT] = {"单独组建", "功能型党支部", "区域性党组织",
                                                 "行业党组织", "联合党支部"};
     static const char *const enl[COV_G_COUNT] = {"Standalone", "Functional branch", "Regional",
@@ -461,7 +461,7 @@ static void legend_plan(const struct cov_model *m, const struct map_opts *o,
     for (int k = 0; k < COV_G_COUNT; k++) {
         char c1[32];
         map_format_count(orgs[k], c1, sizeof(c1));
-        add(b, kinds[k], k, groups[k], map_group_color(k), 2.6, en ? "%s (%s orgs)" : "%s（%s）",
+        add(b, kinds[k], k, groups[k], map_group_color(k), 2.6, en ? "%s, covering %s orgs" : "%s，覆盖 %s 家",
             en ? enl[k] : zh[k], c1);
     }
     add(b, MAP_LEG_POINT, 100, instr, (struct map_rgb){0.5, 0.5, 0.5}, 1.6, "%s",

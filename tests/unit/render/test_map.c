@@ -608,7 +608,7 @@ static void test_legend_plan_counts(void **state) {
     struct map_legend_entry e[64];
     size_t n = legend(f->m, &o, e, 64);
     assert_int_equal(find_key(e, n, MAP_LEG_LINK, COV_G_JOINT)->count, 1);
-    assert_non_null(strstr(find_key(e, n, MAP_LEG_LINK, COV_G_JOINT)->label, "（3）"));
+    assert_non_null(strstr(find_key(e, n, MAP_LEG_LINK, COV_G_JOINT)->label, "覆盖 3 家"));
     assert_int_equal(find_key(e, n, MAP_LEG_POINT, COV_G_STANDALONE)->count, 1);
     assert_int_equal(find_key(e, n, MAP_LEG_POINT, 100)->count, 1);
 }
