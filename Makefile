@@ -52,7 +52,7 @@ UNIT_TESTS := $(UNIT_ANALYSIS) $(UNIT_GEODATA) $(UNIT_RENDER)
 
 TOOLS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
-.PHONY: all deps demo check check-plain check-san unit e2e bench install clean format format-check tools
+.PHONY: all deps deps-check demo check check-plain check-san unit e2e bench install clean format format-check tools
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -101,9 +101,11 @@ e2e: $(BIN)
 
 deps:
 	@sh deps/install.sh
+deps-check:
+	@sh deps/install.sh --check
 
 # The whole suite, plain and then under AddressSanitizer + UBSan, -Werror in both.
-check: deps
+check: deps-check
 	$(MAKE) --no-print-directory check-plain BUILD=build/check WERROR=-Werror
 	$(MAKE) --no-print-directory check-san BUILD=build/san SAN=1 WERROR=-Werror
 	@sh tests/summary.sh build/check/results build/san/results
