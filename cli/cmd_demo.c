@@ -82,20 +82,43 @@ static const struct {
     {COV_BUILDINGS, "buildings.geojson"}, {COV_ORGANIZATIONS, "organizations.xlsx"},
 };
 
-static FILE *open_out(const char *dir, const char *name, char *path, size_t n, struct cov_err *err)
+/* The text and JSON reports the demo writes, by the same writers the commands use. */
+enum report { R_STATUS_TXT, R_STATUS_JSON, R_TARGETS_JSON, R_PLAN_TXT };
+static const struct {
+    const char *file;
+    enum report kind;
+} reports[] = {
+    {"status.txt", R_STATUS_TXT},
+    {"status.json", R_STATUS_JSON},
+    {"targets.json", R_TARGETS_JSON},
+    {"plan.txt", R_PLAN_TXT},
+};
+
+static int write_report(const char *path, enum report kind, const struct cli_ctx *ctx,
+                        const struct cov_model *m, const struct cov_targets *tg,
+                        const struct cov_plan *plan, struct cov_err *err)
 {
-    snprintf(path, n, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     if (!f)
-        cov_err_set(err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
-    return f;
-}
-
-static int close_out(FILE *f, const char *path, struct cov_err *err)
-{
-    if (fclose(f) != 0)
-        return cov_err_set(err, COV_EIO, "%s: write failed (%s)", path, strerror(errno));
-    return 0;
+        return cov_err_set(err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+    int rc = 0;
+    switch (kind) {
+    case R_STATUS_TXT:
+        rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, NULL, err);
+        break;
+    case R_STATUS_JSON:
+        rc = cli_status_write(f, ctx, m, COV_STREETS, 0, CLI_FMT_JSON, plan, err);
+        break;
+    case R_TARGETS_JSON:
+        cli_targets_write(f, ctx, m, tg, CLI_FMT_JSON, 0);
+        break;
+    case R_PLAN_TXT:
+        cli_propose_write(f, ctx, m, plan, CLI_FMT_TABLE);
+        break;
+    }
+    if (fclose(f) != 0 && !rc)
+        rc = cov_err_set(err, COV_EIO, "%s: write failed (%s)", path, strerror(errno));
+    return rc;
 }
 
 int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
@@ -193,31 +216,12 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
 
     /* 3. reports */
-    FILE *f;
-    if (!(f = open_out(dir, "status.txt", path, sizeof(path), &err)))
-        goto fail;
-    if ((rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, NULL, &err)) |
-        close_out(f, path, &err))
-        goto fail;
-    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
-    if (!(f = open_out(dir, "status.json", path, sizeof(path), &err)))
-        goto fail;
-    if ((rc = cli_status_write(f, ctx, m, COV_STREETS, 0, CLI_FMT_JSON, plan, &err)) |
-        close_out(f, path, &err))
-        goto fail;
-    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
-    if (!(f = open_out(dir, "targets.json", path, sizeof(path), &err)))
-        goto fail;
-    cli_targets_write(f, ctx, m, &tg, CLI_FMT_JSON, 0);
-    if (close_out(f, path, &err))
-        goto fail;
-    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
-    if (!(f = open_out(dir, "plan.txt", path, sizeof(path), &err)))
-        goto fail;
-    cli_propose_write(f, ctx, m, plan, CLI_FMT_TABLE);
-    if (close_out(f, path, &err))
-        goto fail;
-    snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, reports[i].file);
+        if ((rc = write_report(path, reports[i].kind, ctx, m, &tg, plan, &err)))
+            goto cleanup;
+        snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
+    }
     size_t *idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
     if (!idx) {
         rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
@@ -313,10 +317,6 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     printf(zh ? "\n接着试试：orgcover --db %s status --by district\n"
               : "\nNext: orgcover --db %s status --by district\n",
            db);
-    goto cleanup;
-fail:
-    if (!rc)
-        rc = err.code ? err.code : COV_EIO;
 cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);
