@@ -461,8 +461,8 @@ static void legend_plan(const struct cov_model *m, const struct map_opts *o,
     for (int k = 0; k < COV_G_COUNT; k++) {
         char c1[32];
         map_format_count(orgs[k], c1, sizeof(c1));
-        add(b, kinds[k], k, groups[k], map_group_color(k), 2.6, en ? "%s, covering %s orgs" : "%s，覆盖 %s 家",
-            en ? enl[k] : zh[k], c1);
+        add(b, kinds[k], k, groups[k], map_group_color(k), 2.6,
+            en ? "%s, covering %s orgs" : "%s，覆盖 %s 家", en ? enl[k] : zh[k], c1);
     }
     add(b, MAP_LEG_POINT, 100, instr, (struct map_rgb){0.5, 0.5, 0.5}, 1.6, "%s",
         en ? "Instructor needed" : "派驻党建工作指导员");
