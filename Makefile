@@ -141,3 +141,6 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# libFuzzer harnesses over the parsers (clang): make fuzz, make fuzz-replay
+include tests/fuzz/fuzz.mk
