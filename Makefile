@@ -108,6 +108,7 @@ deps-check:
 check: deps-check
 	$(MAKE) --no-print-directory check-plain BUILD=build/check WERROR=-Werror
 	$(MAKE) --no-print-directory check-san BUILD=build/san SAN=1 WERROR=-Werror
+	$(MAKE) --no-print-directory fuzz-replay
 	@sh tests/summary.sh build/check/results build/san/results
 
 # fast_unwind_on_malloc=0: the suppressed cairo leak is only matched with full stacks.
