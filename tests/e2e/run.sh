@@ -10,8 +10,10 @@
 #   stderr  a line starting with '!' must NOT match
 #   check   optional script run afterwards with the same environment; must exit 0
 #
+# Cases are independent and run $E2E_JOBS (default 2) at a time.
 # Usage: run.sh [--results FILE] [--valgrind] BINARY [CASE...]
-results=""; wrap=""
+results=""
+[ "${E2E_ONE:-}" ] || wrap=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --results) results=$2; shift 2 ;;
@@ -23,12 +25,12 @@ bin=$1; shift
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 case "$bin" in /*) ;; *) bin="$SRC/$bin" ;; esac
 cases_dir="$SRC/tests/e2e/cases"
-if [ $# -gt 0 ]; then cases="$*"; else cases=$(ls "$cases_dir"); fi
-pass=0; fail=0
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/orgcover-e2e.XXXXXX")
-for c in $cases; do
+
+# One case, run in its own folder of $scratch; the verdict goes to $T/.result.
+run_one() {
+    c=$1
     d="$cases_dir/$c"
-    [ -f "$d/cmd" ] || continue
+    [ -f "$d/cmd" ] || return 0
     T="$scratch/$c"; mkdir -p "$T"
     want_rc=0; [ -f "$d/rc" ] && want_rc=$(cat "$d/rc")
     ( cd "$T" && OC="$wrap $bin" DATA="$SRC/data" FIX="$SRC/tests/fixtures" T="$T" SRC="$SRC" \
@@ -56,10 +58,31 @@ for c in $cases; do
         why="$why; sanitizer report: $(grep -E -m1 'Sanitizer|runtime error' "$T/.stderr")"
     fi
     if [ -z "$why" ]; then
-        pass=$((pass + 1)); echo "e2e: ok   $c"
+        echo "e2e: ok   $c" > "$T/.result"
     else
-        fail=$((fail + 1)); echo "e2e: FAIL $c: ${why#; }"
-        echo "---- stderr:"; tail -15 "$T/.stderr"; echo "---- stdout:"; tail -15 "$T/.stdout"
+        { echo "e2e: FAIL $c: ${why#; }"
+          echo "---- stderr:"; tail -15 "$T/.stderr"; echo "---- stdout:"; tail -15 "$T/.stdout"
+        } > "$T/.result"
+    fi
+}
+
+if [ "${E2E_ONE:-}" ]; then # re-entered through xargs below: one case
+    run_one "$E2E_ONE"
+    exit 0
+fi
+if [ $# -gt 0 ]; then cases="$*"; else cases=$(ls "$cases_dir"); fi
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/orgcover-e2e.XXXXXX")
+export scratch wrap
+printf '%s\n' $cases | xargs -P "${E2E_JOBS:-2}" -I{} env E2E_ONE={} sh "$0" "$bin"
+pass=0; fail=0
+for c in $cases; do
+    [ -f "$cases_dir/$c/cmd" ] || continue
+    r="$scratch/$c/.result"
+    if [ -f "$r" ] && head -1 "$r" | grep -q '^e2e: ok'; then
+        pass=$((pass + 1)); cat "$r"
+    else
+        fail=$((fail + 1))
+        if [ -f "$r" ]; then cat "$r"; else echo "e2e: FAIL $c: no result (the runner died)"; fi
     fi
 done
 [ "$fail" -eq 0 ] && rm -rf "$scratch"
