@@ -55,7 +55,70 @@ static void sb_add(struct sbuf *b, const char *text, int xml)
     }
 }
 
+/* Append n raw bytes (no escaping); keeps b->s NUL-terminated. */
+static void sb_addn(struct sbuf *b, const char *data, size_t n)
+{
+    if (!b || b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 1024;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *q = realloc(b->s, cap);
+        if (!q) {
+            b->oom = 1;
+            return;
+        }
+        b->s = q;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, data, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+/*
+ * Layers of a page, in drawing order. PNG and PDF pages draw all of them in
+ * one pass; an SVG is drawn once per layer, each pass with only that layer's
+ * bit set in rc.layers, and the passes are merged into named groups (see
+ * render_svg). A step whose layer is off draws nothing but still leaves the
+ * cairo state it would have left (fill rule, line join and cap), so that the
+ * later steps draw exactly as in a single pass.
+ */
+enum {
+    ML_BACKGROUND = 1u << 0,  /* page, frame ground, district fills */
+    ML_COMMUNITIES = 1u << 1, /* community fills (or their raster), hatching, separators */
+    ML_PARKS = 1u << 2,       /* parks and buildings */
+    ML_STREETS = 1u << 3,     /* street boundaries */
+    ML_DISTRICTS = 1u << 4,   /* district boundaries */
+    ML_ORGS = 1u << 5,        /* organization points or their aggregation (coverage) */
+    ML_PLAN = 1u << 6,        /* the proposal plan (plan theme) */
+    ML_FOCUS = 1u << 7,       /* the mask around a zoom area */
+    ML_LABELS = 1u << 8,      /* placed labels */
+    ML_FURNITURE = 1u << 9,   /* north arrow, scale bar, frame, titles, attribution */
+    ML_LEGEND = 1u << 10,     /* the legend panel */
+    ML_ALL = (1u << 11) - 1
+};
+
+static const struct {
+    unsigned bit;
+    const char *name; /* SVG group "layer-NAME"; also the id prefix of the pass */
+} LAYERS[] = {
+    {ML_BACKGROUND, "background"},
+    {ML_COMMUNITIES, "communities"},
+    {ML_PARKS, "parks-buildings"},
+    {ML_STREETS, "streets"},
+    {ML_DISTRICTS, "districts"},
+    {ML_ORGS, "organizations"},
+    {ML_PLAN, "plan"},
+    {ML_FOCUS, "focus"},
+    {ML_LABELS, "labels"},
+    {ML_FURNITURE, "furniture"},
+    {ML_LEGEND, "legend"},
+};
+
 struct rc {
+    unsigned layers;   /* ML_* bits drawn by this pass */
     struct sbuf *meta; /* SVG only: legend and labels as text, XML-escaped */
     const struct cov_model *m;
     const struct map_opts *o;
@@ -67,7 +130,14 @@ struct rc {
     int oom;
     double obst[4][4]; /* furniture boxes inside the frame, for the labels */
     size_t n_obst;
+    signed char *cls; /* targets theme: per community class, target and count */
+    int *have, *need;
 };
+
+static int on(const struct rc *r, unsigned layer)
+{
+    return (r->layers & layer) != 0;
+}
 
 static void set_rgb(cairo_t *cr, struct map_rgb c)
 {
@@ -286,6 +356,27 @@ static void stroke_areas(struct rc *r, int layer, struct map_rgb c, double alpha
     cairo_stroke(r->cr);
 }
 
+/* 1 when draw_communities strokes the separators of `visible` communities. */
+static int community_separators(const struct rc *r, size_t visible)
+{
+    double fa = r->L.view.fw * r->L.view.fh;
+    return visible && fa / (double)visible > 14 * 14 * r->L.u * r->L.u;
+}
+
+/* The number of communities draw_communities fills. */
+static size_t communities_drawn(const struct rc *r, const signed char *cls)
+{
+    const struct cov_model *m = r->m;
+    int nclass = cls ? MAP_T_COUNT : 3;
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_areas[COV_COMMUNITIES]; i++) {
+        const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
+        int ck = cls ? cls[i] : (int)a->ur;
+        n += ck >= 0 && ck < nclass && area_visible(r, a);
+    }
+    return n;
+}
+
 /* Community fills, batched per class: one cairo path per colour. cls may be
  * NULL (coverage theme: urban/rural). */
 static void draw_communities(struct rc *r, const signed char *cls)
@@ -331,8 +422,7 @@ static void draw_communities(struct rc *r, const signed char *cls)
         cairo_restore(r->cr);
     }
     /* thin white separators while communities are big enough to show them */
-    double fa = r->L.view.fw * r->L.view.fh;
-    if (visible && fa / (double)visible > 14 * 14 * r->L.u * r->L.u)
+    if (community_separators(r, visible))
         stroke_areas(r, COV_COMMUNITIES, (struct map_rgb){1, 1, 1}, 0.9, 0.5 * r->L.u);
 }
 
@@ -377,27 +467,36 @@ static void draw_base(struct rc *r, const signed char *cls)
     cairo_t *cr = r->cr;
     double u = r->L.u;
     /* outside the districts: a pale grey; the districts themselves white */
-    cairo_rectangle(cr, v->fx, v->fy, v->fw, v->fh);
-    cairo_set_source_rgb(cr, 0.955, 0.96, 0.965);
-    cairo_fill(cr);
+    if (on(r, ML_BACKGROUND)) {
+        cairo_rectangle(cr, v->fx, v->fy, v->fw, v->fh);
+        cairo_set_source_rgb(cr, 0.955, 0.96, 0.965);
+        cairo_fill(cr);
+    }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    fill_areas(r, COV_DISTRICTS, (struct map_rgb){1, 1, 1});
+    if (on(r, ML_BACKGROUND))
+        fill_areas(r, COV_DISTRICTS, (struct map_rgb){1, 1, 1});
     size_t nvis = 0;
     if (!r->L.png)
         for (size_t i = 0; i < r->m->n_areas[COV_COMMUNITIES]; i++)
             nvis += area_visible(r, &r->m->areas[COV_COMMUNITIES][i]);
-    if (nvis > MAP_RASTER_COMMUNITIES)
-        draw_communities_raster(r, cls);
-    else
-        draw_communities(r, cls);
+    if (on(r, ML_COMMUNITIES)) {
+        if (nvis > MAP_RASTER_COMMUNITIES)
+            draw_communities_raster(r, cls);
+        else
+            draw_communities(r, cls);
+    } else if (on(r, ML_PARKS) && nvis <= MAP_RASTER_COMMUNITIES &&
+               community_separators(r, communities_drawn(r, cls))) {
+        /* the building outlines are stroked with the join the separators left */
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    }
     /* parks and buildings */
-    if (r->m->n_areas[COV_PARKS]) {
+    if (on(r, ML_PARKS) && r->m->n_areas[COV_PARKS]) {
         fill_areas(r, COV_PARKS, (struct map_rgb){0.85, 0.82, 0.9});
         cairo_set_dash(cr, (double[]){2 * u, 1.2 * u}, 2, 0);
         stroke_areas(r, COV_PARKS, (struct map_rgb){0.45, 0.36, 0.6}, 0.9, 0.5 * u);
         cairo_set_dash(cr, NULL, 0, 0);
     }
-    if (r->m->n_areas[COV_BUILDINGS]) {
+    if (on(r, ML_PARKS) && r->m->n_areas[COV_BUILDINGS]) {
         cairo_new_path(cr);
         for (size_t i = 0; i < r->m->n_areas[COV_BUILDINGS]; i++) {
             const struct cov_area *a = &r->m->areas[COV_BUILDINGS][i];
@@ -415,10 +514,15 @@ static void draw_base(struct rc *r, const signed char *cls)
         cairo_set_line_width(cr, 0.4 * u);
         cairo_stroke(cr);
     }
-    stroke_areas(r, COV_STREETS, (struct map_rgb){0.63, 0.63, 0.63}, 1, 0.45 * u);
+    if (on(r, ML_STREETS))
+        stroke_areas(r, COV_STREETS, (struct map_rgb){0.63, 0.63, 0.63}, 1, 0.45 * u);
     /* district boundaries: a light casing under a dark line */
-    stroke_areas(r, COV_DISTRICTS, (struct map_rgb){1, 1, 1}, 0.8, 2.6 * u);
-    stroke_areas(r, COV_DISTRICTS, (struct map_rgb){0.29, 0.29, 0.29}, 1, 1.1 * u);
+    if (on(r, ML_DISTRICTS)) {
+        stroke_areas(r, COV_DISTRICTS, (struct map_rgb){1, 1, 1}, 0.8, 2.6 * u);
+        stroke_areas(r, COV_DISTRICTS, (struct map_rgb){0.29, 0.29, 0.29}, 1, 1.1 * u);
+    } else {
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND); /* as stroke_areas leaves it */
+    }
 }
 
 /* Points of every org with status s inside the view, one path per call. */
@@ -925,6 +1029,11 @@ static void draw_scalebar(struct rc *r, double box[4])
     box[1] = ybar - MAP_MM(3.6) * u - pad / 2;
     box[2] = right + pad - box[0];
     box[3] = ybar + bh + pad - box[1];
+    if (!on(r, ML_FURNITURE)) {
+        g_object_unref(dl);
+        g_object_unref(ll);
+        return;
+    }
     cairo_rectangle(cr, box[0], box[1], box[2], box[3]);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_fill(cr);
@@ -1238,155 +1347,146 @@ static void draw_titles(struct rc *r)
 
 /* ---- one page ---- */
 
-static int draw_page(cairo_t *cr, const struct cov_model *m, const struct map_opts *o,
-                     struct sbuf *meta, struct cov_err *err)
+/* Compute the layout and the theme classes of a page drawn on cr (which also
+ * sets up the pango context). Release with page_end() in every case. */
+static int page_begin(struct rc *r, cairo_t *cr, const struct cov_model *m,
+                      const struct map_opts *o, struct sbuf *meta, struct cov_err *err)
 {
-    struct rc r = {.m = m, .o = o, .cr = cr, .meta = meta};
-    signed char *cls = NULL;
-    int *have = NULL, *need = NULL;
-    int rc = map_layout_compute(m, o, &r.L, err);
+    *r = (struct rc){.layers = ML_ALL, .m = m, .o = o, .cr = cr, .meta = meta};
+    int rc = map_layout_compute(m, o, &r->L, err);
     if (rc)
-        goto cleanup;
-    r.pc = pango_cairo_create_context(cr);
+        return rc;
+    r->pc = pango_cairo_create_context(cr);
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(r.pc, fo);
+    pango_cairo_context_set_font_options(r->pc, fo);
     cairo_font_options_destroy(fo);
 
     if (o->theme == MAP_THEME_TARGETS) {
         size_t nc = m->n_areas[COV_COMMUNITIES];
-        cls = malloc(nc ? nc : 1);
-        have = malloc((nc ? nc : 1) * sizeof(*have));
-        need = malloc((nc ? nc : 1) * sizeof(*need));
-        if (!cls || !have || !need) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory drawing the targets map");
-            goto cleanup;
-        }
-        if (map_targets_classes(m, o->targets, cls, have, need)) {
-            rc = cov_err_set(err, COV_EINPUT,
-                             "targets refer to a community the model does not have");
-            goto cleanup;
-        }
+        r->cls = malloc(nc ? nc : 1);
+        r->have = malloc((nc ? nc : 1) * sizeof(*r->have));
+        r->need = malloc((nc ? nc : 1) * sizeof(*r->need));
+        if (!r->cls || !r->have || !r->need)
+            return cov_err_set(err, COV_ENOMEM, "out of memory drawing the targets map");
+        if (map_targets_classes(m, o->targets, r->cls, r->have, r->need))
+            return cov_err_set(err, COV_EINPUT,
+                               "targets refer to a community the model does not have");
     }
+    return 0;
+}
 
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    const struct map_view *v = &r.L.view;
+static void page_end(struct rc *r)
+{
+    if (r->pc)
+        g_object_unref(r->pc);
+    r->pc = NULL;
+    map_layout_release(&r->L);
+    free(r->buf);
+    free(r->cls);
+    free(r->have);
+    free(r->need);
+    r->buf = NULL;
+    r->cls = NULL;
+    r->have = r->need = NULL;
+}
+
+/* The layers page r has (ML_* bits), for the SVG groups. */
+static unsigned page_layers(const struct rc *r)
+{
+    const struct cov_model *m = r->m;
+    unsigned l = ML_BACKGROUND | ML_COMMUNITIES | ML_STREETS | ML_DISTRICTS | ML_LABELS |
+                 ML_FURNITURE | ML_LEGEND;
+    if (m->n_areas[COV_PARKS] || m->n_areas[COV_BUILDINGS])
+        l |= ML_PARKS;
+    if (r->o->theme == MAP_THEME_COVERAGE)
+        l |= ML_ORGS;
+    if (r->o->theme == MAP_THEME_PLAN)
+        l |= ML_PLAN;
+    if (r->L.focus >= 0)
+        l |= ML_FOCUS;
+    return l;
+}
+
+/* Draw the layers r->layers of the page on r->cr; 0 or the error. */
+static int page_draw(struct rc *r, struct cov_err *err)
+{
+    cairo_t *cr = r->cr;
+    const struct map_opts *o = r->o;
+    r->n_obst = 0;
+    if (on(r, ML_BACKGROUND)) {
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+    }
+    const struct map_view *v = &r->L.view;
     cairo_save(cr);
     cairo_rectangle(cr, v->fx, v->fy, v->fw, v->fh);
     cairo_clip(cr);
-    draw_base(&r, cls);
-    if (o->theme == MAP_THEME_PLAN)
-        draw_plan(&r);
-    else if (o->theme == MAP_THEME_COVERAGE && r.L.aggregated)
-        draw_aggregated(&r);
-    else if (o->theme == MAP_THEME_COVERAGE)
-        draw_points(&r);
+    draw_base(r, r->cls);
+    /* a skipped step sets the state the later steps inherit from it */
+    if (o->theme == MAP_THEME_PLAN) {
+        if (on(r, ML_PLAN))
+            draw_plan(r);
+        else
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    } else if (o->theme == MAP_THEME_COVERAGE && r->L.aggregated) {
+        if (on(r, ML_ORGS))
+            draw_aggregated(r);
+    } else if (o->theme == MAP_THEME_COVERAGE) {
+        if (on(r, ML_ORGS))
+            draw_points(r);
+        else
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    }
     /* targets: communities are the subject, points would only add noise */
-    draw_focus_mask(&r);
-    north_arrow_box(&r, r.obst[r.n_obst++]);
+    if (on(r, ML_FOCUS))
+        draw_focus_mask(r);
+    else if (r->L.focus >= 0)
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    north_arrow_box(r, r->obst[r->n_obst++]);
     double sb[4];
-    draw_scalebar(&r, sb);
-    memcpy(r.obst[r.n_obst++], sb, sizeof(sb));
-    sb_add(meta, "\nlabels:", 0);
-    draw_labels(&r, cls, have, need);
-    draw_north_arrow(&r);
+    draw_scalebar(r, sb);
+    memcpy(r->obst[r->n_obst++], sb, sizeof(sb));
+    if (on(r, ML_LABELS)) {
+        sb_add(r->meta, "\nlabels:", 0);
+        draw_labels(r, r->cls, r->have, r->need);
+    }
+    if (on(r, ML_FURNITURE))
+        draw_north_arrow(r);
     /* redraw the scale bar over any label halo that came close */
-    draw_scalebar(&r, sb);
+    draw_scalebar(r, sb);
     cairo_restore(cr);
-    cairo_rectangle(cr, v->fx, v->fy, v->fw, v->fh);
-    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-    cairo_set_line_width(cr, 0.7 * r.L.u);
-    cairo_stroke(cr);
-    draw_titles(&r);
-    draw_legend(&r);
-    if (r.oom)
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory drawing the map");
-    else if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        rc = cov_err_set(err, COV_EFAIL, "drawing failed: %s",
-                         cairo_status_to_string(cairo_status(cr)));
-cleanup:
-    if (r.pc)
-        g_object_unref(r.pc);
-    map_layout_release(&r.L);
-    free(r.buf);
-    free(cls);
-    free(have);
-    free(need);
+    if (on(r, ML_FURNITURE)) {
+        cairo_rectangle(cr, v->fx, v->fy, v->fw, v->fh);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        cairo_set_line_width(cr, 0.7 * r->L.u);
+        cairo_stroke(cr);
+        draw_titles(r);
+    }
+    if (on(r, ML_LEGEND))
+        draw_legend(r);
+    if (r->oom)
+        return cov_err_set(err, COV_ENOMEM, "out of memory drawing the map");
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        return cov_err_set(err, COV_EFAIL, "drawing failed: %s",
+                           cairo_status_to_string(cairo_status(cr)));
+    return 0;
+}
+
+/* One page with all its layers (PNG, PDF, atlas pages). */
+static int draw_page(cairo_t *cr, const struct cov_model *m, const struct map_opts *o,
+                     struct sbuf *meta, struct cov_err *err)
+{
+    struct rc r;
+    int rc = page_begin(&r, cr, m, o, meta, err);
+    if (!rc)
+        rc = page_draw(&r, err);
+    page_end(&r);
     return rc;
 }
 
 /* ---- surfaces ---- */
-
-/*
- * cairo 1.16 writes SVG text as glyph outlines and cannot label groups, so
- * the title, the legend entries (with counts) and the placed labels are added
- * as the SVG's <title> and <desc>: readable by screen readers and by tests.
- */
-static int svg_annotate(const char *path, const char *title, const char *desc, struct cov_err *err)
-{
-    int rc = 0;
-    char *buf = NULL, *tmp = NULL;
-    struct sbuf t = {0};
-    FILE *in = fopen(path, "rb"), *out = NULL;
-    if (!in)
-        return cov_err_set(err, COV_EIO, "%s: cannot reopen the SVG", path);
-    size_t cap = 1 << 16, n = 0, k;
-    buf = malloc(cap);
-    while (buf && (k = fread(buf + n, 1, cap - n, in)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *b2 = realloc(buf, cap *= 2);
-            if (!b2) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b2;
-        }
-    }
-    fclose(in);
-    if (!buf) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory annotating %s", path);
-        goto cleanup;
-    }
-    char *svg = memmem(buf, n, "<svg", 4);
-    char *end = svg ? memchr(svg, '>', n - (size_t)(svg - buf)) : NULL;
-    if (!end) {
-        rc = cov_err_set(err, COV_EIO, "%s: cairo wrote no <svg> element", path);
-        goto cleanup;
-    }
-    sb_add(&t, "\n<title>", 0);
-    sb_add(&t, title, 1);
-    sb_add(&t, "</title>\n<desc>", 0);
-    sb_add(&t, desc, 0);
-    sb_add(&t, "\n</desc>", 0);
-    size_t pl = strlen(path);
-    tmp = malloc(pl + 8);
-    if (t.oom || !tmp) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory annotating %s", path);
-        goto cleanup;
-    }
-    snprintf(tmp, pl + 8, "%s.tmp", path);
-    out = fopen(tmp, "wb");
-    size_t head = (size_t)(end + 1 - buf);
-    if (!out || fwrite(buf, 1, head, out) != head || fwrite(t.s, 1, t.len, out) != t.len ||
-        fwrite(buf + head, 1, n - head, out) != n - head) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot write", tmp);
-    }
-    if (out && fclose(out) && !rc)
-        rc = cov_err_set(err, COV_EIO, "%s: cannot write", tmp);
-    if (!rc && rename(tmp, path))
-        rc = cov_err_set(err, COV_EIO, "%s: cannot replace", path);
-    if (rc)
-        remove(tmp);
-cleanup:
-    free(t.s);
-    free(tmp);
-    free(buf);
-    return rc;
-}
 
 enum fmt { FMT_PNG, FMT_PDF, FMT_SVG, FMT_BAD };
 
@@ -1440,6 +1540,176 @@ static void page_points(const struct map_opts *o, int png, double *w, double *h)
     }
 }
 
+/* ---- SVG: one cairo document per layer, merged into named groups ---- */
+
+static cairo_status_t svg_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    struct sbuf *b = closure;
+    sb_addn(b, (const char *)data, length);
+    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+/* Copy n bytes of cairo's SVG markup, prefixing every id="X" and every
+ * reference to one (href="#X", url(#X)) with "PREFIX-". */
+static void sb_add_prefixed(struct sbuf *b, const char *s, size_t n, const char *prefix)
+{
+    static const char *const pat[] = {"id=\"", "href=\"#", "url(#"};
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < sizeof(pat) / sizeof(pat[0]); k++) {
+            size_t pl = strlen(pat[k]);
+            if (s[i] != pat[k][0] || n - i < pl || memcmp(s + i, pat[k], pl))
+                continue;
+            /* an attribute name starts after white space (id) or a colon (xlink:href) */
+            if (k < 2 && (i == 0 || !strchr(k == 0 ? " \t\r\n" : " \t\r\n:", s[i - 1])))
+                continue;
+            sb_addn(b, s + done, i + pl - done);
+            sb_add(b, prefix, 0);
+            sb_add(b, "-", 0);
+            done = i + pl;
+            i += pl - 1;
+            break;
+        }
+    }
+    sb_addn(b, s + done, n - done);
+}
+
+/*
+ * Add one layer's cairo document (doc, n bytes) to the merged SVG: the first
+ * one gives the XML declaration and the <svg> root (into head, with the
+ * inkscape namespace declared); each adds its <defs> and its drawing wrapped
+ * in <g id="layer-NAME"> to body, every id prefixed with NAME.
+ */
+static int svg_merge(struct sbuf *head, struct sbuf *body, const char *doc, size_t n,
+                     const char *name, const char *path, struct cov_err *err)
+{
+    const char *root = memmem(doc, n, "<svg", 4);
+    const char *rend = root ? memchr(root, '>', n - (size_t)(root - doc)) : NULL;
+    const char *close = NULL;
+    for (const char *p = rend; p && (p = memmem(p, n - (size_t)(p - doc), "</svg>", 6)); p++)
+        close = p;
+    if (!rend || !close || rend[-1] == '/')
+        return cov_err_set(err, COV_EFAIL, "%s: cairo wrote no <svg> document for layer %s", path,
+                           name);
+    if (!head->len) {
+        sb_addn(head, doc, (size_t)(rend - doc));
+        sb_add(head, " xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\">", 0);
+    }
+    const char *c = rend + 1, *end = close;
+    while (c < end && strchr(" \t\r\n", *c))
+        c++;
+    if (end - c >= 6 && !memcmp(c, "<defs>", 6)) {
+        const char *de = memmem(c, (size_t)(end - c), "</defs>", 7);
+        if (!de)
+            return cov_err_set(err, COV_EFAIL, "%s: unterminated <defs> in layer %s", path, name);
+        de += 7;
+        sb_add(body, "\n", 0);
+        sb_add_prefixed(body, c, (size_t)(de - c), name);
+        c = de;
+    }
+    sb_add(body, "\n<g id=\"layer-", 0);
+    sb_add(body, name, 0);
+    sb_add(body, "\" inkscape:groupmode=\"layer\" inkscape:label=\"", 0);
+    sb_add(body, name, 0);
+    sb_add(body, "\">", 0);
+    sb_add_prefixed(body, c, (size_t)(end - c), name);
+    sb_add(body, "</g>", 0);
+    return 0;
+}
+
+/*
+ * cairo 1.16 cannot name groups in SVG output, so the page is drawn once per
+ * layer, each into its own in-memory SVG document with the same page and
+ * transforms, and the documents are merged into one: one <svg> root, then per
+ * layer its <defs> and a <g id="layer-NAME" inkscape:groupmode="layer">
+ * (QGIS, Inkscape and browsers see the layers), ids prefixed per layer so
+ * glyphs and clips of different documents never collide. cairo writes text as
+ * glyph outlines, so the title, the legend entries (with counts) and the
+ * placed labels are also given as the SVG's <title> and <desc>.
+ */
+static int render_svg(const struct cov_model *m, const struct map_opts *o, double w, double h,
+                      const char *title, struct cov_err *err)
+{
+    struct rc r = {0};
+    struct sbuf meta = {0}, doc = {0}, head = {0}, body = {0}, t = {0};
+    cairo_surface_t *s = NULL;
+    cairo_t *cr = NULL;
+    int rc = 0, begun = 0;
+    unsigned want = 0;
+    FILE *out = fopen(o->path, "wb"); /* an unwritable path fails before the drawing */
+    if (!out)
+        return cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
+    for (size_t i = 0; i < sizeof(LAYERS) / sizeof(LAYERS[0]); i++) {
+        if (begun && !(want & LAYERS[i].bit))
+            continue;
+        doc.len = 0;
+        s = cairo_svg_surface_create_for_stream(svg_write, &doc, w, h);
+        if ((rc = surface_error(s, o->path, err)))
+            goto cleanup;
+        cr = cairo_create(s);
+        if (!begun) {
+            begun = 1;
+            if ((rc = page_begin(&r, cr, m, o, &meta, err)))
+                goto cleanup;
+            want = page_layers(&r) | ML_BACKGROUND; /* the first pass is always drawn */
+        } else {
+            r.cr = cr;
+            pango_cairo_update_context(cr, r.pc);
+        }
+        r.layers = LAYERS[i].bit;
+        if ((rc = page_draw(&r, err)))
+            goto cleanup;
+        cairo_show_page(cr);
+        cairo_destroy(cr);
+        cr = NULL;
+        cairo_surface_finish(s);
+        rc = surface_error(s, o->path, err);
+        cairo_surface_destroy(s);
+        s = NULL;
+        if (rc)
+            goto cleanup;
+        if (doc.oom) {
+            rc = cov_err_set(err, COV_ENOMEM, "out of memory writing %s", o->path);
+            goto cleanup;
+        }
+        if ((rc = svg_merge(&head, &body, doc.s ? doc.s : "", doc.len, LAYERS[i].name, o->path,
+                            err)))
+            goto cleanup;
+    }
+    sb_add(&t, "\n<title>", 0);
+    sb_add(&t, title, 1);
+    sb_add(&t, "</title>\n<desc>", 0);
+    sb_add(&t, meta.s ? meta.s : "", 0);
+    sb_add(&t, "\n</desc>", 0);
+    sb_add(&body, "\n</svg>\n", 0);
+    if (meta.oom || head.oom || body.oom || t.oom) {
+        rc = cov_err_set(err, COV_ENOMEM, "out of memory writing %s", o->path);
+        goto cleanup;
+    }
+    int bad = fwrite(head.s, 1, head.len, out) != head.len || fwrite(t.s, 1, t.len, out) != t.len ||
+              fwrite(body.s, 1, body.len, out) != body.len;
+    if (bad)
+        rc = cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
+cleanup:
+    if (fclose(out) && !rc)
+        rc = cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
+    if (rc)
+        remove(o->path);
+    if (cr)
+        cairo_destroy(cr);
+    if (s) {
+        cairo_surface_finish(s);
+        cairo_surface_destroy(s);
+    }
+    page_end(&r);
+    free(meta.s);
+    free(doc.s);
+    free(head.s);
+    free(body.s);
+    free(t.s);
+    return rc;
+}
+
 int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_err *err)
 {
     enum fmt f = fmt_of(o->path);
@@ -1453,9 +1723,10 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
     page_points(o, f == FMT_PNG, &w, &h);
     cairo_surface_t *s = NULL;
     cairo_t *cr = NULL;
-    struct sbuf meta = {0};
     char title[512];
     page_title(m, o, title, sizeof(title));
+    if (f == FMT_SVG)
+        return render_svg(m, o, w, h, title, err);
     if (f == FMT_PNG) {
         double dpi = o->dpi > 0 ? o->dpi : 150;
         int pw = o->px_w > 0 && o->px_h > 0 ? o->px_w : (int)lround(w / 72 * dpi);
@@ -1464,10 +1735,8 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
             return cov_err_set(err, COV_EINPUT, "%s: %dx%d pixels is too large (dpi %.0f)", o->path,
                                pw, ph, dpi);
         s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
-    } else if (f == FMT_PDF) {
-        s = cairo_pdf_surface_create(o->path, w, h);
     } else {
-        s = cairo_svg_surface_create(o->path, w, h);
+        s = cairo_pdf_surface_create(o->path, w, h);
     }
     if ((rc = surface_error(s, o->path, err)))
         goto cleanup;
@@ -1480,7 +1749,7 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
         double dpi = o->dpi > 0 ? o->dpi : 150;
         cairo_scale(cr, dpi / 72, dpi / 72);
     }
-    if ((rc = draw_page(cr, m, o, f == FMT_SVG ? &meta : NULL, err)))
+    if ((rc = draw_page(cr, m, o, NULL, err)))
         goto cleanup;
     cairo_show_page(cr);
     if (f == FMT_PNG) {
@@ -1498,10 +1767,6 @@ cleanup:
             rc = surface_error(s, o->path, err);
         cairo_surface_destroy(s);
     }
-    if (!rc && f == FMT_SVG)
-        rc = meta.oom ? cov_err_set(err, COV_ENOMEM, "out of memory describing the SVG")
-                      : svg_annotate(o->path, title, meta.s ? meta.s : "", err);
-    free(meta.s);
     return rc;
 }
 

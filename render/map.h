@@ -12,10 +12,22 @@
  * the legend (the drawing code renders exactly its entries), so unit tests
  * check the entries there; PDF output keeps text as real text (pdftotext
  * finds the legend and the labels), PNG output is checked by pixel colours.
- * cairo 1.16 writes SVG text as glyph outlines and cannot name groups (its
- * group output is also unreliable), so an SVG carries its title, legend
- * entries with counts and placed labels as <title> and <desc> text instead
- * of layer groups.
+ *
+ * SVG layers: cairo 1.16's SVG surface writes a flat list of elements and
+ * cannot name groups, so an SVG page is drawn once per layer (background,
+ * communities, parks-buildings, streets, districts, organizations or plan,
+ * focus, labels, furniture, legend; a layer the page does not have is left
+ * out), each pass into its own in-memory SVG document with the same layout
+ * and transforms and only that layer's drawing steps enabled. The documents
+ * are merged into one: one <svg> root (that of the first), then per layer
+ * its <defs> and its drawing inside <g id="layer-NAME"
+ * inkscape:groupmode="layer" inkscape:label="NAME">, which Inkscape and
+ * QGIS show as layers; every id and every reference to one (href="#...",
+ * url(#...)) is prefixed with "NAME-", so glyph and clip ids of different
+ * passes never collide. The layout and the label placement are computed once
+ * for all passes. PNG and PDF pages draw all layers in one pass, unchanged.
+ * cairo writes SVG text as glyph outlines, so the SVG also carries its title,
+ * legend entries with counts and placed labels as <title> and <desc> text.
  *
  * Dense data: above ~20,000 organizations in view (or points closer than
  * ~2.5 pt) the coverage theme draws per-cell proportional circles coloured by

@@ -889,9 +889,10 @@ static void test_svg_has_glyphs_and_page(void **state) {
     buf[n] = 0;
     assert_non_null(strstr(buf, "<svg"));
     assert_non_null(strstr(buf, "width=\"841.88"));
-    /* text is kept as glyph symbols referenced by <use> */
-    assert_non_null(strstr(buf, "id=\"glyph"));
-    assert_non_null(strstr(buf, "xlink:href=\"#glyph"));
+    /* text is kept as glyph symbols referenced by <use>, their ids prefixed
+     * with the layer */
+    assert_non_null(strstr(buf, "id=\"labels-glyph"));
+    assert_non_null(strstr(buf, "xlink:href=\"#labels-glyph"));
 }
 
 static void test_svg_describes_legend_and_labels(void **state) {
@@ -921,6 +922,381 @@ static void test_svg_describes_legend_and_labels(void **state) {
     assert_non_null(strstr(desc, "\n  海州区")); /* placed labels */
     assert_non_null(strstr(desc, "\n  灌云县"));
     assert_non_null(strstr(desc, "\n  新南街道"));
+}
+
+/* ---- SVG structure ---- */
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    size_t cap = 1 << 16, n = 0, k;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((k = fread(buf + n, 1, cap - n - 1, fp)) > 0) {
+        n += k;
+        if (n + 1 == cap) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    buf[n] = 0;
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* What xml_check collects: id values and #references (xlink:href="#X",
+ * url(#X)) of the document, as pointers into it with lengths. */
+struct xml_refs {
+    const char *id[8192], *ref[8192];
+    size_t id_len[8192], ref_len[8192];
+    size_t n_id, n_ref;
+    char ns[8][32]; /* declared namespace prefixes */
+    int n_ns;
+};
+
+static int xml_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == ':' || c == '-' || c == '_' || c == '.' || (unsigned char)c >= 0x80;
+}
+
+static int xml_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* An entity reference at p ("&amp;", "&#38;", ...): its length, 0 if bad. */
+static size_t xml_entity(const char *p) {
+    static const char *const named[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
+    for (size_t i = 0; i < 5; i++)
+        if (!strncmp(p, named[i], strlen(named[i])))
+            return strlen(named[i]);
+    if (p[1] == '#') {
+        size_t k = 2;
+        while (p[k] && p[k] != ';' && k < 12)
+            k++;
+        return p[k] == ';' && k > 2 ? k + 1 : 0;
+    }
+    return 0;
+}
+
+/* The prefix of a qualified name must be declared (xml and xmlns are built in). */
+static int xml_prefix_ok(const struct xml_refs *x, const char *name, size_t n) {
+    const char *colon = memchr(name, ':', n);
+    if (!colon)
+        return 1;
+    size_t pl = (size_t)(colon - name);
+    if ((pl == 3 && !strncmp(name, "xml", 3)) || (pl == 5 && !strncmp(name, "xmlns", 5)))
+        return 1;
+    for (int i = 0; i < x->n_ns; i++)
+        if (strlen(x->ns[i]) == pl && !strncmp(x->ns[i], name, pl))
+            return 1;
+    return 0;
+}
+
+/*
+ * A small well-formedness check, enough for what cairo and the merge write:
+ * an optional XML declaration, comments, exactly one root element, properly
+ * nested start and end tags, attributes name="value" (unique per element, no
+ * '<' in values), well-formed entity references, declared namespace
+ * prefixes and only white space outside the root. NULL when well-formed,
+ * else what is wrong (msg, n bytes).
+ */
+static const char *xml_check(const char *doc, struct xml_refs *x, char *msg, size_t n) {
+    const char *stack[512];
+    size_t slen[512], depth = 0;
+    int roots = 0;
+    memset(x, 0, sizeof(*x));
+    const char *p = doc;
+    while (*p) {
+        if (*p != '<') {
+            if (*p == '&' && !xml_entity(p))
+                return snprintf(msg, n, "bad entity at %ld", (long)(p - doc)), msg;
+            if (!depth && !xml_space(*p))
+                return snprintf(msg, n, "text outside the root at %ld", (long)(p - doc)), msg;
+            p++;
+            continue;
+        }
+        if (!strncmp(p, "<?", 2) || !strncmp(p, "<!--", 4)) {
+            const char *e = strstr(p, p[1] == '?' ? "?>" : "-->");
+            if (!e)
+                return snprintf(msg, n, "unterminated <? or <!--"), msg;
+            p = e + (p[1] == '?' ? 2 : 3);
+            continue;
+        }
+        if (!strncmp(p, "<![CDATA[", 9) && depth) {
+            const char *e = strstr(p, "]]>");
+            if (!e)
+                return snprintf(msg, n, "unterminated CDATA"), msg;
+            p = e + 3;
+            continue;
+        }
+        int end = p[1] == '/';
+        const char *name = p + 1 + end, *q = name;
+        while (xml_name_char(*q))
+            q++;
+        size_t nl = (size_t)(q - name);
+        if (!nl)
+            return snprintf(msg, n, "bad tag at %ld", (long)(p - doc)), msg;
+        if (end) {
+            while (xml_space(*q))
+                q++;
+            if (*q != '>')
+                return snprintf(msg, n, "bad end tag at %ld", (long)(p - doc)), msg;
+            if (!depth || slen[depth - 1] != nl || strncmp(stack[depth - 1], name, nl))
+                return snprintf(msg, n, "</%.*s> does not close the open element at %ld",
+                                (int)nl, name, (long)(p - doc)),
+                       msg;
+            depth--;
+            p = q + 1;
+            continue;
+        }
+        if (!depth && roots++)
+            return snprintf(msg, n, "a second root element at %ld", (long)(p - doc)), msg;
+        const char *an[64];
+        size_t anl[64], na = 0;
+        int empty = 0;
+        for (;;) {
+            int sp = xml_space(*q);
+            while (xml_space(*q))
+                q++;
+            if (*q == '>' || (q[0] == '/' && q[1] == '>')) {
+                empty = *q == '/';
+                q += empty ? 2 : 1;
+                break;
+            }
+            const char *a = q;
+            while (xml_name_char(*q))
+                q++;
+            size_t al = (size_t)(q - a);
+            if (!al || !sp)
+                return snprintf(msg, n, "bad attribute at %ld", (long)(a - doc)), msg;
+            for (size_t i = 0; i < na; i++)
+                if (anl[i] == al && !strncmp(an[i], a, al))
+                    return snprintf(msg, n, "attribute %.*s twice", (int)al, a), msg;
+            if (na < 64)
+                an[na] = a, anl[na++] = al;
+            while (xml_space(*q))
+                q++;
+            if (*q++ != '=')
+                return snprintf(msg, n, "attribute %.*s without value", (int)al, a), msg;
+            while (xml_space(*q))
+                q++;
+            char quote = *q++;
+            if (quote != '"' && quote != '\'')
+                return snprintf(msg, n, "unquoted value of %.*s", (int)al, a), msg;
+            const char *v = q;
+            while (*q && *q != quote) {
+                if (*q == '<' || (*q == '&' && !xml_entity(q)))
+                    return snprintf(msg, n, "bad character in %.*s", (int)al, a), msg;
+                q++;
+            }
+            if (!*q)
+                return snprintf(msg, n, "unterminated value of %.*s", (int)al, a), msg;
+            size_t vl = (size_t)(q - v);
+            q++;
+            if (al > 6 && !strncmp(a, "xmlns:", 6) && x->n_ns < 8)
+                snprintf(x->ns[x->n_ns++], sizeof(x->ns[0]), "%.*s", (int)(al - 6), a + 6);
+            if (al == 2 && !strncmp(a, "id", 2) && x->n_id < 8192)
+                x->id[x->n_id] = v, x->id_len[x->n_id++] = vl;
+            if (al >= 4 && !strncmp(a + al - 4, "href", 4) && vl && v[0] == '#' &&
+                x->n_ref < 8192)
+                x->ref[x->n_ref] = v + 1, x->ref_len[x->n_ref++] = vl - 1;
+            for (const char *u = v; (u = strstr(u, "url(#")) && u < v + vl; u++) {
+                const char *c = memchr(u, ')', (size_t)(v + vl - u));
+                if (!c)
+                    return snprintf(msg, n, "unterminated url(#"), msg;
+                if (x->n_ref < 8192)
+                    x->ref[x->n_ref] = u + 5, x->ref_len[x->n_ref++] = (size_t)(c - u - 5);
+            }
+        }
+        if (!xml_prefix_ok(x, name, nl))
+            return snprintf(msg, n, "undeclared prefix in <%.*s>", (int)nl, name), msg;
+        for (size_t i = 0; i < na; i++)
+            if (!xml_prefix_ok(x, an[i], anl[i]))
+                return snprintf(msg, n, "undeclared prefix in %.*s", (int)anl[i], an[i]), msg;
+        if (!empty) {
+            if (depth == 512)
+                return snprintf(msg, n, "too deep"), msg;
+            stack[depth] = name;
+            slen[depth++] = nl;
+        }
+        p = q;
+    }
+    if (depth)
+        return snprintf(msg, n, "<%.*s> not closed", (int)slen[depth - 1], stack[depth - 1]), msg;
+    if (!roots)
+        return snprintf(msg, n, "no root element"), msg;
+    return NULL;
+}
+
+static void test_xml_check_rejects(void **state) {
+    (void)state;
+    static struct xml_refs x;
+    char msg[160];
+    static const char *const bad[] = {
+        "<a><b></a></b>",
+        "<a x=1/>",
+        "<a x=\"1\" x=\"2\"/>",
+        "<a><b>",
+        "<a/><b/>",
+        "<a>&nbsp;</a>",
+        "<a x=\"<\"/>",
+        "<p:a/>",
+        "<a/>text",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (!xml_check(bad[i], &x, msg, sizeof(msg)))
+            fail_msg("accepted '%s'", bad[i]);
+    const char *good = "<?xml version=\"1.0\"?>\n<svg xmlns:q=\"u\" xmlns:xlink=\"w\" a='1'>"
+                       "<!-- c --><q:g id=\"x\" q:k=\"v &amp; w\"/><use xlink:href=\"#x\" "
+                       "style=\"fill:url(#x);\"/></svg>\n";
+    if (xml_check(good, &x, msg, sizeof(msg)))
+        fail_msg("rejected a good document: %s", msg);
+    assert_int_equal(x.n_id, 1);
+    assert_int_equal(x.n_ref, 2);
+}
+
+static int cmp_span(const char *a, size_t al, const char *b, size_t bl) {
+    int c = memcmp(a, b, al < bl ? al : bl);
+    return c ? c : (al > bl) - (al < bl);
+}
+
+/* Well-formed, every id once, every #reference resolves. */
+static void assert_svg_sound(const char *path, const char *doc) {
+    static struct xml_refs x;
+    char msg[200];
+    if (xml_check(doc, &x, msg, sizeof(msg)))
+        fail_msg("%s is not well-formed: %s", path, msg);
+    assert_true(x.n_id < 8192 && x.n_ref < 8192);
+    assert_true(x.n_id > 0 && x.n_ref > 0);
+    for (size_t i = 0; i < x.n_id; i++)
+        for (size_t j = i + 1; j < x.n_id; j++)
+            if (!cmp_span(x.id[i], x.id_len[i], x.id[j], x.id_len[j]))
+                fail_msg("id \"%.*s\" twice in %s", (int)x.id_len[i], x.id[i], path);
+    for (size_t i = 0; i < x.n_ref; i++) {
+        size_t j = 0;
+        while (j < x.n_id && cmp_span(x.ref[i], x.ref_len[i], x.id[j], x.id_len[j]))
+            j++;
+        if (j == x.n_id)
+            fail_msg("#%.*s refers to no id in %s", (int)x.ref_len[i], x.ref[i], path);
+    }
+    /* a second opinion when libxml2's checker happens to be installed */
+    char cmd[400];
+    snprintf(cmd, sizeof(cmd), "xmllint --noout '%s' 2>/dev/null", path);
+    if (system("command -v xmllint >/dev/null 2>&1") == 0)
+        assert_int_equal(system(cmd), 0);
+}
+
+/* The layer groups of doc are exactly `names`, in that order. */
+static void assert_layers(const char *doc, const char *const *names, size_t n) {
+    assert_non_null(
+        strstr(doc, "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\""));
+    const char *at = doc;
+    for (size_t i = 0; i < n; i++) {
+        char g[160];
+        snprintf(g, sizeof(g),
+                 "<g id=\"layer-%s\" inkscape:groupmode=\"layer\" inkscape:label=\"%s\">",
+                 names[i], names[i]);
+        const char *p = strstr(at, g);
+        if (!p)
+            fail_msg("no layer group %s after the previous one", names[i]);
+        at = p + 1;
+    }
+    size_t groups = 0;
+    for (const char *p = doc; (p = strstr(p, "inkscape:groupmode=\"layer\"")); p++)
+        groups++;
+    assert_int_equal(groups, n);
+}
+
+static void test_svg_layer_groups(void **state) {
+    struct fx *f = *state;
+    struct map_opts o;
+    map_opts_init(&o);
+    o.path = out_path(f, "layers.svg");
+    render_ok(f->m, &o);
+    char *doc = slurp(o.path, NULL);
+    assert_svg_sound(o.path, doc);
+    static const char *const want[] = {"background", "communities", "streets",
+                                       "districts",  "organizations", "labels",
+                                       "furniture",  "legend"};
+    assert_layers(doc, want, sizeof(want) / sizeof(want[0]));
+    /* one root; title and description first in it */
+    char *svg = strstr(doc, "<svg");
+    assert_non_null(svg);
+    assert_null(strstr(svg + 1, "<svg"));
+    char *title = strstr(doc, "<title>"), *desc = strstr(doc, "<desc>");
+    char *first = strstr(doc, "<g id=\"layer-");
+    assert_true(svg < title && title < desc && desc < first);
+    /* legend and labels stay readable as text */
+    char *dend = strstr(desc, "</desc>");
+    assert_non_null(dend);
+    *dend = 0;
+    assert_non_null(strstr(desc, "\n  单独组建 (2)"));
+    assert_non_null(strstr(desc, "\n  海州区"));
+    *dend = '<';
+    /* the drawing is where its layer says: points in organizations, glyphs
+     * of the labels in labels, of the legend in legend */
+    char *orgs = strstr(doc, "<g id=\"layer-organizations\"");
+    char *labels = strstr(doc, "<g id=\"layer-labels\"");
+    char *furn = strstr(doc, "<g id=\"layer-furniture\"");
+    char *leg = strstr(doc, "<g id=\"layer-legend\"");
+    assert_true(orgs && labels && furn && leg);
+    *labels = 0;
+    assert_null(strstr(orgs, "<use")); /* no text among the points */
+    assert_non_null(strstr(orgs, "<path"));
+    *labels = '<';
+    *furn = 0;
+    assert_non_null(strstr(labels, "xlink:href=\"#labels-glyph"));
+    *furn = '<';
+    assert_non_null(strstr(leg, "xlink:href=\"#legend-glyph"));
+    assert_null(strstr(leg, "#labels-"));
+    free(doc);
+}
+
+static void test_svg_plan_zoom_parks_layers(void **state) {
+    struct fx *f = *state;
+    struct plan_fx pf;
+    fill_plan(&pf);
+    /* a park in the east street of district A */
+    add_area(f->m, COV_PARKS, "P1", "人民公园", NULL, COV_UR_UNKNOWN,
+             rect(f->m, X0 + 6000, Y0 + 3000, X0 + 7000, Y0 + 3600));
+    f->m->assigned = f->m->classified = 1; /* the park hosts no organization */
+    struct map_opts o;
+    map_opts_init(&o);
+    o.theme = MAP_THEME_PLAN;
+    o.plan = &pf.p;
+    o.area_layer = COV_DISTRICTS;
+    o.area = 0;
+    o.lang_en = 1;
+    o.path = out_path(f, "plan-zoom.svg");
+    render_ok(f->m, &o);
+    char *doc = slurp(o.path, NULL);
+    assert_svg_sound(o.path, doc);
+    static const char *const want[] = {"background", "communities", "parks-buildings",
+                                       "streets",    "districts",   "plan",
+                                       "focus",      "labels",      "furniture",
+                                       "legend"};
+    assert_layers(doc, want, sizeof(want) / sizeof(want[0]));
+    assert_non_null(strstr(doc, "\n  洪门联合党支部")); /* a group name placed as a label */
+    free(doc);
+    /* the targets theme has no point layer */
+    struct cov_targets t;
+    struct cov_community_check cc[8];
+    fill_targets(f->m, &t, cc);
+    map_opts_init(&o);
+    o.theme = MAP_THEME_TARGETS;
+    o.targets = &t;
+    o.path = out_path(f, "targets.svg");
+    render_ok(f->m, &o);
+    doc = slurp(o.path, NULL);
+    assert_svg_sound(o.path, doc);
+    static const char *const want_t[] = {"background", "communities", "parks-buildings",
+                                         "streets",    "districts",   "labels",
+                                         "furniture",  "legend"};
+    assert_layers(doc, want_t, sizeof(want_t) / sizeof(want_t[0]));
+    free(doc);
 }
 
 static void test_render_refuses_unclassified(void **state) {
@@ -970,6 +1346,10 @@ static void test_render_unwritable(void **state) {
     o.path = "/nonexistent-dir/x/map.pdf";
     assert_int_equal(map_render(f->m, &o, &e), COV_EIO);
     cov_err_release(&e);
+    o.path = "/nonexistent-dir/x/map.svg";
+    assert_int_equal(map_render(f->m, &o, &e), COV_EIO);
+    assert_non_null(strstr(cov_err_msg(&e), "/nonexistent-dir/x/map.svg"));
+    cov_err_release(&e);
 }
 
 int main(void) {
@@ -1008,6 +1388,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_atlas_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_has_glyphs_and_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_describes_legend_and_labels, setup, teardown),
+        cmocka_unit_test(test_xml_check_rejects),
+        cmocka_unit_test_setup_teardown(test_svg_layer_groups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_svg_plan_zoom_parks_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_refuses_unclassified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_bad_extension_and_theme_inputs, setup,
                                         teardown),
