@@ -1133,8 +1133,15 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
     if (!rc && chosen)
         rc = geo_store_set_srid(s, srid, im->err);
     long written = 0;
+    cov_progress_fn progress = im->o->progress;
+    void *user = im->o->progress_user;
+    char what[64];
+    snprintf(what, sizeof(what), "writing %s", cov_layer_name((int)im->layer));
+    size_t step = im->n / 100 + 1;
     for (size_t i = 0; i < im->n && !rc; i++) {
-        if (im->info[i].bad)
+        if (progress && i % step == 0 && progress((double)i / (double)im->n, what, user))
+            rc = cov_err_set(im->err, COV_ECANCEL, "cancelled");
+        if (rc || im->info[i].bad)
             continue;
         if (im->layer == COV_ORGANIZATIONS)
             rc = geo_store_put_org(s, &im->orgs[i], im->err);
@@ -1142,10 +1149,17 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
             rc = geo_store_put_area(s, im->layer, &im->areas[i], im->geos, im->err);
         written++;
     }
+    if (progress && !rc)
+        progress(1.0, what, user);
+    /* The R*Tree build has no progress of its own: say what is happening. */
+    if (progress && !rc)
+        progress(0.0, "building the spatial index", user);
     if (!rc)
         rc = geo_store_layer_done(s, im->layer, im->file, written, im->err);
     if (!rc)
         rc = geo_store_commit(s, im->err);
+    if (progress && !rc)
+        progress(1.0, "building the spatial index", user);
     if (rc) {
         geo_store_rollback(s);
         return rc;
