@@ -35,11 +35,8 @@ int geo_crs_parse_projected(const char *text, int *epsg, char *name, size_t name
                            "e.g. EPSG:4549 for CGCS2000 3-degree GK CM 120E)",
                            text ? text : "");
     int rc = COV_OK;
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    OGRErr oe = OSRImportFromEPSG(srs, code);
-    CPLPopErrorHandler();
-    if (oe != OGRERR_NONE) {
+    OGRSpatialReferenceH srs = geo_srs_from_epsg(code);
+    if (!srs) {
         rc = cov_err_set(err, COV_EINPUT, "--crs: EPSG:%d is not known to PROJ", code);
         goto cleanup;
     }
@@ -64,13 +61,26 @@ cleanup:
     return rc;
 }
 
+OGRSpatialReferenceH geo_srs_from_epsg(int epsg)
+{
+    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+    if (!s)
+        return NULL;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    OGRErr oe = OSRImportFromEPSG(s, epsg);
+    CPLPopErrorHandler();
+    if (oe != OGRERR_NONE) {
+        OSRDestroySpatialReference(s);
+        return NULL;
+    }
+    OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+    return s;
+}
+
 void geo_crs_name(int epsg, char *name, size_t name_len)
 {
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    OGRErr oe = OSRImportFromEPSG(srs, epsg);
-    CPLPopErrorHandler();
-    if (oe == OGRERR_NONE && OSRGetName(srs))
+    OGRSpatialReferenceH srs = geo_srs_from_epsg(epsg);
+    if (srs && OSRGetName(srs))
         snprintf(name, name_len, "%s", OSRGetName(srs));
     else
         snprintf(name, name_len, "EPSG:%d", epsg);

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <ogr_srs_api.h>
+
 #include "../analysis/core.h"
 
 /*
@@ -16,6 +18,13 @@
  */
 int geo_crs_parse_projected(const char *text, int *epsg, char *name, size_t name_len,
                             struct cov_err *err);
+
+/*
+ * A spatial reference for EPSG code epsg with the traditional GIS axis
+ * order (lon/lat, x/y) that every OGR reference in orgcover uses.
+ * Caller-owned (OSRDestroySpatialReference); NULL when PROJ does not know it.
+ */
+OGRSpatialReferenceH geo_srs_from_epsg(int epsg);
 
 /* Name of EPSG code epsg into name ("EPSG:N" when unknown). */
 void geo_crs_name(int epsg, char *name, size_t name_len);

@@ -1,6 +1,8 @@
 /* export.c - results to GeoPackage, Shapefile, GeoJSON, CSV or XLSX through OGR. */
 #include "export.h"
 
+#include "crs.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,18 +43,6 @@ static const struct driver_map *find_driver(const char *path)
 int geo_export_supported(const char *path)
 {
     return find_driver(path) != NULL;
-}
-
-static OGRSpatialReferenceH srs_new(int epsg)
-{
-    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
-    if (s && OSRImportFromEPSG(s, epsg) != OGRERR_NONE) {
-        OSRDestroySpatialReference(s);
-        return NULL;
-    }
-    if (s)
-        OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
-    return s;
 }
 
 /* GDAL's messages during an export go into the caller's error value, not to stderr. */
@@ -114,8 +104,8 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     }
     int has_geom = geom_type >= 0 && srid > 0;
     if (has_geom) {
-        src = srs_new(srid);
-        dst = dm->wgs84 ? srs_new(4326) : srs_new(srid);
+        src = geo_srs_from_epsg(srid);
+        dst = dm->wgs84 ? geo_srs_from_epsg(4326) : geo_srs_from_epsg(srid);
         if (!src || !dst) {
             rc = cov_err_set(err, COV_EIO, "%s: EPSG:%d unknown to PROJ", path, srid);
             goto cleanup;

@@ -11,6 +11,8 @@
  */
 #include "import.h"
 
+#include "crs.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -455,18 +457,6 @@ static int map_columns(struct imp *im)
                          &im->map, im->err);
 }
 
-static OGRSpatialReferenceH srs_from_epsg(int epsg)
-{
-    OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
-    if (s && OSRImportFromEPSG(s, epsg) != OGRERR_NONE) {
-        OSRDestroySpatialReference(s);
-        return NULL;
-    }
-    if (s)
-        OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
-    return s;
-}
-
 static int setup_srs(struct imp *im)
 {
     const char *s = im->o->s_srs;
@@ -487,7 +477,7 @@ static int setup_srs(struct imp *im)
         if (im->src_srs)
             OSRSetAxisMappingStrategy(im->src_srs, OAMS_TRADITIONAL_GIS_ORDER);
     } else {
-        im->src_srs = srs_from_epsg(4326);
+        im->src_srs = geo_srs_from_epsg(4326);
     }
     if (!im->src_srs)
         return cov_err_set(im->err, COV_EFAIL, "%s: cannot set up the source CRS", im->file);
@@ -866,7 +856,7 @@ static int choose_srid(struct imp *im, struct geo_store *s, int *srid, int *chos
                            im->file);
     double cx = (im->minx + im->maxx) / 2, cy = (im->miny + im->maxy) / 2;
     if (!im->geographic) {
-        OGRSpatialReferenceH wgs = srs_from_epsg(4326);
+        OGRSpatialReferenceH wgs = geo_srs_from_epsg(4326);
         OGRCoordinateTransformationH ct =
             wgs ? OCTNewCoordinateTransformation(im->src_srs, wgs) : NULL;
         int ok = ct && OCTTransform(ct, 1, &cx, &cy, NULL);
@@ -1033,7 +1023,7 @@ cleanup:
 
 static int convert_rows(struct imp *im, int srid)
 {
-    OGRSpatialReferenceH dst = srs_from_epsg(srid);
+    OGRSpatialReferenceH dst = geo_srs_from_epsg(srid);
     OGRCoordinateTransformationH ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
     int rc = COV_OK;
     if (!ct) {
