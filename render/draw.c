@@ -23,6 +23,24 @@ struct sbuf {
     int oom;
 };
 
+/* Room for n more bytes and the NUL; sets b->oom and returns -1 when out of memory. */
+static int sb_reserve(struct sbuf *b, size_t n)
+{
+    if (b->len + n + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? 2 * b->cap : 1024;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *q = realloc(b->s, cap);
+    if (!q) {
+        b->oom = 1;
+        return -1;
+    }
+    b->s = q;
+    b->cap = cap;
+    return 0;
+}
+
 static void sb_add(struct sbuf *b, const char *text, int xml)
 {
     if (!b || b->oom)
@@ -38,18 +56,8 @@ static void sb_add(struct sbuf *b, const char *text, int xml)
             rep = "&gt;";
         const char *add = rep ? rep : one;
         size_t n = strlen(add);
-        if (b->len + n + 1 > b->cap) {
-            size_t cap = b->cap ? 2 * b->cap : 1024;
-            while (cap < b->len + n + 1)
-                cap *= 2;
-            char *q = realloc(b->s, cap);
-            if (!q) {
-                b->oom = 1;
-                return;
-            }
-            b->s = q;
-            b->cap = cap;
-        }
+        if (sb_reserve(b, n))
+            return;
         memcpy(b->s + b->len, add, n + 1);
         b->len += n;
     }
@@ -60,18 +68,8 @@ static void sb_addn(struct sbuf *b, const char *data, size_t n)
 {
     if (!b || b->oom)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *q = realloc(b->s, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->s = q;
-        b->cap = cap;
-    }
+    if (sb_reserve(b, n))
+        return;
     memcpy(b->s + b->len, data, n);
     b->len += n;
     b->s[b->len] = 0;
