@@ -349,3 +349,10 @@ cleanup:
         *n_placed = placed;
     return rc;
 }
+
+const char *map_unit_orgs(long n, int en)
+{
+    if (!en)
+        return "个组织";
+    return n == 1 ? "organization" : "organizations";
+}

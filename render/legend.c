@@ -363,12 +363,12 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
         long big = L->agg_max > 0 ? L->agg_max : 1;
         char c1[32];
         map_format_count(big, c1, sizeof(c1));
-        add(b, MAP_LEG_CIRCLE, -1, -1, (struct map_rgb){0.6, 0.6, 0.6}, 0.5 * L->cell,
-            en ? "%s organizations" : "%s 个组织", c1);
+        add(b, MAP_LEG_CIRCLE, -1, -1, (struct map_rgb){0.6, 0.6, 0.6}, 0.5 * L->cell, "%s %s", c1,
+            map_unit_orgs(big, en));
         if (big >= 4) {
             map_format_count(big / 4, c1, sizeof(c1));
-            add(b, MAP_LEG_CIRCLE, -1, -1, (struct map_rgb){0.6, 0.6, 0.6}, 0.25 * L->cell,
-                en ? "%s organizations" : "%s 个组织", c1);
+            add(b, MAP_LEG_CIRCLE, -1, -1, (struct map_rgb){0.6, 0.6, 0.6}, 0.25 * L->cell, "%s %s",
+                c1, map_unit_orgs(big / 4, en));
         }
     }
 }
@@ -462,7 +462,8 @@ static void legend_plan(const struct cov_model *m, const struct map_opts *o,
         char c1[32];
         map_format_count(orgs[k], c1, sizeof(c1));
         add(b, kinds[k], k, groups[k], map_group_color(k), 2.6,
-            en ? "%s, covering %s orgs" : "%s，覆盖 %s 家", en ? enl[k] : zh[k], c1);
+            en ? "%s, covering %s %s" : "%s，覆盖 %s %s", en ? enl[k] : zh[k], c1,
+            en ? map_unit_orgs(orgs[k], en) : "家");
     }
     add(b, MAP_LEG_POINT, 100, instr, (struct map_rgb){0.5, 0.5, 0.5}, 1.6, "%s",
         en ? "Instructor needed" : "派驻党建工作指导员");

@@ -31,7 +31,7 @@ const char *__asan_default_options(void) {
     return "fast_unwind_on_malloc=0";
 }
 const char *__lsan_default_suppressions(void) {
-    return "leak:cairo_surface_finish\n";
+    return "leak:cairo_surface_finish\nleak:libfontconfig.so\n";
 }
 
 /*
