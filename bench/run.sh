@@ -1,14 +1,17 @@
 #!/bin/sh
 # make bench: the figures of docs/BENCHMARKS.md. Each line printed names what ran.
-# Usage: bench/run.sh [BUILD_DIR] [quick]
+# Usage: bench/run.sh [BUILD_DIR] [quick|full] [all|country]
 #   quick: small sizes only (a smoke test of the benchmark itself)
+#   country: only the end-to-end national run (the last section)
 set -eu
 B=${1:-build}
 mode=${2:-full}
+only=${3:-all}
 OC="$B/orgcover"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/orgcover-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Synthetic organizations spread over a 2x1 degree box around Lianyungang, own ids
 # (no credit codes), realistic member counts. awk's rand() is seeded for reproducibility.
@@ -33,6 +36,7 @@ timed() { # label, command...: print "label seconds=S"
     echo "$label seconds=$(echo "$t1 $t0" | awk '{printf "%.2f", $1 - $2}')"
 }
 
+if [ "$only" = all ]; then
 if [ "$mode" = quick ]; then sizes="10000"; else sizes="100000 1000000"; fi
 for n in $sizes; do
     gen_orgs "$n" > "$scratch/orgs.csv"
@@ -58,3 +62,43 @@ if [ -x "$B/tools/bench_render" ]; then
     if [ "$mode" = quick ]; then "$B/tools/bench_render" 10000 6000 "$scratch"
     else "$B/tools/bench_render" 1000000 600000 "$scratch"; fi
 fi
+fi # only=all
+
+# The whole country, end to end, through the real binary on a real store file:
+# mkcountry writes districts/streets/communities GeoPackages and an organizations
+# CSV (WGS84, lon 100..120, lat 22..40); the store is created in CGCS2000 /
+# Gauss-Kruger CM 111E (EPSG:4508, metres, central meridian in the middle of the
+# extent). Each step prints its seconds and, with /usr/bin/time, its peak RSS.
+ctimed() { # label, command...: like timed, plus peak_rss_mib when /usr/bin/time exists
+    label=$1; shift
+    if [ -x /usr/bin/time ]; then
+        line=$(timed "$label" /usr/bin/time -f %M -o "$scratch/rss" "$@") || { echo "$line"; exit 1; }
+        echo "$line peak_rss_mib=$(awk '{printf "%.0f", $1 / 1024}' "$scratch/rss")"
+    else
+        timed "$label" "$@"
+    fi
+}
+if [ "$mode" = quick ]; then countries="6000:10000"; else countries="60000:100000 600000:1000000"; fi
+for c in $countries; do
+    nc=${c%%:*} no=${c##*:}
+    d="$scratch/country"
+    rm -rf "$d"
+    "$B/tools/mkcountry" "$nc" "$no" "$d"
+    S="$d/country.sqlite"
+    tag="communities=$nc orgs=$no"
+    echo "country $tag, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    ctimed "country $tag init --crs EPSG:4508" "$OC" -q --db "$S" init --crs EPSG:4508
+    for l in districts streets communities; do
+        ctimed "country $tag import $l" "$OC" -q --db "$S" import "$l" "$d/$l.gpkg"
+    done
+    ctimed "country $tag import organizations" "$OC" -q --db "$S" import organizations "$d/organizations.csv"
+    ctimed "country $tag status (first: assign + save assignments)" "$OC" -q --db "$S" status
+    ctimed "country $tag status (again)" "$OC" -q --db "$S" status
+    ctimed "country $tag status --by district" "$OC" -q --db "$S" status --by district
+    ctimed "country $tag targets --format json" "$OC" -q --db "$S" targets --format json
+    ctimed "country $tag uncovered --format csv" "$OC" -q --db "$S" uncovered --format csv
+    ctimed "country $tag propose --format json" "$OC" -q --db "$S" propose --format json
+    ctimed "country $tag render coverage png" "$OC" -q --db "$S" render -o "$d/country.png"
+    ctimed "country $tag render targets pdf" "$OC" -q --db "$S" render -o "$d/country.pdf" --theme targets
+    echo "country $tag store $(du -m "$S" | cut -f1) MiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+done
