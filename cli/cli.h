@@ -28,6 +28,7 @@ struct cli_ctx {
     int quiet;               /* -q: no progress, no notes */
     int progress;            /* progress bar on stderr (stderr is a terminal and not quiet) */
     const char *prog;        /* "orgcover" */
+    const char *argv0;       /* how the program was invoked, e.g. "build/orgcover" */
     const char *cmd;         /* the subcommand's name */
     int store_created;       /* 1 if ctx->store's file was created for this command */
     unsigned flags;          /* the command's CLI_* flags */

@@ -314,9 +314,9 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
                    ? (zh ? "地图    " : "map     ")
                    : (zh ? "报告    " : "report  "),
                outputs[i]);
-    printf(zh ? "\n接着试试：orgcover --db %s status --by district\n"
-              : "\nNext: orgcover --db %s status --by district\n",
-           db);
+    printf(zh ? "\n接着试试：%s --db %s status --by district\n"
+              : "\nNext: %s --db %s status --by district\n",
+           strchr(ctx->argv0, '/') ? ctx->argv0 : "orgcover", db);
 cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);

@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 {
     struct cli_ctx ctx = {0};
     ctx.prog = "orgcover";
+    ctx.argv0 = argv[0];
     ctx.db_path = getenv("ORGCOVER_DB");
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "orgcover.sqlite";
