@@ -115,7 +115,7 @@ check: deps-check
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-check-plain check-san: $(BIN) $(UNIT_TESTS)
+check-plain check-san: $(BIN) $(UNIT_TESTS) $(TOOLS)
 	@mkdir -p $(BUILD)/results
 	$(SAN_ENV) sh tests/run-unit.sh --results $(BUILD)/results/unit $(UNIT_TESTS)
 	$(SAN_ENV) sh tests/e2e/run.sh --results $(BUILD)/results/e2e $(BIN)

@@ -4,7 +4,8 @@
 # Each case is a folder tests/e2e/cases/NAME/ holding
 #   cmd     shell commands to run (sh, set -e off); $OC is the binary,
 #           $DATA the repository's data/, $FIX tests/fixtures/, $T a fresh
-#           scratch folder (also the working directory), $SRC the repo root
+#           scratch folder (also the working directory), $SRC the repo root,
+#           $BIN the binary without any wrapper (its folder holds tools/)
 #   rc      expected exit status of cmd (default 0)
 #   stdout  patterns, one per line (grep -E); each must match the output;
 #   stderr  a line starting with '!' must NOT match
@@ -33,7 +34,7 @@ run_one() {
     [ -f "$d/cmd" ] || return 0
     T="$scratch/$c"; mkdir -p "$T"
     want_rc=0; [ -f "$d/rc" ] && want_rc=$(cat "$d/rc")
-    ( cd "$T" && OC="$wrap $bin" DATA="$SRC/data" FIX="$SRC/tests/fixtures" T="$T" SRC="$SRC" \
+    ( cd "$T" && OC="$wrap $bin" BIN="$bin" DATA="$SRC/data" FIX="$SRC/tests/fixtures" T="$T" SRC="$SRC" \
         ORGCOVER_DB= LC_ALL=C.UTF-8 sh "$d/cmd" >"$T/.stdout" 2>"$T/.stderr" ); rc=$?
     why=""
     [ "$rc" = "$want_rc" ] || why="exit status $rc, expected $want_rc"
