@@ -155,6 +155,11 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,
                        const char *format_ext, struct cov_err *err);
 
+/* Write table t to path through geo_export (driver from the extension), one typed
+ * column per table column (types: enum geo_col_type, ncols entries). */
+int cli_table_export(const struct cli_table *t, const int *types, const char *path,
+                     const char *layer, struct cov_err *err);
+
 /* Format a rate as "87.5%" (or "-" when NAN) into buf. */
 const char *cli_pct(char *buf, size_t n, double rate);
 

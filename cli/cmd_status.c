@@ -6,10 +6,11 @@
 
 #include "../analysis/coverage.h"
 #include "../analysis/propose.h"
+#include "../geodata/export.h"
 #include "cli.h"
 
 static const char synopsis[] = "orgcover [--db FILE] status [--by district|street|community|park|"
-                               "building] [--issues] [--plan] [--format table|csv|json]";
+                               "building] [--issues] [--plan] [--format table|csv|json] [-o FILE]";
 
 static void help(void)
 {
@@ -32,6 +33,8 @@ static void help(void)
            "                           (the plan saved with 'propose --save', else a fresh\n"
            "                           one with the policy's defaults)\n"
            "  --format table|csv|json  output format (default table)\n"
+           "  -o FILE                  write the figures to FILE (.xlsx .csv .gpkg .shp\n"
+           "                           .geojson), rates as fractions\n"
            "  -h, --help               this help\n"
            "\n"
            "Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n",
@@ -161,6 +164,67 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
     }
 }
 
+/* The figures as a file a planner opens in Excel or QGIS: raw numbers, rates as fractions. */
+static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, int by,
+                         const char *path, struct cov_err *err)
+{
+    static const char *const head[] = {"code",
+                                       "name",
+                                       "organizations",
+                                       "covered",
+                                       "coverage_rate",
+                                       "standalone_eligible",
+                                       "standalone_formed",
+                                       "standalone_rate",
+                                       "no_members",
+                                       "work_covered",
+                                       "outside_all_communities"};
+    static const int types[] = {GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_INT, GEO_COL_INT,
+                                GEO_COL_REAL, GEO_COL_INT,  GEO_COL_INT, GEO_COL_REAL,
+                                GEO_COL_INT,  GEO_COL_INT,  GEO_COL_INT};
+    struct cov_summary total, *per = NULL;
+    int rc = cov_summarize(m, by, &total, by >= 0 ? &per : NULL, err);
+    if (rc)
+        return rc;
+    struct cli_table t;
+    cli_table_init(&t, 11, head, NULL);
+    size_t n = by >= 0 ? m->n_areas[by] : 0;
+    for (size_t i = 0; i <= n && !rc; i++) {
+        const struct cov_summary *s = i < n ? &per[i] : &total;
+        char v[9][32];
+        snprintf(v[0], 32, "%ld", s->organizations);
+        snprintf(v[1], 32, "%ld", s->covered);
+        snprintf(v[2], 32, isfinite(s->coverage_rate) ? "%.6f" : "", s->coverage_rate);
+        snprintf(v[3], 32, "%ld", s->standalone_eligible);
+        snprintf(v[4], 32, "%ld", s->standalone_formed);
+        snprintf(v[5], 32, isfinite(s->standalone_rate) ? "%.6f" : "", s->standalone_rate);
+        snprintf(v[6], 32, "%ld", s->no_members);
+        snprintf(v[7], 32, "%ld", s->work_covered);
+        snprintf(v[8], 32, "%ld", s->outside_all_communities);
+        const char *cells[] = {i < n ? m->areas[by][i].code : "",
+                               i < n ? m->areas[by][i].name
+                                     : (ctx->lang == CLI_LANG_ZH ? "合计" : "total"),
+                               v[0],
+                               v[1],
+                               v[2],
+                               v[3],
+                               v[4],
+                               v[5],
+                               v[6],
+                               v[7],
+                               v[8]};
+        if (cli_table_add(&t, cells))
+            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        rc = cli_table_export(&t, types, path, "status", err);
+    if (!rc && !ctx->quiet)
+        fprintf(stderr, "%s status: wrote %zu rows to %s\n", ctx->prog, t.nrows, path);
+    cli_table_release(&t);
+    free(per);
+    return rc;
+}
+
 int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
                      int issues, int fmt, const struct cov_plan *plan, struct cov_err *err)
 {
@@ -244,7 +308,8 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
     };
     int fmt = CLI_FMT_TABLE, by = -1, issues = 0, want_plan = 0, c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    const char *out = NULL;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case 'b':
             by = cov_layer_find(optarg);
@@ -263,6 +328,11 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'p':
             want_plan = 1;
+            break;
+        case 'o':
+            out = optarg;
+            if (cli_opt_output(ctx, synopsis, out))
+                return CLI_EXIT_USAGE;
             break;
         case 'h':
             help();
@@ -284,7 +354,9 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     int saved = 0, rc = 0;
     if (want_plan)
         rc = cli_plan_get(ctx, m, &plan, &saved, &err);
-    if (!rc)
+    if (!rc && out)
+        rc = export_status(ctx, m, by, out, &err);
+    else if (!rc)
         rc = cli_status_write(stdout, ctx, m, by, issues, fmt, plan, &err);
     cov_plan_free(plan);
     cli_report(ctx, &err);

@@ -4,10 +4,11 @@
 #include <string.h>
 
 #include "../analysis/targets.h"
+#include "../geodata/export.h"
 #include "cli.h"
 
 static const char synopsis[] =
-    "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json]";
+    "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json] [-o FILE]";
 
 static void help(void)
 {
@@ -23,6 +24,8 @@ static void help(void)
            "  --strict                 exit with status 3 when any target is missed\n"
            "  --format table|csv|json  output format (default table; csv lists the\n"
            "                           communities)\n"
+           "  -o FILE                  write the communities' figures to FILE (.xlsx .csv\n"
+           "                           .gpkg .shp .geojson; with --failing only those)\n"
            "  -h, --help               this help\n",
            synopsis);
 }
@@ -140,17 +143,51 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     }
 }
 
+/* The per-community check as a file a planner opens in Excel or QGIS. */
+static int export_communities(const struct cli_ctx *ctx, const struct cov_model *m,
+                              const struct cov_targets *tg, int failing, const char *path,
+                              struct cov_err *err)
+{
+    static const char *const head[] = {"code",     "name", "type",     "community_orgs",
+                                       "required", "met",  "shortfall"};
+    static const int types[] = {GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_INT,
+                                GEO_COL_INT,  GEO_COL_INT,  GEO_COL_INT};
+    struct cli_table t;
+    cli_table_init(&t, 7, head, NULL);
+    int rc = 0;
+    for (size_t i = 0; i < tg->n_communities && !rc; i++) {
+        const struct cov_community_check *k = &tg->communities[i];
+        if (failing && k->met)
+            continue;
+        const struct cov_area *a = &m->areas[COV_COMMUNITIES][k->community];
+        char v[4][16];
+        snprintf(v[0], 16, "%d", k->community_orgs);
+        snprintf(v[1], 16, "%d", k->required);
+        snprintf(v[2], 16, "%d", k->met);
+        snprintf(v[3], 16, "%d", k->shortfall);
+        const char *type = k->ur == COV_UR_URBAN ? "urban" : k->ur == COV_UR_RURAL ? "rural" : "";
+        const char *cells[] = {a->code, a->name, type, v[0], v[1], v[2], v[3]};
+        if (cli_table_add(&t, cells))
+            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        rc = cli_table_export(&t, types, path, "communities", err);
+    if (!rc && !ctx->quiet)
+        fprintf(stderr, "%s targets: wrote %zu communities to %s\n", ctx->prog, t.nrows, path);
+    cli_table_release(&t);
+    return rc;
+}
+
 int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
-        {"failing", no_argument, NULL, 'F'},
-        {"strict", no_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"failing", no_argument, NULL, 'F'},      {"strict", no_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     int fmt = CLI_FMT_TABLE, failing = 0, strict = 0, c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    const char *out = NULL;
+    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case 'F':
             failing = 1;
@@ -160,6 +197,11 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case 'f':
             if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
+                return CLI_EXIT_USAGE;
+            break;
+        case 'o':
+            out = optarg;
+            if (cli_opt_output(ctx, synopsis, out))
                 return CLI_EXIT_USAGE;
             break;
         case 'h':
@@ -185,7 +227,10 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     int all_met = 1;
     for (int i = 0; i < 4; i++)
         all_met &= tg.targets[i].met;
-    cli_targets_write(stdout, ctx, m, &tg, fmt, failing);
+    if (out)
+        rc = export_communities(ctx, m, &tg, failing, out, &err);
+    else
+        cli_targets_write(stdout, ctx, m, &tg, fmt, failing);
     if (strict && !all_met)
         exit_code = CLI_EXIT_TARGET;
 cleanup:

@@ -426,3 +426,26 @@ int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char 
         return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
     return 0;
 }
+
+static int table_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
+{
+    const struct cli_table *t = user;
+    for (size_t c = 0; c < t->ncols; c++)
+        cells[c] = cli_table_cell(t, row, c);
+    *geom = NULL;
+    return 0;
+}
+
+int cli_table_export(const struct cli_table *t, const int *types, const char *path,
+                     const char *layer, struct cov_err *err)
+{
+    struct geo_export_col *cols = calloc(t->ncols, sizeof(*cols));
+    if (!cols)
+        return cov_err_set(err, COV_ENOMEM, "out of memory");
+    for (size_t c = 0; c < t->ncols; c++)
+        cols[c] = (struct geo_export_col){t->head[c], (enum geo_col_type)types[c]};
+    int rc = geo_export(path, NULL, layer, cols, t->ncols, t->nrows, table_row, (void *)t, NULL, 0,
+                        -1, err);
+    free(cols);
+    return rc;
+}

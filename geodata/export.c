@@ -132,7 +132,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         goto cleanup;
     }
     for (size_t c = 0; c < ncols; c++) {
-        OGRFieldType ft = cols[c].type == GEO_COL_INT    ? OFTInteger64
+        OGRFieldType ft = cols[c].type == GEO_COL_INT    ? OFTInteger
                           : cols[c].type == GEO_COL_REAL ? OFTReal
                                                          : OFTString;
         OGRFieldDefnH fd = OGR_Fld_Create(cols[c].name, ft);
@@ -165,7 +165,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
             if (!cells[c] || !*cells[c])
                 continue;
             if (cols[c].type == GEO_COL_INT)
-                OGR_F_SetFieldInteger64(f, (int)c, strtoll(cells[c], NULL, 10));
+                OGR_F_SetFieldInteger(f, (int)c, (int)strtol(cells[c], NULL, 10));
             else if (cols[c].type == GEO_COL_REAL)
                 OGR_F_SetFieldDouble(f, (int)c, strtod(cells[c], NULL));
             else
