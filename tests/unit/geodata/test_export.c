@@ -1,0 +1,288 @@
+/* test_export.c - results written through OGR, CRS helpers, saved plans. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <sqlite3.h>
+
+#include "../../../geodata/crs.h"
+#include "../../../geodata/export.h"
+#include "../../../geodata/plan.h"
+
+struct fx {
+    char dir[64];
+    GEOSContextHandle_t geos;
+    struct cov_err err;
+    GEOSGeometry *pt[2];
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/test_export.XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    f->geos = cov_geos_new();
+    cov_err_init(&f->err);
+    /* two points in EPSG:4549 (CGCS2000 GK CM 120E) near Lianyungang */
+    f->pt[0] = GEOSGeom_createPointFromXY_r(f->geos, 420000.0, 3830000.0);
+    f->pt[1] = GEOSGeom_createPointFromXY_r(f->geos, 430000.0, 3840000.0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    for (int i = 0; i < 2; i++)
+        GEOSGeom_destroy_r(f->geos, f->pt[i]);
+    cov_geos_free(f->geos);
+    cov_err_release(&f->err);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static const struct geo_export_col cols[3] = {
+    {"code", GEO_COL_TEXT}, {"count", GEO_COL_INT}, {"rate", GEO_COL_REAL}};
+
+static int row(void *user, size_t r, const char **cells, const GEOSGeometry **geom)
+{
+    struct fx *f = user;
+    static const char *const codes[] = {"320703001001", "320703001002"};
+    static const char *const counts[] = {"7", "0"};
+    static const char *const rates[] = {"0.5", ""};
+    cells[0] = codes[r];
+    cells[1] = counts[r];
+    cells[2] = rates[r];
+    *geom = f->pt[r];
+    return 0;
+}
+
+/* Open path with OGR and return its first layer's dataset (caller closes). */
+static GDALDatasetH open_vector(const char *path)
+{
+    GDALAllRegister();
+    return GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+}
+
+static void test_supported_extensions(void **state)
+{
+    (void)state;
+    assert_true(geo_export_supported("a.gpkg"));
+    assert_true(geo_export_supported("a.SHP"));
+    assert_true(geo_export_supported("/x/y.geojson"));
+    assert_true(geo_export_supported("a.csv"));
+    assert_true(geo_export_supported("未覆盖.xlsx"));
+    assert_false(geo_export_supported("a.kml"));
+    assert_false(geo_export_supported("noext"));
+}
+
+static void test_unknown_extension_is_named(void **state)
+{
+    struct fx *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/x.kml", f->dir);
+    assert_int_equal(geo_export(path, NULL, "t", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err),
+                     COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "x.kml: unknown output format"));
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_gpkg_keeps_types_values_and_project_crs(void **state)
+{
+    struct fx *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/out.gpkg", f->dir);
+    assert_int_equal(geo_export(path, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err),
+                     0);
+    GDALDatasetH ds = open_vector(path);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "res");
+    assert_non_null(l);
+    assert_int_equal(OGR_L_GetFeatureCount(l, 1), 2);
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    assert_int_equal(OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, 0)), OFTString);
+    assert_int_equal(OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, 1)), OFTInteger);
+    assert_int_equal(OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, 2)), OFTReal);
+    OGRFeatureH ft = OGR_L_GetNextFeature(l);
+    assert_string_equal(OGR_F_GetFieldAsString(ft, 0), "320703001001"); /* no lost zeros */
+    assert_int_equal(OGR_F_GetFieldAsInteger(ft, 1), 7);
+    assert_true(fabs(OGR_F_GetFieldAsDouble(ft, 2) - 0.5) < 1e-12);
+    OGRGeometryH g = OGR_F_GetGeometryRef(ft);
+    assert_true(fabs(OGR_G_GetX(g, 0) - 420000.0) < 1e-6);
+    assert_true(fabs(OGR_G_GetY(g, 0) - 3830000.0) < 1e-6);
+    OGR_F_Destroy(ft);
+    ft = OGR_L_GetNextFeature(l);
+    assert_false(OGR_F_IsFieldSetAndNotNull(ft, 2)); /* empty cell = null */
+    OGR_F_Destroy(ft);
+    GDALClose(ds);
+}
+
+static void test_geojson_and_csv_are_wgs84(void **state)
+{
+    struct fx *f = *state;
+    char gj[128], csv[128];
+    snprintf(gj, sizeof(gj), "%s/out.geojson", f->dir);
+    snprintf(csv, sizeof(csv), "%s/out.csv", f->dir);
+    assert_int_equal(geo_export(gj, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err), 0);
+    assert_int_equal(geo_export(csv, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err),
+                     0);
+    /* 420000 E, 3830000 N in CM 120E: about 119.12 E, 34.60 N */
+    GDALDatasetH ds = open_vector(gj);
+    assert_non_null(ds);
+    OGRFeatureH ft = OGR_L_GetNextFeature(GDALDatasetGetLayer(ds, 0));
+    OGRGeometryH g = OGR_F_GetGeometryRef(ft);
+    assert_true(fabs(OGR_G_GetX(g, 0) - 119.12) < 0.02);
+    assert_true(fabs(OGR_G_GetY(g, 0) - 34.60) < 0.02);
+    OGR_F_Destroy(ft);
+    GDALClose(ds);
+    FILE *fp = fopen(csv, "r");
+    assert_non_null(fp);
+    char line[256];
+    assert_non_null(fgets(line, sizeof(line), fp));
+    assert_string_equal(line, "code,count,rate,lon,lat\n");
+    assert_non_null(fgets(line, sizeof(line), fp));
+    double lon = 0, lat = 0;
+    char *p = strrchr(line, ',');
+    lat = atof(p + 1);
+    *p = 0;
+    lon = atof(strrchr(line, ',') + 1);
+    assert_true(fabs(lon - 119.12) < 0.02 && fabs(lat - 34.60) < 0.02);
+    fclose(fp);
+}
+
+static void test_table_without_geometry(void **state)
+{
+    struct fx *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/plain.xlsx", f->dir);
+    assert_int_equal(geo_export(path, NULL, "t", cols, 3, 2, row, f, NULL, 0, -1, &f->err), 0);
+    GDALDatasetH ds = open_vector(path);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    assert_int_equal(OGR_L_GetFeatureCount(l, 1), 2);
+    assert_int_equal(OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(l)), 3); /* no lon/lat */
+    GDALClose(ds);
+}
+
+static void test_crs_parse_projected(void **state)
+{
+    struct fx *f = *state;
+    int epsg = 0;
+    char name[128];
+    assert_int_equal(geo_crs_parse_projected("EPSG:4549", &epsg, name, sizeof(name), &f->err), 0);
+    assert_int_equal(epsg, 4549);
+    assert_non_null(strstr(name, "CM 120E"));
+    assert_int_equal(geo_crs_parse_projected("32650", &epsg, NULL, 0, &f->err), 0);
+    assert_int_equal(epsg, 32650);
+    assert_int_equal(geo_crs_parse_projected("EPSG:4326", &epsg, NULL, 0, &f->err), COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "is not a projected CRS"));
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_crs_parse_projected("banana", &epsg, NULL, 0, &f->err), COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "'banana' is not an EPSG code"));
+    assert_null(geo_srs_from_epsg(999999));
+}
+
+/* A store with a tiny model and a one-group plan. */
+static void test_plan_save_and_staleness(void **state)
+{
+    struct fx *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/plan.sqlite", f->dir);
+    struct geo_store *s = NULL;
+    assert_int_equal(geo_store_open(path, 1, &s, &f->err), 0);
+    assert_int_equal(geo_store_set_srid(s, 4549, &f->err), 0);
+    struct cov_model *m = cov_model_new();
+    m->srid = 4549;
+    struct cov_org o = {.id = "A", .name = "甲", .x = 1, .y = 2};
+    cov_model_add_org(m, &o);
+    o.id = "B";
+    cov_model_add_org(m, &o);
+    size_t members[2] = {0, 1}, instr[1] = {1};
+    struct cov_group g = {.id = 1, .kind = COV_G_JOINT, .area_layer = -1, .area = -1,
+                          .host = -1, .host_layer = -1, .members = members, .n_members = 2,
+                          .formal_members = 3, .diameter_m = 12.5, .medoid = 0,
+                          .name = "第1联合党支部"};
+    struct cov_plan p = {.groups = &g, .n_groups = 1, .instructor = instr, .n_instructor = 1};
+    struct cov_propose_opts po;
+    cov_propose_opts_init(&po, &m->policy);
+    po.max_units = 4;
+    po.max_distance_m = 2500;
+    assert_int_equal(geo_plan_save(s, m, &p, &po, &f->err), 0);
+
+    sqlite3 *db = geo_store_db(s);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, units, formal_members FROM plan_groups",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "第1联合党支部");
+    assert_int_equal(sqlite3_column_int(st, 1), 2);
+    assert_int_equal(sqlite3_column_int(st, 2), 3);
+    sqlite3_finalize(st);
+
+    struct cov_propose_opts back;
+    cov_propose_opts_init(&back, &m->policy);
+    int current = -1;
+    assert_int_equal(geo_plan_saved_opts(s, &m->policy, &back, &current, &f->err), 1);
+    assert_int_equal(current, 1);
+    assert_int_equal(back.max_units, 4);
+    assert_true(fabs(back.max_distance_m - 2500) < 1e-9);
+    /* a policy change makes it stale */
+    struct cov_policy changed = m->policy;
+    changed.v[COV_P_STANDALONE_MIN_MEMBERS] = 4;
+    assert_int_equal(geo_plan_saved_opts(s, &changed, &back, &current, &f->err), 1);
+    assert_int_equal(current, 0);
+    cov_model_free(m);
+    geo_store_close(s);
+}
+
+static void test_no_saved_plan(void **state)
+{
+    struct fx *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/empty.sqlite", f->dir);
+    struct geo_store *s = NULL;
+    assert_int_equal(geo_store_open(path, 1, &s, &f->err), 0);
+    struct cov_policy pol;
+    cov_policy_init(&pol);
+    struct cov_propose_opts po;
+    cov_propose_opts_init(&po, &pol);
+    int current = -1;
+    assert_int_equal(geo_plan_saved_opts(s, &pol, &po, &current, &f->err), 0);
+    geo_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_supported_extensions),
+        cmocka_unit_test_setup_teardown(test_unknown_extension_is_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gpkg_keeps_types_values_and_project_crs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_geojson_and_csv_are_wgs84, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_without_geometry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crs_parse_projected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_save_and_staleness, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_saved_plan, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
