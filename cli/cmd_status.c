@@ -69,15 +69,18 @@ static int add_row(struct cli_table *t, const char *code, const char *name,
     return cli_table_add(t, cells);
 }
 
+/* The finding's name: analysis's own in English, a Chinese label otherwise. */
 static const char *finding_kind(enum cov_finding_kind k, int zh)
 {
+    if (!zh)
+        return cov_finding_name(k);
     switch (k) {
     case COV_F_DIVISION_MISMATCH:
-        return zh ? "信用代码区划不符" : "division_mismatch";
+        return "信用代码区划不符";
     case COV_F_OUTSIDE_COMMUNITIES:
-        return zh ? "不在任何社区内" : "outside_communities";
+        return "不在任何社区内";
     case COV_F_OUTSIDE_DISTRICTS:
-        return zh ? "不在任何县区内" : "outside_districts";
+        return "不在任何县区内";
     }
     return "?";
 }
