@@ -347,16 +347,11 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (cli_opt_end(ctx, synopsis, argc, argv))
         return CLI_EXIT_USAGE;
-    struct cov_propose_opts po;
-    struct cov_policy defaults;
-    cov_policy_init(&defaults);
-    cov_propose_opts_init(&po, &defaults);
-    if (scope) {
-        po.scope = cov_layer_find(scope);
-        if (po.scope != COV_STREETS && po.scope != COV_DISTRICTS && po.scope != COV_COMMUNITIES)
-            return cli_usage_error(ctx, synopsis,
-                                   "--scope: '%s' (expected street, district or community)", scope);
-    }
+    int want_scope = scope ? cov_layer_find(scope) : 0;
+    if (scope && want_scope != COV_STREETS && want_scope != COV_DISTRICTS &&
+        want_scope != COV_COMMUNITIES)
+        return cli_usage_error(ctx, synopsis,
+                               "--scope: '%s' (expected street, district or community)", scope);
     long v;
     if (max_units && cli_parse_long(max_units, 2, 1000, &v))
         return cli_usage_error(ctx, synopsis, "--max-units: '%s' (expected a whole number >= 2)",
@@ -375,9 +370,10 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
     if (exit_code)
         return exit_code;
-    int keep_scope = po.scope;
+    struct cov_propose_opts po;
     cov_propose_opts_init(&po, &m->policy);
-    po.scope = keep_scope;
+    if (scope)
+        po.scope = want_scope;
     if (want_units)
         po.max_units = want_units;
     if (want_members)
