@@ -210,9 +210,8 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     }
     if ((rc = cov_targets_compute(m, &tg, &err)))
         goto cleanup;
-    struct cov_propose_opts po;
-    cov_propose_opts_init(&po, &m->policy);
-    if ((rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err)))
+    int saved; /* a fresh store has no saved plan: this is the policy's default plan */
+    if ((rc = cli_plan_get(ctx, m, &plan, &saved, &err)))
         goto cleanup;
 
     /* 3. reports */
