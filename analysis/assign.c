@@ -19,6 +19,8 @@
  */
 #include "assign.h"
 
+#include "place.h"
+
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -1118,6 +1120,80 @@ cleanup:
 
 /* ------------------------------------------------------------------ */
 
+/* ---- organizations without coordinates ---- */
+
+/* Drawing point of area a of layer l, computed once (cache holds NAN until then). */
+static int area_point(struct cov_model *m, int l, int32_t a, double *cache, double *x, double *y)
+{
+    if (isnan(cache[2 * a])) {
+        double px = NAN, py = NAN;
+        if (cov_place_point(m->geos, m->areas[l][a].geom, &px, &py)) {
+            px = (m->areas[l][a].minx + m->areas[l][a].maxx) / 2;
+            py = (m->areas[l][a].miny + m->areas[l][a].maxy) / 2;
+        }
+        cache[2 * a] = px;
+        cache[2 * a + 1] = py;
+    }
+    *x = cache[2 * a];
+    *y = cache[2 * a + 1];
+    return 0;
+}
+
+/*
+ * Places every organization without coordinates by its text (place.h): the
+ * area indices of the levels it is placed to, nothing finer, never a park or
+ * building; a drawing point inside the finest area.
+ */
+static int place_by_text(struct cov_model *m, struct cov_err *err)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < m->n_orgs; i++)
+        need += !m->orgs[i].has_xy;
+    if (!need)
+        return 0;
+    static const int levels[] = {COV_DISTRICTS, COV_STREETS, COV_COMMUNITIES};
+    double *cache[3] = {NULL, NULL, NULL};
+    struct cov_gazetteer *g = cov_gazetteer_new(m);
+    int rc = g ? 0 : COV_ENOMEM;
+    for (int k = 0; k < 3 && !rc; k++) {
+        size_t n = m->n_areas[levels[k]];
+        cache[k] = malloc((n ? n : 1) * 2 * sizeof(double));
+        if (!cache[k])
+            rc = COV_ENOMEM;
+        for (size_t a = 0; cache[k] && a < 2 * n; a++)
+            cache[k][a] = NAN;
+    }
+    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
+        struct cov_org *o = &m->orgs[i];
+        if (o->has_xy)
+            continue;
+        struct cov_place_in in = {o->community_ref, o->street_ref, o->address, o->id};
+        struct cov_placement pl;
+        if ((rc = cov_place(g, &in, &pl)))
+            break;
+        o->placed = pl.level;
+        o->placed_by = pl.source;
+        for (int l = 0; l < COV_NAREAS; l++)
+            o->area[l] = -1;
+        o->area[COV_DISTRICTS] = pl.district;
+        o->area[COV_STREETS] = pl.level >= COV_PLACED_STREET ? pl.street : -1;
+        o->area[COV_COMMUNITIES] = pl.level >= COV_PLACED_COMMUNITY ? pl.community : -1;
+        for (int k = 2; k >= 0; k--) {
+            int32_t a = o->area[levels[k]];
+            if (a >= 0) {
+                area_point(m, levels[k], a, cache[k], &o->x, &o->y);
+                break;
+            }
+        }
+    }
+    cov_gazetteer_free(g);
+    for (int k = 0; k < 3; k++)
+        free(cache[k]);
+    if (rc == COV_ENOMEM)
+        return cov_err_set(err, COV_ENOMEM, "out of memory placing organizations by address");
+    return rc;
+}
+
 int cov_assign_ex(struct cov_model *m, const struct cov_assign_opts *opts, cov_progress_fn progress,
                   void *user, struct cov_err *err)
 {
@@ -1131,8 +1207,18 @@ int cov_assign_ex(struct cov_model *m, const struct cov_assign_opts *opts, cov_p
         if (m->n_areas[l] >= (size_t)INT32_MAX)
             return cov_err_set(err, COV_EINPUT, "too many %s (%zu, at most %d)", cov_layer_name(l),
                                m->n_areas[l], INT32_MAX - 1);
+    /* Drawing points of a previous placement are not coordinates. */
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        struct cov_org *o = &m->orgs[i];
+        o->placed = o->has_xy ? COV_PLACED_POINT : COV_PLACED_NONE;
+        o->placed_by = o->has_xy ? COV_SRC_COORDINATES : COV_SRC_NONE;
+        if (!o->has_xy)
+            o->x = o->y = NAN;
+    }
     int rc = opts->method == COV_ASSIGN_GEOS ? assign_geos(m, progress, user, err)
                                              : assign_fast(m, opts->threads, progress, user, err);
+    if (rc == 0)
+        rc = place_by_text(m, err);
     if (rc == 0)
         m->assigned = 1;
     return rc;

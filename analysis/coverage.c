@@ -1,6 +1,8 @@
 /* coverage.c - coverage status, summaries, filters and data-quality findings. */
 #include "coverage.h"
 
+#include "place.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,8 +122,10 @@ static void summary_add(struct cov_summary *s, const struct cov_org *o, const st
         s->no_members++;
         s->work_covered += o->instructor == 1;
     }
-    if (count_outside && o->area[COV_COMMUNITIES] < 0)
+    if (count_outside && o->placed == COV_PLACED_POINT && o->area[COV_COMMUNITIES] < 0)
         s->outside_all_communities++;
+    if (o->placed >= 0 && o->placed < COV_PLACED_COUNT)
+        s->placed[o->placed]++;
 }
 
 static void summary_rates(struct cov_summary *s)
@@ -279,10 +283,14 @@ int cov_findings(const struct cov_model *m, struct cov_finding **out, size_t *n,
                 if (!(x = findings_push(&f, COV_F_DIVISION_MISMATCH, i)))
                     goto oom;
                 snprintf(x->detail, sizeof(x->detail),
-                         "%s: credit code division %.6s, but the point is in district %.6s (%s)",
-                         o->id, o->id + 2, dc, nz(m->areas[COV_DISTRICTS][d].name));
+                         "%s: credit code division %.6s, but %s in district %.6s (%s)", o->id,
+                         o->id + 2,
+                         o->placed == COV_PLACED_POINT ? "the point is" : "it is placed", dc,
+                         nz(m->areas[COV_DISTRICTS][d].name));
             }
         }
+        if (o->placed != COV_PLACED_POINT)
+            continue; /* placed by text: never outside what it was placed to */
         if (have_c && o->area[COV_COMMUNITIES] < 0) {
             if (!(x = findings_push(&f, COV_F_OUTSIDE_COMMUNITIES, i)))
                 goto oom;

@@ -25,6 +25,7 @@
 
 #include "core.h"
 #include "model.h"
+#include "place.h"
 
 /*
  * Status of an org under policy p:
@@ -40,7 +41,8 @@ void cov_classify(struct cov_model *m);
 
 struct cov_summary {
     long organizations, covered, standalone_eligible, standalone_formed, no_members, work_covered,
-        outside_all_communities;
+        outside_all_communities; /* organizations with coordinates outside every community */
+    long placed[COV_PLACED_COUNT]; /* by enum cov_placed: how precisely each is placed */
     long by_status[COV_ST_COUNT];
     double coverage_rate;   /* covered / organizations, NAN when organizations == 0 */
     double standalone_rate; /* standalone_formed / standalone_eligible, NAN when 0 */

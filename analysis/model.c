@@ -1,8 +1,11 @@
 /* model.c - construction and destruction of the in-memory model. */
 #include "model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "place.h"
 
 static const char *const layer_names[COV_NLAYERS] = {"districts", "streets",   "communities",
                                                      "parks",     "buildings", "organizations"};
@@ -138,6 +141,18 @@ long cov_model_add_org(struct cov_model *m, const struct cov_org *o)
     d->industry = cov_arena_strdup(ar, o->industry);
     d->rating = cov_arena_strdup(ar, o->rating);
     d->party_org_id = cov_arena_strdup(ar, o->party_org_id);
+    d->address = cov_arena_strdup(ar, o->address);
+    d->community_ref = cov_arena_strdup(ar, o->community_ref);
+    d->street_ref = cov_arena_strdup(ar, o->street_ref);
+    d->authority = cov_arena_strdup(ar, o->authority);
+    d->supervisor = cov_arena_strdup(ar, o->supervisor);
+    d->legal_rep = cov_arena_strdup(ar, o->legal_rep);
+    d->reg_date = cov_arena_strdup(ar, o->reg_date);
+    d->has_xy = isfinite(o->x) && isfinite(o->y);
+    d->placed = d->has_xy ? COV_PLACED_POINT : COV_PLACED_NONE;
+    d->placed_by = d->has_xy ? COV_SRC_COORDINATES : COV_SRC_NONE;
+    if (!d->has_xy)
+        d->x = d->y = NAN;
     for (int l = 0; l < COV_NAREAS; l++)
         d->area[l] = -1;
     m->assigned = 0;

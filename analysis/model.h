@@ -92,7 +92,26 @@ struct cov_org {
     int staff;                 /* >= 0 or COV_UNKNOWN */
     enum cov_party party;
     int instructor;           /* 1 if a Party-building instructor is assigned */
-    double x, y;              /* project CRS, metres */
+    /* What a register says of where the organization is (NULL when absent);
+     * analysis/place.h places organizations without coordinates by them. */
+    const char *address;       /* 住所 */
+    const char *community_ref; /* 所属社区: code or name */
+    const char *street_ref;    /* 所属街道: code or name */
+    /* Register fields kept for searching and exports (NULL when absent). */
+    const char *authority;  /* 登记管理机关 */
+    const char *supervisor; /* 业务主管单位 */
+    const char *legal_rep;  /* 法定代表人 */
+    const char *reg_date;   /* 成立登记日期, as written */
+    int has_xy;             /* 1 when the source gave coordinates (x, y below) */
+    /*
+     * Project CRS, metres. With has_xy, the organization's own point; else,
+     * after cov_assign, a representative point of the area it is placed to,
+     * for drawing only (NAN when placed nowhere). Distances between
+     * organizations are only meaningful when placed == COV_PLACED_POINT.
+     */
+    double x, y;
+    int placed;    /* enum cov_placed (place.h), set by cov_assign */
+    int placed_by; /* enum cov_source (place.h), set by cov_assign */
     int32_t area[COV_NAREAS]; /* index into model->areas[layer], -1 if none; see cov_assign */
     enum cov_status status;   /* see cov_classify */
 };

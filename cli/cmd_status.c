@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../analysis/coverage.h"
+#include "../analysis/place.h"
 #include "../analysis/propose.h"
 #include "../geodata/export.h"
 #include "cli.h"
@@ -51,6 +52,36 @@ static void json_summary(FILE *f, const struct cov_summary *s)
     cli_json_num(f, s->standalone_rate);
     fprintf(f, ", \"no_members\": %ld, \"work_covered\": %ld, \"outside_all_communities\": %ld",
             s->no_members, s->work_covered, s->outside_all_communities);
+    fprintf(f, ", \"placed\": {");
+    static const int order[] = {COV_PLACED_POINT, COV_PLACED_COMMUNITY, COV_PLACED_STREET,
+                                COV_PLACED_DISTRICT, COV_PLACED_NONE};
+    for (int i = 0; i < COV_PLACED_COUNT; i++)
+        fprintf(f, "%s\"%s\": %ld", i ? ", " : "", cov_placed_name((enum cov_placed)order[i]),
+                s->placed[order[i]]);
+    fprintf(f, "}");
+}
+
+/* "坐标 120，社区/村 800，…": how precisely the organizations are placed. */
+static void print_placed(FILE *f, const struct cov_summary *t, int zh)
+{
+    static const int order[] = {COV_PLACED_POINT, COV_PLACED_COMMUNITY, COV_PLACED_STREET,
+                                COV_PLACED_DISTRICT, COV_PLACED_NONE};
+    static const char *const en[] = {"by coordinates", "to a community", "to a street",
+                                     "to a district only", "nowhere"};
+    static const char *const cn[] = {"按坐标", "到社区/村", "到街道/乡镇", "仅到县区", "未能定位"};
+    cli_print_padded(f, zh ? "定位精度" : "placed", 30, 0);
+    fprintf(f, "   ");
+    for (int i = 0; i < COV_PLACED_COUNT; i++)
+        fprintf(f, "%s%s %ld", i ? (zh ? "，" : ", ") : "", zh ? cn[i] : en[i],
+                t->placed[order[i]]);
+    fprintf(f, "\n");
+    if (t->placed[COV_PLACED_NONE])
+        fprintf(f,
+                zh ? "（%ld 个未能定位的社会组织计入总数，但不在任何区域和地图中；"
+                     "orgcover organizations --placed none 列出它们）\n"
+                   : "(%ld organizations placed nowhere are counted in the totals but in no area "
+                     "and on no map; 'orgcover organizations --placed none' lists them)\n",
+                t->placed[COV_PLACED_NONE]);
 }
 
 static int add_row(struct cli_table *t, const char *code, const char *name,
@@ -165,6 +196,7 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
         cli_print_padded(f, v, 8, 1);
         fprintf(f, "%s%s\n", *rows[i].note ? "   " : "", rows[i].note);
     }
+    print_placed(f, t, zh);
 }
 
 /* The figures as a file a planner opens in Excel or QGIS: raw numbers, rates as fractions. */
@@ -361,6 +393,15 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         rc = export_status(ctx, m, by, out, &err);
     else if (!rc)
         rc = cli_status_write(stdout, ctx, m, by, issues, fmt, plan, &err);
+    char *rej = ctx->store ? geo_store_meta_get(ctx->store, "rejected.organizations") : NULL;
+    if (!rc && rej && atol(rej) > 0 && !ctx->quiet)
+        fprintf(stderr,
+                ctx->lang == CLI_LANG_ZH
+                    ? "%s status: 注意：导入时有 %ld 行因数据错误被拒绝，未计入以上数字（见导入时的拒绝清单）\n"
+                    : "%s status: note: %ld rows were rejected at import for bad data and are not "
+                      "in these figures (see the rejects file of that import)\n",
+                ctx->prog, atol(rej));
+    free(rej);
     cov_plan_free(plan);
     cli_report(ctx, &err);
     cov_err_release(&err);

@@ -1,6 +1,7 @@
 /* alias.c - canonical fields, column aliases and value parsers. */
 #include "alias.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -32,6 +33,23 @@ static const char *const a_org_instr[] = {"党建工作指导员", "是否选派
                                           NULL};
 static const char *const a_lon[] = {"经度", "lng", "lon", "long", "longitude", "x", NULL};
 static const char *const a_lat[] = {"纬度", "lat", "latitude", "y", NULL};
+static const char *const a_org_address[] = {"住所",     "地址",     "办公地址", "注册地址",
+                                            "详细地址", "住址",     "办公场所", "单位地址",
+                                            "通讯地址", "address",  NULL};
+static const char *const a_org_comm_ref[] = {
+    "所属社区", "所属村（居）", "所属社区（村）", "村（居）委会", "社区（村）", "所属村居",
+    "村居",     "社区",         "community",      NULL};
+static const char *const a_org_street_ref[] = {"所属街道", "所属乡镇",     "所属街道（乡镇）",
+                                               "所属镇街", "街道（乡镇）", "乡镇（街道）",
+                                               "街道",     "乡镇",         "street",
+                                               NULL};
+static const char *const a_org_authority[] = {"登记管理机关", "登记机关", "authority", NULL};
+static const char *const a_org_supervisor[] = {"业务主管单位", "主管单位", "业务指导单位",
+                                               "supervisor", NULL};
+static const char *const a_org_legal_rep[] = {"法定代表人", "法人代表", "法定代表人（负责人）",
+                                              "legal_rep", NULL};
+static const char *const a_org_reg_date[] = {"成立登记日期", "成立日期", "登记日期",
+                                             "成立时间",     "reg_date", NULL};
 
 static const struct geo_field_def org_fields[GEO_ORG_NFIELDS] = {
     [GEO_ORG_ID] = {"id", GEO_REQUIRED, GEO_FT_TEXT, a_org_id},
@@ -48,6 +66,13 @@ static const struct geo_field_def org_fields[GEO_ORG_NFIELDS] = {
     [GEO_ORG_INSTRUCTOR] = {"instructor", GEO_OPTIONAL, GEO_FT_YESNO, a_org_instr},
     [GEO_ORG_LON] = {"lon", GEO_REQUIRED_LONLAT, GEO_FT_LON, a_lon},
     [GEO_ORG_LAT] = {"lat", GEO_REQUIRED_LONLAT, GEO_FT_LAT, a_lat},
+    [GEO_ORG_ADDRESS] = {"address", GEO_OPTIONAL, GEO_FT_TEXT, a_org_address},
+    [GEO_ORG_COMM_REF] = {"community", GEO_OPTIONAL, GEO_FT_TEXT, a_org_comm_ref},
+    [GEO_ORG_STREET_REF] = {"street", GEO_OPTIONAL, GEO_FT_TEXT, a_org_street_ref},
+    [GEO_ORG_AUTHORITY] = {"authority", GEO_OPTIONAL, GEO_FT_TEXT, a_org_authority},
+    [GEO_ORG_SUPERVISOR] = {"supervisor", GEO_OPTIONAL, GEO_FT_TEXT, a_org_supervisor},
+    [GEO_ORG_LEGAL_REP] = {"legal_rep", GEO_OPTIONAL, GEO_FT_TEXT, a_org_legal_rep},
+    [GEO_ORG_REG_DATE] = {"reg_date", GEO_OPTIONAL, GEO_FT_TEXT, a_org_reg_date},
 };
 
 static const char *const a_code[] = {"区划代码", "统计用区划代码", "代码",   "编码",
@@ -109,6 +134,8 @@ int geo_alias_field_index(enum cov_layer layer, const char *name)
 
 /* ---- normalisation ---- */
 
+enum { NAME_MAX_LEN = 256 };
+
 /* Length of a space-like sequence at p: ASCII space/tab/CR/LF, U+3000, U+00A0; 0 if none. */
 static size_t space_len(const unsigned char *p)
 {
@@ -146,28 +173,195 @@ static const char *trim_span(const char *s, size_t *len)
     return (const char *)p;
 }
 
+/* Length of the UTF-8 sequence at p when it is a full-width ASCII character
+ * (U+FF01..U+FF5E, *c set to its ASCII twin), else 0. */
+static size_t fullwidth_len(const unsigned char *p, unsigned char *c)
+{
+    if (p[0] != 0xEF)
+        return 0;
+    if (p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) {
+        *c = (unsigned char)(0x21 + (p[2] - 0x81));
+        return 3;
+    }
+    if (p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E) {
+        *c = (unsigned char)(0x60 + (p[2] - 0x80));
+        return 3;
+    }
+    return 0;
+}
+
+size_t geo_halfwidth(const char *s, char *out, size_t out_len)
+{
+    if (!out_len)
+        return 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t o = 0;
+    while (*p && o + 1 < out_len) {
+        unsigned char c;
+        size_t k = fullwidth_len(p, &c);
+        if (!k && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+            c = ' ';
+            k = 3;
+        }
+        if (k) {
+            out[o++] = (char)c;
+            p += k;
+            continue;
+        }
+        out[o++] = (char)*p++;
+    }
+    out[o] = '\0';
+    return o;
+}
+
 void geo_alias_normalize(const char *in, char *out, size_t out_len)
 {
     if (!out_len)
         return;
-    size_t n, o = 0;
-    const unsigned char *p = (const unsigned char *)trim_span(in ? in : "", &n);
-    for (size_t i = 0; i < n && o + 1 < out_len;) {
-        if (i + 2 < n && p[i] == 0xEF && p[i + 1] == 0xBC &&
-            (p[i + 2] == 0x88 || p[i + 2] == 0x89)) {
-            out[o++] = p[i + 2] == 0x88 ? '(' : ')';
-            i += 3;
+    const unsigned char *p = (const unsigned char *)(in ? in : "");
+    if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        p += 3;
+    size_t o = 0;
+    while (*p && o + 1 < out_len) {
+        size_t k = space_len(p);
+        if (k) {
+            p += k;
             continue;
         }
-        unsigned char c = p[i++];
+        unsigned char c;
+        if ((k = fullwidth_len(p, &c)) != 0)
+            p += k;
+        else
+            c = *p++;
         out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
     out[o] = '\0';
+    /* A trailing unit in parentheses: 正式党员数(人), 资产(万元). */
+    if (o > 2 && out[o - 1] == ')') {
+        char *open = strrchr(out, '(');
+        if (open && open > out && !strchr(open, ')')[1])
+            *open = '\0';
+    }
+}
+
+int geo_alias_header_score(enum cov_layer layer, const char *const *cells, size_t n, int *key)
+{
+    size_t nf;
+    const struct geo_field_def *f = geo_alias_fields(layer, &nf);
+    int score = 0;
+    *key = 0;
+    char(*norm)[NAME_MAX_LEN] = calloc(n ? n : 1, sizeof(*norm));
+    if (!norm)
+        return 0;
+    for (size_t c = 0; c < n; c++)
+        geo_alias_normalize(cells[c] ? cells[c] : "", norm[c], NAME_MAX_LEN);
+    for (size_t i = 0; i < nf; i++) {
+        int hit = 0;
+        for (size_t a = 0; f[i].aliases[a] && !hit; a++) {
+            char al[NAME_MAX_LEN];
+            geo_alias_normalize(f[i].aliases[a], al, sizeof(al));
+            for (size_t c = 0; c < n && !hit; c++)
+                hit = norm[c][0] && !strcmp(norm[c], al);
+        }
+        if (!hit)
+            continue;
+        score++;
+        if (layer == COV_ORGANIZATIONS ? (i == GEO_ORG_ID || i == GEO_ORG_NAME)
+                                       : (i == GEO_AREA_CODE || i == GEO_AREA_NAME))
+            *key = 1;
+    }
+    free(norm);
+    return score;
+}
+
+const char *geo_escape(const char *s, char *out, size_t out_len)
+{
+    if (!out_len)
+        return out;
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    for (; *p; p++) {
+        char tmp[8];
+        const char *piece = tmp;
+        if (*p == '\n')
+            piece = "\\n";
+        else if (*p == '\r')
+            piece = "\\r";
+        else if (*p == '\t')
+            piece = "\\t";
+        else if (*p < 0x20 || *p == 0x7F)
+            snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+        else if (*p < 0x80)
+            tmp[0] = (char)*p, tmp[1] = '\0';
+        else {
+            /* a whole valid UTF-8 character, else the byte escaped */
+            size_t k = *p >= 0xF0 && *p <= 0xF4 ? 4 : *p >= 0xE0 && *p < 0xF0 ? 3
+                       : *p >= 0xC2 && *p < 0xE0                     ? 2
+                                                                     : 0;
+            size_t i = 1;
+            while (k && i < k && (p[i] & 0xC0) == 0x80)
+                i++;
+            if (k && i == k) {
+                memcpy(tmp, p, k);
+                tmp[k] = '\0';
+                p += k - 1;
+            } else {
+                snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+            }
+        }
+        size_t k = strlen(piece);
+        if (o + k + 4 > out_len) {
+            /* cut on a character boundary */
+            while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+                o--;
+            if (o > 0 && (unsigned char)out[o - 1] >= 0xC0)
+                o--;
+            if (o + 4 <= out_len)
+                memcpy(out + o, "...", 3), o += 3;
+            break;
+        }
+        memcpy(out + o, piece, k);
+        o += k;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int geo_text_ok(const char *s, const char **why)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+                *why = "contains a control character";
+                return 0;
+            }
+            p++;
+            continue;
+        }
+        size_t k = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+        if (!k || c > 0xF4) {
+            *why = "is not valid UTF-8";
+            return 0;
+        }
+        for (size_t i = 1; i < k; i++)
+            if ((p[i] & 0xC0) != 0x80) {
+                *why = "is not valid UTF-8";
+                return 0;
+            }
+        /* overlong 3/4-byte forms, surrogates, > U+10FFFF */
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) ||
+            (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)) {
+            *why = "is not valid UTF-8";
+            return 0;
+        }
+        p += k;
+    }
+    return 1;
 }
 
 /* ---- mapping ---- */
-
-enum { NAME_MAX_LEN = 256 };
 
 /* Column index whose normalised name equals norm, or -1. */
 static int find_col(char (*norm_cols)[NAME_MAX_LEN], size_t n_cols, const char *norm)
@@ -183,7 +377,9 @@ static void join(char *buf, size_t cap, const char *const *list, size_t n)
 {
     size_t used = strlen(buf);
     for (size_t i = 0; i < n && list[i]; i++) {
-        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", list[i]);
+        char esc[NAME_MAX_LEN];
+        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "",
+                         geo_escape(list[i], esc, sizeof(esc)));
         if (w < 0 || (size_t)w >= cap - used) {
             buf[cap - 1] = '\0';
             return;
@@ -226,7 +422,7 @@ static void missing_column(const char *file, const struct geo_field_def *f,
 }
 
 int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_cols,
-                  const char *const *overrides, size_t n_overrides, int need_lonlat,
+                  const char *const *overrides, size_t n_overrides, unsigned flags,
                   const char *file, struct geo_field_map *map, struct cov_err *err)
 {
     size_t nf;
@@ -298,7 +494,10 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
     for (size_t i = 0; i < nf; i++) {
         if (map->col[i] >= 0)
             continue;
-        if (f[i].req == GEO_REQUIRED || (f[i].req == GEO_REQUIRED_LONLAT && need_lonlat)) {
+        int update_only = (flags & GEO_MAP_UPDATE) && !(layer == COV_ORGANIZATIONS && i == GEO_ORG_ID);
+        if (update_only)
+            continue;
+        if (f[i].req == GEO_REQUIRED || (f[i].req == GEO_REQUIRED_LONLAT && (flags & GEO_MAP_LONLAT))) {
             missing_column(file, &f[i], NULL, columns, n_cols, err);
             rc = COV_EINPUT;
         }
@@ -313,17 +512,29 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
 
 /* ---- values ---- */
 
-/* Copy the trimmed value into buf (ASCII lower-cased); returns its length or -1 if too long. */
+/* Copy the trimmed value into buf (full-width ASCII made ASCII, ASCII
+ * lower-cased); returns its length or -1 if too long. */
 static int trimmed_lower(const char *s, char *buf, size_t cap)
 {
     size_t n;
     const char *p = trim_span(s ? s : "", &n);
     if (n + 1 > cap)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + ('a' - 'A') : p[i]);
-    buf[n] = '\0';
-    return (int)n;
+    char tmp[512];
+    if (n + 1 > sizeof(tmp))
+        return -1;
+    memcpy(tmp, p, n);
+    tmp[n] = '\0';
+    n = geo_halfwidth(tmp, buf, cap);
+    /* trim again: an ideographic space became ASCII */
+    size_t k;
+    p = trim_span(buf, &k);
+    memmove(buf, p, k);
+    buf[k] = '\0';
+    for (size_t i = 0; i < k; i++)
+        buf[i] = (char)(buf[i] >= 'A' && buf[i] <= 'Z' ? buf[i] + ('a' - 'A') : buf[i]);
+    (void)n;
+    return (int)k;
 }
 
 static int in_list(const char *v, const char *const *list)
@@ -392,8 +603,10 @@ int geo_parse_party(const char *s, enum cov_party *out)
 
 int geo_parse_ur(const char *s, enum cov_ur *out)
 {
-    static const char *const urban[] = {"城市", "城镇", "urban", "居委会", "社区居委会", NULL};
-    static const char *const rural[] = {"农村", "乡村", "rural", "村委会", "村", NULL};
+    static const char *const urban[] = {"城市", "城镇",  "城区",       "镇区", "urban",
+                                        "居委会", "社区", "社区居委会", NULL};
+    static const char *const rural[] = {"农村", "乡村", "rural", "村委会", "村民委员会", "村",
+                                        NULL};
     char v[64];
     if (trimmed_lower(s, v, sizeof(v)) <= 0)
         return -1;
@@ -446,20 +659,92 @@ enum geo_count_status geo_parse_count(const char *s, int *out)
     return GEO_COUNT_OK;
 }
 
+/* Unit marker at p: 0 degrees, 1 minutes, 2 seconds, -1 none; *len its bytes. */
+static int dms_marker(const char *p, size_t *len)
+{
+    static const struct {
+        const char *m;
+        int slot;
+    } marks[] = {
+        {"\xC2\xB0", 0}, {"\xC2\xBA", 0}, {"度", 0},  {"''", 2}, {"\xE2\x80\xB2", 1},
+        {"'", 1},        {"分", 1},       {"\xE2\x80\xB3", 2}, {"\"", 2},   {"秒", 2},
+    };
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+        size_t k = strlen(marks[i].m);
+        if (!strncmp(p, marks[i].m, k)) {
+            *len = k;
+            return marks[i].slot;
+        }
+    }
+    return -1;
+}
+
 int geo_parse_coord(const char *s, double *out)
 {
-    char v[64];
+    char v[128];
     int n = trimmed_lower(s, v, sizeof(v));
     if (n == 0)
         return -1;
     if (n < 0)
         return -2;
-    char *end;
-    double d = strtod(v, &end);
-    if (end == v || *end != '\0')
+    /* Hemisphere letter before or after: n/e positive, s/w negative. */
+    double sign = 1;
+    char *p = v, *end = v + n;
+    if (*p == 'n' || *p == 'e' || *p == 's' || *p == 'w') {
+        sign = *p == 's' || *p == 'w' ? -1 : 1;
+        p++;
+    } else if (end[-1] == 'n' || end[-1] == 'e' || end[-1] == 's' || end[-1] == 'w') {
+        sign = end[-1] == 's' || end[-1] == 'w' ? -1 : 1;
+        *--end = '\0';
+    }
+    while (*p == ' ')
+        p++;
+    double part[3] = {0, 0, 0};
+    int filled = 0, markers = 0, next = 0;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        if (next > 2)
+            return -2;
+        char *e;
+        if (!(isdigit((unsigned char)*p) || *p == '.' || (next == 0 && (*p == '-' || *p == '+'))))
+            return -2;
+        double d = strtod(p, &e);
+        if (e == p)
+            return -2;
+        p = e;
+        while (*p == ' ')
+            p++;
+        size_t ml;
+        int slot = dms_marker(p, &ml);
+        if (slot >= 0) {
+            if (slot < next)
+                return -2;
+            next = slot;
+            p += ml;
+            markers++;
+        }
+        part[next] = d;
+        filled |= 1 << next;
+        next++;
+    }
+    if (!filled)
         return -2;
+    if (filled != 1 && !markers)
+        return -2; /* "119 09 41": ambiguous without a marker */
+    if (filled != 1) {
+        if (part[0] < 0 || part[1] < 0 || part[1] >= 60 || part[2] < 0 || part[2] >= 60)
+            return -2;
+        if (part[0] != floor(part[0]) && (filled & 6))
+            return -2;
+    }
+    double d = part[0] + part[1] / 60.0 + part[2] / 3600.0;
+    if (part[0] < 0)
+        d = part[0] - part[1] / 60.0 - part[2] / 3600.0;
     if (!isfinite(d))
         return -3;
-    *out = d;
+    *out = sign * d;
     return 0;
 }

@@ -3,10 +3,11 @@
  * map a source's columns onto them, and the parsers of their values.
  *
  * Column names are compared after normalisation (geo_alias_normalize): a
- * UTF-8 BOM and surrounding spaces (ASCII, U+3000, U+00A0) removed, ASCII
- * letters lower-cased, full-width parentheses turned into ASCII ones. The
- * first alias in table order that matches a column wins. The tables are
- * documented for users in docs/FORMATS.md.
+ * UTF-8 BOM and every space removed (ASCII, line breaks, U+3000, U+00A0,
+ * also inside the name), full-width ASCII turned into ASCII, ASCII letters
+ * lower-cased and a trailing unit in parentheses dropped ("正式党员数（人）"
+ * is "正式党员数"). The first alias in table order that matches a column
+ * wins. The tables are documented for users in docs/FORMATS.md.
  */
 #ifndef GEO_ALIAS_H
 #define GEO_ALIAS_H
@@ -58,6 +59,13 @@ enum geo_org_field {
     GEO_ORG_INSTRUCTOR,
     GEO_ORG_LON,
     GEO_ORG_LAT,
+    GEO_ORG_ADDRESS,    /* 住所 / 地址: where the organization is, as text */
+    GEO_ORG_COMM_REF,   /* 所属社区: a community code or name */
+    GEO_ORG_STREET_REF, /* 所属街道: a street code or name */
+    GEO_ORG_AUTHORITY,  /* 登记管理机关 */
+    GEO_ORG_SUPERVISOR, /* 业务主管单位 */
+    GEO_ORG_LEGAL_REP,  /* 法定代表人 */
+    GEO_ORG_REG_DATE,   /* 成立登记日期, kept as written */
     GEO_ORG_NFIELDS
 };
 
@@ -88,6 +96,8 @@ int geo_alias_field_index(enum cov_layer layer, const char *name);
  */
 void geo_alias_normalize(const char *in, char *out, size_t out_len);
 
+enum { GEO_MAP_LONLAT = 1, GEO_MAP_UPDATE = 2 };
+
 /* The result of matching a source's columns: col[i] is the column index of field i, or -1. */
 struct geo_field_map {
     int col[GEO_MAX_FIELDS];
@@ -98,8 +108,9 @@ struct geo_field_map {
 /*
  * Map columns (n_cols names, as the source spells them) onto layer's
  * canonical fields, applying overrides ("CANONICAL=SOURCE" strings) first.
- * need_lonlat: 1 when an organization's coordinates come from lon/lat
- * columns (then those columns are required).
+ * flags: GEO_MAP_LONLAT when an organization's coordinates must come from
+ * lon/lat columns (then those columns are required); GEO_MAP_UPDATE when
+ * only the id is required (updating some fields of existing rows).
  * file names the source in messages. Returns 0, or COV_EINPUT with one
  * message per problem:
  *   "FILE: required column for FIELD not found (looked for: A, B, ...; columns present: X, Y)"
@@ -107,7 +118,7 @@ struct geo_field_map {
  *   "FILE: --field X=Y: no column 'Y' (columns present: ...)"
  */
 int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_cols,
-                  const char *const *overrides, size_t n_overrides, int need_lonlat,
+                  const char *const *overrides, size_t n_overrides, unsigned flags,
                   const char *file, struct geo_field_map *map, struct cov_err *err);
 
 /*
@@ -123,7 +134,10 @@ int geo_parse_yesno(const char *s, int *out);
  * is taken as that type; empty -> none.
  */
 int geo_parse_party(const char *s, enum cov_party *out);
-/* 城市/城镇/urban/居委会/社区居委会 -> urban, 农村/乡村/rural/村委会/村 -> rural; empty -> -1. */
+/*
+ * 城市/城镇/城区/镇区/urban/居委会/社区居委会 -> urban, 农村/乡村/rural/村委会/村 -> rural
+ * (城区, 镇区 and 乡村 are the 2008 statistical categories); empty -> -1.
+ */
 int geo_parse_ur(const char *s, enum cov_ur *out);
 /* Urban-rural code "1xx" -> urban, "2xx" -> rural (3 digits); *code set too. Empty -> -1. */
 int geo_parse_urcode(const char *s, enum cov_ur *out, int *code);
@@ -140,7 +154,40 @@ enum geo_count_status {
 /* A count: whole number >= 0 ("3", " 3 ", "3.0" accepted). */
 enum geo_count_status geo_parse_count(const char *s, int *out);
 
-/* A coordinate: finite decimal number. 0 ok, -1 empty, -2 not a number, -3 not finite. */
+/*
+ * A coordinate in degrees: decimal ("119.16", "１１９．１６", "119.16°", "E119.16",
+ * "119.16E") or degrees-minutes-seconds ("119°09'41.1\"", "119°9′37.98″",
+ * "119度10分12.6秒", with or without an N/E/S/W letter before or after; S and W
+ * negate). 0 ok, -1 empty, -2 not a number, -3 not finite.
+ */
 int geo_parse_coord(const char *s, double *out);
+
+/*
+ * Copy s into out (out_len bytes, always NUL-terminated) with full-width ASCII
+ * (U+FF01..U+FF5E) and the ideographic space turned into ASCII. Returns the
+ * length written.
+ */
+size_t geo_halfwidth(const char *s, char *out, size_t out_len);
+
+/*
+ * Escape control characters of s for a message ("正式\n党员数"): out gets
+ * at most out_len bytes, always NUL-terminated, cut with "..." when longer.
+ * Returns out.
+ */
+const char *geo_escape(const char *s, char *out, size_t out_len);
+
+/*
+ * 1 when the text is valid UTF-8 without control characters other than tab,
+ * line feed and carriage return; else 0 and *why says what (borrowed, static).
+ */
+int geo_text_ok(const char *s, const char **why);
+
+/*
+ * Score of a row of cells as the header of layer: the number of cells that
+ * match an alias of one of the layer's fields (each field counted once).
+ * *key set to 1 when one of them is the name or the id (organizations) or
+ * the code or the name (areas).
+ */
+int geo_alias_header_score(enum cov_layer layer, const char *const *cells, size_t n, int *key);
 
 #endif

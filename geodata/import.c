@@ -2,8 +2,10 @@
  * import.c - one layer from anything OGR opens into the project store.
  *
  * Three steps, so that nothing is written unless everything is right:
- *   1. read: every feature's fields are parsed and checked, its geometry (or
+ *   1. read: every row's fields are parsed and checked, its geometry (or
  *      lon/lat columns) copied out in the source CRS (GCJ-02/BD-09 undone);
+ *      tables (CSV, TSV, XLSX, XLS, ODS) are read headerless and their
+ *      header found among the first rows, every sheet of a workbook in turn;
  *   2. convert: the project CRS is known (or chosen from the extent), every
  *      geometry is transformed to it, turned into GEOS and repaired if invalid;
  *   3. write: one transaction, one reused insert statement per layer.
@@ -29,28 +31,52 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "../analysis/place.h"
 #include "alias.h"
 #include "coords.h"
 #include "creditcode.h"
 #include "encoding.h"
+#include "table.h"
 
-enum { MAX_PROBLEMS = 200, MAX_GDAL_WARNINGS = 20 };
+enum {
+    MAX_PROBLEMS = 200,
+    MAX_GDAL_WARNINGS = 20,
+    HEADER_SCAN_ROWS = 20, /* the header is looked for in this many first rows */
+    MAX_CELL = 4096,       /* bytes of one value of a mapped field */
+    MAX_NOTE_ROWS = 64,    /* notes rows held back to see whether records follow */
+};
 
 enum webcrs { WEB_NONE, WEB_GCJ02, WEB_BD09 };
 
 /* Where a row came from and what was wrong with it. */
 struct rowinfo {
     long loc; /* spreadsheet row (tabular) or FID */
-    GIntBig fid;
+    int sheet;
     int bad;      /* rejected */
     char *reason; /* arena; "field: what; field: what" */
-    char **orig;  /* arena; original column values, for the rejects CSV */
+    char **orig;  /* arena; original values by union column, for the rejects CSV */
+    uint32_t set; /* GEO_IMPORT_UPDATE: bit i = field i given (non-empty) */
 };
 
 struct dup_slot {
     const char *key;
     long loc;
+    int sheet;
 };
+
+/* A row held back (a notes row, or a row read while looking for the header). */
+struct held {
+    long loc;
+    int n;
+    char **cells; /* arena */
+};
+
+/* Spreadsheet config options set for headerless reading, restored afterwards. */
+static const char *const sheet_config[] = {
+    "OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES", "OGR_XLS_HEADERS", "OGR_XLS_FIELD_TYPES",
+    "OGR_ODS_HEADERS",  "OGR_ODS_FIELD_TYPES",
+};
+enum { N_SHEET_CONFIG = sizeof(sheet_config) / sizeof(sheet_config[0]) };
 
 struct imp {
     const char *file;
@@ -59,19 +85,36 @@ struct imp {
     struct cov_err *err;
     struct cov_arena arena;
     GEOSContextHandle_t geos;
+    int update; /* GEO_IMPORT_UPDATE */
 
     /* source */
     GDALDatasetH ds;
-    OGRLayerH lyr;
-    char vsimem[96];
-    char *membuf;
-    int tabular; /* CSV/XLSX: rows numbered like a spreadsheet */
-    int xlsx;
-    char *old_headers, *old_types; /* saved thread-local config (CPLStrdup'd, or NULL) */
+    char *membuf; /* transcoded text of a CSV/TSV */
+    size_t memlen;
+    char delim;
+    int tabular;  /* organizations from a table: headerless, header detected */
+    int workbook; /* XLSX/XLS/ODS: several sheets */
+    int config_set;
+    char *old_config[N_SHEET_CONFIG];
+    OGRLayerH *sheets; /* layers to import (one, or every sheet of a workbook) */
+    int n_sheets;
+    int sheet;            /* index of the sheet being read */
+    const char *sheet_nm; /* its name in messages, NULL for single-table sources */
+    struct geo_table *tab;
+    const char *const *cells; /* the current row's cells (borrowed from tab or held) */
+    int n_cells;
+    int bad_cell[GEO_MAX_FIELDS]; /* field's value failed the text checks */
+
+    /* columns */
     int n_cols;
-    char **cols; /* arena copies of the column names */
+    char **cols;    /* the sheet's column names (arena) */
+    int *ucol;      /* sheet column -> union column */
+    char **ucols;   /* union of every sheet's column names, for the rejects CSV */
+    int n_ucols, cap_ucols;
     struct geo_field_map map;
     int use_geom;                 /* geometry from the features (else lon/lat columns) */
+    int have_lonlat;              /* both lon and lat columns mapped */
+    int srs_ready;
     OGRSpatialReferenceH src_srs; /* owned */
     enum webcrs web;
     int geographic; /* source coordinates are lon/lat degrees */
@@ -89,6 +132,10 @@ struct imp {
     struct dup_slot *dups;
     size_t dup_cap, dup_n;
 
+    /* notes for the user (geo_import_result.notes) */
+    char *notes;
+    size_t notes_len, notes_cap;
+
     /* problems */
     long n_problems;
     long cur; /* index of the row being checked */
@@ -97,6 +144,8 @@ struct imp {
     int gdal_failed;
     int gdal_warnings;
     long repaired;
+    long long_town_codes; /* communities whose code is not 12 digits */
+    char town_example[128];
 };
 
 /* ---- messages ---- */
@@ -118,6 +167,54 @@ static void CPL_STDCALL cpl_handler(CPLErr cls, CPLErrorNum no, const char *msg)
 static const char *loc_word(const struct imp *im)
 {
     return im->tabular ? "row" : "feature";
+}
+
+/* "FILE:row N" or "FILE:sheet S row N" for row info ri, into buf. */
+static const char *where(const struct imp *im, const struct rowinfo *ri, char *buf, size_t len)
+{
+    const char *sn = im->workbook && ri->sheet < im->n_sheets
+                         ? OGR_L_GetName(im->sheets[ri->sheet])
+                         : NULL;
+    if (sn)
+        snprintf(buf, len, "%s:sheet %s row %ld", im->file, sn, ri->loc);
+    else
+        snprintf(buf, len, "%s:%s %ld", im->file, loc_word(im), ri->loc);
+    return buf;
+}
+
+/* Same without the file: "row N" or "sheet S row N". */
+static const char *where_short(const struct imp *im, int sheet, long loc, char *buf, size_t len)
+{
+    if (im->workbook && sheet < im->n_sheets)
+        snprintf(buf, len, "sheet %s row %ld", OGR_L_GetName(im->sheets[sheet]), loc);
+    else
+        snprintf(buf, len, "%s %ld", loc_word(im), loc);
+    return buf;
+}
+
+static void note(struct imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct imp *im, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return;
+    size_t n = strlen(line);
+    if (im->notes_len + n + 2 > im->notes_cap) {
+        size_t cap = (im->notes_len + n + 2) * 2;
+        char *b = realloc(im->notes, cap);
+        if (!b)
+            return;
+        im->notes = b;
+        im->notes_cap = cap;
+    }
+    memcpy(im->notes + im->notes_len, line, n);
+    im->notes_len += n;
+    im->notes[im->notes_len++] = '\n';
+    im->notes[im->notes_len] = '\0';
 }
 
 static void rowbuf_add(struct imp *im, const char *field, const char *what)
@@ -148,9 +245,10 @@ static void problem(struct imp *im, const char *field, const char *fmt, ...)
     struct rowinfo *ri = &im->info[im->cur];
     ri->bad = 1;
     im->n_problems++;
-    if (!im->o->skip_invalid && im->n_problems <= MAX_PROBLEMS)
-        cov_err_set(im->err, COV_EINPUT, "%s:%s %ld: %s: %s", im->file, loc_word(im), ri->loc,
-                    field, what);
+    if (!im->o->skip_invalid && im->n_problems <= MAX_PROBLEMS) {
+        char w[512];
+        cov_err_set(im->err, COV_EINPUT, "%s: %s: %s", where(im, ri, w, sizeof(w)), field, what);
+    }
     rowbuf_add(im, field, what);
 }
 
@@ -173,13 +271,22 @@ static char *dup_trim(struct imp *im, const char *s)
     return n ? cov_arena_strndup(&im->arena, s, n) : NULL;
 }
 
-/* Borrowed (from the feature): value of canonical field fi, "" when unmapped or null. */
-static const char *fval(const struct imp *im, OGRFeatureH f, int fi)
+/* Borrowed (from the current row): value of canonical field fi, "" when unmapped or empty. */
+static const char *fval(const struct imp *im, int fi)
 {
     int c = im->map.col[fi];
-    if (c < 0 || !OGR_F_IsFieldSetAndNotNull(f, c))
+    if (c < 0 || c >= im->n_cells || im->bad_cell[fi])
         return "";
-    return OGR_F_GetFieldAsString(f, c);
+    return im->cells[c];
+}
+
+/* 1 when the current row has a non-blank value for field fi. */
+static int fgiven(const struct imp *im, int fi)
+{
+    const char *v = fval(im, fi);
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+        v++;
+    return *v != '\0';
 }
 
 static uint64_t hash_str(const char *s)
@@ -190,8 +297,9 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-/* Record key at loc; returns the earlier loc when key is a duplicate, 0 when new, -1 on ENOMEM. */
-static long dup_check(struct imp *im, const char *key, long loc)
+/* Record key at (sheet, loc); returns 1 and sets *prev when key is a
+ * duplicate, 0 when new, -1 on ENOMEM. */
+static int dup_check(struct imp *im, const char *key, int sheet, long loc, struct dup_slot *prev)
 {
     if ((im->dup_n + 1) * 2 > im->dup_cap) {
         size_t cap = im->dup_cap ? im->dup_cap * 2 : 1024;
@@ -212,28 +320,42 @@ static long dup_check(struct imp *im, const char *key, long loc)
     }
     size_t j = hash_str(key) & (im->dup_cap - 1);
     while (im->dups[j].key) {
-        if (!strcmp(im->dups[j].key, key))
-            return im->dups[j].loc;
+        if (!strcmp(im->dups[j].key, key)) {
+            *prev = im->dups[j];
+            return 1;
+        }
         j = (j + 1) & (im->dup_cap - 1);
     }
     im->dups[j].key = key;
     im->dups[j].loc = loc;
+    im->dups[j].sheet = sheet;
     im->dup_n++;
     return 0;
 }
 
 /* ---- opening the source ---- */
 
-static void restore_xlsx_config(struct imp *im)
+static void restore_sheet_config(struct imp *im)
 {
-    if (!im->xlsx)
+    if (!im->config_set)
         return;
-    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", im->old_headers);
-    CPLSetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", im->old_types);
-    CPLFree(im->old_headers);
-    CPLFree(im->old_types);
-    im->old_headers = im->old_types = NULL;
-    im->xlsx = 0;
+    for (int i = 0; i < N_SHEET_CONFIG; i++) {
+        CPLSetThreadLocalConfigOption(sheet_config[i], im->old_config[i]);
+        CPLFree(im->old_config[i]);
+        im->old_config[i] = NULL;
+    }
+    im->config_set = 0;
+}
+
+/* Spreadsheets are read without a header, every cell as text: the header is found by us. */
+static void set_sheet_config(struct imp *im)
+{
+    for (int i = 0; i < N_SHEET_CONFIG; i++) {
+        const char *v = CPLGetThreadLocalConfigOption(sheet_config[i], NULL);
+        im->old_config[i] = v ? CPLStrdup(v) : NULL;
+        CPLSetThreadLocalConfigOption(sheet_config[i], i % 2 ? "STRING" : "DISABLE");
+    }
+    im->config_set = 1;
 }
 
 /* Read a whole file through VSI (so /vsimem/ works too). Caller frees *buf with free(). */
@@ -277,53 +399,6 @@ static int slurp(struct imp *im, const char *path, size_t limit, char **buf, siz
     *buf = b;
     *len = n;
     return rc;
-}
-
-/* CSV: detect/transcode into /vsimem/ and open that with every column as text. */
-static int open_csv(struct imp *im, const char *source)
-{
-    char *raw = NULL;
-    size_t len = 0;
-    int rc = slurp(im, source, 0, &raw, &len);
-    if (rc)
-        return rc;
-    const char *from = im->o->encoding;
-    if (!from) {
-        enum geo_encoding e = geo_encoding_detect(raw, len, 0);
-        if (e == GEO_ENC_UNKNOWN) {
-            free(raw);
-            return cov_err_set(im->err, COV_EINPUT,
-                               "%s: text is neither UTF-8 nor GB18030/GBK (give --encoding)",
-                               im->file);
-        }
-        from = e == GEO_ENC_GB18030 ? "GB18030" : "UTF-8";
-    }
-    if (geo_encoding_is_utf8(from)) {
-        if (len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3)) {
-            memmove(raw, raw + 3, len - 3);
-            len -= 3;
-        }
-        im->membuf = raw;
-    } else {
-        size_t out_len;
-        rc = geo_transcode_to_utf8(raw, len, from, im->file, &im->membuf, &out_len, im->err);
-        free(raw);
-        if (rc)
-            return rc;
-        len = out_len;
-    }
-    snprintf(im->vsimem, sizeof(im->vsimem), "/vsimem/orgcover-import-%p.csv", (void *)im);
-    VSILFILE *fp = VSIFileFromMemBuffer(im->vsimem, (GByte *)im->membuf, (vsi_l_offset)len, FALSE);
-    if (!fp) {
-        im->vsimem[0] = '\0';
-        return cov_err_set(im->err, COV_EIO, "%s: cannot stage the transcoded text", im->file);
-    }
-    VSIFCloseL(fp);
-    static const char *const drivers[] = {"CSV", NULL};
-    static const char *const oo[] = {"AUTODETECT_TYPE=NO", "HEADERS=YES", "EMPTY_STRING_AS_NULL=NO",
-                                     NULL};
-    im->ds = GDALOpenEx(im->vsimem, GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR, drivers, oo, NULL);
-    return im->ds ? COV_OK : COV_EIO;
 }
 
 /* Encoding of a shapefile's .dbf records when it has no .cpg: NULL = leave to GDAL. */
@@ -375,7 +450,102 @@ static const char *shp_encoding(struct imp *im, const char *source)
     return enc;
 }
 
-static int open_source(struct imp *im, const char *source)
+/* Read a text table, detect its encoding and transcode it into im->membuf. */
+static int load_text(struct imp *im, const char *source)
+{
+    char *raw = NULL;
+    size_t len = 0;
+    int rc = slurp(im, source, 0, &raw, &len);
+    if (rc)
+        return rc;
+    const char *from = im->o->encoding;
+    if (!from) {
+        enum geo_encoding e = geo_encoding_detect(raw, len, 0);
+        if (e == GEO_ENC_UNKNOWN) {
+            free(raw);
+            return cov_err_set(im->err, COV_EINPUT,
+                               "%s: text is neither UTF-8 nor GB18030/GBK (give --encoding)",
+                               im->file);
+        }
+        from = e == GEO_ENC_GB18030 ? "GB18030" : "UTF-8";
+    }
+    if (geo_encoding_is_utf8(from)) {
+        if (!geo_utf8_valid(raw, len, 0)) {
+            free(raw);
+            return cov_err_set(im->err, COV_EINPUT,
+                               "%s: text is not valid UTF-8 (--encoding %s); give --encoding "
+                               "GBK if it came from Excel on a Chinese Windows",
+                               im->file, from);
+        }
+        if (len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3)) {
+            memmove(raw, raw + 3, len - 3);
+            len -= 3;
+            raw[len] = '\0';
+        }
+        im->membuf = raw;
+        im->memlen = len;
+    } else {
+        rc = geo_transcode_to_utf8(raw, len, from, im->file, &im->membuf, &im->memlen, im->err);
+        free(raw);
+        if (rc)
+            return rc;
+    }
+    /* TSV, and .txt exports whose first line holds tabs, are tab-separated. */
+    const char *nl = memchr(im->membuf, '\n', im->memlen);
+    size_t first = nl ? (size_t)(nl - im->membuf) : im->memlen;
+    im->delim = ends_with_ci(source, ".tsv") ||
+                        (ends_with_ci(source, ".txt") && memchr(im->membuf, '\t', first))
+                    ? '\t'
+                    : ',';
+    return COV_OK;
+}
+
+/* CSV with polygons (a WKT column) for an area layer: GDAL's CSV driver over transcoded text. */
+static int open_csv_ogr(struct imp *im, const char *source, char *vsimem, size_t vlen)
+{
+    int rc = load_text(im, source);
+    if (rc)
+        return rc;
+    snprintf(vsimem, vlen, "/vsimem/orgcover-import-%p.csv", (void *)im);
+    VSILFILE *fp =
+        VSIFileFromMemBuffer(vsimem, (GByte *)im->membuf, (vsi_l_offset)im->memlen, FALSE);
+    if (!fp) {
+        vsimem[0] = '\0';
+        return cov_err_set(im->err, COV_EIO, "%s: cannot stage the transcoded text", im->file);
+    }
+    VSIFCloseL(fp);
+    static const char *const drivers[] = {"CSV", NULL};
+    static const char *const oo[] = {"AUTODETECT_TYPE=NO", "HEADERS=YES", "EMPTY_STRING_AS_NULL=NO",
+                                     NULL};
+    im->ds = GDALOpenEx(vsimem, GDAL_OF_VECTOR | GDAL_OF_VERBOSE_ERROR, drivers, oo, NULL);
+    return im->ds ? COV_OK : COV_EIO;
+}
+
+static int is_text_table(const char *source)
+{
+    return ends_with_ci(source, ".csv") || ends_with_ci(source, ".tsv") ||
+           ends_with_ci(source, ".txt");
+}
+
+static int is_workbook(const char *source)
+{
+    return ends_with_ci(source, ".xlsx") || ends_with_ci(source, ".xls") ||
+           ends_with_ci(source, ".ods");
+}
+
+static int list_layers(struct imp *im, char *names, size_t len)
+{
+    names[0] = '\0';
+    int n = GDALDatasetGetLayerCount(im->ds);
+    for (int i = 0; i < n; i++) {
+        size_t u = strlen(names);
+        snprintf(names + u, len - u, "%s%s", i ? ", " : "",
+                 OGR_L_GetName(GDALDatasetGetLayer(im->ds, i)));
+    }
+    return n;
+}
+
+static int open_source(struct imp *im, const char *source, char *vsimem, size_t vlen)
 {
     int is_pg = !strncasecmp(source, "PG:", 3);
     if (!is_pg) {
@@ -383,22 +553,27 @@ static int open_source(struct imp *im, const char *source)
         if (VSIStatL(source, &st) != 0)
             return cov_err_set(im->err, COV_EIO, "%s: no such file", source);
     }
-    int rc;
-    if (!is_pg && ends_with_ci(source, ".csv")) {
-        im->tabular = 1;
-        rc = open_csv(im, source);
+    int orgs = im->layer == COV_ORGANIZATIONS;
+    int rc = COV_OK;
+    if (!is_pg && is_text_table(source)) {
+        if (orgs) {
+            im->tabular = 1;
+            if (im->o->src_layer)
+                return cov_err_set(im->err, COV_EINPUT,
+                                   "%s: --src-layer %s: a text table has no layers or sheets",
+                                   im->file, im->o->src_layer);
+            if ((rc = load_text(im, source)))
+                return rc;
+            im->n_sheets = 1;
+            return COV_OK;
+        }
+        rc = open_csv_ogr(im, source, vsimem, vlen);
     } else {
         char **oo = NULL;
-        if (!is_pg && ends_with_ci(source, ".xlsx")) {
-            /* All-text sheets: force the first row as header, keep every cell as text. */
+        if (!is_pg && is_workbook(source) && orgs) {
             im->tabular = 1;
-            im->xlsx = 1;
-            const char *h = CPLGetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
-            const char *t = CPLGetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", NULL);
-            im->old_headers = h ? CPLStrdup(h) : NULL;
-            im->old_types = t ? CPLStrdup(t) : NULL;
-            CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
-            CPLSetThreadLocalConfigOption("OGR_XLSX_FIELD_TYPES", "STRING");
+            im->workbook = 1;
+            set_sheet_config(im);
         } else if (!is_pg && ends_with_ci(source, ".shp")) {
             const char *enc = im->o->encoding ? im->o->encoding : shp_encoding(im, source);
             if (enc)
@@ -413,49 +588,130 @@ static int open_source(struct imp *im, const char *source)
         return im->err->code
                    ? im->err->code
                    : cov_err_set(im->err, rc, "%s: cannot open as a vector source", im->file);
+    int n = GDALDatasetGetLayerCount(im->ds);
+    im->sheets = cov_arena_alloc(&im->arena, sizeof(OGRLayerH) * (size_t)(n > 0 ? n : 1));
+    if (!im->sheets)
+        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
     if (im->o->src_layer) {
-        im->lyr = GDALDatasetGetLayerByName(im->ds, im->o->src_layer);
-        if (!im->lyr) {
-            char names[1024] = "";
-            for (int i = 0; i < GDALDatasetGetLayerCount(im->ds); i++) {
-                OGRLayerH l = GDALDatasetGetLayer(im->ds, i);
-                size_t u = strlen(names);
-                snprintf(names + u, sizeof(names) - u, "%s%s", i ? ", " : "", OGR_L_GetName(l));
-            }
-            return cov_err_set(im->err, COV_EINPUT, "%s: no layer '%s' (layers: %s)", im->file,
-                               im->o->src_layer, names[0] ? names : "none");
+        OGRLayerH l = GDALDatasetGetLayerByName(im->ds, im->o->src_layer);
+        if (!l) {
+            char names[1024];
+            int k = list_layers(im, names, sizeof(names));
+            return cov_err_set(im->err, COV_EINPUT, "%s: no %s '%s' (%s: %s)", im->file,
+                               im->workbook ? "sheet" : "layer", im->o->src_layer,
+                               im->workbook ? "sheets" : "layers", k ? names : "none");
         }
-    } else {
-        im->lyr = GDALDatasetGetLayerCount(im->ds) > 0 ? GDALDatasetGetLayer(im->ds, 0) : NULL;
-        if (!im->lyr)
-            return cov_err_set(im->err, COV_EINPUT, "%s: has no layer", im->file);
+        im->sheets[im->n_sheets++] = l;
+    } else if (im->workbook) {
+        for (int i = 0; i < n; i++)
+            im->sheets[im->n_sheets++] = GDALDatasetGetLayer(im->ds, i);
+    } else if (n > 0) {
+        im->sheets[im->n_sheets++] = GDALDatasetGetLayer(im->ds, 0);
+    }
+    if (!im->n_sheets)
+        return cov_err_set(im->err, COV_EINPUT, "%s: has no layer", im->file);
+    return COV_OK;
+}
+
+/* ---- columns ---- */
+
+/* Union column index of name, added when new; -1 on out of memory. */
+static int union_col(struct imp *im, const char *name)
+{
+    for (int i = 0; i < im->n_ucols; i++)
+        if (!strcmp(im->ucols[i], name))
+            return i;
+    if (im->n_ucols == im->cap_ucols) {
+        int cap = im->cap_ucols ? im->cap_ucols * 2 : 32;
+        char **u = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)cap);
+        if (!u)
+            return -1;
+        if (im->n_ucols)
+            memcpy(u, im->ucols, sizeof(char *) * (size_t)im->n_ucols);
+        im->ucols = u;
+        im->cap_ucols = cap;
+    }
+    im->ucols[im->n_ucols] = cov_arena_strdup(&im->arena, name);
+    return im->ucols[im->n_ucols] ? im->n_ucols++ : -1;
+}
+
+/* The sheet's columns are names[0..n): copy them, map them onto fields. */
+static int set_columns(struct imp *im, const char *const *names, int n)
+{
+    im->n_cols = n;
+    im->cols = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(n + 1));
+    im->ucol = cov_arena_alloc(&im->arena, sizeof(int) * (size_t)(n + 1));
+    if (!im->cols || !im->ucol)
+        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+    for (int i = 0; i < n; i++) {
+        char fallback[32];
+        const char *nm = names[i];
+        if (!nm || !*nm) {
+            snprintf(fallback, sizeof(fallback), "column %d", i + 1);
+            nm = fallback;
+        }
+        im->cols[i] = cov_arena_strdup(&im->arena, nm);
+        if (!im->cols[i] || (im->ucol[i] = union_col(im, nm)) < 0)
+            return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+    }
+    int is_org = im->layer == COV_ORGANIZATIONS;
+    unsigned flags = im->update ? GEO_MAP_UPDATE : 0;
+    int rc = geo_alias_map(im->layer, (const char *const *)im->cols, (size_t)n, im->o->fields,
+                           im->o->n_fields, flags, im->file, &im->map, im->err);
+    if (rc || !is_org)
+        return rc;
+    int lon = im->map.col[GEO_ORG_LON] >= 0, lat = im->map.col[GEO_ORG_LAT] >= 0;
+    if (lon != lat)
+        return cov_err_set(im->err, COV_EINPUT,
+                           "%s: found a column for %s but none for %s (expected both 经度 and "
+                           "纬度, or neither)",
+                           im->file, lon ? "lon" : "lat", lon ? "lat" : "lon");
+    im->have_lonlat = lon && lat;
+    int text_place = im->map.col[GEO_ORG_ADDRESS] >= 0 || im->map.col[GEO_ORG_COMM_REF] >= 0 ||
+                     im->map.col[GEO_ORG_STREET_REF] >= 0 || im->map.id_is_credit;
+    if (!im->update && !im->have_lonlat && !im->use_geom && !text_place) {
+        char present[2048] = "";
+        for (int i = 0; i < n; i++) {
+            char esc[256];
+            size_t u = strlen(present);
+            snprintf(present + u, sizeof(present) - u, "%s%s", i ? ", " : "",
+                     geo_escape(im->cols[i], esc, sizeof(esc)));
+        }
+        return cov_err_set(im->err, COV_EINPUT,
+                           "%s: no column says where the organizations are (expected 经度/纬度, "
+                           "or 住所/地址, 所属社区 or 所属街道, or 统一社会信用代码; columns "
+                           "present: %s)",
+                           im->file, n ? present : "none");
     }
     return COV_OK;
 }
 
-/* ---- columns and CRS ---- */
-
-static int map_columns(struct imp *im)
+/* Columns of an OGR layer with a header of its own (Shapefile, GeoPackage, GeoJSON, PG). */
+static int map_layer_columns(struct imp *im, OGRLayerH lyr)
 {
-    OGRFeatureDefnH fd = OGR_L_GetLayerDefn(im->lyr);
-    im->n_cols = OGR_FD_GetFieldCount(fd);
-    im->cols = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(im->n_cols + 1));
-    if (!im->cols)
+    OGRFeatureDefnH fd = OGR_L_GetLayerDefn(lyr);
+    int n = OGR_FD_GetFieldCount(fd);
+    const char **names = calloc((size_t)n + 1, sizeof(*names));
+    if (!names)
         return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
-    for (int i = 0; i < im->n_cols; i++)
-        im->cols[i] = cov_arena_strdup(&im->arena, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i)));
-    int has_geom = OGR_FD_GetGeomFieldCount(fd) > 0 && OGR_L_GetGeomType(im->lyr) != wkbNone;
+    for (int i = 0; i < n; i++)
+        names[i] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i));
+    int has_geom = OGR_FD_GetGeomFieldCount(fd) > 0 && OGR_L_GetGeomType(lyr) != wkbNone;
     int is_org = im->layer == COV_ORGANIZATIONS;
-    im->use_geom = has_geom && !(is_org && im->tabular);
+    im->use_geom = has_geom;
+    int rc = COV_OK;
     if (!is_org && !has_geom)
-        return cov_err_set(im->err, COV_EINPUT,
-                           "%s: has no geometry (%s need polygons: give a Shapefile, GeoPackage, "
-                           "GeoJSON or a CSV with a WKT column)",
-                           im->file, cov_layer_name((int)im->layer));
-    return geo_alias_map(im->layer, (const char *const *)im->cols, (size_t)im->n_cols,
-                         im->o->fields, im->o->n_fields, is_org && !im->use_geom, im->file,
-                         &im->map, im->err);
+        rc = cov_err_set(im->err, COV_EINPUT,
+                         "%s: has no geometry (%s need polygons: give a Shapefile, GeoPackage, "
+                         "GeoJSON or a CSV with a WKT column)",
+                         im->file, cov_layer_name((int)im->layer));
+    if (!rc)
+        rc = set_columns(im, names, n);
+    free(names);
+    return rc;
 }
+
+/* ---- CRS ---- */
 
 static int setup_srs(struct imp *im)
 {
@@ -472,8 +728,8 @@ static int setup_srs(struct imp *im)
                                "or a PROJ/WKT definition)",
                                s);
         OSRSetAxisMappingStrategy(im->src_srs, OAMS_TRADITIONAL_GIS_ORDER);
-    } else if (!s && im->use_geom && OGR_L_GetSpatialRef(im->lyr)) {
-        im->src_srs = OSRClone(OGR_L_GetSpatialRef(im->lyr));
+    } else if (!s && im->use_geom && OGR_L_GetSpatialRef(im->sheets[im->sheet])) {
+        im->src_srs = OSRClone(OGR_L_GetSpatialRef(im->sheets[im->sheet]));
         if (im->src_srs)
             OSRSetAxisMappingStrategy(im->src_srs, OAMS_TRADITIONAL_GIS_ORDER);
     } else {
@@ -548,12 +804,13 @@ static int grow(struct imp *im)
     return COV_OK;
 }
 
-static void check_count(struct imp *im, OGRFeatureH f, int fi, const char *name, int required,
-                        int empty_value, int *out)
+static void check_count(struct imp *im, int fi, const char *name, int required, int empty_value,
+                        int *out)
 {
-    const char *v = fval(im, f, fi);
+    const char *v = fval(im, fi);
     enum geo_count_status st = geo_parse_count(v, out);
     static const char expected[] = "expected a whole number >= 0";
+    char esc[160];
     switch (st) {
     case GEO_COUNT_OK:
         return;
@@ -563,48 +820,59 @@ static void check_count(struct imp *im, OGRFeatureH f, int fi, const char *name,
             problem(im, name, "missing (%s)", expected);
         return;
     case GEO_COUNT_NOT_NUMBER:
-        problem(im, name, "'%s' is not a number (%s)", v, expected);
+        problem(im, name, "'%s' is not a number (%s)", geo_escape(v, esc, sizeof(esc)), expected);
         return;
     case GEO_COUNT_NEGATIVE:
-        problem(im, name, "%s is negative (%s)", v, expected);
+        problem(im, name, "%s is negative (%s)", geo_escape(v, esc, sizeof(esc)), expected);
         return;
     case GEO_COUNT_NOT_INTEGER:
-        problem(im, name, "%s is not a whole number (%s)", v, expected);
+        problem(im, name, "%s is not a whole number (%s)", geo_escape(v, esc, sizeof(esc)),
+                expected);
         return;
     case GEO_COUNT_TOO_LARGE:
-        problem(im, name, "%s is too large (%s)", v, expected);
+        problem(im, name, "%s is too large (%s)", geo_escape(v, esc, sizeof(esc)), expected);
         return;
     }
 }
 
-static void check_yesno(struct imp *im, OGRFeatureH f, int fi, const char *name, int *out)
+static void check_yesno(struct imp *im, int fi, const char *name, int *out)
 {
-    const char *v = fval(im, f, fi);
+    const char *v = fval(im, fi);
+    char esc[160];
     *out = 0;
     if (geo_parse_yesno(v, out))
         problem(im, name, "'%s' is not yes or no (expected 是/否, 有/无, yes/no, true/false, 1/0)",
-                v);
+                geo_escape(v, esc, sizeof(esc)));
 }
 
-/* Coordinates from lon/lat columns (degrees in a geographic source CRS). 0 ok. */
-static int read_lonlat(struct imp *im, OGRFeatureH f, double *x, double *y)
+/* Coordinates from lon/lat columns. 0 ok, 1 both empty (no coordinates), -1 bad. */
+static int read_lonlat(struct imp *im, double *x, double *y)
 {
-    const char *sx = fval(im, f, GEO_ORG_LON), *sy = fval(im, f, GEO_ORG_LAT);
+    const char *sx = fval(im, GEO_ORG_LON), *sy = fval(im, GEO_ORG_LAT);
     int rx = geo_parse_coord(sx, x), ry = geo_parse_coord(sy, y);
+    if (rx == -1 && ry == -1)
+        return 1;
     int bad = 0;
     static const char *const what[] = {"", "missing", "is not a number", "is not finite"};
+    static const char lon_exp[] =
+        "expected longitude in degrees, e.g. 119.16, 119°09'41.1\" or 119度9分41秒";
+    static const char lat_exp[] =
+        "expected latitude in degrees, e.g. 34.60, 34°36'00\" or 34度36分0秒";
+    char esc[160];
     if (rx) {
         if (rx == -1)
-            problem(im, "lon", "missing (expected longitude in decimal degrees)");
+            problem(im, "lon", "missing while lat is given (%s)", lon_exp);
         else
-            problem(im, "lon", "'%s' %s (expected longitude in decimal degrees)", sx, what[-rx]);
+            problem(im, "lon", "'%s' %s (%s)", geo_escape(sx, esc, sizeof(esc)), what[-rx],
+                    lon_exp);
         bad = 1;
     }
     if (ry) {
         if (ry == -1)
-            problem(im, "lat", "missing (expected latitude in decimal degrees)");
+            problem(im, "lat", "missing while lon is given (%s)", lat_exp);
         else
-            problem(im, "lat", "'%s' %s (expected latitude in decimal degrees)", sy, what[-ry]);
+            problem(im, "lat", "'%s' %s (%s)", geo_escape(sy, esc, sizeof(esc)), what[-ry],
+                    lat_exp);
         bad = 1;
     }
     return bad ? -1 : 0;
@@ -633,48 +901,67 @@ static const char *geom_type_name(OGRGeometryH g)
     return OGRGeometryTypeToName(wkbFlatten(OGR_G_GetGeometryType(g)));
 }
 
-static void read_org(struct imp *im, OGRFeatureH f, struct cov_org *o)
+static void read_org(struct imp *im, struct cov_org *o)
 {
+    struct rowinfo *ri = &im->info[im->cur];
     memset(o, 0, sizeof(*o));
     o->staff = COV_UNKNOWN;
     o->x = o->y = NAN;
-    const char *id = fval(im, f, GEO_ORG_ID);
+    const char *id = fval(im, GEO_ORG_ID);
     o->id = dup_trim(im, id);
+    char esc[160];
     if (!o->id) {
         problem(im, "id", "missing (expected %s)",
                 im->map.id_is_credit ? "an 18-character unified social credit code"
                                      : "an id unique in the file");
     } else {
         char why[256];
-        if (im->map.id_is_credit && geo_creditcode_check(o->id, why, sizeof(why)))
-            problem(im, "id", "'%s' is not a valid unified social credit code: %s", o->id, why);
-        long prev = dup_check(im, o->id, im->info[im->cur].loc);
-        if (prev > 0)
-            problem(im, "id", "duplicate '%s' (also in %s %ld; expected each id once)", o->id,
-                    loc_word(im), prev);
+        if (im->map.id_is_credit && !im->update &&
+            geo_creditcode_check(o->id, why, sizeof(why)))
+            problem(im, "id", "'%s' is not a valid unified social credit code: %s",
+                    geo_escape(o->id, esc, sizeof(esc)), why);
+        struct dup_slot prev;
+        int d = dup_check(im, o->id, ri->sheet, ri->loc, &prev);
+        if (d > 0) {
+            char w[256];
+            problem(im, "id", "duplicate '%s' (also in %s; expected each id once)",
+                    geo_escape(o->id, esc, sizeof(esc)),
+                    where_short(im, prev.sheet, prev.loc, w, sizeof(w)));
+        }
     }
-    o->name = dup_trim(im, fval(im, f, GEO_ORG_NAME));
-    if (!o->name)
+    for (int fi = 0; fi < GEO_ORG_NFIELDS; fi++)
+        if (im->map.col[fi] >= 0 && fgiven(im, fi))
+            ri->set |= 1u << fi;
+    o->name = dup_trim(im, fval(im, GEO_ORG_NAME));
+    if (!o->name && !im->update)
         problem(im, "name", "missing (expected the organization's name)");
-    o->kind = dup_trim(im, fval(im, f, GEO_ORG_KIND));
-    o->industry = dup_trim(im, fval(im, f, GEO_ORG_INDUSTRY));
-    o->rating = dup_trim(im, fval(im, f, GEO_ORG_RATING));
-    o->party_org_id = dup_trim(im, fval(im, f, GEO_ORG_PARTY_ID));
-    check_yesno(im, f, GEO_ORG_COMMUNITY, "community_org", &o->community_org);
-    check_yesno(im, f, GEO_ORG_INSTRUCTOR, "instructor", &o->instructor);
-    check_count(im, f, GEO_ORG_FORMAL, "formal_members", 1, 0, &o->formal_members);
-    check_count(im, f, GEO_ORG_UNTRANSFERRED, "untransferred_members", 0, 0,
+    o->kind = dup_trim(im, fval(im, GEO_ORG_KIND));
+    o->industry = dup_trim(im, fval(im, GEO_ORG_INDUSTRY));
+    o->rating = dup_trim(im, fval(im, GEO_ORG_RATING));
+    o->party_org_id = dup_trim(im, fval(im, GEO_ORG_PARTY_ID));
+    o->address = dup_trim(im, fval(im, GEO_ORG_ADDRESS));
+    o->community_ref = dup_trim(im, fval(im, GEO_ORG_COMM_REF));
+    o->street_ref = dup_trim(im, fval(im, GEO_ORG_STREET_REF));
+    o->authority = dup_trim(im, fval(im, GEO_ORG_AUTHORITY));
+    o->supervisor = dup_trim(im, fval(im, GEO_ORG_SUPERVISOR));
+    o->legal_rep = dup_trim(im, fval(im, GEO_ORG_LEGAL_REP));
+    o->reg_date = dup_trim(im, fval(im, GEO_ORG_REG_DATE));
+    check_yesno(im, GEO_ORG_COMMUNITY, "community_org", &o->community_org);
+    check_yesno(im, GEO_ORG_INSTRUCTOR, "instructor", &o->instructor);
+    check_count(im, GEO_ORG_FORMAL, "formal_members", !im->update, 0, &o->formal_members);
+    check_count(im, GEO_ORG_UNTRANSFERRED, "untransferred_members", 0, 0,
                 &o->untransferred_members);
-    check_count(im, f, GEO_ORG_STAFF, "staff", 0, COV_UNKNOWN, &o->staff);
-    const char *pv = fval(im, f, GEO_ORG_PARTY);
+    check_count(im, GEO_ORG_STAFF, "staff", 0, COV_UNKNOWN, &o->staff);
+    const char *pv = fval(im, GEO_ORG_PARTY);
     if (geo_parse_party(pv, &o->party))
         problem(im, "party_org",
                 "'%s' is not a Party organization type (expected 无/单独/联合/区域/行业/功能型 or "
                 "none/standalone/joint/regional/industry/functional)",
-                pv);
+                geo_escape(pv, esc, sizeof(esc)));
 
     double x, y;
-    OGRGeometryH g = im->use_geom ? OGR_F_GetGeometryRef(f) : NULL;
+    OGRFeatureH f = im->use_geom && im->tab ? geo_table_feature(im->tab) : NULL;
+    OGRGeometryH g = f ? OGR_F_GetGeometryRef(f) : NULL;
     if (g && !OGR_G_IsEmpty(g)) {
         OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
         if (t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1)
@@ -689,60 +976,85 @@ static void read_org(struct imp *im, OGRFeatureH f, struct cov_org *o)
             problem(im, "geometry", "coordinates are not finite (expected a Point)");
             return;
         }
-    } else if (im->map.col[GEO_ORG_LON] >= 0 && im->map.col[GEO_ORG_LAT] >= 0) {
-        if (read_lonlat(im, f, &x, &y))
-            return;
+    } else if (im->have_lonlat) {
+        int r = read_lonlat(im, &x, &y);
+        if (r)
+            return; /* bad, or no coordinates: placed from the text columns later */
+        if (im->update)
+            ri->set |= 1u << GEO_ORG_LON | 1u << GEO_ORG_LAT;
     } else {
-        problem(im, "geometry", "missing or empty (expected Point)");
-        return;
+        return; /* no coordinates: placed from the text columns later */
     }
     if (im->geographic && check_range(im, x, y))
         return;
     web_to_wgs84(im->web, &x, &y);
     o->x = x;
     o->y = y;
-    if (!im->info[im->cur].bad)
+    if (!ri->bad)
         extend(im, x, y, x, y);
 }
 
-static void read_area(struct imp *im, OGRFeatureH f, struct cov_area *a, OGRGeometryH *out)
+static int all_digits(const char *s)
 {
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
+{
+    struct rowinfo *ri = &im->info[im->cur];
     memset(a, 0, sizeof(*a));
     *out = NULL;
-    a->code = dup_trim(im, fval(im, f, GEO_AREA_CODE));
+    char esc[160];
+    a->code = dup_trim(im, fval(im, GEO_AREA_CODE));
     if (!a->code) {
         problem(im, "code", "missing (expected a code unique in the layer)");
     } else {
-        long prev = dup_check(im, a->code, im->info[im->cur].loc);
-        if (prev > 0)
-            problem(im, "code", "duplicate '%s' (also in %s %ld; expected each code once)", a->code,
-                    loc_word(im), prev);
+        struct dup_slot prev;
+        if (dup_check(im, a->code, ri->sheet, ri->loc, &prev) > 0) {
+            char w[256];
+            problem(im, "code", "duplicate '%s' (also in %s; expected each code once)",
+                    geo_escape(a->code, esc, sizeof(esc)),
+                    where_short(im, prev.sheet, prev.loc, w, sizeof(w)));
+        }
+        if (im->layer == COV_COMMUNITIES && !(strlen(a->code) == 12 && all_digits(a->code))) {
+            if (!im->long_town_codes++)
+                snprintf(im->town_example, sizeof(im->town_example), "%s %ld: '%s'",
+                         loc_word(im), ri->loc, geo_escape(a->code, esc, sizeof(esc)));
+        }
     }
-    a->name = dup_trim(im, fval(im, f, GEO_AREA_NAME));
+    a->name = dup_trim(im, fval(im, GEO_AREA_NAME));
     if (!a->name)
         problem(im, "name", "missing (expected a name)");
-    a->parent = dup_trim(im, fval(im, f, GEO_AREA_PARENT));
+    a->parent = dup_trim(im, fval(im, GEO_AREA_PARENT));
     if (im->layer == COV_COMMUNITIES) {
-        const char *uc = fval(im, f, GEO_AREA_UR_CODE), *ut = fval(im, f, GEO_AREA_TYPE);
+        const char *uc = fval(im, GEO_AREA_UR_CODE), *ut = fval(im, GEO_AREA_TYPE);
         enum cov_ur ur_c = COV_UR_UNKNOWN, ur_t = COV_UR_UNKNOWN;
         int has_c = dup_trim(im, uc) != NULL, has_t = dup_trim(im, ut) != NULL;
-        if (has_c && geo_parse_urcode(uc, &ur_c, &a->ur_code))
+        /* The 2008 categories 城区/镇区/乡村 often stand in the code column. */
+        if (has_c && geo_parse_urcode(uc, &ur_c, &a->ur_code) && geo_parse_ur(uc, &ur_c))
             problem(im, "ur_code",
-                    "'%s' is not an urban-rural code (expected 3 digits, 1xx urban or 2xx rural)",
-                    uc);
-        if (has_t && geo_parse_ur(ut, &ur_t))
+                    "'%s' is not an urban-rural code (expected 3 digits, 1xx urban or 2xx rural, "
+                    "or 城区/镇区/乡村)",
+                    geo_escape(uc, esc, sizeof(esc)));
+        if (has_t && geo_parse_ur(ut, &ur_t) && geo_parse_urcode(ut, &ur_t, &a->ur_code))
             problem(im, "type",
-                    "'%s' is not a community type (expected 城市/农村, 居委会/村委会 or "
-                    "urban/rural)",
-                    ut);
+                    "'%s' is not a community type (expected 城市/农村, 城区/镇区/乡村, "
+                    "居委会/村委会 or urban/rural)",
+                    geo_escape(ut, esc, sizeof(esc)));
         if (!has_c && !has_t)
             problem(im, "type",
-                    "missing (expected 城乡分类代码 1xx/2xx or 类型 城市/农村, 居委会/村委会, "
-                    "urban/rural)");
+                    "missing (expected 城乡分类代码 1xx/2xx or 类型 城市/农村, 城区/镇区/乡村, "
+                    "居委会/村委会, urban/rural)");
         a->ur = ur_c != COV_UR_UNKNOWN ? ur_c : ur_t;
     }
 
-    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    OGRFeatureH f = geo_table_feature(im->tab);
+    OGRGeometryH g = f ? OGR_F_GetGeometryRef(f) : NULL;
     int polygonal_only = im->layer != COV_BUILDINGS;
     const char *expected =
         polygonal_only ? "Polygon or MultiPolygon" : "Polygon, MultiPolygon or Point";
@@ -757,7 +1069,7 @@ static void read_area(struct imp *im, OGRFeatureH f, struct cov_area *a, OGRGeom
         problem(im, "geometry", "is a %s (expected %s)", geom_type_name(g), expected);
         return;
     }
-    if (im->info[im->cur].bad)
+    if (ri->bad)
         return;
     OGRGeometryH c =
         OGR_G_HasCurveGeometry(g, FALSE) ? OGR_G_GetLinearGeometry(g, 0, NULL) : OGR_G_Clone(g);
@@ -778,68 +1090,326 @@ static void read_area(struct imp *im, OGRFeatureH f, struct cov_area *a, OGRGeom
     *out = c;
 }
 
-/* Original column values of the current feature, for the rejects CSV. */
-static void keep_original(struct imp *im, OGRFeatureH f, struct rowinfo *ri)
+/* Original values of the current row by union column, for the rejects CSV. */
+static void keep_original(struct imp *im, struct rowinfo *ri)
 {
-    ri->orig = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(im->n_cols + 1));
+    ri->orig = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(im->n_ucols + 1));
     if (!ri->orig)
         return;
-    for (int c = 0; c < im->n_cols; c++)
-        ri->orig[c] = cov_arena_strdup(
-            &im->arena, OGR_F_IsFieldSetAndNotNull(f, c) ? OGR_F_GetFieldAsString(f, c) : "");
+    for (int c = 0; c < im->n_cols && c < im->n_cells; c++)
+        ri->orig[im->ucol[c]] = cov_arena_strdup(&im->arena, im->cells[c]);
 }
 
-static void finish_row(struct imp *im, OGRFeatureH f)
+static void clear_rowbuf(struct imp *im)
 {
-    struct rowinfo *ri = &im->info[im->cur];
-    if (ri->bad) {
-        ri->reason = cov_arena_strdup(&im->arena, im->rowbuf ? im->rowbuf : "");
-        if (im->o->skip_invalid && f && !ri->orig)
-            keep_original(im, f, ri);
-    }
     im->rowbuf_len = 0;
     if (im->rowbuf)
         im->rowbuf[0] = '\0';
 }
 
-static int read_rows(struct imp *im, struct geo_import_result *res)
+/* Text checks of every mapped field of the current row: valid UTF-8, no
+ * control characters, not absurdly long (long_cell from the table). */
+static void check_text(struct imp *im, int long_cell)
 {
-    GIntBig total = im->o->progress ? OGR_L_GetFeatureCount(im->lyr, TRUE) : -1;
-    OGR_L_ResetReading(im->lyr);
-    OGRFeatureH f;
+    size_t nf;
+    const struct geo_field_def *defs = geo_alias_fields(im->layer, &nf);
+    for (size_t fi = 0; fi < nf; fi++) {
+        im->bad_cell[fi] = 0;
+        int c = im->map.col[fi];
+        if (c < 0 || c >= im->n_cells)
+            continue;
+        const char *why;
+        if (c == long_cell) {
+            problem(im, defs[fi].name, "longer than %d bytes (expected a short value)", MAX_CELL);
+            im->bad_cell[fi] = 1;
+        } else if (!geo_text_ok(im->cells[c], &why)) {
+            problem(im, defs[fi].name, "%s (the value must be text without control characters)",
+                    why);
+            im->bad_cell[fi] = 1;
+        }
+    }
+}
+
+/* One record: the current cells at (sheet, loc). */
+static int read_record(struct imp *im, long loc, int long_cell)
+{
+    if (grow(im))
+        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+    im->cur = (long)im->n;
+    struct rowinfo *ri = &im->info[im->n];
+    memset(ri, 0, sizeof(*ri));
+    ri->loc = loc;
+    ri->sheet = im->sheet;
+    check_text(im, long_cell);
+    if (im->layer == COV_ORGANIZATIONS)
+        read_org(im, &im->orgs[im->n]);
+    else
+        read_area(im, &im->areas[im->n], &im->ogeom[im->n]);
+    im->n++;
+    if (ri->bad)
+        ri->reason = cov_arena_strdup(&im->arena, im->rowbuf ? im->rowbuf : "");
+    if (im->o->skip_invalid)
+        keep_original(im, ri);
+    clear_rowbuf(im);
+    return COV_OK;
+}
+
+/* ---- tables: header, blank and notes rows ---- */
+
+static int blank_row(const char *const *cells, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (const char *p = cells[i]; *p; p++)
+            if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+                return 0;
+    return 1;
+}
+
+/* A notes or totals row: its first non-empty cell starts with one of the words. */
+static int notes_row(const char *const *cells, int n)
+{
+    static const char *const words[] = {"注", "备注", "说明", "合计", "总计",
+                                        "填表", "制表", "审核", "小计"};
+    for (int i = 0; i < n; i++) {
+        const char *p = cells[i];
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            continue;
+        for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+            if (!strncmp(p, words[w], strlen(words[w])))
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+static int hold(struct imp *im, struct held *h, const char *const *cells, int n, long loc)
+{
+    h->loc = loc;
+    h->n = n;
+    h->cells = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(n + 1));
+    if (!h->cells)
+        return COV_ENOMEM;
+    for (int i = 0; i < n; i++)
+        if (!(h->cells[i] = cov_arena_strdup(&im->arena, cells[i])))
+            return COV_ENOMEM;
+    return COV_OK;
+}
+
+static const char *sheet_label(const struct imp *im, char *buf, size_t len)
+{
+    if (im->workbook)
+        snprintf(buf, len, "%s (sheet %s)", im->file, OGR_L_GetName(im->sheets[im->sheet]));
+    else
+        snprintf(buf, len, "%s", im->file);
+    return buf;
+}
+
+/*
+ * Finds the header among the first rows of the current table: the first
+ * row with at least two known column names, one of them the name or id
+ * (--header-row overrides). Rows read past the header are returned in
+ * rest[0..*n_rest) to be read as records. 0 found, 1 none (nothing set).
+ */
+static int find_header(struct imp *im, struct held *rest, int *n_rest, int *rc)
+{
+    struct held rows[HEADER_SCAN_ROWS];
+    int n = 0, want = im->o->header_row, found = -1;
+    const char *const *cells;
+    int nc, lc;
+    long loc;
+    *rc = COV_OK;
+    *n_rest = 0;
+    int limit = want > 0 ? want : HEADER_SCAN_ROWS;
+    while (n < limit && n < HEADER_SCAN_ROWS) {
+        int r = geo_table_next(im->tab, 0, &cells, &nc, &loc, &lc);
+        if (r < 0) {
+            *rc = cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+            return 1;
+        }
+        if (r == 0)
+            break;
+        if ((*rc = hold(im, &rows[n], cells, nc, loc)))
+            return 1;
+        n++;
+        if (want > 0) {
+            if (loc == want) {
+                found = n - 1;
+                break;
+            }
+            continue;
+        }
+        int key = 0;
+        if (geo_alias_header_score(im->layer, cells, (size_t)nc, &key) >= 2 && key) {
+            found = n - 1;
+            break;
+        }
+    }
+    if (found < 0) {
+        for (int i = 0; i < n; i++)
+            rest[i] = rows[i]; /* for the message only */
+        *n_rest = n;
+        return 1;
+    }
+    if ((*rc = set_columns(im, (const char *const *)rows[found].cells, rows[found].n)))
+        return 1;
+    char lbl[600];
+    long hrow = rows[found].loc;
+    if (hrow == 2)
+        note(im, "%s: header on row 2; row 1 is a title", sheet_label(im, lbl, sizeof(lbl)));
+    else if (hrow > 2)
+        note(im, "%s: header on row %ld; rows 1-%ld above it are skipped as a title",
+             sheet_label(im, lbl, sizeof(lbl)), hrow, hrow - 1);
+    /* rows after the header read while looking: none (we stop at the header) */
+    return 0;
+}
+
+/* Every record of the current table; notes rows at the end are skipped. */
+static int read_table_rows(struct imp *im, struct geo_import_result *res, long *rows_read)
+{
+    struct held notes[MAX_NOTE_ROWS];
+    int n_notes = 0;
+    const char *const *cells;
+    int nc, long_cell;
+    long loc, total = im->o->progress ? geo_table_count_hint(im->tab) : -1;
+    double done = 0;
     char what[512];
     snprintf(what, sizeof(what), "reading %s", im->file);
-    while ((f = OGR_L_GetNextFeature(im->lyr)) != NULL) {
-        if (grow(im)) {
-            OGR_F_Destroy(f);
+    int rc = COV_OK;
+    *rows_read = 0;
+    for (;;) {
+        int r = geo_table_next(im->tab, MAX_CELL, &cells, &nc, &loc, &long_cell);
+        if (r < 0)
             return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
-        }
-        im->cur = (long)im->n;
-        struct rowinfo *ri = &im->info[im->n];
-        memset(ri, 0, sizeof(*ri));
-        ri->fid = OGR_F_GetFID(f);
-        ri->loc = im->tabular ? (long)im->n + 2 : (long)ri->fid;
-        if (im->layer == COV_ORGANIZATIONS)
-            read_org(im, f, &im->orgs[im->n]);
-        else
-            read_area(im, f, &im->areas[im->n], &im->ogeom[im->n]);
-        im->n++;
-        finish_row(im, f);
-        OGR_F_Destroy(f);
-        if (total > 0 && im->n % 1000 == 0 &&
-            im->o->progress((double)im->n / (double)total, what, im->o->progress_user))
-            return cov_err_set(im->err, COV_ECANCEL, "%s: import cancelled", im->file);
+        if (r == 0)
+            break;
         if (im->gdal_failed)
             return COV_EIO;
+        if (im->tabular && blank_row(cells, nc))
+            continue;
+        int id_col = im->map.col[im->layer == COV_ORGANIZATIONS ? GEO_ORG_ID : GEO_AREA_CODE];
+        int no_id = id_col < 0 || id_col >= nc || blank_row(&cells[id_col], 1);
+        if (im->tabular && no_id && notes_row(cells, nc) && n_notes < MAX_NOTE_ROWS) {
+            if ((rc = hold(im, &notes[n_notes++], cells, nc, loc)))
+                return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+            continue;
+        }
+        /* Records after notes rows: those were not trailing notes after all. */
+        for (int i = 0; i < n_notes; i++) {
+            im->cells = (const char *const *)notes[i].cells;
+            im->n_cells = notes[i].n;
+            if ((rc = read_record(im, notes[i].loc, -1)))
+                return rc;
+            (*rows_read)++;
+        }
+        n_notes = 0;
+        im->cells = cells;
+        im->n_cells = nc;
+        if ((rc = read_record(im, loc, long_cell)))
+            return rc;
+        (*rows_read)++;
+        if (im->o->progress && *rows_read % 1000 == 0) {
+            done = total > 0 ? (double)*rows_read / (double)total : geo_table_fraction(im->tab);
+            if (done >= 0 && im->o->progress(done, what, im->o->progress_user))
+                return cov_err_set(im->err, COV_ECANCEL, "%s: import cancelled", im->file);
+        }
     }
     if (im->gdal_failed)
         return COV_EIO;
-    if (total > 0 && im->o->progress)
+    if (im->o->progress && done > 0)
         im->o->progress(1.0, what, im->o->progress_user);
+    if (n_notes) {
+        char lbl[600], rows[256] = "";
+        for (int i = 0; i < n_notes; i++) {
+            size_t u = strlen(rows);
+            snprintf(rows + u, sizeof(rows) - u, "%s%ld", i ? ", " : "", notes[i].loc);
+        }
+        char first[96];
+        note(im, "%s: skipped %d notes row%s at the end (row%s %s: \"%s\")",
+             sheet_label(im, lbl, sizeof(lbl)), n_notes, n_notes > 1 ? "s" : "",
+             n_notes > 1 ? "s" : "", rows,
+             geo_escape(notes[0].cells[0][0] ? notes[0].cells[0]
+                        : notes[0].n > 1     ? notes[0].cells[1]
+                                             : "",
+                        first, sizeof(first)));
+        res->skipped_notes += n_notes;
+    }
+    return COV_OK;
+}
+
+/* Reads every sheet (or the one table) of the source. */
+static int read_sheets(struct imp *im, struct geo_import_result *res)
+{
+    int imported_sheets = 0;
+    for (im->sheet = 0; im->sheet < im->n_sheets; im->sheet++) {
+        geo_table_free(im->tab);
+        im->tab = im->membuf ? geo_table_new_text(im->membuf, im->memlen, im->delim)
+                             : geo_table_new_layer(im->sheets[im->sheet]);
+        if (!im->tab)
+            return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+        int rc = COV_OK;
+        char lbl[600];
+        if (im->tabular) {
+            struct held seen[HEADER_SCAN_ROWS];
+            int n_seen;
+            if (find_header(im, seen, &n_seen, &rc)) {
+                if (rc)
+                    return rc;
+                if (im->workbook && !im->o->src_layer && im->n_sheets > 1) {
+                    note(im, "%s: skipped, no header row with known column names in its first "
+                             "%d rows",
+                         sheet_label(im, lbl, sizeof(lbl)), HEADER_SCAN_ROWS);
+                    continue;
+                }
+                char first[512] = "";
+                for (int i = 0; i < n_seen && !first[0]; i++)
+                    if (!blank_row((const char *const *)seen[i].cells, seen[i].n))
+                        for (int c = 0; c < seen[i].n; c++) {
+                            char esc[128];
+                            size_t u = strlen(first);
+                            snprintf(first + u, sizeof(first) - u, "%s%s", c ? ", " : "",
+                                     geo_escape(seen[i].cells[c], esc, sizeof(esc)));
+                        }
+                if (im->o->header_row > 0)
+                    return cov_err_set(im->err, COV_EINPUT,
+                                       "%s: --header-row %d: the table has only %d rows",
+                                       sheet_label(im, lbl, sizeof(lbl)), im->o->header_row,
+                                       n_seen);
+                return cov_err_set(
+                    im->err, COV_EINPUT,
+                    "%s: no header row found in the first %d rows (expected a row with at least "
+                    "two known column names, one of them 名称 or 统一社会信用代码; the first row "
+                    "holds: %s; give --header-row N)",
+                    sheet_label(im, lbl, sizeof(lbl)), HEADER_SCAN_ROWS,
+                    first[0] ? first : "nothing");
+            }
+        } else if ((rc = map_layer_columns(im, im->sheets[im->sheet]))) {
+            return rc;
+        }
+        if (!im->srs_ready) {
+            if ((rc = setup_srs(im)))
+                return rc;
+            im->srs_ready = 1;
+        }
+        long rows = 0;
+        if ((rc = read_table_rows(im, res, &rows)))
+            return rc;
+        imported_sheets++;
+        if (im->workbook && !im->o->src_layer && im->n_sheets > 1)
+            note(im, "sheet %s: %ld rows", OGR_L_GetName(im->sheets[im->sheet]), rows);
+    }
+    if (im->workbook)
+        res->sheets = imported_sheets;
+    if (im->workbook && imported_sheets == 0)
+        return cov_err_set(im->err, COV_EINPUT,
+                           "%s: no sheet has a header row with known column names (expected at "
+                           "least two, one of them 名称 or 统一社会信用代码; give --src-layer and "
+                           "--header-row)",
+                           im->file);
     res->read = (long)im->n;
     if (im->n == 0)
-        return cov_err_set(im->err, COV_EINPUT, "%s: no features (the source layer is empty)",
-                           im->file);
+        return cov_err_set(im->err, COV_EINPUT, "%s: no rows (the source is empty)", im->file);
     return COV_OK;
 }
 
@@ -958,23 +1528,13 @@ static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH 
     }
 }
 
-/* A row found bad after reading: keep its reason (and its original values for the rejects). */
+/* A row found bad after reading: keep its reason. */
 static void finish_late_row(struct imp *im, size_t i)
 {
     struct rowinfo *ri = &im->info[i];
-    if (ri->bad) {
+    if (ri->bad)
         ri->reason = cov_arena_strdup(&im->arena, im->rowbuf ? im->rowbuf : "");
-        if (im->o->skip_invalid && !ri->orig) {
-            OGRFeatureH f = OGR_L_GetFeature(im->lyr, ri->fid);
-            if (f) {
-                keep_original(im, f, ri);
-                OGR_F_Destroy(f);
-            }
-        }
-    }
-    im->rowbuf_len = 0;
-    if (im->rowbuf)
-        im->rowbuf[0] = '\0';
+    clear_rowbuf(im);
 }
 
 static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct)
@@ -990,8 +1550,8 @@ static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct)
         goto cleanup;
     }
     for (size_t i = 0; i < im->n; i++) {
-        if (im->info[i].bad)
-            continue;
+        if (im->info[i].bad || !isfinite(im->orgs[i].x) || !isfinite(im->orgs[i].y))
+            continue; /* no coordinates: placed by its text later */
         xs[n] = im->orgs[i].x;
         ys[n] = im->orgs[i].y;
         ok[n] = 0;
@@ -1076,8 +1636,8 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
     if (!fp)
         return cov_err_set(im->err, COV_EIO, "%s: cannot write the rejected rows", path);
     fputs("\xEF\xBB\xBF", fp); /* BOM: Excel then reads the file as UTF-8 */
-    for (int c = 0; c < im->n_cols; c++) {
-        csv_cell(fp, im->cols[c] ? im->cols[c] : "");
+    for (int c = 0; c < im->n_ucols; c++) {
+        csv_cell(fp, im->ucols[c] ? im->ucols[c] : "");
         fputc(',', fp);
     }
     fputs("reason\r\n", fp);
@@ -1085,12 +1645,13 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
         const struct rowinfo *ri = &im->info[i];
         if (!ri->bad)
             continue;
-        for (int c = 0; c < im->n_cols; c++) {
+        for (int c = 0; c < im->n_ucols; c++) {
             csv_cell(fp, ri->orig && ri->orig[c] ? ri->orig[c] : "");
             fputc(',', fp);
         }
-        char reason[2048];
-        snprintf(reason, sizeof(reason), "%s %ld: %s", loc_word(im), ri->loc,
+        char reason[2048], w[256];
+        snprintf(reason, sizeof(reason), "%s: %s",
+                 where_short(im, ri->sheet, ri->loc, w, sizeof(w)),
                  ri->reason ? ri->reason : "");
         csv_cell(fp, reason);
         fputs("\r\n", fp);
@@ -1104,8 +1665,9 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
 
 /* ---- the import ---- */
 
-static int too_many_problems(struct imp *im)
+static int too_many_problems(struct imp *im, struct geo_import_result *res)
 {
+    res->problems = im->n_problems;
     if (im->n_problems > MAX_PROBLEMS)
         cov_err_set(im->err, COV_EINPUT, "... and %ld more problems",
                     im->n_problems - MAX_PROBLEMS);
@@ -1122,17 +1684,31 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         rc = geo_store_clear(s, im->layer, im->err);
     if (!rc && chosen)
         rc = geo_store_set_srid(s, srid, im->err);
-    long written = 0;
+    long written = 0, unknown = 0;
     cov_progress_fn progress = im->o->progress;
     void *user = im->o->progress_user;
     char what[64];
-    snprintf(what, sizeof(what), "writing %s", cov_layer_name((int)im->layer));
+    snprintf(what, sizeof(what), "%s %s", im->update ? "updating" : "writing",
+             cov_layer_name((int)im->layer));
     size_t step = im->n / 100 + 1;
     for (size_t i = 0; i < im->n && !rc; i++) {
         if (progress && i % step == 0 && progress((double)i / (double)im->n, what, user))
             rc = cov_err_set(im->err, COV_ECANCEL, "cancelled");
         if (rc || im->info[i].bad)
             continue;
+        if (im->update) {
+            int found = 0;
+            rc = geo_store_update_org(s, &im->orgs[i], im->info[i].set, &found, im->err);
+            if (!rc && !found && unknown++ < 20) {
+                char w[256];
+                cov_err_warn(im->err, "%s:%s: id '%s' is not in the store; row not used",
+                             im->file,
+                             where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
+                             im->orgs[i].id);
+            }
+            written += found;
+            continue;
+        }
         if (im->layer == COV_ORGANIZATIONS)
             rc = geo_store_put_org(s, &im->orgs[i], im->err);
         else
@@ -1146,6 +1722,22 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         progress(0.0, "building the spatial index", user);
     if (!rc)
         rc = geo_store_layer_done(s, im->layer, im->file, written, im->err);
+    if (!rc && !im->update) {
+        /* Rows rejected by --skip-invalid are not in the layer: status says so. */
+        char key[64], val[32];
+        long rejected = 0;
+        for (size_t i = 0; i < im->n; i++)
+            rejected += im->info[i].bad != 0;
+        if (im->o->mode == GEO_IMPORT_APPEND) {
+            snprintf(key, sizeof(key), "rejected.%s", cov_layer_name((int)im->layer));
+            char *old = geo_store_meta_get(s, key);
+            rejected += old ? atol(old) : 0;
+            free(old);
+        }
+        snprintf(key, sizeof(key), "rejected.%s", cov_layer_name((int)im->layer));
+        snprintf(val, sizeof(val), "%ld", rejected);
+        rc = geo_store_meta_set(s, key, val, im->err);
+    }
     if (!rc)
         rc = geo_store_commit(s, im->err);
     if (progress && !rc)
@@ -1154,8 +1746,72 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         geo_store_rollback(s);
         return rc;
     }
-    res->imported = written;
+    if (unknown > 20)
+        cov_err_warn(im->err, "%s: ... %ld ids in all are not in the store", im->file, unknown);
+    res->imported = im->update ? 0 : written;
+    res->updated = im->update ? written : 0;
+    res->unknown_ids = unknown;
     return COV_OK;
+}
+
+/*
+ * How precisely the rows would be placed by the area layers now in the
+ * store (the same rules cov_assign applies later): counts into res, a
+ * warning naming the first rows that cannot be placed and why.
+ */
+static int placement_report(struct imp *im, struct geo_store *s, struct geo_import_result *res)
+{
+    if (im->layer != COV_ORGANIZATIONS || im->update)
+        return COV_OK;
+    struct cov_model *m = cov_model_new();
+    if (!m)
+        return cov_err_set(im->err, COV_ENOMEM, "out of memory");
+    unsigned mask = 1u << COV_DISTRICTS | 1u << COV_STREETS | 1u << COV_COMMUNITIES;
+    struct cov_gazetteer *g = NULL;
+    int rc = geo_store_load(s, mask, m, NULL, NULL, im->err);
+    if (!rc && !(g = cov_gazetteer_new(m)))
+        rc = cov_err_set(im->err, COV_ENOMEM, "out of memory");
+    long none = 0;
+    char first[1600] = "";
+    for (size_t i = 0; i < im->n && !rc; i++) {
+        const struct cov_org *o = &im->orgs[i];
+        if (im->info[i].bad)
+            continue;
+        if (isfinite(o->x) && isfinite(o->y)) {
+            res->placed[COV_PLACED_POINT]++;
+            continue;
+        }
+        struct cov_place_in in = {o->community_ref, o->street_ref, o->address, o->id};
+        struct cov_placement pl;
+        if ((rc = cov_place(g, &in, &pl)))
+            break;
+        res->placed[pl.level]++;
+        if (pl.level != COV_PLACED_NONE || none++ >= 5)
+            continue;
+        char w[256];
+        size_t u = strlen(first);
+        snprintf(first + u, sizeof(first) - u, "%s%s (%s)", u ? "; " : "",
+                 where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
+                 pl.note[0] ? pl.note : "no address, community or street given");
+    }
+    if (!rc && none)
+        cov_err_warn(im->err,
+                     "%s: %ld organizations cannot be placed in any district, street or "
+                     "community (they are imported and counted, but on no map and in no area): "
+                     "%s%s; list them with 'orgcover organizations --placed none'",
+                     im->file, none, first, none > 5 ? "; ..." : "");
+    res->placed_known = !rc;
+    cov_gazetteer_free(g);
+    cov_model_free(m);
+    return rc;
+}
+
+void geo_import_result_release(struct geo_import_result *res)
+{
+    if (!res)
+        return;
+    free(res->notes);
+    res->notes = NULL;
 }
 
 int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
@@ -1182,9 +1838,11 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     im.layer = layer;
     im.o = opts;
     im.err = err;
+    im.update = opts->mode == GEO_IMPORT_UPDATE;
     cov_arena_init(&im.arena);
     GDALAllRegister();
     CPLPushErrorHandlerEx(cpl_handler, &im);
+    char vsimem[96] = "";
 
     int rc = COV_OK, srid = 0, chosen = 0;
     long existing = geo_store_count(s, layer, err);
@@ -1192,12 +1850,22 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         rc = err->code ? err->code : COV_EIO;
         goto cleanup;
     }
+    if (im.update && layer != COV_ORGANIZATIONS) {
+        rc = cov_err_set(err, COV_EFAIL, "--update works on organizations only");
+        goto cleanup;
+    }
+    if (im.update && existing == 0) {
+        rc = cov_err_set(err, COV_EFAIL,
+                         "--update: the store has no organizations yet; import them first");
+        goto cleanup;
+    }
     if (existing > 0 && opts->mode == GEO_IMPORT_NEW) {
         /* Not bad data but a refusal to overwrite: a plain failure, not COV_EINPUT. */
         rc = cov_err_set(err, COV_EFAIL,
-                         "layer %s already holds %ld rows: give --replace to replace them or "
-                         "--append to add to them",
-                         cov_layer_name((int)layer), existing);
+                         "layer %s already holds %ld rows: give --replace to replace them, "
+                         "--append to add to them%s",
+                         cov_layer_name((int)layer), existing,
+                         layer == COV_ORGANIZATIONS ? " or --update to change some fields" : "");
         goto cleanup;
     }
     im.geos = cov_geos_new();
@@ -1205,19 +1873,36 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         rc = cov_err_set(err, COV_ENOMEM, "out of memory");
         goto cleanup;
     }
-    if ((rc = open_source(&im, source)) || (rc = map_columns(&im)) || (rc = setup_srs(&im)) ||
-        (rc = read_rows(&im, res)))
+    if ((rc = open_source(&im, source, vsimem, sizeof(vsimem))) || (rc = read_sheets(&im, res)))
         goto cleanup;
     if (im.n_problems && !opts->skip_invalid) {
-        rc = too_many_problems(&im);
+        rc = too_many_problems(&im, res);
         goto cleanup;
     }
-    if ((rc = choose_srid(&im, s, &srid, &chosen)) || (rc = convert_rows(&im, srid)))
+    if (layer == COV_COMMUNITIES && im.long_town_codes)
+        cov_err_warn(err,
+                     "%s: %ld of %zu community codes are not 12 digits (first at %s); 9-digit "
+                     "codes look like town (street) codes: is this the streets layer?",
+                     source, im.long_town_codes, im.n, im.town_example);
+    if (!im.have_extent && !geo_store_srid(s)) {
+        rc = cov_err_set(err, COV_EINPUT,
+                         "%s: no row has coordinates, so the organizations can only be placed by "
+                         "their addresses, community or street columns or credit codes: import "
+                         "the districts, streets and communities first",
+                         source);
         goto cleanup;
+    }
+    if (im.have_extent || !im.update) {
+        if ((rc = choose_srid(&im, s, &srid, &chosen)) || (rc = convert_rows(&im, srid)))
+            goto cleanup;
+    } else {
+        srid = geo_store_srid(s);
+    }
     if (im.n_problems && !opts->skip_invalid) {
-        rc = too_many_problems(&im);
+        rc = too_many_problems(&im, res);
         goto cleanup;
     }
+    res->problems = im.n_problems;
     for (size_t i = 0; i < im.n; i++)
         res->rejected += im.info[i].bad != 0;
     if (res->rejected > 0 && (rc = write_rejects(&im, s, res)))
@@ -1228,21 +1913,25 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
                         source, res->rejected, res->rejects_path);
         goto cleanup;
     }
-    if ((rc = write_rows(&im, s, existing, srid, chosen, res)))
+    if ((rc = write_rows(&im, s, existing, srid, chosen, res)) ||
+        (rc = placement_report(&im, s, res)))
         goto cleanup;
     if (res->rejected > 0)
-        cov_err_warn(err, "%s: %ld of %ld rows rejected; they are listed with their reasons in %s",
+        cov_err_warn(err,
+                     "%s: %ld of %ld rows rejected and not imported, so not counted anywhere; "
+                     "they are listed with their reasons in %s",
                      source, res->rejected, res->read, res->rejects_path);
     res->repaired = im.repaired;
     res->srid = srid;
     res->srid_chosen = chosen;
 
 cleanup:
+    geo_table_free(im.tab);
     if (im.ds)
         GDALClose(im.ds);
-    restore_xlsx_config(&im);
-    if (im.vsimem[0])
-        VSIUnlink(im.vsimem);
+    restore_sheet_config(&im);
+    if (vsimem[0])
+        VSIUnlink(vsimem);
     free(im.membuf);
     CPLPopErrorHandler();
     if (im.ogeom)
@@ -1262,5 +1951,8 @@ cleanup:
     cov_geos_free(im.geos);
     cov_arena_release(&im.arena);
     cov_err_release(&dummy_err);
+    res->notes = im.notes;
+    if (res == &dummy_res)
+        free(im.notes);
     return rc;
 }

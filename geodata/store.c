@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 
 #include <sqlite3.h>
 #include <spatialite.h>
+
+#include "../analysis/place.h"
+#include "alias.h"
 
 struct geo_store {
     char *path;
@@ -156,7 +160,15 @@ static const char schema_sql[] =
     "CREATE TABLE import_log(id INTEGER PRIMARY KEY, time TEXT, layer TEXT, source TEXT,"
     " rows INTEGER);"
     "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
-    " community TEXT, park TEXT, building TEXT);";
+    " community TEXT, park TEXT, building TEXT, placed TEXT, placed_by TEXT, px REAL,"
+    " py REAL);";
+
+/* Schema 1 -> 2: register fields on organizations, placement on assignments. */
+static const char *const org_v2_columns[] = {"address",    "community_ref", "street_ref",
+                                             "authority",  "supervisor",    "legal_rep",
+                                             "reg_date",   NULL};
+static const char *const assign_v2_columns[] = {"placed TEXT", "placed_by TEXT", "px REAL",
+                                                "py REAL", NULL};
 
 static int create_schema(struct geo_store *s, struct cov_err *err)
 {
@@ -211,6 +223,38 @@ static int has_table(struct geo_store *s, const char *name)
     return found;
 }
 
+/* Upgrade a schema-1 store in place, in one transaction; assignments are recomputed. */
+static int migrate_v1(struct geo_store *s, struct cov_err *err)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (rc) {
+        cov_err_clear(err);
+        return cov_err_set(err, COV_EIO,
+                           "%s: the store was made by an older orgcover and must be upgraded, "
+                           "which needs write access (%s)",
+                           s->path, sqlite3_errmsg(s->db));
+    }
+    char sql[256];
+    for (int i = 0; !rc && has_table(s, "organizations") && org_v2_columns[i]; i++) {
+        snprintf(sql, sizeof(sql), "ALTER TABLE organizations ADD COLUMN %s TEXT",
+                 org_v2_columns[i]);
+        rc = exec(s, sql, err);
+    }
+    for (int i = 0; !rc && assign_v2_columns[i]; i++) {
+        snprintf(sql, sizeof(sql), "ALTER TABLE assignments ADD COLUMN %s", assign_v2_columns[i]);
+        rc = exec(s, sql, err);
+    }
+    if (!rc)
+        rc = exec(s, "DELETE FROM meta WHERE key = 'assign.stamp'", err);
+    if (!rc)
+        rc = meta_set_long(s, "schema_version", GEO_SCHEMA_VERSION, err);
+    if (rc) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return exec(s, "COMMIT", err);
+}
+
 int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err)
 {
     *out = NULL;
@@ -260,6 +304,8 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
         rc = cov_err_set(err, COV_EIO, "%s: not an orgcover project store", path);
         goto cleanup;
     }
+    if (version == 1 && (rc = migrate_v1(s, err)))
+        goto cleanup;
     if (version > GEO_SCHEMA_VERSION) {
         rc = cov_err_set(err, COV_EIO,
                          "%s: project store has schema version %ld, newer than this orgcover "
@@ -451,7 +497,9 @@ static const char *const area_columns = "code TEXT PRIMARY KEY, name TEXT, paren
 static const char *const org_columns =
     "id TEXT PRIMARY KEY, name TEXT, kind TEXT, community_org INTEGER, industry TEXT,"
     " rating TEXT, formal_members INTEGER, untransferred_members INTEGER, staff INTEGER,"
-    " party_org TEXT, party_org_id TEXT, instructor INTEGER, x REAL, y REAL";
+    " party_org TEXT, party_org_id TEXT, instructor INTEGER, x REAL, y REAL, address TEXT,"
+    " community_ref TEXT, street_ref TEXT, authority TEXT, supervisor TEXT, legal_rep TEXT,"
+    " reg_date TEXT";
 
 static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
 {
@@ -585,14 +633,16 @@ static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct 
 {
     if (s->put[layer])
         return s->put[layer];
-    char sql[512];
+    char sql[768];
     const char *t = cov_layer_name(layer);
     if (layer == COV_ORGANIZATIONS)
         snprintf(sql, sizeof(sql),
                  "INSERT INTO \"%s\"(id, name, kind, community_org, industry, rating,"
                  " formal_members, untransferred_members, staff, party_org, party_org_id,"
-                 " instructor, x, y, geom) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                 " ?12, ?13, ?14, MakePoint(?13, ?14, ?15))",
+                 " instructor, x, y, geom, address, community_ref, street_ref, authority,"
+                 " supervisor, legal_rep, reg_date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                 " ?10, ?11, ?12, ?13, ?14, MakePoint(?13, ?14, ?15), ?16, ?17, ?18, ?19, ?20,"
+                 " ?21, ?22)",
                  t);
     else if (layer == COV_COMMUNITIES)
         snprintf(sql, sizeof(sql),
@@ -712,7 +762,109 @@ int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_e
         sqlite3_bind_double(st, 14, o->y);
     }
     sqlite3_bind_int(st, 15, s->srid);
+    bind_text_or_null(st, 16, o->address);
+    bind_text_or_null(st, 17, o->community_ref);
+    bind_text_or_null(st, 18, o->street_ref);
+    bind_text_or_null(st, 19, o->authority);
+    bind_text_or_null(st, 20, o->supervisor);
+    bind_text_or_null(st, 21, o->legal_rep);
+    bind_text_or_null(st, 22, o->reg_date);
     return step_insert(s, st, COV_ORGANIZATIONS, o->id, err);
+}
+
+/* Column, kind and value of each field geo_store_update_org() can set, by
+ * enum geo_org_field (geodata/alias.h); NULL column = not a stored column. */
+enum uk { UK_TEXT, UK_INT, UK_INT_UNKNOWN, UK_PARTY };
+struct ufield {
+    const char *col;
+    enum uk kind;
+    size_t off; /* offset in struct cov_org */
+};
+#define UF(c, k, m) {c, k, offsetof(struct cov_org, m)}
+static const struct ufield ufields[] = {
+    [GEO_ORG_NAME] = UF("name", UK_TEXT, name),
+    [GEO_ORG_KIND] = UF("kind", UK_TEXT, kind),
+    [GEO_ORG_COMMUNITY] = UF("community_org", UK_INT, community_org),
+    [GEO_ORG_INDUSTRY] = UF("industry", UK_TEXT, industry),
+    [GEO_ORG_RATING] = UF("rating", UK_TEXT, rating),
+    [GEO_ORG_FORMAL] = UF("formal_members", UK_INT, formal_members),
+    [GEO_ORG_UNTRANSFERRED] = UF("untransferred_members", UK_INT, untransferred_members),
+    [GEO_ORG_STAFF] = UF("staff", UK_INT_UNKNOWN, staff),
+    [GEO_ORG_PARTY] = UF("party_org", UK_PARTY, party),
+    [GEO_ORG_PARTY_ID] = UF("party_org_id", UK_TEXT, party_org_id),
+    [GEO_ORG_INSTRUCTOR] = UF("instructor", UK_INT, instructor),
+    [GEO_ORG_ADDRESS] = UF("address", UK_TEXT, address),
+    [GEO_ORG_COMM_REF] = UF("community_ref", UK_TEXT, community_ref),
+    [GEO_ORG_STREET_REF] = UF("street_ref", UK_TEXT, street_ref),
+    [GEO_ORG_AUTHORITY] = UF("authority", UK_TEXT, authority),
+    [GEO_ORG_SUPERVISOR] = UF("supervisor", UK_TEXT, supervisor),
+    [GEO_ORG_LEGAL_REP] = UF("legal_rep", UK_TEXT, legal_rep),
+    [GEO_ORG_REG_DATE] = UF("reg_date", UK_TEXT, reg_date),
+};
+#undef UF
+
+int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t fields, int *found,
+                         struct cov_err *err)
+{
+    *found = 0;
+    if (!o->id)
+        return cov_err_set(err, COV_EINPUT, "organizations: an update row has no id");
+    /* Built from the fixed column names above only; values are bound. */
+    char sql[1024] = "UPDATE organizations SET rowid = rowid";
+    int xy = isfinite(o->x) && isfinite(o->y);
+    for (size_t i = 0; i < sizeof(ufields) / sizeof(ufields[0]); i++)
+        if ((fields & (1u << i)) && ufields[i].col) {
+            size_t u = strlen(sql);
+            snprintf(sql + u, sizeof(sql) - u, ", %s = ?%zu", ufields[i].col, i + 1);
+        }
+    if (xy) {
+        size_t u = strlen(sql);
+        snprintf(sql + u, sizeof(sql) - u,
+                 ", x = ?90, y = ?91, geom = MakePoint(?90, ?91, ?92)");
+    }
+    strncat(sql, " WHERE id = ?99", sizeof(sql) - strlen(sql) - 1);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < sizeof(ufields) / sizeof(ufields[0]); i++) {
+        if (!(fields & (1u << i)) || !ufields[i].col)
+            continue;
+        const char *base = (const char *)o + ufields[i].off;
+        int k = (int)i + 1;
+        switch (ufields[i].kind) {
+        case UK_TEXT:
+            bind_text_or_null(st, k, *(const char *const *)base);
+            break;
+        case UK_INT:
+            sqlite3_bind_int(st, k, *(const int *)base);
+            break;
+        case UK_INT_UNKNOWN:
+            if (*(const int *)base == COV_UNKNOWN)
+                sqlite3_bind_null(st, k);
+            else
+                sqlite3_bind_int(st, k, *(const int *)base);
+            break;
+        case UK_PARTY:
+            sqlite3_bind_text(st, k, cov_party_name(*(const enum cov_party *)base), -1,
+                              SQLITE_STATIC);
+            break;
+        }
+    }
+    if (xy) {
+        sqlite3_bind_double(st, 90, o->x);
+        sqlite3_bind_double(st, 91, o->y);
+        sqlite3_bind_int(st, 92, s->srid);
+    }
+    sqlite3_bind_text(st, 99, o->id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_error(s, err, "updating an organization");
+    else
+        *found = sqlite3_changes(s->db) > 0;
+    sqlite3_finalize(st);
+    if (!rc && *found && xy)
+        s->index_dirty[COV_ORGANIZATIONS] = 1;
+    return rc;
 }
 
 int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source, long rows,
@@ -972,8 +1124,9 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
     sqlite3_stmt *st = NULL;
     int rc = prepare(s,
                      "SELECT id, name, kind, community_org, industry, rating, formal_members,"
-                     " untransferred_members, staff, party_org, party_org_id, instructor, x, y"
-                     " FROM organizations ORDER BY rowid",
+                     " untransferred_members, staff, party_org, party_org_id, instructor, x, y,"
+                     " address, community_ref, street_ref, authority, supervisor, legal_rep,"
+                     " reg_date FROM organizations ORDER BY rowid",
                      &st, err);
     if (rc)
         return rc;
@@ -1003,6 +1156,13 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
         o.instructor = sqlite3_column_int(st, 11);
         o.x = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 12);
         o.y = sqlite3_column_type(st, 13) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 13);
+        o.address = col_text(st, 14);
+        o.community_ref = col_text(st, 15);
+        o.street_ref = col_text(st, 16);
+        o.authority = col_text(st, 17);
+        o.supervisor = col_text(st, 18);
+        o.legal_rep = col_text(st, 19);
+        o.reg_date = col_text(st, 20);
         if (cov_model_add_org(m, &o) < 0) {
             rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
             break;
@@ -1016,11 +1176,25 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
     return rc;
 }
 
+static int source_find(const char *name)
+{
+    for (int i = 0; name && i < COV_SRC_COUNT; i++)
+        if (!strcmp(name, cov_source_name((enum cov_source)i)))
+            return i;
+    return -1;
+}
+
 static void clear_assignments(struct cov_model *m)
 {
-    for (size_t i = 0; i < m->n_orgs; i++)
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        struct cov_org *o = &m->orgs[i];
         for (int l = 0; l < COV_NAREAS; l++)
-            m->orgs[i].area[l] = -1;
+            o->area[l] = -1;
+        o->placed = o->has_xy ? COV_PLACED_POINT : COV_PLACED_NONE;
+        o->placed_by = o->has_xy ? COV_SRC_COORDINATES : COV_SRC_NONE;
+        if (!o->has_xy)
+            o->x = o->y = NAN;
+    }
     m->assigned = 0;
 }
 
@@ -1051,8 +1225,8 @@ static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov
         for (size_t i = 0; i < m->n_areas[l]; i++)
             strmap_put(&areas[l], m->areas[l][i].code, (int32_t)i);
     if ((rc = prepare(s,
-                      "SELECT org_id, district, street, community, park, building"
-                      " FROM assignments",
+                      "SELECT org_id, district, street, community, park, building, placed,"
+                      " placed_by, px, py FROM assignments",
                       &st, err)))
         goto cleanup;
     size_t seen = 0;
@@ -1071,6 +1245,19 @@ static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov
             if (code && ai < 0 && m->n_areas[l] > 0)
                 ok = 0;
             m->orgs[oi].area[l] = ai;
+        }
+        struct cov_org *o = &m->orgs[oi];
+        int placed = cov_placed_find(col_text(st, 6));
+        int by = source_find(col_text(st, 7));
+        if (placed < 0 || by < 0) {
+            ok = 0;
+            break;
+        }
+        o->placed = placed;
+        o->placed_by = by;
+        if (!o->has_xy) {
+            o->x = sqlite3_column_type(st, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 8);
+            o->y = sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
         }
     }
     if (ok && step != SQLITE_DONE) {
@@ -1116,8 +1303,8 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
     rc = exec(s, "DELETE FROM assignments", err);
     if (!rc)
         rc = prepare(s,
-                     "INSERT INTO assignments(org_id, district, street, community, park, building)"
-                     " VALUES(?, ?, ?, ?, ?, ?)",
+                     "INSERT INTO assignments(org_id, district, street, community, park,"
+                     " building, placed, placed_by, px, py) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      &st, err);
     for (size_t i = 0; i < m->n_orgs && !rc; i++) {
         const struct cov_org *o = &m->orgs[i];
@@ -1128,6 +1315,16 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
                 sqlite3_bind_text(st, 2 + l, m->areas[l][a].code, -1, SQLITE_STATIC);
             else
                 sqlite3_bind_null(st, 2 + l);
+        }
+        sqlite3_bind_text(st, 7, cov_placed_name((enum cov_placed)o->placed), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, cov_source_name((enum cov_source)o->placed_by), -1,
+                          SQLITE_STATIC);
+        if (!o->has_xy && isfinite(o->x) && isfinite(o->y)) {
+            sqlite3_bind_double(st, 9, o->x);
+            sqlite3_bind_double(st, 10, o->y);
+        } else {
+            sqlite3_bind_null(st, 9);
+            sqlite3_bind_null(st, 10);
         }
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(s, err, "writing assignments");

@@ -14,11 +14,14 @@
 #ifndef GEO_STORE_H
 #define GEO_STORE_H
 
+#include <stdint.h>
+
 #include "../analysis/model.h"
 
 struct geo_store;
 
-enum { GEO_SCHEMA_VERSION = 1 };
+/* 2: organizations carry register fields (address, ...), assignments the placement. */
+enum { GEO_SCHEMA_VERSION = 2 };
 
 /*
  * Open the store at path. With create=1 a missing file is created with the
@@ -59,6 +62,15 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
 int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct cov_area *a,
                        GEOSContextHandle_t geos, struct cov_err *err);
 int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err);
+/*
+ * Inside the caller's transaction: update the fields of the organization
+ * with o->id whose bit (1u << enum geo_org_field of geodata/alias.h) is set
+ * in fields; lon/lat update the point when o->x, o->y are finite (project
+ * CRS). *found set to 1 when the id exists. The layer's version is bumped
+ * by geo_store_layer_done() as for any import.
+ */
+int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t fields, int *found,
+                         struct cov_err *err);
 int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *source, long rows,
                          struct cov_err *err);
 

@@ -1,4 +1,5 @@
 /* test_alias.c - column aliases, overrides and value parsers. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,7 +40,7 @@ static void test_normalize_bom_space_case_parens(void **state) {
     geo_alias_normalize("\xEF\xBB\xBF  Credit_Code \t", out, sizeof(out));
     assert_string_equal(out, "credit_code");
     geo_alias_normalize("\xE3\x80\x80经度（度）\xE3\x80\x80", out, sizeof(out));
-    assert_string_equal(out, "经度(度)");
+    assert_string_equal(out, "经度");
     geo_alias_normalize("LONGITUDE", out, 4);
     assert_string_equal(out, "lon");
 }
@@ -273,13 +274,138 @@ static void test_coord_values(void **state) {
     assert_int_equal(geo_parse_coord(" 119.25 ", &d), 0);
     assert_true(d > 119.2499 && d < 119.2501);
     assert_int_equal(geo_parse_coord("", &d), -1);
-    assert_int_equal(geo_parse_coord("119.2E", &d), -2);
-    assert_int_equal(geo_parse_coord("inf", &d), -3);
+    assert_int_equal(geo_parse_coord("119.2X", &d), -2);
+    assert_int_equal(geo_parse_coord("inf", &d), -2);
+    assert_int_equal(geo_parse_coord("1e999", &d), -3);
+}
+
+static void assert_coord(const char *s, double want)
+{
+    double d = -999;
+    if (geo_parse_coord(s, &d))
+        fail_msg("'%s' not parsed", s);
+    if (fabs(d - want) > 1e-9)
+        fail_msg("'%s' parsed as %.10f, expected %.10f", s, d, want);
+}
+
+static void test_coord_dms_fullwidth_and_letters(void **state) {
+    (void)state;
+    assert_coord("119°09'41.1\"", 119 + 9 / 60.0 + 41.1 / 3600.0);
+    assert_coord("119°9′37.98″", 119 + 9 / 60.0 + 37.98 / 3600.0);
+    assert_coord("119度10分12.6秒", 119 + 10 / 60.0 + 12.6 / 3600.0);
+    assert_coord("E119°09'41.1\"", 119 + 9 / 60.0 + 41.1 / 3600.0);
+    assert_coord("34°36'N", 34.6);
+    assert_coord("E119.16", 119.16);
+    assert_coord("119.16E", 119.16);
+    assert_coord("119.16°", 119.16);
+    assert_coord("N 34.6", 34.6);
+    assert_coord("S 34.6", -34.6);
+    assert_coord("W119°30'", -119.5);
+    assert_coord("１１９．１６", 119.16);
+    assert_coord("１１９°０９′", 119.15);
+    double d;
+    assert_int_equal(geo_parse_coord("119°61'", &d), -2);     /* minutes < 60 */
+    assert_int_equal(geo_parse_coord("119 09 41", &d), -2);   /* ambiguous without marks */
+    assert_int_equal(geo_parse_coord("119°09'41\"12", &d), -2); /* too many parts */
+    assert_int_equal(geo_parse_coord("东经119度", &d), -2);
+}
+
+static void test_count_fullwidth(void **state) {
+    (void)state;
+    int v = -1;
+    assert_int_equal(geo_parse_count("１５", &v), GEO_COUNT_OK);
+    assert_int_equal(v, 15);
+    assert_int_equal(geo_parse_count("\xE3\x80\x80３\xE3\x80\x80", &v), GEO_COUNT_OK);
+    assert_int_equal(v, 3);
+}
+
+static void test_normalize_register_headers(void **state) {
+    (void)state;
+    char out[128];
+    geo_alias_normalize("正式党员数（人）", out, sizeof(out));
+    assert_string_equal(out, "正式党员数");
+    geo_alias_normalize("正式 党员数", out, sizeof(out));
+    assert_string_equal(out, "正式党员数");
+    geo_alias_normalize("正式\n党员数（人）", out, sizeof(out));
+    assert_string_equal(out, "正式党员数");
+    geo_alias_normalize("资产(万元)", out, sizeof(out));
+    assert_string_equal(out, "资产");
+    geo_alias_normalize("ＩＤ", out, sizeof(out));
+    assert_string_equal(out, "id");
+    geo_alias_normalize("村（居）委会", out, sizeof(out));
+    assert_string_equal(out, "村(居)委会");
+}
+
+static void test_register_columns_map(void **state) {
+    struct fixture *f = *state;
+    static const char *const cols[] = {"序号",     "统一社会信用代码", "社会组织名称",
+                                       "登记管理机关", "业务主管单位", "法定代表人",
+                                       "成立登记日期", "住  所", "正式\n党员数（人）",
+                                       "所属社区", "所属街道（乡镇）"};
+    assert_int_equal(map(f, COV_ORGANIZATIONS, cols, 11, NULL, 0, 0), 0);
+    assert_int_equal(f->map.col[GEO_ORG_AUTHORITY], 3);
+    assert_int_equal(f->map.col[GEO_ORG_SUPERVISOR], 4);
+    assert_int_equal(f->map.col[GEO_ORG_LEGAL_REP], 5);
+    assert_int_equal(f->map.col[GEO_ORG_REG_DATE], 6);
+    assert_int_equal(f->map.col[GEO_ORG_ADDRESS], 7);
+    assert_int_equal(f->map.col[GEO_ORG_FORMAL], 8);
+    assert_int_equal(f->map.col[GEO_ORG_COMM_REF], 9);
+    assert_int_equal(f->map.col[GEO_ORG_STREET_REF], 10);
+    assert_int_equal(f->map.col[GEO_ORG_LON], -1);
+}
+
+static void test_header_score(void **state) {
+    (void)state;
+    int key = 0;
+    static const char *const title[] = {"连云港市海州区社会组织名录（2021年）", "", ""};
+    assert_int_equal(geo_alias_header_score(COV_ORGANIZATIONS, title, 3, &key), 0);
+    static const char *const hdr[] = {"序号", "统一社会信用代码", "名称", "住所"};
+    assert_int_equal(geo_alias_header_score(COV_ORGANIZATIONS, hdr, 4, &key), 3);
+    assert_int_equal(key, 1);
+    /* two known names but neither the id nor the name */
+    static const char *const nokey[] = {"住所", "正式党员数"};
+    assert_int_equal(geo_alias_header_score(COV_ORGANIZATIONS, nokey, 2, &key), 2);
+    assert_int_equal(key, 0);
+}
+
+static void test_escape_and_text_checks(void **state) {
+    (void)state;
+    char out[64];
+    assert_string_equal(geo_escape("正式\n党员数", out, sizeof(out)), "正式\\n党员数");
+    assert_string_equal(geo_escape("a\x01" "b\xff" "c", out, sizeof(out)), "a\\x01b\\xffc");
+    char small[12];
+    geo_escape("一二三四五六七八", small, sizeof(small));
+    assert_true(strlen(small) < sizeof(small));
+    const char *why = NULL;
+    assert_int_equal(geo_text_ok("王庄社区\t解放路", &why), 1);
+    assert_int_equal(geo_text_ok("bad\xff\xfe", &why), 0);
+    assert_string_equal(why, "is not valid UTF-8");
+    assert_int_equal(geo_text_ok("a\x07" "b", &why), 0);
+    assert_string_equal(why, "contains a control character");
+    assert_int_equal(geo_text_ok("\xED\xA0\x80", &why), 0); /* a surrogate */
+}
+
+static void test_ur_2008_categories(void **state) {
+    (void)state;
+    enum cov_ur ur = COV_UR_UNKNOWN;
+    assert_int_equal(geo_parse_ur("城区", &ur), 0);
+    assert_int_equal(ur, COV_UR_URBAN);
+    assert_int_equal(geo_parse_ur("镇区", &ur), 0);
+    assert_int_equal(ur, COV_UR_URBAN);
+    assert_int_equal(geo_parse_ur("乡村", &ur), 0);
+    assert_int_equal(ur, COV_UR_RURAL);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize_bom_space_case_parens),
+        cmocka_unit_test(test_coord_dms_fullwidth_and_letters),
+        cmocka_unit_test(test_count_fullwidth),
+        cmocka_unit_test(test_normalize_register_headers),
+        cmocka_unit_test_setup_teardown(test_register_columns_map, setup, teardown),
+        cmocka_unit_test(test_header_score),
+        cmocka_unit_test(test_escape_and_text_checks),
+        cmocka_unit_test(test_ur_2008_categories),
         cmocka_unit_test_setup_teardown(test_chinese_org_columns_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_english_columns_with_bom_and_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_own_id_column_is_not_credit_and_xuhao_is_no_id, setup,

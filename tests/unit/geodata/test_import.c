@@ -181,10 +181,10 @@ static void test_gbk_csv_is_transcoded(void **state) {
 
 static void test_encoding_option_overrides_detection(void **state) {
     struct fx *f = *state;
-    /* Read as UTF-8, the GBK bytes make no column name match. */
+    /* Read as UTF-8, the GBK bytes are refused with a hint. */
     f->o.encoding = "UTF-8";
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), COV_EINPUT);
-    assert_msg(f, "required column for id not found");
+    assert_msg(f, "orgs_gbk.csv: text is not valid UTF-8 (--encoding UTF-8); give --encoding GBK");
     f->o.encoding = "GBK";
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);
     assert_int_equal(f->res.imported, 5);
@@ -281,7 +281,8 @@ static void test_bad_csv_reports_every_problem(void **state) {
                   ">= 0)");
     assert_msg(f, "orgs_bad.csv:row 6: lon/lat: lon 34.6024, lat 119.2231 out of range; looks like "
                   "longitude and latitude are swapped");
-    assert_msg(f, "orgs_bad.csv:row 7: lat: missing (expected latitude in decimal degrees)");
+    assert_msg(f, "orgs_bad.csv:row 7: lat: missing while lon is given (expected latitude in "
+                  "degrees");
     assert_int_equal(f->err.count, 5);
     assert_int_equal(f->err.code, COV_EINPUT);
 }
@@ -356,15 +357,15 @@ static void test_coordinate_out_of_range_and_not_a_number(void **state) {
     struct fx *f = *state;
     char csv[1024];
     snprintf(csv, sizeof(csv),
-             "%s51320703MJ0005010C,a,1,200,34.7\n51320703MJ0005011F,b,1,119.3,34.7N\n"
+             "%s51320703MJ0005010C,a,1,200,34.7\n51320703MJ0005011F,b,1,119.3,34.7Q\n"
              "51320703MJ0005012J,c,1,inf,34.7\n",
              orgs_header);
     put_vsimem("/vsimem/range.csv", csv);
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/range.csv"), COV_EINPUT);
     VSIUnlink("/vsimem/range.csv");
     assert_msg(f, "row 2: lon: 200 is out of range (expected -180..180)");
-    assert_msg(f, "row 3: lat: '34.7N' is not a number (expected latitude in decimal degrees)");
-    assert_msg(f, "row 4: lon: 'inf' is not finite");
+    assert_msg(f, "row 3: lat: '34.7Q' is not a number (expected latitude in degrees");
+    assert_msg(f, "row 4: lon: 'inf' is not a number");
 }
 
 static void test_yesno_and_party_unrecognised(void **state) {
@@ -420,7 +421,7 @@ static void test_empty_layer_is_an_error(void **state) {
     put_vsimem("/vsimem/empty.csv", orgs_header);
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/empty.csv"), COV_EINPUT);
     VSIUnlink("/vsimem/empty.csv");
-    assert_msg(f, "/vsimem/empty.csv: no features");
+    assert_msg(f, "/vsimem/empty.csv: no rows (the source is empty)");
 }
 
 static void test_missing_file_is_named(void **state) {
@@ -513,7 +514,7 @@ static void test_existing_layer_needs_replace_or_append(void **state) {
     struct fx *f = *state;
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), 0);
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_good_utf8.csv")), COV_EFAIL);
-    assert_msg(f, "layer organizations already holds 8 rows: give --replace to replace them or "
+    assert_msg(f, "layer organizations already holds 8 rows: give --replace to replace them, "
                   "--append to add to them");
     f->o.mode = GEO_IMPORT_REPLACE;
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), 0);

@@ -172,7 +172,7 @@ static void test_create_then_reopen(void **state) {
     assert_int_equal(geo_store_srid(f->s), 0);
     char *v = geo_store_meta_get(f->s, "schema_version");
     assert_non_null(v);
-    assert_string_equal(v, "1");
+    assert_string_equal(v, "2");
     free(v);
     assert_int_equal(geo_store_meta_set(f->s, "note", "你好", &f->err), 0);
     reopen(f);
@@ -237,12 +237,56 @@ static void test_foreign_sqlite_error(void **state) {
 static void test_newer_schema_error(void **state) {
     struct fx *f = *state;
     open_store(f, 0);
-    assert_int_equal(geo_store_meta_set(f->s, "schema_version", "2", &f->err), 0);
+    assert_int_equal(geo_store_meta_set(f->s, "schema_version", "3", &f->err), 0);
     geo_store_close(f->s);
     f->s = NULL;
     assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), COV_EIO);
     assert_null(f->s);
-    assert_non_null(strstr(cov_err_msg(&f->err), "schema version 2, newer than this orgcover"));
+    assert_non_null(strstr(cov_err_msg(&f->err), "schema version 3, newer than this orgcover"));
+}
+
+/* A store of schema 1 (before register fields) is upgraded in place when opened. */
+static void test_schema_1_is_upgraded(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    geo_store_close(f->s);
+    f->s = NULL;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    static const char *const drop[] = {
+        "ALTER TABLE organizations DROP COLUMN address",
+        "ALTER TABLE organizations DROP COLUMN community_ref",
+        "ALTER TABLE organizations DROP COLUMN street_ref",
+        "ALTER TABLE organizations DROP COLUMN authority",
+        "ALTER TABLE organizations DROP COLUMN supervisor",
+        "ALTER TABLE organizations DROP COLUMN legal_rep",
+        "ALTER TABLE organizations DROP COLUMN reg_date",
+        "ALTER TABLE assignments DROP COLUMN placed",
+        "ALTER TABLE assignments DROP COLUMN placed_by",
+        "ALTER TABLE assignments DROP COLUMN px",
+        "ALTER TABLE assignments DROP COLUMN py",
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+        "INSERT OR REPLACE INTO meta(key, value) VALUES('assign.stamp', 'old')",
+    };
+    for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+        if (sqlite3_exec(db, drop[i], NULL, NULL, NULL) != SQLITE_OK)
+            fail_msg("%s: %s", drop[i], sqlite3_errmsg(db));
+    sqlite3_close(db);
+    assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), 0);
+    char *v = geo_store_meta_get(f->s, "schema_version");
+    assert_string_equal(v, "2");
+    free(v);
+    assert_null(geo_store_meta_get(f->s, "assign.stamp"));
+    struct cov_org o = {.id = "A1", .name = "n", .address = "海州区新浦街道", .x = NAN, .y = NAN};
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "t", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    struct cov_model *m = cov_model_new();
+    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS, m, NULL, NULL, &f->err), 0);
+    assert_string_equal(m->orgs[0].address, "海州区新浦街道");
+    assert_int_equal(m->orgs[0].has_xy, 0);
+    cov_model_free(m);
 }
 
 /* ---- CRS ---- */
@@ -734,6 +778,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_not_sqlite_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_file_becomes_store_with_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_sqlite_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_1_is_upgraded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_creates_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_change_while_empty, setup, teardown),
