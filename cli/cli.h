@@ -53,6 +53,7 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx);
+int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx);
 int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx);

@@ -17,6 +17,8 @@ static const struct cli_cmd commands[] = {
     {"import", cli_cmd_import,
      "import a layer from a Shapefile, GeoPackage, GeoJSON, CSV, XLSX or PostGIS",
      CLI_STORE | CLI_STORE_CREATE},
+    {"organizations", cli_cmd_organizations,
+     "list organizations with where and how precisely they are placed", CLI_STORE},
     {"status", cli_cmd_status,
      "coverage figures, overall or by district/street/community/park/building", CLI_STORE},
     {"targets", cli_cmd_targets,
