@@ -3,6 +3,8 @@
  * labels and the map furniture; surfaces for PNG, PDF and SVG; atlases. */
 #include "map.h"
 #include "render_int.h"
+
+#include "../analysis/place.h"
 #include "themes.h"
 
 #include <cairo-pdf.h>
@@ -523,6 +525,8 @@ static void draw_base(struct rc *r, const signed char *cls)
 /* Points of every org with status s inside the view, one path per call. */
 static void add_point(struct rc *r, double x, double y, double rad)
 {
+    if (!isfinite(x) || !isfinite(y))
+        return; /* placed nowhere: not drawn */
     double px, py;
     map_view_to_page(&r->L.view, x, y, &px, &py);
     const struct map_view *v = &r->L.view;
@@ -559,11 +563,26 @@ static void draw_points(struct rc *r)
         COV_ST_NO_MEMBERS, COV_ST_STANDALONE, COV_ST_JOINT, COV_ST_REGIONAL,
         COV_ST_INDUSTRY,   COV_ST_FUNCTIONAL, COV_ST_SMALL, COV_ST_ELIGIBLE};
     cairo_set_fill_rule(r->cr, CAIRO_FILL_RULE_WINDING);
+    /* Placed only to an area: a hollow ring at the area's drawing point,
+     * under the real points, so that nobody reads it as an address. */
+    double ring = fmax(r->L.point_r, 1.4 * r->L.u);
+    for (int k = 0; k < COV_ST_COUNT; k++) {
+        enum cov_status s = order[k];
+        cairo_new_path(r->cr);
+        for (size_t i = 0; i < r->m->n_orgs; i++) {
+            const struct cov_org *o = &r->m->orgs[i];
+            if (o->status == s && o->placed != COV_PLACED_POINT)
+                add_point(r, o->x, o->y, ring);
+        }
+        set_rgb(r->cr, map_status_color(s));
+        cairo_set_line_width(r->cr, fmax(0.5 * r->L.u, r->L.dev));
+        cairo_stroke(r->cr);
+    }
     for (int k = 0; k < COV_ST_COUNT; k++) {
         enum cov_status s = order[k];
         cairo_new_path(r->cr);
         for (size_t i = 0; i < r->m->n_orgs; i++)
-            if (r->m->orgs[i].status == s)
+            if (r->m->orgs[i].status == s && r->m->orgs[i].placed == COV_PLACED_POINT)
                 add_point(r, r->m->orgs[i].x, r->m->orgs[i].y, r->L.point_r);
         fill_outline(r, map_status_color(s), r->L.point_r);
     }
@@ -1076,6 +1095,14 @@ static void legend_symbol(struct rc *r, const struct map_legend_entry *e, double
         cairo_stroke(cr);
         break;
     }
+    case MAP_LEG_HOLLOW: {
+        double rad = fmin(fmax(e->width, 1.6 * u), h / 2);
+        cairo_arc(cr, cx, cy, rad, 0, 2 * M_PI);
+        set_rgb(cr, e->color);
+        cairo_set_line_width(cr, 0.5 * u);
+        cairo_stroke(cr);
+        break;
+    }
     case MAP_LEG_FILL:
     case MAP_LEG_HATCH:
         cairo_rectangle(cr, x, y, w, h);
@@ -1312,6 +1339,13 @@ static void draw_titles(struct rc *r)
                                       map_unit_orgs(L->n_focus, 1), b, pct)
                            : snprintf(sub, sizeof(sub), "社会组织 %s 个，已覆盖 %s 个（%.1f%%）", a,
                                       b, pct);
+        if (L->n_unplaced && k > 0 && (size_t)k < sizeof(sub)) {
+            map_format_count(L->n_unplaced, a, sizeof(a));
+            k += snprintf(sub + k, sizeof(sub) - (size_t)k,
+                          o->lang_en ? "; %s not placed and not on the map"
+                                     : "，其中 %s 个无法定位、未在图上",
+                          a);
+        }
         if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
             snprintf(sub + k, sizeof(sub) - (size_t)k,
                      o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);

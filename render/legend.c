@@ -2,6 +2,8 @@
  * whether points are aggregated, which classes the legend lists. */
 #include "map.h"
 #include "render_int.h"
+
+#include "../analysis/place.h"
 #include "themes.h"
 
 #include <math.h>
@@ -269,6 +271,10 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
         L->n_focus++;
         if ((unsigned)g->status < COV_ST_COUNT)
             L->counts[g->status]++;
+        if (g->placed == COV_PLACED_NONE)
+            L->n_unplaced++;
+        else if (g->placed != COV_PLACED_POINT)
+            L->n_approx++;
     }
     double spacing = sqrt(fw * fh / (double)(L->n_view ? L->n_view : 1));
     L->aggregated = o->aggregate > 0 ||
@@ -340,6 +346,16 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
             covered += L->counts[s];
     }
     char a[32], t[32];
+    if (L->n_approx && !L->aggregated) {
+        map_format_count(L->n_approx, a, sizeof(a));
+        add(b, MAP_LEG_HOLLOW, -1, L->n_approx, (struct map_rgb){0.3, 0.3, 0.3}, L->point_r,
+            en ? "Placed by address (approximate): %s" : "按地址定位（近似） %s 个", a);
+    }
+    if (L->n_unplaced) {
+        map_format_count(L->n_unplaced, a, sizeof(a));
+        add(b, MAP_LEG_NOTE, -1, L->n_unplaced, black, 0,
+            en ? "%s not placed, not on the map" : "%s 个无法定位，未在图上显示", a);
+    }
     map_format_count(covered, a, sizeof(a));
     map_format_count(L->n_focus, t, sizeof(t));
     if (L->n_focus)

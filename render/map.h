@@ -169,6 +169,7 @@ int map_labels_place(struct map_label *l, size_t n, const double bounds[4], cons
 enum map_legend_kind {
     MAP_LEG_HEADING, /* a section title */
     MAP_LEG_POINT,   /* a point symbol of colour `color` */
+    MAP_LEG_HOLLOW,  /* a hollow point symbol: placed only to an area, by its address */
     MAP_LEG_FILL,    /* an area fill */
     MAP_LEG_HATCH,   /* an area fill with the rural hatching */
     MAP_LEG_LINE,    /* a boundary line, `width` points */

@@ -34,6 +34,8 @@ struct map_layout {
     long focus;                        /* zoom area index, or -1 */
     long counts[COV_ST_COUNT];         /* organizations in focus by status */
     long n_focus;                      /* organizations in focus */
+    long n_approx;                     /* in focus, placed only to an area (hollow symbols) */
+    long n_unplaced;                   /* in focus, placed nowhere: not drawn */
     long n_view;                       /* organizations inside the view */
     double point_r;                    /* point symbol radius, points */
     int aggregated;                    /* 1: points drawn as per-cell proportional circles */
