@@ -410,10 +410,14 @@ int xlsxw_number(struct xlsxw *w, double v)
         return fail(w, "sheet '%s' row %d column %d: number is not finite", s->name, s->n_rows,
                     s->col + 1);
     char num[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(num, sizeof(num), "%.*g", prec, v);
-        if (strtod(num, NULL) == v)
-            break;
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(num, sizeof(num), "%.0f", v); /* 10, not 1e+01 */
+    } else {
+        for (int prec = 1; prec <= 17; prec++) {
+            snprintf(num, sizeof(num), "%.*g", prec, v);
+            if (strtod(num, NULL) == v)
+                break;
+        }
     }
     char ref[4];
     col_letters(s->col, ref);

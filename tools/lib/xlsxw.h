@@ -48,7 +48,8 @@ int xlsxw_next_row(struct xlsxw *w);
 /* Appends a text cell (UTF-8; '\n' is a line break) to the current row. */
 int xlsxw_text(struct xlsxw *w, const char *utf8);
 
-/* Appends a numeric cell (finite), written in the shortest form that reads back exactly. */
+/* Appends a numeric cell (finite): an integer as such (30, not 3e+01), other values in
+ * the shortest form that reads back exactly. */
 int xlsxw_number(struct xlsxw *w, double v);
 
 /* Leaves the next cell of the current row empty. */
