@@ -35,12 +35,14 @@ ANALYSIS_SRC := $(sort $(wildcard analysis/*.c))
 GEODATA_SRC := $(sort $(wildcard geodata/*.c))
 RENDER_SRC := $(sort $(wildcard render/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
+TOOLS_LIB_SRC := $(sort $(wildcard tools/lib/*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIB_ANALYSIS := $(BUILD)/libanalysis.a
 LIB_GEODATA := $(BUILD)/libgeodata.a
 LIB_RENDER := $(BUILD)/librender.a
+LIB_TOOLS := $(BUILD)/libtools.a
 BIN := $(BUILD)/orgcover
 
 # Unit tests: tests/unit/<layer>/test_<module>.c, each linked with its layer
@@ -63,6 +65,7 @@ $(BUILD)/obj/%.o: %.c
 $(LIB_ANALYSIS): $(call obj,$(ANALYSIS_SRC))
 $(LIB_GEODATA): $(call obj,$(GEODATA_SRC))
 $(LIB_RENDER): $(call obj,$(RENDER_SRC))
+$(LIB_TOOLS): $(call obj,$(TOOLS_LIB_SRC))
 $(BUILD)/lib%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@ && ar rcs $@ $^
@@ -80,9 +83,10 @@ $(UNIT_RENDER): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/render/%.o $(LIB_RENDE
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_RENDER) $(LIB_GEODATA) $(LIB_ANALYSIS)
+# Tools also link the tools' own helpers (tools/lib/, e.g. the XLSX writer).
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIB_TOOLS) $(LIB_RENDER) $(LIB_GEODATA) $(LIB_ANALYSIS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lz
 tools: $(TOOLS)
 
 # Per-layer unit targets, handy while working on one layer.

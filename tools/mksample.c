@@ -3,16 +3,22 @@
  * the real reference data (county boundaries, NBS division and urban-rural
  * codes, known town/community points) plus reproducibly synthesized layers.
  *
- *   mksample SOURCE_DIR OUT_DIR
+ *   mksample [--truth FILE] SOURCE_DIR OUT_DIR
  *
  * SOURCE_DIR holds lianyungang_fences_vonng_gcj02.geojson and
  * lianyungang_adcode_2016_vonng.csv (see PROVENANCE.md there). Writes into
  * OUT_DIR: districts.geojson, streets.gpkg, communities.shp (+.shx .dbf
  * .prj, GBK attributes, no .cpg), parks.geojson, buildings.geojson,
- * organizations.xlsx. Every coordinate is GCJ-02 lon/lat with 6 decimals.
+ * organizations.xlsx, and the same organizations as a register-shaped
+ * workbook, organizations-register.xlsx (sheets per county, addresses
+ * instead of most coordinates). Every coordinate is GCJ-02 lon/lat with 6
+ * decimals. --truth FILE writes, as CSV, each register row's true areas and
+ * the most precise placement its own data allows (not shipped).
  *
- * Deterministic: one fixed-seed xoshiro256** stream, fixed timestamps in the
- * GeoPackage and the DBF header; the same inputs give the same bytes.
+ * Deterministic: a fixed-seed xoshiro256** stream, fixed timestamps in the
+ * GeoPackage, the DBF header and the register's zip; the same inputs give the
+ * same bytes. The register is drawn last from a second, separately seeded
+ * stream, so adding it changed none of the other files.
  *
  * Before writing, every polygon is checked (valid, non-empty, inside its
  * county) and every organization (inside its community, valid credit code);
@@ -21,6 +27,7 @@
  */
 #include "../analysis/geos.h"
 #include "../geodata/creditcode.h"
+#include "lib/xlsxw.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -1850,6 +1857,755 @@ static void write_orgs(const char *dir)
     close_ds(ds, path);
 }
 
+/* ------------------------------------------------- the register workbook */
+
+/*
+ * organizations-register.xlsx: the same organizations in the shape of a real
+ * civil-affairs register (社会组织名录): one sheet per county with a merged
+ * title row, a header with units, a notes row and two empty rows; addresses
+ * (住所) in the forms registers use instead of coordinates for most rows; a
+ * few city-level credit codes. Drawn from its own stream (SEED_REGISTER)
+ * after everything else, so the other files do not change.
+ *
+ * Every address is checked by scan_address()/resolve_row(), which read the
+ * row the way the importer is meant to (issue 8): the district, then a
+ * street of that district, then a community of that street, names in any of
+ * their usual variants, a longer name winning over one it contains. What
+ * that reading finds must be the organization's true area, and the most
+ * precise level it reaches is the row's `expect` in the truth file.
+ */
+#define SEED_REGISTER 0x4C59475245473231ULL /* "LYGREG21" */
+#define REG_COORD_SHARE 0.15                /* rows that keep their lon/lat */
+#define REG_CITY_SHARE 0.05                 /* rows with a city-level credit code */
+#define REG_COLUMN_SHARE 0.88               /* rows of the 所属社区 sheet with that cell */
+#define REG_COLUMN_COUNTY "320707"          /* 赣榆区: many repeated village names */
+#define CITY_CODE "320700"
+#define CITY_NAME "连云港市"
+
+enum level { L_NONE, L_DISTRICT, L_STREET, L_COMMUNITY, L_POINT };
+static const char *const level_names[] = {"none", "district", "street", "community", "point"};
+
+/* Community name classes: 居 (社区/居委会 ...), 村 (村/村委会 ...), other. */
+enum { NM_JU, NM_CUN, NM_OTHER };
+
+/* Address forms. */
+enum form {
+    F_FULL,     /* 江苏省连云港市海州区新浦街道王庄社区解放路12号 */
+    F_NBS,      /* 连云港市海州区新浦街道办事处王庄社区居委会 */
+    F_SHORT,    /* 海州区新浦办事处王庄居委会幸福路8号 */
+    F_VILLAGE,  /* 灌云县伊山镇李集村三组 */
+    F_NODIST,   /* 新浦街道王庄社区解放路12号 (district from the credit code) */
+    F_NOSTREET, /* 海州区王庄社区建设路3号 */
+    F_COMMONLY, /* 李集村民委员会 */
+    F_STREET,   /* 新浦街道解放中路66号 */
+    F_DROAD,    /* 海州区新浦路18号 */
+    F_ROAD,     /* 连云港市墟沟路18号: unusable */
+    F_EMPTY,    /* (empty) */
+    F_JUNK,     /* 连云港市, 详见登记证书 ... */
+    N_FORMS
+};
+static const char *const form_names[] = {
+    "full",           "nbs",         "short",         "village",   "no_district", "no_street",
+    "community_only", "street_only", "district_road", "road_only", "empty",       "unusable"};
+/* Form weights for 居-type and 村-type communities (both sum to 90). */
+static const double form_w_ju[N_FORMS] = {24, 10, 14, 2, 8, 8, 3, 10, 6, 2, 2, 1};
+static const double form_w_cun[N_FORMS] = {12, 8, 8, 22, 6, 8, 5, 10, 6, 2, 2, 1};
+
+struct reg_row {
+    char code[19]; /* the register's credit code */
+    int city;      /* registered by the city bureau: city-level code */
+    enum form form;
+    char addr[640];
+    char column[192]; /* 所属社区 (column sheet only) */
+    int coords;
+    enum level expect, expect_nc; /* with / without the coordinates */
+    const char *basis;
+    int sheet_row; /* 1-based row in its sheet */
+};
+
+static char (*comm_stem)[96];
+static int *comm_type;
+static int *comm_ambiguous; /* its class occurs more than once in the county */
+static char (*town_stem)[64];
+static int *town_is_jd; /* a 街道 (X街道 / X街道办事处 / X办事处) */
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t ls = strlen(s), lf = strlen(suf);
+    return ls > lf && strcmp(s + ls - lf, suf) == 0;
+}
+
+static void prepare_names(void)
+{
+    static const char *const ju[] = {"社区居民委员会", "社区居委会", "居民委员会", "居委会",
+                                     "社区"};
+    static const char *const cun[] = {"村民委员会", "村委会", "村"};
+    comm_stem = xcalloc((size_t)n_comms, sizeof(*comm_stem));
+    comm_type = xcalloc((size_t)n_comms, sizeof(int));
+    comm_ambiguous = xcalloc((size_t)n_comms, sizeof(int));
+    town_stem = xcalloc((size_t)n_towns, sizeof(*town_stem));
+    town_is_jd = xcalloc((size_t)n_towns, sizeof(int));
+    for (int i = 0; i < n_comms; i++) {
+        const char *nm = comms[i].name;
+        comm_type[i] = NM_OTHER;
+        snprintf(comm_stem[i], sizeof(comm_stem[i]), "%s", nm);
+        for (int pass = 0; pass < 2 && comm_type[i] == NM_OTHER; pass++) {
+            const char *const *suf = pass ? cun : ju;
+            int n = pass ? 3 : 5;
+            for (int k = 0; k < n; k++)
+                if (ends_with(nm, suf[k])) {
+                    comm_stem[i][strlen(nm) - strlen(suf[k])] = 0;
+                    comm_type[i] = pass ? NM_CUN : NM_JU;
+                    break;
+                }
+        }
+    }
+    for (int i = 0; i < n_comms; i++)
+        for (int j = 0; j < n_comms; j++)
+            if (j != i && towns[comms[j].town].county == towns[comms[i].town].county &&
+                comm_type[j] == comm_type[i] && strcmp(comm_stem[j], comm_stem[i]) == 0)
+                comm_ambiguous[i] = 1;
+    for (int i = 0; i < n_towns; i++) {
+        const char *nm = towns[i].name;
+        snprintf(town_stem[i], sizeof(town_stem[i]), "%s", nm);
+        if (ends_with(nm, "街道办事处") || ends_with(nm, "街道")) {
+            town_is_jd[i] = 1;
+            town_stem[i][strlen(nm) -
+                         (ends_with(nm, "街道") ? strlen("街道") : strlen("街道办事处"))] = 0;
+        } else if (ends_with(nm, "镇") || ends_with(nm, "乡")) {
+            town_stem[i][strlen(nm) - strlen("镇")] = 0; /* 镇 and 乡 are both 3 bytes */
+        }
+    }
+}
+
+/* Variant k of a community's name; returns the number of variants. */
+static int comm_variant(int m, int k, char *buf, size_t len)
+{
+    static const char *const ju[] = {"社区", "社区居委会", "居委会", "居民委员会",
+                                     "社区居民委员会"};
+    static const char *const cun[] = {"村", "村委会", "村民委员会"};
+    if (comm_type[m] == NM_JU) {
+        snprintf(buf, len, "%s%s", comm_stem[m], ju[k % 5]);
+        return 5;
+    }
+    if (comm_type[m] == NM_CUN) {
+        snprintf(buf, len, "%s%s", comm_stem[m], cun[k % 3]);
+        return 3;
+    }
+    snprintf(buf, len, "%s", comms[m].name);
+    return 1;
+}
+
+/* Variant k of a town's name; returns the number of variants. */
+static int town_variant(int t, int k, char *buf, size_t len)
+{
+    static const char *const jd[] = {"街道", "街道办事处", "办事处"};
+    if (town_is_jd[t]) {
+        snprintf(buf, len, "%s%s", town_stem[t], jd[k % 3]);
+        return 3;
+    }
+    snprintf(buf, len, "%s", towns[t].name);
+    return 1;
+}
+
+struct hit {
+    int is_comm, idx;
+    size_t start, end;
+};
+
+static void add_hits(const char *addr, const char *name, int is_comm, int idx, struct hit *hits,
+                     int *n, int max)
+{
+    size_t l = strlen(name);
+    for (const char *p = strstr(addr, name); p && *n < max; p = strstr(p + 1, name))
+        hits[(*n)++] = (struct hit){is_comm, idx, (size_t)(p - addr), (size_t)(p - addr) + l};
+}
+
+/*
+ * The towns and communities of county ci that addr names, in any variant;
+ * a match inside a longer match (王庄村 in 大王庄村委会) does not count.
+ * Fills towns_out / comms_out (flags per index) and returns the number of
+ * matches kept.
+ */
+static int scan_address(const char *addr, int ci, int *towns_out, int *comms_out)
+{
+    enum { MAX_HITS = 256 };
+    struct hit hits[MAX_HITS];
+    int n = 0;
+    char v[160];
+    for (int t = 0; t < n_towns; t++) {
+        if (towns[t].county != ci)
+            continue;
+        int nv = town_variant(t, 0, v, sizeof(v));
+        for (int k = 0; k < nv; k++) {
+            town_variant(t, k, v, sizeof(v));
+            add_hits(addr, v, 0, t, hits, &n, MAX_HITS);
+        }
+        for (int j = 0; j < towns[t].n_comm; j++) {
+            int m = towns[t].first_comm + j;
+            int nc = comm_variant(m, 0, v, sizeof(v));
+            for (int k = 0; k < nc; k++) {
+                comm_variant(m, k, v, sizeof(v));
+                add_hits(addr, v, 1, m, hits, &n, MAX_HITS);
+            }
+        }
+    }
+    if (n == MAX_HITS)
+        die("register: address '%s' matches too many names", addr);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        int inside = 0;
+        for (int j = 0; j < n && !inside; j++)
+            inside = hits[j].start <= hits[i].start && hits[i].end <= hits[j].end &&
+                     hits[j].end - hits[j].start > hits[i].end - hits[i].start;
+        if (inside)
+            continue;
+        (hits[i].is_comm ? comms_out : towns_out)[hits[i].idx] = 1;
+        kept++;
+    }
+    return kept;
+}
+
+struct resolved {
+    enum level level;
+    int county, town, comm;
+    const char *basis;
+};
+
+/*
+ * How precisely the row's own data places it: district from the address or
+ * a county-level credit code; a 所属社区 value naming one community of that
+ * district; a street of that district named in the address, and a community
+ * of that street; or a community named without street that is the only one
+ * of that name in the district. Coordinates are handled by the caller.
+ */
+static struct resolved resolve_row(const char *addr, const char *column, const char *code)
+{
+    struct resolved r = {L_NONE, -1, -1, -1, "none"};
+    int from_code = -1, named = 0;
+    if (strncmp(code + 2, CITY_CODE, 6) != 0)
+        from_code = county_index(code + 2);
+    for (int c = 0; c < n_counties; c++)
+        if (strstr(addr, counties[c].name)) {
+            if (r.county >= 0)
+                die("register: address '%s' names two districts", addr);
+            r.county = c;
+            named = 1;
+        }
+    if (r.county < 0)
+        r.county = from_code;
+    if (r.county < 0)
+        return r;
+    r.level = L_DISTRICT;
+    r.basis = named ? "district_address" : "district_code";
+    int *tf = xcalloc((size_t)n_towns, sizeof(int)), *cf = xcalloc((size_t)n_comms, sizeof(int));
+    scan_address(addr, r.county, tf, cf);
+    int nt = 0, t = -1;
+    for (int i = 0; i < n_towns; i++)
+        if (tf[i]) {
+            nt++;
+            t = i;
+        }
+    if (nt > 1)
+        die("register: address '%s' names %d streets", addr, nt);
+    int nc = 0, m = -1;
+    char v[160];
+    for (int i = 0; i < n_comms; i++) {
+        if (towns[comms[i].town].county != r.county)
+            continue;
+        /* a community named in the address counts under the street named, if any */
+        if (cf[i] && (t < 0 || comms[i].town == t)) {
+            nc++;
+            m = i;
+        }
+    }
+    if (nt == 1) {
+        r.town = t;
+        r.level = L_STREET;
+        r.basis = "street";
+    }
+    if (nc == 1) {
+        r.comm = m;
+        r.town = comms[m].town;
+        r.level = L_COMMUNITY;
+        r.basis = nt == 1 ? "street_community" : "community_unique";
+    }
+    if (column && column[0] && r.level < L_COMMUNITY) {
+        int hits = 0, mm = -1;
+        for (int i = 0; i < n_comms; i++) {
+            if (towns[comms[i].town].county != r.county)
+                continue;
+            int nv = comm_variant(i, 0, v, sizeof(v));
+            for (int k = 0; k < nv; k++) {
+                comm_variant(i, k, v, sizeof(v));
+                if (strcmp(v, column) == 0 || strcmp(comms[i].code, column) == 0) {
+                    hits++;
+                    mm = i;
+                    break;
+                }
+            }
+        }
+        if (hits == 1) {
+            r.comm = mm;
+            r.town = comms[mm].town;
+            r.level = L_COMMUNITY;
+            r.basis = "community_column";
+        }
+    }
+    free(tf);
+    free(cf);
+    return r;
+}
+
+static void reg_road(const struct org *o, char *buf, size_t len)
+{
+    static const char *const roads[] = {
+        "解放路",     "人民路", "建设路", "幸福路",   "海连路", "朝阳路",   "通灌路", "郁洲路",
+        "苍梧路",     "陇海路", "青年路", "民主路",   "振兴路", "和平路",   "盐河路", "凤凰大道",
+        "花果山大道", "珠江路", "黄河路", "长江路",   "淮海路", "东方大道", "瀛洲路", "临洪大道",
+        "巨龙路",     "学院路", "新华路", "港城大道", "中山路", "海宁路",   "华山路", "解放中路",
+        "人民东路",   "秦东路", "团结路", "文化路",   "北京路", "上海路"};
+    static const char *const road_suf[] = {"路", "大道", "中路", "东路", "西路", "南路", "北路"};
+    static const char *const cn[] = {"一", "二", "三", "四", "五", "六", "七", "八"};
+    char road[128];
+    if (o->bldg >= 0 && rng_chance(0.5)) {
+        int floor = 2 + rng_int(24);
+        snprintf(buf, len, "%s%d楼%d%02d室", bldgs[o->bldg].name, floor, floor, 1 + rng_int(20));
+        return;
+    }
+    if (rng_chance(0.3)) { /* a road named after an area: 墟沟路, 新浦路 */
+        int same = rng_chance(0.5), tries = 0;
+        road[0] = 0;
+        while (!road[0] && tries++ < 100) {
+            if (rng_chance(0.4)) {
+                int t = rng_int(n_towns);
+                if ((same && towns[t].county != o->county) ||
+                    (!town_is_jd[t] && !ends_with(towns[t].name, "镇")))
+                    continue;
+                snprintf(road, sizeof(road), "%s%s", town_stem[t], PICK(road_suf));
+            } else {
+                int m = rng_int(n_comms);
+                if ((same && towns[comms[m].town].county != o->county) || comm_type[m] == NM_OTHER)
+                    continue;
+                snprintf(road, sizeof(road), "%s%s", comm_stem[m], PICK(road_suf));
+            }
+        }
+        if (!road[0])
+            snprintf(road, sizeof(road), "%s", PICK(roads));
+    } else {
+        snprintf(road, sizeof(road), "%s", PICK(roads));
+    }
+    int no = 1 + (int)(300.0 * pow(rng_unif(), 2));
+    double r = rng_unif();
+    if (r < 0.75)
+        snprintf(buf, len, "%s%d号", road, no);
+    else if (r < 0.9)
+        snprintf(buf, len, "%s%d号%d幢%d%02d室", road, no, 1 + rng_int(12), 1 + rng_int(18),
+                 1 + rng_int(6));
+    else if (r < 0.95)
+        snprintf(buf, len, "%s%d号院", road, no);
+    else
+        snprintf(buf, len, "%s%d号%s楼", road, no, PICK(cn));
+}
+
+/* A community variant typical of a form: short ones in running addresses. */
+static void reg_comm_name(int m, enum form f, char *buf, size_t len)
+{
+    int k;
+    if (comm_type[m] == NM_JU) {
+        static const int full[] = {0, 0, 0, 1, 2}, shrt[] = {0, 2, 2, 0, 1}, only[] = {1, 3, 4, 1};
+        k = f == F_COMMONLY ? only[rng_int(4)] : f == F_SHORT ? shrt[rng_int(5)] : full[rng_int(5)];
+    } else {
+        static const int full[] = {0, 0, 0, 1}, only[] = {1, 2, 2};
+        k = f == F_COMMONLY ? only[rng_int(3)] : full[rng_int(4)];
+    }
+    if (f == F_NBS) {
+        snprintf(buf, len, "%s", comms[m].name);
+        return;
+    }
+    comm_variant(m, k, buf, len);
+}
+
+static void reg_town_name(int t, enum form f, char *buf, size_t len)
+{
+    if (f == F_NBS) {
+        snprintf(buf, len, "%s", towns[t].name);
+        return;
+    }
+    static const int full[] = {0, 0, 0, 1, 2}, shrt[] = {2, 2, 0, 1};
+    town_variant(t, f == F_SHORT ? shrt[rng_int(4)] : full[rng_int(5)], buf, len);
+}
+
+static void reg_address(const struct org *o, const struct reg_row *row, enum form f, char *buf,
+                        size_t len)
+{
+    static const char *const prefixes[] = {"", CITY_NAME, "江苏省" CITY_NAME};
+    static const char *const junk[] = {CITY_NAME, "江苏省" CITY_NAME, "详见登记证书", "无",
+                                       "待补充"};
+    static const char *const cn[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    const char *dist = counties[o->county].name;
+    char town[96], com[160], road[160];
+    reg_town_name(o->town, f, town, sizeof(town));
+    reg_comm_name(o->comm, f, com, sizeof(com));
+    reg_road(o, road, sizeof(road));
+    switch (f) {
+    case F_FULL:
+        snprintf(buf, len, "江苏省" CITY_NAME "%s%s%s%s", dist, town, com, road);
+        break;
+    case F_NBS:
+        snprintf(buf, len, CITY_NAME "%s%s%s", dist, town, com);
+        break;
+    case F_SHORT:
+        snprintf(buf, len, "%s%s%s%s", dist, town, com, road);
+        break;
+    case F_VILLAGE:
+        if (comm_type[o->comm] == NM_CUN && rng_chance(0.5))
+            snprintf(buf, len, "%s%s%s%s组", dist, town, com, cn[rng_int(10)]);
+        else
+            snprintf(buf, len, "%s%s%s", dist, town, com);
+        break;
+    case F_NODIST:
+        snprintf(buf, len, "%s%s%s", town, com, road);
+        break;
+    case F_NOSTREET:
+        snprintf(buf, len, "%s%s%s%s", prefixes[rng_int(2)], dist, com, road);
+        break;
+    case F_COMMONLY:
+        snprintf(buf, len, "%s", com);
+        break;
+    case F_STREET:
+        if (row->city || rng_chance(0.3))
+            snprintf(buf, len, "%s%s%s%s", prefixes[rng_int(3)], dist, town, road);
+        else
+            snprintf(buf, len, "%s%s", town, road);
+        break;
+    case F_DROAD:
+        snprintf(buf, len, "%s%s%s", prefixes[rng_int(3)], dist, road);
+        break;
+    case F_ROAD:
+        snprintf(buf, len, CITY_NAME "%s", road);
+        break;
+    case F_EMPTY:
+        buf[0] = 0;
+        break;
+    default:
+        snprintf(buf, len, "%s", PICK(junk));
+        break;
+    }
+}
+
+/* The address-only level a form is meant to reach (the scan must agree). */
+static int form_reaches(enum form f, enum level l, int city)
+{
+    switch (f) {
+    case F_FULL:
+    case F_NBS:
+    case F_SHORT:
+    case F_VILLAGE:
+    case F_NODIST:
+        return l == L_COMMUNITY;
+    case F_NOSTREET:
+    case F_COMMONLY:
+        return l == L_COMMUNITY || l == L_DISTRICT;
+    case F_STREET:
+        return l == L_STREET;
+    case F_DROAD:
+        return l == L_DISTRICT;
+    default:
+        return l == (city ? L_NONE : L_DISTRICT);
+    }
+}
+
+static void reg_code(const struct org *o, struct reg_row *row, const struct reg_row *rows,
+                     int n_done)
+{
+    memcpy(row->code, o->code, sizeof(row->code));
+    row->city = 0;
+    if (!rng_chance(REG_CITY_SHARE))
+        return;
+    char c[19];
+    snprintf(c, sizeof(c), "%.2s%s%.9s", o->code, CITY_CODE, o->code + 8);
+    c[17] = gb32100_check(c);
+    c[18] = 0;
+    if (geo_creditcode_check(c, NULL, 0) != 0)
+        die("register: city-level code %s is invalid", c);
+    if (code_taken(c))
+        return;
+    for (int i = 0; i < n_done; i++)
+        if (strcmp(rows[i].code, c) == 0)
+            return;
+    memcpy(row->code, c, sizeof(row->code));
+    row->city = 1;
+}
+
+/* Draws the register's rows (orgs are already in their output order). */
+static struct reg_row *make_register(void)
+{
+    rng_seed(SEED_REGISTER);
+    prepare_names();
+    struct reg_row *rows = xcalloc((size_t)n_orgs, sizeof(*rows));
+    int column_county = county_index(REG_COLUMN_COUNTY);
+    char v[160];
+    for (int i = 0; i < n_orgs; i++) {
+        const struct org *o = &orgs[i];
+        struct reg_row *row = &rows[i];
+        reg_code(o, row, rows, i);
+        row->coords = rng_chance(REG_COORD_SHARE);
+        double w[N_FORMS];
+        for (int f = 0; f < N_FORMS; f++) {
+            w[f] = comm_type[o->comm] == NM_JU ? form_w_ju[f] : form_w_cun[f];
+            if (comm_ambiguous[o->comm] && (f == F_NOSTREET || f == F_COMMONLY))
+                w[f] *= 4; /* the name is shared within the county: worth testing */
+            if (row->city && (f == F_NODIST || f == F_COMMONLY))
+                w[f] = 0; /* no district in the text and none in the code */
+        }
+        struct resolved r = {L_NONE, -1, -1, -1, "none"};
+        int tries = 0;
+        for (;; tries++) {
+            if (tries == 60)
+                die("register: no usable address for %s (%s, form %s): last '%s' reads as %s",
+                    o->code, comms[o->comm].name, form_names[row->form], row->addr,
+                    level_names[r.level]);
+            row->form = (enum form)rng_pick(w, N_FORMS);
+            reg_address(o, row, row->form, row->addr, sizeof(row->addr));
+            r = resolve_row(row->addr, NULL, row->code);
+            if (!form_reaches(row->form, r.level, row->city))
+                continue;
+            /* whatever the text names must be the organization's own area */
+            if ((r.level >= L_DISTRICT && r.county != o->county) ||
+                (r.level >= L_STREET && r.town != o->town) ||
+                (r.level >= L_COMMUNITY && r.comm != o->comm))
+                continue;
+            break;
+        }
+        row->column[0] = 0;
+        if (o->county == column_county && r.county >= 0 && rng_chance(REG_COLUMN_SHARE)) {
+            if (rng_chance(0.05)) {
+                snprintf(row->column, sizeof(row->column), "%s", comms[o->comm].code);
+            } else {
+                reg_comm_name(o->comm, rng_chance(0.5) ? F_FULL : F_COMMONLY, v, sizeof(v));
+                snprintf(row->column, sizeof(row->column), "%s", v);
+            }
+            struct resolved rc = resolve_row(row->addr, row->column, row->code);
+            if (rc.level == L_COMMUNITY && rc.comm != o->comm)
+                die("register: 所属社区 '%s' of %s names another community", row->column, o->code);
+            if (r.level < L_COMMUNITY && rc.level < L_COMMUNITY)
+                row->column[0] = 0; /* a name the county shares: left blank, as registers do */
+            else
+                r = rc;
+        }
+        row->expect_nc = r.level;
+        row->basis = r.basis;
+        row->expect = row->coords ? L_POINT : r.level;
+    }
+    return rows;
+}
+
+static const char *const surnames[] = {
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高",
+    "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "程",
+    "曹", "袁", "邓", "许", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏",
+    "薛", "叶", "余", "潘", "杜", "戴", "夏", "钟", "汪", "田", "任", "姜", "范", "方", "石",
+    "姚", "谭", "邹", "金", "陆", "孔", "白", "崔", "孟", "秦", "顾", "侯", "邵", "葛", "惠"};
+static const char *const given[] = {
+    "伟", "芳",   "娜", "敏", "静",   "丽", "强",   "磊",   "军",   "洋",   "勇",   "艳", "杰",
+    "娟", "涛",   "明", "超", "秀英", "霞", "平",   "刚",   "桂英", "建华", "文",   "华", "玉兰",
+    "红", "志强", "海", "波", "宁",   "春", "立新", "晓东", "国庆", "建国", "海燕", "丹", "凯",
+    "浩", "雪",   "俊", "慧", "鹏",   "玲", "新民", "德胜", "永",   "振",   "兰"};
+
+/* 业务主管单位 by industry; trade associations and chambers register directly. */
+static void supervisor(const struct org *o, const char *authority_prefix, char *buf, size_t len)
+{
+    static const char *const by_ind[N_IND] = {"教育局",         "民政局", "文化广电和旅游局",
+                                              "民政局",         NULL,     "科学技术协会",
+                                              "卫生健康委员会", "民政局"};
+    if (!by_ind[o->industry])
+        snprintf(buf, len, "无");
+    else
+        snprintf(buf, len, "%s%s", authority_prefix, by_ind[o->industry]);
+}
+
+static void reg_write_sheet(struct xlsxw *w, int ci, const struct reg_row *rows, int *row_no,
+                            const char *path)
+{
+    static const char *const head[] = {"序号",
+                                       "统一社会信用代码",
+                                       "社会组织名称",
+                                       "类型",
+                                       "登记管理机关",
+                                       "业务主管单位",
+                                       "法定代表人",
+                                       "成立登记日期",
+                                       "住所",
+                                       "所属社区",
+                                       "社区社会组织",
+                                       "所属行业",
+                                       "评估等级",
+                                       "正式党员数（人）",
+                                       "组织关系未转入党员数（人）",
+                                       "从业人员数（人）",
+                                       "党组织类型",
+                                       "党组织编号",
+                                       "党建工作指导员",
+                                       "经度",
+                                       "纬度"};
+    static const double widths[] = {6,  22, 36, 14, 22, 26, 10, 12, 44, 16, 8,
+                                    12, 8,  10, 12, 10, 10, 16, 10, 12, 12};
+    enum { H_COLUMN = 9, N_HEAD = 21 };
+    int with_column = strcmp(counties[ci].code, REG_COLUMN_COUNTY) == 0;
+    int ncol = with_column ? N_HEAD : N_HEAD - 1;
+    char buf[400], pre[64];
+#define X(call)                                                                                    \
+    do {                                                                                           \
+        if ((call) != 0)                                                                           \
+            die("%s: %s", path, xlsxw_errmsg(w));                                                  \
+    } while (0)
+    X(xlsxw_add_sheet(w, counties[ci].name));
+    for (int c = 0, k = 0; c < N_HEAD; c++)
+        if (c != H_COLUMN || with_column)
+            X(xlsxw_col_width(w, k++, widths[c]));
+    X(xlsxw_next_row(w));
+    snprintf(buf, sizeof(buf), CITY_NAME "%s社会组织名录（2021年）", counties[ci].name);
+    X(xlsxw_text(w, buf));
+    X(xlsxw_merge(w, 0, 0, 0, ncol - 1));
+    X(xlsxw_next_row(w));
+    for (int c = 0; c < N_HEAD; c++) {
+        if (c == H_COLUMN && !with_column)
+            continue;
+        X(xlsxw_text(w, c == 13 && with_column ? "正式\n党员数（人）" : head[c]));
+    }
+    int row = 2, seq = 0;
+    for (int i = 0; i < n_orgs; i++) {
+        const struct org *o = &orgs[i];
+        const struct reg_row *r = &rows[i];
+        if (o->county != ci)
+            continue;
+        row_no[i] = ++row;
+        X(xlsxw_next_row(w));
+        X(xlsxw_number(w, ++seq));
+        X(xlsxw_text(w, r->code));
+        X(xlsxw_text(w, o->name));
+        X(xlsxw_text(w, kind_names[o->kind]));
+        if (r->city)
+            snprintf(pre, sizeof(pre), CITY_NAME);
+        else
+            county_prefix(ci, pre, sizeof(pre));
+        snprintf(buf, sizeof(buf), "%s民政局", pre);
+        X(xlsxw_text(w, buf));
+        supervisor(o, pre, buf, sizeof(buf));
+        X(xlsxw_text(w, buf));
+        snprintf(buf, sizeof(buf), "%s%s", PICK(surnames), PICK(given));
+        X(xlsxw_text(w, buf));
+        snprintf(buf, sizeof(buf), "%04d-%02d-%02d", 1998 + rng_int(24), 1 + rng_int(12),
+                 1 + rng_int(28));
+        X(xlsxw_text(w, buf));
+        X(r->addr[0] ? xlsxw_text(w, r->addr) : xlsxw_skip(w));
+        if (with_column)
+            X(r->column[0] ? xlsxw_text(w, r->column) : xlsxw_skip(w));
+        X(xlsxw_text(w, o->community_org ? "是" : "否"));
+        X(xlsxw_text(w, o->sector ? o->sector : industries[o->industry]));
+        X(o->rating ? xlsxw_text(w, o->rating) : xlsxw_skip(w));
+        X(xlsxw_number(w, o->members));
+        X(xlsxw_number(w, o->untransferred));
+        X(xlsxw_number(w, o->staff));
+        X(xlsxw_text(w, party_names[o->party]));
+        X(o->party != P_NONE ? xlsxw_text(w, o->party_id) : xlsxw_skip(w));
+        X(xlsxw_text(w, o->instructor ? "是" : "否"));
+        if (r->coords) {
+            X(xlsxw_number(w, o->x));
+            X(xlsxw_number(w, o->y));
+        }
+    }
+    X(xlsxw_next_row(w));
+    X(xlsxw_text(w, "注：1.本名录数据截至2021年12月31日；2.住所以登记证书所载为准，部分社会组织"
+                    "未填报；3.经度、纬度为GCJ-02坐标，仅部分社会组织已采集；4.党组织编号为空表示"
+                    "尚未建立党组织。"));
+    X(xlsxw_merge(w, row, 0, row, ncol - 1));
+    X(xlsxw_next_row(w)); /* two empty rows, as exported registers often end */
+    X(xlsxw_next_row(w));
+#undef X
+}
+
+static void csv_field(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void write_truth(const char *path, const struct reg_row *rows, const int *row_no)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        die("%s: %s", path, strerror(errno));
+    fputs("id,district,street,community,expect,expect_without_coordinates,basis,sample_id,"
+          "sheet,row,form,address\n",
+          fp);
+    for (int ci = 0; ci < n_counties; ci++)
+        for (int i = 0; i < n_orgs; i++) {
+            const struct org *o = &orgs[i];
+            const struct reg_row *r = &rows[i];
+            if (o->county != ci)
+                continue;
+            fprintf(fp, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%s,", r->code, counties[ci].code,
+                    towns[o->town].code, comms[o->comm].code, level_names[r->expect],
+                    level_names[r->expect_nc], r->basis, o->code, counties[ci].name, row_no[i],
+                    form_names[r->form]);
+            csv_field(fp, r->addr);
+            fputc('\n', fp);
+        }
+    if (ferror(fp) | (fclose(fp) != 0))
+        die("%s: write failed", path);
+}
+
+static void write_register(const char *dir, const char *truth)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/organizations-register.xlsx", dir);
+    struct reg_row *rows = make_register();
+    int *row_no = xcalloc((size_t)n_orgs, sizeof(int));
+    struct xlsxw *w = xlsxw_new();
+    if (!w)
+        die("out of memory");
+    for (int ci = 0; ci < n_counties; ci++)
+        reg_write_sheet(w, ci, rows, row_no, path);
+    if (xlsxw_save(w, path) != 0)
+        die("%s", xlsxw_errmsg(w));
+    xlsxw_free(w);
+    if (truth)
+        write_truth(truth, rows, row_no);
+
+    int n_level[5] = {0}, n_nc[5] = {0}, n_form[N_FORMS] = {0}, n_city = 0, n_column = 0;
+    for (int i = 0; i < n_orgs; i++) {
+        n_level[rows[i].expect]++;
+        n_nc[rows[i].expect_nc]++;
+        n_form[rows[i].form]++;
+        n_city += rows[i].city;
+        n_column += rows[i].column[0] != 0;
+    }
+    printf("register: %d rows, %d with coordinates, %d city-level codes, %d 所属社区 cells\n",
+           n_orgs, n_level[L_POINT], n_city, n_column);
+    printf("register expect: point %d, community %d, street %d, district %d, none %d\n",
+           n_level[L_POINT], n_level[L_COMMUNITY], n_level[L_STREET], n_level[L_DISTRICT],
+           n_level[L_NONE]);
+    printf("register without coordinates: community %d, street %d, district %d, none %d\n",
+           n_nc[L_COMMUNITY], n_nc[L_STREET], n_nc[L_DISTRICT], n_nc[L_NONE]);
+    printf("register address forms:");
+    for (int f = 0; f < N_FORMS; f++)
+        printf(" %s %d%s", form_names[f], n_form[f], f + 1 < N_FORMS ? "," : "\n");
+    free(row_no);
+    free(rows);
+    free(comm_stem);
+    free(comm_type);
+    free(comm_ambiguous);
+    free(town_stem);
+    free(town_is_jd);
+}
+
 /* --------------------------------------------------------------- checks */
 
 static void check_outputs(void)
@@ -1978,13 +2734,22 @@ static void free_all(void)
 
 int main(int argc, char **argv)
 {
+    static const char usage[] = "usage: mksample [--truth FILE] SOURCE_DIR OUT_DIR\n";
+    const char *truth = NULL;
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: mksample SOURCE_DIR OUT_DIR\n"
-               "Builds the Lianyungang sample project (see data/lianyungang/README.md).\n");
+        printf("%s", usage);
+        printf("Builds the Lianyungang sample project (see data/lianyungang/README.md).\n"
+               "--truth FILE also writes, as CSV, each register row's true district, street\n"
+               "and community and the most precise placement its own data allows.\n");
         return 0;
     }
+    if (argc == 5 && strcmp(argv[1], "--truth") == 0) {
+        truth = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc != 3) {
-        fprintf(stderr, "usage: mksample SOURCE_DIR OUT_DIR\n");
+        fprintf(stderr, "%s", usage);
         return 2;
     }
     const char *src = argv[1], *out = argv[2];
@@ -2013,6 +2778,7 @@ int main(int argc, char **argv)
     write_geojson(out, "parks.geojson", n_parks, park_code, park_name, park_geom);
     write_geojson(out, "buildings.geojson", n_bldgs, bldg_code, bldg_name, bldg_geom);
     write_orgs(out);
+    write_register(out, truth); /* last: its own random stream */
     report();
 
     free_all();
