@@ -6,6 +6,8 @@
  */
 #include "propose.h"
 
+#include "place.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -371,9 +373,17 @@ cleanup:
 
 /* ---------------------------------------------------------------- stage 5 */
 
+/* Joint branches need distances: only organizations placed by their own
+ * coordinates, or (grouped per community) placed to a community. */
+static int joinable(const struct cov_org *o)
+{
+    return o->placed == COV_PLACED_POINT || o->placed == COV_PLACED_COMMUNITY;
+}
+
 struct scope_job {
     size_t lo, hi; /* range in cand[] */
-    long area;     /* scope area index, -1 for orgs without one */
+    long area;      /* scope area index, -1 for orgs without one */
+    long community; /* community index of a bucket of orgs placed only to it, else -1 */
     int rc;
     char *msg;  /* heap: the error message of a failed scope */
     char *warn; /* heap: the first warning of the scope, if any */
@@ -513,7 +523,11 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     struct cov_plan *p = b->plan;
     int smin = (int)m->policy.v[COV_P_STANDALONE_MIN_MEMBERS];
     size_t na = m->n_areas[o->scope], n_orgs = m->n_orgs;
-    size_t *start = calloc(na + 3, sizeof(*start)), *cand = NULL, *order = NULL, *mem = NULL;
+    /* Buckets: 0..na-1 the scope's areas, na "no area", then one per community
+     * for organizations placed only to their community (by address): distances
+     * mean nothing there, so they are grouped only with each other. */
+    size_t ncomm = m->n_areas[COV_COMMUNITIES], nb = na + 1 + ncomm;
+    size_t *start = calloc(nb + 2, sizeof(*start)), *cand = NULL, *order = NULL, *mem = NULL;
     long *group_of = NULL, *ind = NULL;
     struct scope_job *jobs = NULL;
     pthread_t *th = NULL;
@@ -525,25 +539,27 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         return cov_err_set(err, COV_ENOMEM, "out of memory");
         /* scope bucket of org i: its area, or na for "no area" */
 #define BUCKET(i)                                                                                  \
-    (m->orgs[i].area[o->scope] >= 0 && (size_t)m->orgs[i].area[o->scope] < na                      \
+    (m->orgs[i].placed == COV_PLACED_COMMUNITY                                                     \
+         ? na + 1 + (size_t)m->orgs[i].area[COV_COMMUNITIES]                                      \
+     : m->orgs[i].area[o->scope] >= 0 && (size_t)m->orgs[i].area[o->scope] < na                    \
          ? (size_t)m->orgs[i].area[o->scope]                                                       \
          : na)
 #define IS_CAND(i)                                                                                 \
     (!used[i] && is_uncovered(&m->orgs[i]) && m->orgs[i].formal_members < smin &&                  \
-     !(o->no_memberless && m->orgs[i].formal_members <= 0))
+     !(o->no_memberless && m->orgs[i].formal_members <= 0) && joinable(&m->orgs[i]))
     size_t nc = 0;
     for (size_t i = 0; i < n_orgs; i++)
         if (IS_CAND(i)) {
             start[BUCKET(i) + 2]++;
             nc++;
         }
-    for (size_t a = 0; a <= na; a++)
+    for (size_t a = 0; a < nb; a++)
         start[a + 2] += start[a + 1];
     cand = malloc((nc + 1) * sizeof(*cand));
     group_of = malloc((nc + 1) * sizeof(*group_of));
     ind = malloc((n_orgs + 1) * sizeof(*ind));
-    jobs = calloc(na + 1, sizeof(*jobs));
-    order = malloc((na + 1) * sizeof(*order));
+    jobs = calloc(nb, sizeof(*jobs));
+    order = malloc(nb * sizeof(*order));
     mem = malloc((nc + 1) * sizeof(*mem));
     if (!cand || !group_of || !ind || !jobs || !order || !mem) {
         rc = cov_err_set(err, COV_ENOMEM, "out of memory");
@@ -559,12 +575,15 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         goto cleanup;
     }
     size_t nj = 0;
-    for (size_t a = 0; a <= na; a++) {
+    for (size_t a = 0; a < nb; a++) {
         if (start[a + 1] == start[a])
             continue;
         jobs[nj].lo = start[a];
         jobs[nj].hi = start[a + 1];
         jobs[nj].area = a < na ? (long)a : -1;
+        jobs[nj].community = a > na ? (long)(a - na - 1) : -1;
+        if (a > na)
+            jobs[nj].area = m->orgs[cand[start[a]]].area[o->scope];
         order[nj] = nj;
         nj++;
     }
@@ -633,7 +652,9 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         for (size_t q = j->lo; q < j->hi; q++)
             if (group_of[q] > ngr)
                 ngr = group_of[q];
-        const char *lbl = j->area >= 0 ? area_label(m, o->scope, j->area) : "";
+        const char *lbl = j->community >= 0 ? area_label(m, COV_COMMUNITIES, j->community)
+                          : j->area >= 0    ? area_label(m, o->scope, j->area)
+                                            : "";
         for (long g = 0; g <= ngr; g++) {
             size_t n = 0;
             for (size_t q = j->lo; q < j->hi; q++)
@@ -645,6 +666,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
                 rc = cov_err_set(err, COV_ENOMEM, "out of memory");
                 goto cleanup;
             }
+            gr->same_community = j->community >= 0;
             p->covered += (long)n;
             p->joint_cost_m += gr->cost_m;
             for (size_t i = 0; i < n; i++)
@@ -653,7 +675,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     }
 cleanup:
     if (jobs)
-        for (size_t k = 0; k < na + 1; k++) {
+        for (size_t k = 0; k < nb; k++) {
             free(jobs[k].msg);
             free(jobs[k].warn);
         }
@@ -694,9 +716,16 @@ static int stage_instructor(struct builder *b, const unsigned char *used)
     p->instructor = malloc((m->n_orgs + 1) * sizeof(*p->instructor));
     if (!p->instructor)
         return COV_ENOMEM;
-    for (size_t i = 0; i < m->n_orgs; i++)
-        if (!used[i] && is_uncovered(&m->orgs[i]))
+    int smin = (int)m->policy.v[COV_P_STANDALONE_MIN_MEMBERS];
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        if (used[i] || !is_uncovered(o))
+            continue;
+        if (o->formal_members > 0 && o->formal_members < smin && !joinable(o))
+            p->n_manual++; /* placed too roughly to group: by hand */
+        else
             p->instructor[p->n_instructor++] = i;
+    }
     qsort_r(p->instructor, p->n_instructor, sizeof(*p->instructor), cmp_instructor, (void *)m);
     return 0;
 }

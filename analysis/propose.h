@@ -79,6 +79,8 @@ struct cov_group {
     double cost_m;      /* total distance of members to the medoid, metres */
     size_t medoid;      /* org index of the member minimising total distance to the others */
     const char *name;   /* suggested name, Chinese (plan-owned) */
+    int same_community; /* joint: members are placed only to this community (by address), so
+                           they are grouped as "same community", not by distance */
 };
 
 struct cov_plan {
@@ -86,6 +88,9 @@ struct cov_plan {
     size_t n_groups;
     size_t *instructor; /* org indices left for an instructor, sorted by street then id */
     size_t n_instructor;
+    long n_manual;      /* uncovered orgs with 1 .. standalone minimum-1 formal members placed
+                           only to a street or district (or nowhere): too rough to group by
+                           distance, left for manual handling (not in instructor) */
     int scope;           /* the scope layer used */
     long candidates;     /* uncovered orgs considered for joint branches */
     long covered;        /* of those, covered by a joint group */

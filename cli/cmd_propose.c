@@ -166,6 +166,8 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             cli_json_num(f, round(g->diameter_m * 10) / 10);
             fprintf(f, ", \"name\": ");
             cli_json_str(f, g->name);
+            if (g->same_community)
+                fprintf(f, ", \"same_community\": true");
             fprintf(f, "}");
         }
         fprintf(f, "\n], \"instructor\": [");
@@ -175,8 +177,8 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         }
         fprintf(f,
                 "],\n\"summary\": {\"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
-                "\"bound_simple\": %ld, \"covered_over_bound\": ",
-                p->candidates, p->covered, p->bound, p->bound_simple);
+                "\"bound_simple\": %ld, \"manual\": %ld, \"covered_over_bound\": ",
+                p->candidates, p->covered, p->bound, p->bound_simple, p->n_manual);
         cli_json_num(f, p->bound ? (double)p->covered / (double)p->bound : NAN);
         fprintf(f,
                 ", \"orgs_covered_before\": %ld, \"orgs_covered_after\": %ld, "
@@ -216,9 +218,14 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             q += sprintf(q, "%s%s", k ? (fmt == CLI_FMT_CSV ? ";" : "、") : "",
                          fmt == CLI_FMT_CSV ? o->id : o->name);
         }
+        char nm[600];
+        snprintf(nm, sizeof(nm), "%s%s", g->name,
+                 !g->same_community ? ""
+                 : zh               ? "（同社区，按地址定位）"
+                                    : " (same community, placed by address)");
         const char *cells[] = {
             b[0],    zh ? cov_group_kind_name_zh(g->kind) : cov_group_kind_name(g->kind),
-            g->name, g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
+            nm,      g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
             b[1],    b[2],
             b[3],    mem};
         cli_table_add(&t, cells);
@@ -242,6 +249,11 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                 cli_pct(r0, sizeof(r0), p->bound ? (double)p->covered / (double)p->bound : NAN));
         fprintf(f, "党的组织覆盖率：现在 %s，方案实施后 %s\n", cli_pct(r0, sizeof(r0), before),
                 cli_pct(r1, sizeof(r1), p->coverage_rate_after));
+        if (p->n_manual)
+            fprintf(f,
+                    "另有 %ld 个党员不足的单位只定位到街道、区县或未能定位，无法按距离联合组建，"
+                    "需人工研究（orgcover organizations --placed street 等列出）\n",
+                    p->n_manual);
     } else {
         fprintf(f, "\nplan:");
         for (int k = 0; k < COV_G_COUNT; k++)
@@ -253,6 +265,12 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                 cli_pct(r0, sizeof(r0), p->bound ? (double)p->covered / (double)p->bound : NAN));
         fprintf(f, "coverage rate: now %s, after the plan %s\n", cli_pct(r0, sizeof(r0), before),
                 cli_pct(r1, sizeof(r1), p->coverage_rate_after));
+        if (p->n_manual)
+            fprintf(f,
+                    "%ld more units with too few members are placed only to a street or district "
+                    "(or nowhere): no distance to group them by; handle them by hand "
+                    "('orgcover organizations --placed street' lists them)\n",
+                    p->n_manual);
     }
 }
 

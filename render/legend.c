@@ -347,9 +347,8 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
     }
     char a[32], t[32];
     if (L->n_approx && !L->aggregated) {
-        map_format_count(L->n_approx, a, sizeof(a));
-        add(b, MAP_LEG_HOLLOW, -1, L->n_approx, (struct map_rgb){0.3, 0.3, 0.3}, L->point_r,
-            en ? "Placed by address (approximate): %s" : "按地址定位（近似） %s 个", a);
+        add(b, MAP_LEG_HOLLOW, -1, L->n_approx, (struct map_rgb){0.3, 0.3, 0.3}, L->point_r, "%s",
+            en ? "Placed by address (approximate)" : "按地址定位（近似）");
     }
     if (L->n_unplaced) {
         map_format_count(L->n_unplaced, a, sizeof(a));
