@@ -1288,8 +1288,11 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
             return COV_EIO;
         if (im->tabular && blank_row(cells, nc))
             continue;
+        /* A notes or totals row has no id, or no name (合计 | 2 个). */
         int id_col = im->map.col[im->layer == COV_ORGANIZATIONS ? GEO_ORG_ID : GEO_AREA_CODE];
-        int no_id = id_col < 0 || id_col >= nc || blank_row(&cells[id_col], 1);
+        int nm_col = im->map.col[im->layer == COV_ORGANIZATIONS ? GEO_ORG_NAME : GEO_AREA_NAME];
+        int no_id = id_col < 0 || id_col >= nc || blank_row(&cells[id_col], 1) || nm_col < 0 ||
+                    nm_col >= nc || blank_row(&cells[nm_col], 1);
         if (im->tabular && no_id && notes_row(cells, nc) && n_notes < MAX_NOTE_ROWS) {
             if ((rc = hold(im, &notes[n_notes++], cells, nc, loc)))
                 return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);

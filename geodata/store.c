@@ -809,6 +809,9 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     *found = 0;
     if (!o->id)
         return cov_err_set(err, COV_EINPUT, "organizations: an update row has no id");
+    int rc = isfinite(o->x) && isfinite(o->y) ? index_drop(s, COV_ORGANIZATIONS, err) : 0;
+    if (rc)
+        return rc;
     /* Built from the fixed column names above only; values are bound. */
     char sql[1024] = "UPDATE organizations SET rowid = rowid";
     int xy = isfinite(o->x) && isfinite(o->y);
@@ -824,8 +827,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     }
     strncat(sql, " WHERE id = ?99", sizeof(sql) - strlen(sql) - 1);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, sql, &st, err);
-    if (rc)
+    if ((rc = prepare(s, sql, &st, err)))
         return rc;
     for (size_t i = 0; i < sizeof(ufields) / sizeof(ufields[0]); i++) {
         if (!(fields & (1u << i)) || !ufields[i].col)
@@ -862,8 +864,6 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     else
         *found = sqlite3_changes(s->db) > 0;
     sqlite3_finalize(st);
-    if (!rc && *found && xy)
-        s->index_dirty[COV_ORGANIZATIONS] = 1;
     return rc;
 }
 
