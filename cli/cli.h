@@ -160,6 +160,19 @@ int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, cons
 int cli_table_export(const struct cli_table *t, const int *types, const char *path,
                      const char *layer, struct cov_err *err);
 
+/*
+ * Output files (docs/USAGE.md "Output files"): written to a temporary file
+ * next to path, checked, synced and renamed over path; on failure path is
+ * untouched and nothing is left behind. cli_write_text runs fn on the open
+ * file (fn returns 0 or a cov status); cli_render_file draws a map (atlas_by
+ * >= 0: an atlas by that layer) to o->path. Both return 0 or a cov status.
+ */
+int cli_write_text(const char *path, int (*fn)(FILE *f, void *user, struct cov_err *err),
+                   void *user, struct cov_err *err);
+struct map_opts;
+int cli_render_file(struct cli_ctx *ctx, const struct cov_model *m, int atlas_by,
+                    const struct map_opts *o, struct cov_err *err);
+
 /* Format a rate as "87.5%" (or "-" when NAN) into buf. */
 const char *cli_pct(char *buf, size_t n, double rate);
 

@@ -175,10 +175,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
             goto cleanup;
         mo.plan = plan;
     }
-    if (atlas >= 0)
-        rc = map_render_atlas(m, atlas, &mo, cli_progress, ctx, &err);
-    else
-        rc = map_render(m, &mo, &err);
+    rc = cli_render_file(ctx, m, atlas, &mo, &err);
     if (!rc && !ctx->quiet)
         fprintf(stderr, "%s render: wrote %s\n", ctx->prog, mo.path);
 cleanup:

@@ -10,7 +10,10 @@
 
 #include "../analysis/assign.h"
 #include "../analysis/coverage.h"
+#include "../geodata/csv.h"
 #include "../geodata/export.h"
+#include "../geodata/outfile.h"
+#include "../render/map.h"
 #include "cli.h"
 
 int cli_open_store(struct cli_ctx *ctx)
@@ -228,8 +231,15 @@ int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
         rc = cov_assign(m, 0, cli_progress, ctx, &err);
         if (rc)
             goto cleanup;
-        /* Only a full load can be saved: a partial one would lose the other layers' codes. */
-        if (mask == GEO_ALL_LAYERS) {
+        /* A read-only store still answers: the assignment lives in memory only. */
+        if (geo_store_readonly(ctx->store)) {
+            if (!ctx->quiet)
+                fprintf(stderr,
+                        "%s %s: note: %s is read-only: the assignment to areas was computed in "
+                        "memory and nothing was saved\n",
+                        ctx->prog, ctx->cmd, ctx->db_path);
+        } else if (mask == GEO_ALL_LAYERS) {
+            /* Only a full load can be saved: a partial one would lose the other layers' codes. */
             rc = geo_store_save_assignments(ctx->store, m, &err);
             if (rc)
                 goto cleanup;
@@ -326,17 +336,7 @@ const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col)
 
 static void csv_cell(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
+    geo_csv_cell(f, s);
 }
 
 void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
@@ -448,4 +448,67 @@ int cli_table_export(const struct cli_table *t, const int *types, const char *pa
                         -1, err);
     free(cols);
     return rc;
+}
+
+int cli_write_text(const char *path, int (*fn)(FILE *f, void *user, struct cov_err *err),
+                   void *user, struct cov_err *err)
+{
+    struct geo_out o;
+    int rc = geo_out_begin(&o, path, err);
+    if (rc)
+        return rc;
+    FILE *f = geo_out_fopen(&o, err);
+    if (!f) {
+        geo_out_abort(&o);
+        return COV_EIO;
+    }
+    if ((rc = fn(f, user, err))) {
+        fclose(f);
+        geo_out_abort(&o);
+        return rc;
+    }
+    return geo_out_fclose(&o, f, err);
+}
+
+/* Copy src's messages and warnings into dst with every `from` replaced by `to`
+ * (the renderer names the temporary file it was given; the user knows the target). */
+static void err_copy_renamed(struct cov_err *dst, const struct cov_err *src, const char *from,
+                             const char *to)
+{
+    for (size_t i = 0; i < src->n_warnings; i++)
+        cov_err_warn(dst, "%s", src->warnings[i]);
+    const char *m = cov_err_msg(src);
+    size_t fl = strlen(from);
+    while (*m) {
+        size_t n = strcspn(m, "\n");
+        const char *hit = memmem(m, n, from, fl);
+        if (hit)
+            cov_err_set(dst, src->code, "%.*s%s%.*s", (int)(hit - m), m, to,
+                        (int)(n - (size_t)(hit - m) - fl), hit + fl);
+        else
+            cov_err_set(dst, src->code, "%.*s", (int)n, m);
+        m += n + (m[n] ? 1 : 0);
+    }
+}
+
+int cli_render_file(struct cli_ctx *ctx, const struct cov_model *m, int atlas_by,
+                    const struct map_opts *o, struct cov_err *err)
+{
+    struct geo_out out;
+    int rc = geo_out_begin(&out, o->path, err);
+    if (rc)
+        return rc;
+    struct map_opts to = *o;
+    to.path = out.tmp;
+    struct cov_err e;
+    cov_err_init(&e);
+    rc = atlas_by >= 0 ? map_render_atlas(m, atlas_by, &to, cli_progress, ctx, &e)
+                       : map_render(m, &to, &e);
+    err_copy_renamed(err, &e, out.tmp, o->path);
+    cov_err_release(&e);
+    if (rc) {
+        geo_out_fail(&out, err); /* adds "the disk is full" when that is why */
+        return rc;
+    }
+    return geo_out_commit(&out, err);
 }

@@ -12,6 +12,7 @@
 #include "import.h"
 
 #include "crs.h"
+#include "csv.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -1051,17 +1052,7 @@ cleanup:
 
 static void csv_cell(FILE *fp, const char *s)
 {
-    if (strpbrk(s, ",\"\r\n") || (s[0] == ' ') || (*s && s[strlen(s) - 1] == ' ')) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
+    geo_csv_cell(fp, s); /* write errors show in ferror(fp), checked at the end */
 }
 
 static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_result *res)
