@@ -23,6 +23,7 @@ enum cli_lang { CLI_LANG_ZH, CLI_LANG_EN };
 
 struct cli_ctx {
     const char *db_path;     /* --db, $ORGCOVER_DB or ./orgcover.sqlite */
+    int db_given;            /* 1 when --db was on the command line */
     struct geo_store *store; /* opened by main for commands flagged CLI_STORE */
     enum cli_lang lang;      /* --lang (global), zh by default */
     int quiet;               /* -q: no progress, no notes */
