@@ -174,6 +174,9 @@ struct map_opts;
 int cli_render_file(struct cli_ctx *ctx, const struct cov_model *m, int atlas_by,
                     const struct map_opts *o, struct cov_err *err);
 
+/* 1 when path ends in .json: -o then writes the command's --format json text. */
+int cli_is_json_path(const char *path);
+
 /* Format a rate as "87.5%" (or "-" when NAN) into buf. */
 const char *cli_pct(char *buf, size_t n, double rate);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../analysis/assign.h"
@@ -511,4 +512,10 @@ int cli_render_file(struct cli_ctx *ctx, const struct cov_model *m, int atlas_by
         return rc;
     }
     return geo_out_commit(&out, err);
+}
+
+int cli_is_json_path(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    return dot && !strcasecmp(dot, ".json");
 }
