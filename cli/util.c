@@ -340,6 +340,65 @@ static void csv_cell(FILE *f, const char *s)
     geo_csv_cell(f, s);
 }
 
+/* Bytes of the first character of s and its display width (an invalid byte: 1, 1). */
+static int next_char(const unsigned char *p, int *width)
+{
+    int n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 1;
+    char buf[5] = {0};
+    for (int i = 0; i < n; i++) {
+        if (!p[i] || (i && (p[i] & 0xc0) != 0x80)) {
+            *width = 1;
+            return 1;
+        }
+        buf[i] = (char)p[i];
+    }
+    *width = cli_display_width(buf);
+    return n;
+}
+
+/* A terminal table shows at most CELL_MAX_WIDTH columns of a cell (then "…");
+ * CSV, JSON and files written with -o keep the full text. */
+enum { CELL_MAX_WIDTH = 80 };
+
+static int capped_width(const char *s)
+{
+    int w = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p && w <= CELL_MAX_WIDTH) {
+        int cw;
+        p += next_char(p, &cw);
+        w += cw;
+    }
+    return w > CELL_MAX_WIDTH ? CELL_MAX_WIDTH : w;
+}
+
+static void print_capped(FILE *f, const char *s, int w, int right)
+{
+    s = s ? s : "";
+    int full = capped_width(s) < CELL_MAX_WIDTH || cli_display_width(s) <= CELL_MAX_WIDTH;
+    if (full) {
+        cli_print_padded(f, s, w, right);
+        return;
+    }
+    /* the widest prefix that leaves one column for the ellipsis */
+    const unsigned char *p = (const unsigned char *)s;
+    int used = 0;
+    while (*p) {
+        int cw, n = next_char(p, &cw);
+        if (used + cw > CELL_MAX_WIDTH - 1)
+            break;
+        used += cw;
+        p += n;
+    }
+    int pad = w - used - 1;
+    for (int i = 0; right && i < pad; i++)
+        fputc(' ', f);
+    fwrite(s, 1, (size_t)((const char *)p - s), f);
+    fputs("…", f);
+    for (int i = 0; !right && i < pad; i++)
+        fputc(' ', f);
+}
+
 void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
 {
     if (fmt == CLI_FMT_CSV) {
@@ -363,9 +422,9 @@ void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
     if (!w)
         return;
     for (size_t c = 0; c < t->ncols; c++) {
-        w[c] = cli_display_width(t->head[c]);
+        w[c] = capped_width(t->head[c]);
         for (size_t r = 0; r < t->nrows; r++) {
-            int cw = cli_display_width(cli_table_cell(t, r, c));
+            int cw = capped_width(cli_table_cell(t, r, c));
             if (cw > w[c])
                 w[c] = cw;
         }
@@ -375,7 +434,7 @@ void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
             fputs("  ", f);
         int right = t->right && t->right[c];
         /* The last left-aligned column needs no trailing padding. */
-        cli_print_padded(f, t->head[c], (c + 1 == t->ncols && !right) ? 0 : w[c], right);
+        print_capped(f, t->head[c], (c + 1 == t->ncols && !right) ? 0 : w[c], right);
     }
     fputc('\n', f);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -383,8 +442,8 @@ void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
             if (c)
                 fputs("  ", f);
             int right = t->right && t->right[c];
-            cli_print_padded(f, cli_table_cell(t, r, c), (c + 1 == t->ncols && !right) ? 0 : w[c],
-                             right);
+            print_capped(f, cli_table_cell(t, r, c), (c + 1 == t->ncols && !right) ? 0 : w[c],
+                         right);
         }
         fputc('\n', f);
     }
