@@ -832,6 +832,31 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
 
 /* ---- policy ---- */
 
+/* A value edited into the store by hand is checked like one given to 'policy set':
+ * a bad one keeps the policy's value in p and is reported (nonzero). */
+static int policy_value_check(struct geo_store *s, sqlite3_stmt *st, int id, struct cov_policy *p,
+                              struct cov_err *err)
+{
+    const struct cov_param *t = &cov_param_table()[id];
+    int type = sqlite3_column_type(st, 1);
+    double v = sqlite3_column_double(st, 1);
+    if ((type == SQLITE_INTEGER || type == SQLITE_FLOAT) && isfinite(v) && v >= t->min &&
+        v <= t->max && (!t->integer || v == floor(v))) {
+        p->v[id] = v;
+        return 0;
+    }
+    char num[32];
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+        snprintf(num, sizeof(num), "%g", v), text = num;
+    cov_err_set(err, COV_EINPUT,
+                "%s: policy parameter %s holds '%s' (expected %s %g to %g); set it again with "
+                "'orgcover policy set %s VALUE' or 'orgcover policy reset %s'",
+                s->path, t->name, text ? text : "NULL", t->integer ? "a whole number" : "a number",
+                t->min, t->max, t->name, t->name);
+    return 1;
+}
+
 int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err)
 {
     cov_policy_init(p);
@@ -842,8 +867,8 @@ int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int id = cov_param_find((const char *)sqlite3_column_text(st, 0));
-        if (id >= 0 && sqlite3_column_type(st, 1) != SQLITE_NULL)
-            p->v[id] = sqlite3_column_double(st, 1);
+        if (id >= 0)
+            rc = policy_value_check(s, st, id, p, err) ? COV_EINPUT : rc;
     }
     if (step != SQLITE_DONE)
         rc = db_error(s, err, "reading the policy");

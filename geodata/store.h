@@ -82,7 +82,9 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
 /* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err);
 
-/* Policy parameters (defaults when never set). */
+/* Policy parameters (defaults when never set). A stored value outside its
+ * range, not a whole number where one is needed, NaN or text is refused:
+ * COV_EINPUT naming the parameter, with the policy's value left in p. */
 int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err);
 int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struct cov_err *err);
 
