@@ -143,9 +143,9 @@ static int write_report(const char *path, enum report kind, const struct cli_ctx
 /* Left in every folder the demo builds: its files there may be replaced. */
 static const char marker[] = ".orgcover-demo";
 static const char *const other_outputs[] = {
-    "orgcover.sqlite",     "uncovered.xlsx", "plan.gpkg",  "coverage.png",
-    "coverage.pdf",        "targets.png",    "plan.png",   "atlas-districts.pdf",
-    "orgcover.sqlite-journal",
+    "orgcover.sqlite", "uncovered.xlsx",      "plan.gpkg",
+    "coverage.png",    "coverage.pdf",        "targets.png",
+    "plan.png",        "atlas-districts.pdf", "orgcover.sqlite-journal",
 };
 
 /*
@@ -240,8 +240,8 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     }
     snprintf(path, sizeof(path), "%s/%s", dir, marker);
     FILE *mf = fopen(path, "w");
-    if (!mf || fputs("made by 'orgcover demo', which may replace the files in this folder\n",
-                     mf) < 0) {
+    if (!mf ||
+        fputs("made by 'orgcover demo', which may replace the files in this folder\n", mf) < 0) {
         rc = cov_err_set(&err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
         if (mf)
             fclose(mf);

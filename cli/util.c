@@ -343,7 +343,11 @@ static void csv_cell(FILE *f, const char *s)
 /* Bytes of the first character of s and its display width (an invalid byte: 1, 1). */
 static int next_char(const unsigned char *p, int *width)
 {
-    int n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 1;
+    int n = *p < 0x80             ? 1
+            : (*p & 0xe0) == 0xc0 ? 2
+            : (*p & 0xf0) == 0xe0 ? 3
+            : (*p & 0xf8) == 0xf0 ? 4
+                                  : 1;
     char buf[5] = {0};
     for (int i = 0; i < n; i++) {
         if (!p[i] || (i && (p[i] & 0xc0) != 0x80)) {

@@ -147,8 +147,8 @@ static int publish(const char *mem_dir, const char *path, const struct driver_ma
                 geo_out_abort(&outs[k]);
     }
     if (!rc && !strcmp(dm->driver, "ESRI Shapefile")) {
-        static const char *const parts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg",
-                                            ".qix", ".sbn", ".sbx"};
+        static const char *const parts[] = {".shp", ".shx", ".dbf", ".prj",
+                                            ".cpg", ".qix", ".sbn", ".sbx"};
         const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
         size_t stem = strlen(base) - strlen(dm->ext);
         for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
@@ -205,8 +205,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     if (!direct) {
         static unsigned seq;
         const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        snprintf(mem_dir, sizeof(mem_dir), "/vsimem/orgcover-export-%ld-%u", (long)getpid(),
-                 seq++);
+        snprintf(mem_dir, sizeof(mem_dir), "/vsimem/orgcover-export-%ld-%u", (long)getpid(), seq++);
         VSIMkdir(mem_dir, 0755);
         snprintf(mem_path, sizeof(mem_path), "%s/%.255s", mem_dir, base);
     }

@@ -62,7 +62,9 @@ static int exec(struct geo_store *s, const char *sql, struct cov_err *err)
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         const char *plain = plain_db_error(s);
         cov_err_set(err, COV_EIO, "%s: %s", s->path,
-                    plain ? plain : msg ? msg : sqlite3_errmsg(s->db));
+                    plain ? plain
+                    : msg ? msg
+                          : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return COV_EIO;
     }

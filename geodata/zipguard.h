@@ -16,10 +16,10 @@
 #include "../analysis/core.h"
 
 struct geo_zip_limits {
-    uint64_t max_member;  /* bytes one member may unpack to (default 256 MiB) */
-    uint64_t max_total;   /* bytes all members together (default 1 GiB) */
-    double max_ratio;     /* unpacked / packed of a member over 1 MiB (default 200) */
-    long max_members;     /* members in the archive (default 10,000) */
+    uint64_t max_member; /* bytes one member may unpack to (default 256 MiB) */
+    uint64_t max_total;  /* bytes all members together (default 1 GiB) */
+    double max_ratio;    /* unpacked / packed of a member over 1 MiB (default 200) */
+    long max_members;    /* members in the archive (default 10,000) */
 };
 
 /* The defaults above. */
