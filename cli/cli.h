@@ -23,6 +23,7 @@ enum cli_lang { CLI_LANG_ZH, CLI_LANG_EN };
 
 struct cli_ctx {
     const char *db_path;     /* --db, $ORGCOVER_DB or ./orgcover.sqlite */
+    int db_given;            /* 1 when --db was on the command line */
     struct geo_store *store; /* opened by main for commands flagged CLI_STORE */
     enum cli_lang lang;      /* --lang (global), zh by default */
     int quiet;               /* -q: no progress, no notes */
@@ -160,6 +161,22 @@ int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, cons
  * column per table column (types: enum geo_col_type, ncols entries). */
 int cli_table_export(const struct cli_table *t, const int *types, const char *path,
                      const char *layer, struct cov_err *err);
+
+/*
+ * Output files (docs/USAGE.md "Output files"): written to a temporary file
+ * next to path, checked, synced and renamed over path; on failure path is
+ * untouched and nothing is left behind. cli_write_text runs fn on the open
+ * file (fn returns 0 or a cov status); cli_render_file draws a map (atlas_by
+ * >= 0: an atlas by that layer) to o->path. Both return 0 or a cov status.
+ */
+int cli_write_text(const char *path, int (*fn)(FILE *f, void *user, struct cov_err *err),
+                   void *user, struct cov_err *err);
+struct map_opts;
+int cli_render_file(struct cli_ctx *ctx, const struct cov_model *m, int atlas_by,
+                    const struct map_opts *o, struct cov_err *err);
+
+/* 1 when path ends in .json: -o then writes the command's --format json text. */
+int cli_is_json_path(const char *path);
 
 /* Format a rate as "87.5%" (or "-" when NAN) into buf. */
 const char *cli_pct(char *buf, size_t n, double rate);

@@ -14,7 +14,7 @@
 #include "../render/map.h"
 #include "cli.h"
 
-static const char synopsis[] = "orgcover demo [DIR] [--data DIR]";
+static const char synopsis[] = "orgcover demo [DIR] [--data DIR] [--force]";
 
 static void help(void)
 {
@@ -23,12 +23,16 @@ static void help(void)
            "Build the Lianyungang (连云港) sample project in DIR (default orgcover-demo/):\n"
            "import its six layers, analyse coverage, check the targets, propose a plan,\n"
            "and draw the maps; then say where everything went. Running it again starts\n"
-           "the project afresh.\n"
+           "the project afresh. It writes only into a folder it made itself (it leaves a\n"
+           "file .orgcover-demo there): a folder holding a project store or any file the\n"
+           "demo would write is refused unless --force is given. The store is always\n"
+           "DIR/orgcover.sqlite, so the global --db is refused.\n"
            "\n"
            "Options:\n"
            "  --data DIR   the sample data (default: $ORGCOVER_DATA, ./data/lianyungang,\n"
            "               or next to the program: ../data/lianyungang,\n"
            "               ../share/orgcover/lianyungang)\n"
+           "  --force      replace the demo's files in DIR even though the demo did not make it\n"
            "  -h, --help   this help\n",
            synopsis);
 }
@@ -94,15 +98,23 @@ static const struct {
     {"plan.txt", R_PLAN_TXT},
 };
 
-static int write_report(const char *path, enum report kind, const struct cli_ctx *ctx,
-                        const struct cov_model *m, const struct cov_targets *tg,
-                        const struct cov_plan *plan, struct cov_err *err)
+struct report_job {
+    enum report kind;
+    const struct cli_ctx *ctx;
+    const struct cov_model *m;
+    const struct cov_targets *tg;
+    const struct cov_plan *plan;
+};
+
+static int report_fn(FILE *f, void *user, struct cov_err *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cov_err_set(err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+    const struct report_job *j = user;
+    const struct cli_ctx *ctx = j->ctx;
+    const struct cov_model *m = j->m;
+    const struct cov_targets *tg = j->tg;
+    const struct cov_plan *plan = j->plan;
     int rc = 0;
-    switch (kind) {
+    switch (j->kind) {
     case R_STATUS_TXT:
         rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, NULL, err);
         break;
@@ -116,24 +128,74 @@ static int write_report(const char *path, enum report kind, const struct cli_ctx
         cli_propose_write(f, ctx, m, plan, CLI_FMT_TABLE);
         break;
     }
-    if (fclose(f) != 0 && !rc)
-        rc = cov_err_set(err, COV_EIO, "%s: write failed (%s)", path, strerror(errno));
     return rc;
+}
+
+/* Written atomically (cli_write_text): a failed report leaves no file. */
+static int write_report(const char *path, enum report kind, const struct cli_ctx *ctx,
+                        const struct cov_model *m, const struct cov_targets *tg,
+                        const struct cov_plan *plan, struct cov_err *err)
+{
+    struct report_job j = {kind, ctx, m, tg, plan};
+    return cli_write_text(path, report_fn, &j, err);
+}
+
+/* Left in every folder the demo builds: its files there may be replaced. */
+static const char marker[] = ".orgcover-demo";
+static const char *const other_outputs[] = {
+    "orgcover.sqlite", "uncovered.xlsx",      "plan.gpkg",
+    "coverage.png",    "coverage.pdf",        "targets.png",
+    "plan.png",        "atlas-districts.pdf", "orgcover.sqlite-journal",
+};
+
+/*
+ * The demo never touches what it did not create: in a folder without the
+ * marker, any file it would write (the store first of all) is refused
+ * unless --force. Returns 0 or a status after setting err.
+ */
+static int check_dir(const char *dir, int force, struct cov_err *err)
+{
+    char p[PATH_MAX + 64];
+    snprintf(p, sizeof(p), "%s/%s", dir, marker);
+    if (force || !is_dir(dir) || access(p, F_OK) == 0)
+        return 0;
+    const char *found = NULL;
+    for (size_t i = 0; i < sizeof(other_outputs) / sizeof(other_outputs[0]) && !found; i++) {
+        snprintf(p, sizeof(p), "%s/%s", dir, other_outputs[i]);
+        if (access(p, F_OK) == 0)
+            found = other_outputs[i];
+    }
+    for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]) && !found; i++) {
+        snprintf(p, sizeof(p), "%s/%s", dir, reports[i].file);
+        if (access(p, F_OK) == 0)
+            found = reports[i].file;
+    }
+    if (!found)
+        return 0;
+    return cov_err_set(err, COV_EFAIL,
+                       "%s/%s exists and the demo did not make it; nothing was changed (the "
+                       "demo writes only into a folder it made: choose a new folder, or add "
+                       "--force to replace the demo's files in %s)",
+                       dir, found, dir);
 }
 
 int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *data_arg = NULL;
-    int c;
+    int c, force = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             data_arg = optarg;
+            break;
+        case 'F':
+            force = 1;
             break;
         case 'h':
             help();
@@ -145,6 +207,11 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     if (argc - optind > 1)
         return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind + 1]);
     const char *dir = optind < argc ? argv[optind] : "orgcover-demo";
+    if (ctx->db_given)
+        return cli_usage_error(ctx, synopsis,
+                               "--db %s: the demo always builds its own store, %s/orgcover.sqlite "
+                               "(leave out --db, or give the folder as DIR)",
+                               ctx->db_path, dir);
 
     struct cov_err err;
     cov_err_init(&err);
@@ -165,12 +232,27 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
                                     "the program");
         goto cleanup;
     }
+    if ((rc = check_dir(dir, force, &err)))
+        goto cleanup;
     if (mkdir(dir, 0777) && errno != EEXIST) {
         rc = cov_err_set(&err, COV_EIO, "%s: cannot create the folder (%s)", dir, strerror(errno));
         goto cleanup;
     }
+    snprintf(path, sizeof(path), "%s/%s", dir, marker);
+    FILE *mf = fopen(path, "w");
+    if (!mf ||
+        fputs("made by 'orgcover demo', which may replace the files in this folder\n", mf) < 0) {
+        rc = cov_err_set(&err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+        if (mf)
+            fclose(mf);
+        goto cleanup;
+    }
+    if (fclose(mf)) {
+        rc = cov_err_set(&err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+        goto cleanup;
+    }
     snprintf(db, sizeof(db), "%s/orgcover.sqlite", dir);
-    unlink(db); /* the demo starts afresh every time */
+    unlink(db); /* the demo starts afresh: the folder is its own (check_dir) */
     ctx->db_path = db;
     ctx->flags = CLI_STORE | CLI_STORE_CREATE;
     if (cli_open_store(ctx)) {
@@ -266,8 +348,7 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         mo.data_date = date;
         mo.targets = &tg;
         mo.plan = plan;
-        rc = maps[i].atlas >= 0 ? map_render_atlas(m, maps[i].atlas, &mo, cli_progress, ctx, &err)
-                                : map_render(m, &mo, &err);
+        rc = cli_render_file(ctx, m, maps[i].atlas, &mo, &err);
         if (!rc)
             snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
     }

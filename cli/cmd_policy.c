@@ -84,7 +84,8 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         {NULL, 0, NULL, 0},
     };
     int fmt = CLI_FMT_TABLE, c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    /* '+': options end at the action, so 'set joint_max_units -3' reads -3 as the value. */
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
@@ -106,6 +107,12 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
     int rc = geo_store_load_policy(ctx->store, &p, &err);
     int nargs = argc - optind;
     const char *verb = nargs ? argv[optind] : NULL;
+    if (rc == COV_EINPUT && verb && (!strcmp(verb, "set") || !strcmp(verb, "reset"))) {
+        /* a bad stored value must not stop the command that repairs it */
+        cli_report(ctx, &err);
+        cov_err_clear(&err);
+        rc = 0;
+    }
     if (rc)
         goto cleanup;
     if (!verb) {
@@ -117,14 +124,17 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         }
         int id = cov_param_find(argv[optind + 1]);
         if (id < 0) {
-            rc = cov_err_set(&err, COV_EINPUT,
-                             "'%s' is not a policy parameter (see 'orgcover "
-                             "policy' for the list)",
-                             argv[optind + 1]);
-            goto cleanup;
+            cov_err_release(&err);
+            return cli_usage_error(ctx, synopsis,
+                                   "'%s' is not a policy parameter (see 'orgcover policy' for "
+                                   "the list)",
+                                   argv[optind + 1]);
         }
-        if ((rc = cov_policy_set(&p, id, argv[optind + 2], &err)))
-            goto cleanup;
+        if (cov_policy_set(&p, id, argv[optind + 2], &err)) { /* a bad value: usage, exit 2 */
+            int ec2 = cli_usage_error(ctx, synopsis, "%s", cov_err_msg(&err));
+            cov_err_release(&err);
+            return ec2;
+        }
         if ((rc = geo_store_save_policy(ctx->store, &p, &err)))
             goto cleanup;
         printf("%s = %g\n", argv[optind + 1], p.v[id]);
@@ -136,8 +146,9 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         const struct cov_param *t = cov_param_table();
         int id = nargs == 2 ? cov_param_find(argv[optind + 1]) : -1;
         if (nargs == 2 && id < 0) {
-            rc = cov_err_set(&err, COV_EINPUT, "'%s' is not a policy parameter", argv[optind + 1]);
-            goto cleanup;
+            cov_err_release(&err);
+            return cli_usage_error(ctx, synopsis, "'%s' is not a policy parameter",
+                                   argv[optind + 1]);
         }
         for (int i = 0; i < COV_P_COUNT; i++)
             if (id < 0 || i == id)

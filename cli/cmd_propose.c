@@ -134,6 +134,31 @@ static int export_row(void *user, size_t row, const char **cells, const GEOSGeom
     return x->members && x->g ? 0 : 1;
 }
 
+/* -o FILE.json: the documented JSON of --format json, written atomically. */
+struct propose_job {
+    const struct cli_ctx *ctx;
+    const struct cov_model *m;
+    const struct cov_plan *p;
+};
+
+static int propose_json_fn(FILE *f, void *user, struct cov_err *err)
+{
+    (void)err;
+    const struct propose_job *j = user;
+    cli_propose_write(f, j->ctx, j->m, j->p, CLI_FMT_JSON);
+    return 0;
+}
+
+static int propose_json_file(const struct cli_ctx *ctx, const struct cov_model *m,
+                             const struct cov_plan *p, const char *path, struct cov_err *err)
+{
+    struct propose_job j = {ctx, m, p};
+    int rc = cli_write_text(path, propose_json_fn, &j, err);
+    if (!rc && !ctx->quiet)
+        fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, p->n_groups, path);
+    return rc;
+}
+
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,
                        const char *format_ext, struct cov_err *err)
 {
@@ -418,6 +443,10 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         if (!ctx->quiet)
             fprintf(stderr, "%s propose: plan saved in %s (%zu groups)\n", ctx->prog, ctx->db_path,
                     plan->n_groups);
+    }
+    if (out && cli_is_json_path(out)) {
+        rc = propose_json_file(ctx, m, plan, out, &err);
+        goto cleanup;
     }
     if (out || fmt == CLI_FMT_GEOJSON) {
         rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &err);

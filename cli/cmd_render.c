@@ -155,11 +155,11 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
             mo.area = cov_model_find_area(m, (enum cov_layer)l, area);
             mo.area_layer = l;
         }
-        if (mo.area < 0) {
-            rc =
-                cov_err_set(&err, COV_EINPUT,
-                            "--area: no district, street or community has code or name '%s'", area);
-            goto cleanup;
+        if (mo.area < 0) { /* a bad value: usage, exit 2 */
+            cov_err_set(&err, COV_EINPUT,
+                        "--area: no district, street or community has code or name '%s'", area);
+            cov_model_free(m);
+            goto usage;
         }
     }
     meta_attr = geo_store_meta_get(ctx->store, "attribution");
@@ -175,10 +175,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
             goto cleanup;
         mo.plan = plan;
     }
-    if (atlas >= 0)
-        rc = map_render_atlas(m, atlas, &mo, cli_progress, ctx, &err);
-    else
-        rc = map_render(m, &mo, &err);
+    rc = cli_render_file(ctx, m, atlas, &mo, &err);
     if (!rc && !ctx->quiet)
         fprintf(stderr, "%s render: wrote %s\n", ctx->prog, mo.path);
 cleanup:

@@ -199,6 +199,31 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
     print_placed(f, t, zh);
 }
 
+/* -o FILE.json: the documented JSON of --format json, written atomically. */
+struct status_job {
+    const struct cli_ctx *ctx;
+    const struct cov_model *m;
+    int by, issues;
+    const struct cov_plan *plan;
+};
+
+static int status_json_fn(FILE *f, void *user, struct cov_err *err)
+{
+    const struct status_job *j = user;
+    return cli_status_write(f, j->ctx, j->m, j->by, j->issues, CLI_FMT_JSON, j->plan, err);
+}
+
+static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m, int by,
+                            int issues, const struct cov_plan *plan, const char *path,
+                            struct cov_err *err)
+{
+    struct status_job j = {ctx, m, by, issues, plan};
+    int rc = cli_write_text(path, status_json_fn, &j, err);
+    if (!rc && !ctx->quiet)
+        fprintf(stderr, "%s status: wrote %s\n", ctx->prog, path);
+    return rc;
+}
+
 /* The figures as a file a planner opens in Excel or QGIS: raw numbers, rates as fractions. */
 static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, int by,
                          const char *path, struct cov_err *err)
@@ -389,7 +414,9 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     int saved = 0, rc = 0;
     if (want_plan)
         rc = cli_plan_get(ctx, m, &plan, &saved, &err);
-    if (!rc && out)
+    if (!rc && out && cli_is_json_path(out))
+        rc = status_json_file(ctx, m, by, issues, plan, out, &err);
+    else if (!rc && out)
         rc = export_status(ctx, m, by, out, &err);
     else if (!rc)
         rc = cli_status_write(stdout, ctx, m, by, issues, fmt, plan, &err);

@@ -144,6 +144,33 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
 }
 
 /* The per-community check as a file a planner opens in Excel or QGIS. */
+/* -o FILE.json: the documented JSON of --format json, written atomically. */
+struct targets_job {
+    const struct cli_ctx *ctx;
+    const struct cov_model *m;
+    const struct cov_targets *tg;
+    int failing;
+};
+
+static int targets_json_fn(FILE *f, void *user, struct cov_err *err)
+{
+    (void)err;
+    const struct targets_job *j = user;
+    cli_targets_write(f, j->ctx, j->m, j->tg, CLI_FMT_JSON, j->failing);
+    return 0;
+}
+
+static int targets_json_file(const struct cli_ctx *ctx, const struct cov_model *m,
+                             const struct cov_targets *tg, int failing, const char *path,
+                             struct cov_err *err)
+{
+    struct targets_job j = {ctx, m, tg, failing};
+    int rc = cli_write_text(path, targets_json_fn, &j, err);
+    if (!rc && !ctx->quiet)
+        fprintf(stderr, "%s targets: wrote %s\n", ctx->prog, path);
+    return rc;
+}
+
 static int export_communities(const struct cli_ctx *ctx, const struct cov_model *m,
                               const struct cov_targets *tg, int failing, const char *path,
                               struct cov_err *err)
@@ -227,7 +254,9 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     int all_met = 1;
     for (int i = 0; i < 4; i++)
         all_met &= tg.targets[i].met;
-    if (out)
+    if (out && cli_is_json_path(out))
+        rc = targets_json_file(ctx, m, &tg, failing, out, &err);
+    else if (out)
         rc = export_communities(ctx, m, &tg, failing, out, &err);
     else
         cli_targets_write(stdout, ctx, m, &tg, fmt, failing);

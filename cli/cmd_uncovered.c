@@ -219,7 +219,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         return exit_code;
     struct cov_err err;
     cov_err_init(&err);
-    int rc = COV_OK;
+    int rc = COV_OK, usage_rc = 0;
     size_t *idx = NULL, n = 0;
     long *slots[3] = {&flt.district, &flt.street, &flt.community};
     for (int l = 0; l < 3; l++) {
@@ -235,6 +235,9 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
                              : l == 1 ? "street"
                                       : "community",
                              area_arg[l]);
+            cli_usage_error(ctx, synopsis, "%s", cov_err_msg(&err));
+            cov_err_clear(&err);
+            usage_rc = 1;
             goto cleanup;
         }
     }
@@ -314,5 +317,5 @@ cleanup:
     cov_err_release(&err);
     free(idx);
     cov_model_free(m);
-    return cli_exit_for(rc);
+    return usage_rc ? CLI_EXIT_USAGE : cli_exit_for(rc);
 }

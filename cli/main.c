@@ -77,6 +77,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'd':
             ctx.db_path = optarg;
+            ctx.db_given = 1;
             break;
         case 'L':
             if (!strcmp(optarg, "zh"))

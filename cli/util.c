@@ -6,11 +6,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../analysis/assign.h"
 #include "../analysis/coverage.h"
+#include "../geodata/csv.h"
 #include "../geodata/export.h"
+#include "../geodata/outfile.h"
+#include "../render/map.h"
 #include "cli.h"
 
 int cli_open_store(struct cli_ctx *ctx)
@@ -228,8 +232,15 @@ int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
         rc = cov_assign(m, 0, cli_progress, ctx, &err);
         if (rc)
             goto cleanup;
-        /* Only a full load can be saved: a partial one would lose the other layers' codes. */
-        if (mask == GEO_ALL_LAYERS) {
+        /* A read-only store still answers: the assignment lives in memory only. */
+        if (geo_store_readonly(ctx->store)) {
+            if (!ctx->quiet)
+                fprintf(stderr,
+                        "%s %s: note: %s is read-only: the assignment to areas was computed in "
+                        "memory and nothing was saved\n",
+                        ctx->prog, ctx->cmd, ctx->db_path);
+        } else if (mask == GEO_ALL_LAYERS) {
+            /* Only a full load can be saved: a partial one would lose the other layers' codes. */
             rc = geo_store_save_assignments(ctx->store, m, &err);
             if (rc)
                 goto cleanup;
@@ -326,17 +337,70 @@ const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col)
 
 static void csv_cell(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
+    geo_csv_cell(f, s);
+}
+
+/* Bytes of the first character of s and its display width (an invalid byte: 1, 1). */
+static int next_char(const unsigned char *p, int *width)
+{
+    int n = *p < 0x80             ? 1
+            : (*p & 0xe0) == 0xc0 ? 2
+            : (*p & 0xf0) == 0xe0 ? 3
+            : (*p & 0xf8) == 0xf0 ? 4
+                                  : 1;
+    char buf[5] = {0};
+    for (int i = 0; i < n; i++) {
+        if (!p[i] || (i && (p[i] & 0xc0) != 0x80)) {
+            *width = 1;
+            return 1;
         }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
+        buf[i] = (char)p[i];
     }
+    *width = cli_display_width(buf);
+    return n;
+}
+
+/* A terminal table shows at most CELL_MAX_WIDTH columns of a cell (then "…");
+ * CSV, JSON and files written with -o keep the full text. */
+enum { CELL_MAX_WIDTH = 80 };
+
+static int capped_width(const char *s)
+{
+    int w = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p && w <= CELL_MAX_WIDTH) {
+        int cw;
+        p += next_char(p, &cw);
+        w += cw;
+    }
+    return w > CELL_MAX_WIDTH ? CELL_MAX_WIDTH : w;
+}
+
+static void print_capped(FILE *f, const char *s, int w, int right)
+{
+    s = s ? s : "";
+    int full = capped_width(s) < CELL_MAX_WIDTH || cli_display_width(s) <= CELL_MAX_WIDTH;
+    if (full) {
+        cli_print_padded(f, s, w, right);
+        return;
+    }
+    /* the widest prefix that leaves one column for the ellipsis */
+    const unsigned char *p = (const unsigned char *)s;
+    int used = 0;
+    while (*p) {
+        int cw, n = next_char(p, &cw);
+        if (used + cw > CELL_MAX_WIDTH - 1)
+            break;
+        used += cw;
+        p += n;
+    }
+    int pad = w - used - 1;
+    for (int i = 0; right && i < pad; i++)
+        fputc(' ', f);
+    fwrite(s, 1, (size_t)((const char *)p - s), f);
+    fputs("…", f);
+    for (int i = 0; !right && i < pad; i++)
+        fputc(' ', f);
 }
 
 void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
@@ -362,9 +426,9 @@ void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
     if (!w)
         return;
     for (size_t c = 0; c < t->ncols; c++) {
-        w[c] = cli_display_width(t->head[c]);
+        w[c] = capped_width(t->head[c]);
         for (size_t r = 0; r < t->nrows; r++) {
-            int cw = cli_display_width(cli_table_cell(t, r, c));
+            int cw = capped_width(cli_table_cell(t, r, c));
             if (cw > w[c])
                 w[c] = cw;
         }
@@ -374,7 +438,7 @@ void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
             fputs("  ", f);
         int right = t->right && t->right[c];
         /* The last left-aligned column needs no trailing padding. */
-        cli_print_padded(f, t->head[c], (c + 1 == t->ncols && !right) ? 0 : w[c], right);
+        print_capped(f, t->head[c], (c + 1 == t->ncols && !right) ? 0 : w[c], right);
     }
     fputc('\n', f);
     for (size_t r = 0; r < t->nrows; r++) {
@@ -382,8 +446,8 @@ void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
             if (c)
                 fputs("  ", f);
             int right = t->right && t->right[c];
-            cli_print_padded(f, cli_table_cell(t, r, c), (c + 1 == t->ncols && !right) ? 0 : w[c],
-                             right);
+            print_capped(f, cli_table_cell(t, r, c), (c + 1 == t->ncols && !right) ? 0 : w[c],
+                         right);
         }
         fputc('\n', f);
     }
@@ -448,4 +512,73 @@ int cli_table_export(const struct cli_table *t, const int *types, const char *pa
                         -1, err);
     free(cols);
     return rc;
+}
+
+int cli_write_text(const char *path, int (*fn)(FILE *f, void *user, struct cov_err *err),
+                   void *user, struct cov_err *err)
+{
+    struct geo_out o;
+    int rc = geo_out_begin(&o, path, err);
+    if (rc)
+        return rc;
+    FILE *f = geo_out_fopen(&o, err);
+    if (!f) {
+        geo_out_abort(&o);
+        return COV_EIO;
+    }
+    if ((rc = fn(f, user, err))) {
+        fclose(f);
+        geo_out_abort(&o);
+        return rc;
+    }
+    return geo_out_fclose(&o, f, err);
+}
+
+/* Copy src's messages and warnings into dst with every `from` replaced by `to`
+ * (the renderer names the temporary file it was given; the user knows the target). */
+static void err_copy_renamed(struct cov_err *dst, const struct cov_err *src, const char *from,
+                             const char *to)
+{
+    for (size_t i = 0; i < src->n_warnings; i++)
+        cov_err_warn(dst, "%s", src->warnings[i]);
+    const char *m = cov_err_msg(src);
+    size_t fl = strlen(from);
+    while (*m) {
+        size_t n = strcspn(m, "\n");
+        const char *hit = memmem(m, n, from, fl);
+        if (hit)
+            cov_err_set(dst, src->code, "%.*s%s%.*s", (int)(hit - m), m, to,
+                        (int)(n - (size_t)(hit - m) - fl), hit + fl);
+        else
+            cov_err_set(dst, src->code, "%.*s", (int)n, m);
+        m += n + (m[n] ? 1 : 0);
+    }
+}
+
+int cli_render_file(struct cli_ctx *ctx, const struct cov_model *m, int atlas_by,
+                    const struct map_opts *o, struct cov_err *err)
+{
+    struct geo_out out;
+    int rc = geo_out_begin(&out, o->path, err);
+    if (rc)
+        return rc;
+    struct map_opts to = *o;
+    to.path = out.tmp;
+    struct cov_err e;
+    cov_err_init(&e);
+    rc = atlas_by >= 0 ? map_render_atlas(m, atlas_by, &to, cli_progress, ctx, &e)
+                       : map_render(m, &to, &e);
+    err_copy_renamed(err, &e, out.tmp, o->path);
+    cov_err_release(&e);
+    if (rc) {
+        geo_out_fail(&out, err); /* adds "the disk is full" when that is why */
+        return rc;
+    }
+    return geo_out_commit(&out, err);
+}
+
+int cli_is_json_path(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    return dot && !strcasecmp(dot, ".json");
 }

@@ -2,6 +2,8 @@
 #include "export.h"
 
 #include "crs.h"
+#include "csv.h"
+#include "outfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -62,6 +65,108 @@ static void CPL_STDCALL on_cpl(CPLErr cls, CPLErrorNum num, const char *msg)
     /* Failures are reported by the call that failed, with CPLGetLastErrorMsg(). */
 }
 
+/* GDAL's last message cut to its first line (a failed GeoPackage statement
+ * would otherwise bring kilobytes of SQL with it). Borrowed, per thread. */
+static const char *short_msg(void)
+{
+    static _Thread_local char buf[200];
+    const char *m = CPLGetLastErrorMsg();
+    size_t n = strcspn(m, "\n");
+    if (n >= sizeof(buf))
+        n = sizeof(buf) - 4;
+    memcpy(buf, m, n);
+    strcpy(buf + n, n < strlen(m) ? "..." : "");
+    return buf;
+}
+
+/* Excel keeps at most 32,767 characters (UTF-16 units) in a cell. Returns the
+ * byte length of the longest prefix of s within that, cut between characters. */
+enum { XLSX_MAX_CELL = 32767 };
+static size_t xlsx_cut(const char *s)
+{
+    size_t units = 0, i = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (p[i]) {
+        size_t n = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 : 4;
+        size_t u = n == 4 ? 2 : 1;
+        if (units + u > XLSX_MAX_CELL)
+            return i;
+        for (size_t k = 1; k < n; k++)
+            if (!p[i + k])
+                return i + k;
+        units += u;
+        i += n;
+    }
+    return i;
+}
+
+/* The folder part of path with a trailing '/', into buf ("" when none). */
+static void dir_prefix(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) + 1 : 0;
+    snprintf(buf, n, "%.*s", (int)len, path);
+}
+
+/*
+ * Move what GDAL wrote into mem_dir (one file, or a shapefile's parts) next
+ * to path, each part through a temporary file renamed over its target only
+ * once every part is written and synced. A part an old shapefile set had and
+ * the new one lacks is removed so that the set stays consistent.
+ */
+static int publish(const char *mem_dir, const char *path, const struct driver_map *dm,
+                   struct cov_err *err)
+{
+    char **files = VSIReadDir(mem_dir);
+    int n = CSLCount(files), rc = 0, begun = 0;
+    struct geo_out *outs = calloc((size_t)(n ? n : 1), sizeof(*outs));
+    char prefix[4096], target[4096 + 520], src[512];
+    if (!outs) {
+        CSLDestroy(files);
+        return cov_err_set(err, COV_ENOMEM, "out of memory");
+    }
+    dir_prefix(path, prefix, sizeof(prefix));
+    for (int i = 0; i < n && !rc; i++) {
+        if (!strcmp(files[i], ".") || !strcmp(files[i], ".."))
+            continue;
+        snprintf(target, sizeof(target), "%s%s", prefix, files[i]);
+        snprintf(src, sizeof(src), "%s/%s", mem_dir, files[i]);
+        vsi_l_offset len = 0;
+        GByte *data = VSIGetMemFileBuffer(src, &len, FALSE);
+        if ((rc = geo_out_begin(&outs[begun], target, err)))
+            break;
+        begun++;
+        if (data && len && (rc = geo_out_write(&outs[begun - 1], data, (size_t)len, err)))
+            break; /* geo_out_write released it */
+    }
+    for (int i = 0; i < begun; i++) {
+        if (rc)
+            geo_out_abort(&outs[i]);
+        else if ((rc = geo_out_commit(&outs[i], err)))
+            for (int k = i + 1; k < begun; k++)
+                geo_out_abort(&outs[k]);
+    }
+    if (!rc && !strcmp(dm->driver, "ESRI Shapefile")) {
+        static const char *const parts[] = {".shp", ".shx", ".dbf", ".prj",
+                                            ".cpg", ".qix", ".sbn", ".sbx"};
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        size_t stem = strlen(base) - strlen(dm->ext);
+        for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+            char name[512];
+            snprintf(name, sizeof(name), "%.*s%s", (int)stem, base, parts[k]);
+            int written = 0;
+            for (int i = 0; i < n; i++)
+                written |= !strcasecmp(files[i], name);
+            snprintf(target, sizeof(target), "%s%s", prefix, name);
+            if (!written && access(target, F_OK) == 0)
+                unlink(target);
+        }
+    }
+    free(outs);
+    CSLDestroy(files);
+    return rc;
+}
+
 int geo_export(const char *path, const char *format_ext, const char *layer_name,
                const struct geo_export_col *cols, size_t ncols, size_t nrows,
                geo_export_row_fn rowfn, void *user, GEOSContextHandle_t geos, int srid,
@@ -81,6 +186,11 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     const char **cells = calloc(ncols ? ncols : 1, sizeof(*cells));
     if (!cells)
         return cov_err_set(err, COV_ENOMEM, "out of memory");
+    int direct = !strncmp(path, "/vsi", 4); /* e.g. /vsistdout/: written as it goes */
+    char mem_dir[96] = "", mem_path[96 + 260];
+    int is_csv = !strcmp(dm->driver, "CSV"), is_xlsx = !strcmp(dm->driver, "XLSX");
+    long n_cut = 0;
+    char *guarded = NULL;
 
     struct cpl_sink sink = {err, path};
     CPLPushErrorHandlerEx(on_cpl, &sink);
@@ -90,16 +200,19 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         rc = cov_err_set(err, COV_EIO, "%s: GDAL has no %s driver", path, dm->driver);
         goto cleanup;
     }
-    if (strncmp(path, "/vsi", 4) && access(path, F_OK) == 0) {
-        CPLPushErrorHandler(CPLQuietErrorHandler);
-        if (GDALDeleteDataset(drv, path) != CE_None)
-            unlink(path);
-        CPLPopErrorHandler();
+    /* GDAL writes into memory; only complete files reach the disk (publish()),
+     * so a full disk or a kill never leaves a damaged or half-replaced file. */
+    if (!direct) {
+        static unsigned seq;
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        snprintf(mem_dir, sizeof(mem_dir), "/vsimem/orgcover-export-%ld-%u", (long)getpid(), seq++);
+        VSIMkdir(mem_dir, 0755);
+        snprintf(mem_path, sizeof(mem_path), "%s/%.255s", mem_dir, base);
     }
     CPLErrorReset();
-    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    ds = GDALCreate(drv, direct ? path : mem_path, 0, 0, 0, GDT_Unknown, NULL);
     if (!ds) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot create (%s)", path, CPLGetLastErrorMsg());
+        rc = cov_err_set(err, COV_EIO, "%s: cannot create (%s)", path, short_msg());
         goto cleanup;
     }
     int has_geom = geom_type >= 0 && srid > 0;
@@ -128,7 +241,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         (has_geom && !as_xy) ? (OGRwkbGeometryType)geom_type : wkbNone, lopts);
     CSLDestroy(lopts);
     if (!lyr) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot create layer (%s)", path, CPLGetLastErrorMsg());
+        rc = cov_err_set(err, COV_EIO, "%s: cannot create layer (%s)", path, short_msg());
         goto cleanup;
     }
     for (size_t c = 0; c < ncols; c++) {
@@ -168,7 +281,36 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
                 OGR_F_SetFieldInteger(f, (int)c, (int)strtol(cells[c], NULL, 10));
             else if (cols[c].type == GEO_COL_REAL)
                 OGR_F_SetFieldDouble(f, (int)c, strtod(cells[c], NULL));
-            else
+            else if (is_csv && geo_csv_needs_guard(cells[c])) {
+                /* the same OWASP guard as every other CSV orgcover writes */
+                free(guarded);
+                guarded = malloc(strlen(cells[c]) + 2);
+                if (!guarded) {
+                    rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+                    break;
+                }
+                guarded[0] = '\'';
+                strcpy(guarded + 1, cells[c]);
+                OGR_F_SetFieldString(f, (int)c, guarded);
+            } else if (is_xlsx && strlen(cells[c]) > XLSX_MAX_CELL) {
+                size_t cut = xlsx_cut(cells[c]);
+                if (cells[c][cut]) {
+                    if (!n_cut++)
+                        cov_err_warn(err,
+                                     "%s: row %zu, %s: text longer than Excel's 32,767 "
+                                     "characters was cut to fit",
+                                     path, r + 1, cols[c].name);
+                    free(guarded);
+                    guarded = strndup(cells[c], cut);
+                    if (!guarded) {
+                        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+                        break;
+                    }
+                    OGR_F_SetFieldString(f, (int)c, guarded);
+                } else {
+                    OGR_F_SetFieldString(f, (int)c, cells[c]);
+                }
+            } else
                 OGR_F_SetFieldString(f, (int)c, cells[c]);
         }
         if (g && has_geom) {
@@ -195,22 +337,29 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
             }
             GEOSFree_r(geos, wkb);
         }
-        if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
+        if (!rc && OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
             rc = cov_err_set(err, COV_EIO, "%s: cannot write row %zu (%s)", path, r + 1,
-                             CPLGetLastErrorMsg());
+                             short_msg());
         OGR_F_Destroy(f);
     }
-    GDALDatasetCommitTransaction(ds);
+    if (n_cut > 1)
+        cov_err_warn(err, "%s: %ld cells in all were cut to Excel's 32,767 characters", path,
+                     n_cut);
+    if (!rc && GDALDatasetCommitTransaction(ds) == OGRERR_FAILURE)
+        rc = cov_err_set(err, COV_EIO, "%s: cannot write (%s)", path, short_msg());
 cleanup:
     if (ds) {
         CPLErrorReset();
         GDALClose(ds);
         if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = cov_err_set(err, COV_EIO, "%s: closing failed (%s)", path, CPLGetLastErrorMsg());
-        if (rc && strncmp(path, "/vsi", 4))
-            unlink(path);
+            rc = cov_err_set(err, COV_EIO, "%s: closing failed (%s)", path, short_msg());
     }
+    if (!rc && !direct)
+        rc = publish(mem_dir, path, dm, err);
+    if (*mem_dir)
+        VSIRmdirRecursive(mem_dir);
     CPLPopErrorHandler();
+    free(guarded);
     if (wkbw)
         GEOSWKBWriter_destroy_r(geos, wkbw);
     if (ct)

@@ -14,6 +14,7 @@
 #include "import.h"
 
 #include "crs.h"
+#include "csv.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -37,12 +38,13 @@
 #include "creditcode.h"
 #include "encoding.h"
 #include "table.h"
+#include "zipguard.h"
 
 enum {
     MAX_PROBLEMS = 200,
     MAX_GDAL_WARNINGS = 20,
     HEADER_SCAN_ROWS = 20, /* the header is looked for in this many first rows */
-    MAX_CELL = 4096,       /* bytes of one value of a mapped field */
+    MAX_CELL = 65536,      /* bytes of one value of a mapped field */
     MAX_NOTE_ROWS = 64,    /* notes rows held back to see whether records follow */
 };
 
@@ -570,6 +572,9 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
         rc = open_csv_ogr(im, source, vsimem, vlen);
     } else {
         char **oo = NULL;
+        if (!is_pg && (ends_with_ci(source, ".xlsx") || ends_with_ci(source, ".ods")) &&
+            (rc = geo_zip_check(source, NULL, im->err)))
+            return rc; /* a zip bomb, refused before GDAL unpacks it */
         if (!is_pg && is_workbook(source) && orgs) {
             im->tabular = 1;
             im->workbook = 1;
@@ -816,7 +821,7 @@ static void check_count(struct imp *im, int fi, const char *name, int required, 
         return;
     case GEO_COUNT_EMPTY:
         *out = empty_value;
-        if (required)
+        if (required && !im->bad_cell[fi])
             problem(im, name, "missing (%s)", expected);
         return;
     case GEO_COUNT_NOT_NUMBER:
@@ -910,7 +915,9 @@ static void read_org(struct imp *im, struct cov_org *o)
     const char *id = fval(im, GEO_ORG_ID);
     o->id = dup_trim(im, id);
     char esc[160];
-    if (!o->id) {
+    if (!o->id && im->bad_cell[GEO_ORG_ID]) {
+        /* reported by check_text */
+    } else if (!o->id) {
         problem(im, "id", "missing (expected %s)",
                 im->map.id_is_credit ? "an 18-character unified social credit code"
                                      : "an id unique in the file");
@@ -933,7 +940,7 @@ static void read_org(struct imp *im, struct cov_org *o)
         if (im->map.col[fi] >= 0 && fgiven(im, fi))
             ri->set |= 1u << fi;
     o->name = dup_trim(im, fval(im, GEO_ORG_NAME));
-    if (!o->name && !im->update)
+    if (!o->name && !im->update && !im->bad_cell[GEO_ORG_NAME])
         problem(im, "name", "missing (expected the organization's name)");
     o->kind = dup_trim(im, fval(im, GEO_ORG_KIND));
     o->industry = dup_trim(im, fval(im, GEO_ORG_INDUSTRY));
@@ -1614,17 +1621,7 @@ cleanup:
 
 static void csv_cell(FILE *fp, const char *s)
 {
-    if (strpbrk(s, ",\"\r\n") || (s[0] == ' ') || (*s && s[strlen(s) - 1] == ' ')) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
+    geo_csv_cell(fp, s); /* write errors show in ferror(fp), checked at the end */
 }
 
 static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_result *res)

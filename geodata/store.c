@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <spatialite.h>
 
 #include "../analysis/place.h"
 #include "alias.h"
+#include "outfile.h"
 
 struct geo_store {
     char *path;
@@ -23,14 +25,36 @@ struct geo_store {
     int in_tx;                      /* geo_store_begin() is open */
     int index_dirty[COV_NLAYERS];   /* spatial index dropped for a bulk write */
     sqlite3_stmt *put[COV_NLAYERS]; /* reused INSERT per layer */
+    int readonly;                   /* opened read-only: file or folder not writable */
 };
 
 static int build_dirty_indexes(struct geo_store *s, struct cov_err *err);
 
 /* ---- small helpers ---- */
 
+/* A plain sentence for the failures a user can do something about, else NULL. */
+static const char *plain_db_error(struct geo_store *s)
+{
+    switch (sqlite3_errcode(s->db)) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "the store is locked by another process (an import or another orgcover still "
+               "running?); the data is fine, try again when it has finished";
+    case SQLITE_READONLY:
+        return "the store is read-only (the file or its folder is not writable); nothing was "
+               "changed";
+    case SQLITE_FULL:
+        return "the disk is full; nothing was changed";
+    default:
+        return NULL;
+    }
+}
+
 static int db_error(struct geo_store *s, struct cov_err *err, const char *what)
 {
+    const char *plain = plain_db_error(s);
+    if (plain)
+        return cov_err_set(err, COV_EIO, "%s: %s", s->path, plain);
     return cov_err_set(err, COV_EIO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
@@ -39,7 +63,11 @@ static int exec(struct geo_store *s, const char *sql, struct cov_err *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        cov_err_set(err, COV_EIO, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        const char *plain = plain_db_error(s);
+        cov_err_set(err, COV_EIO, "%s: %s", s->path,
+                    plain ? plain
+                    : msg ? msg
+                          : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return COV_EIO;
     }
@@ -197,13 +225,14 @@ static int create_schema(struct geo_store *s, struct cov_err *err)
     return exec(s, "COMMIT", err);
 }
 
-/* Number of tables in the file; -1 if it is not an SQLite database. */
+/* Number of tables in the file; -1 if it is not an SQLite database, -2 when
+ * it cannot be read now (locked by another process, unreadable). */
 static int count_tables(struct geo_store *s)
 {
     sqlite3_stmt *st = NULL;
     int n = -1;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL))
-        return -1;
+        return plain_db_error(s) || sqlite3_errcode(s->db) == SQLITE_CANTOPEN ? -2 : -1;
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -255,11 +284,52 @@ static int migrate_v1(struct geo_store *s, struct cov_err *err)
     return exec(s, "COMMIT", err);
 }
 
+/*
+ * A new store is built in a temporary file next to path and renamed into
+ * place only when complete: a failed creation (full disk, no permission)
+ * leaves no file, never an empty one that later reads as "not a store".
+ */
+static int create_file(const char *path, struct cov_err *err)
+{
+    struct geo_out o;
+    int rc = geo_out_begin(&o, path, err);
+    if (rc)
+        return rc;
+    struct geo_store *t = calloc(1, sizeof(*t));
+    if (!t || !(t->path = strdup(path))) {
+        free(t);
+        geo_out_abort(&o);
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", path);
+    }
+    if (sqlite3_open_v2(o.tmp, &t->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        rc = cov_err_set(err, COV_EIO, "%s: cannot create: %s", path,
+                         t->db ? sqlite3_errmsg(t->db) : "out of memory");
+    } else {
+        t->cache = spatialite_alloc_connection();
+        spatialite_init_ex(t->db, t->cache, 0);
+        rc = exec(t, "PRAGMA journal_mode = DELETE", err);
+        if (!rc)
+            rc = create_schema(t, err);
+    }
+    geo_store_close(t);
+    if (rc) {
+        geo_out_abort(&o);
+        return rc;
+    }
+    return geo_out_commit(&o, err);
+}
+
 int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err)
 {
     *out = NULL;
     off_t size = 0;
     int exists = file_exists(path, &size);
+    if ((!exists || size == 0) && create) { /* an empty file, e.g. from mkstemp, is replaced */
+        int crc = create_file(path, err);
+        if (crc)
+            return crc;
+        exists = file_exists(path, &size);
+    }
     if (!exists && !create)
         return cov_err_set(err, COV_EIO,
                            "%s: no such project store (create one with 'orgcover init' or "
@@ -271,7 +341,15 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
         return cov_err_set(err, COV_ENOMEM, "%s: out of memory", path);
     }
     int rc = 0;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* A store that cannot be written (file or folder) is opened read-only, so
+     * that queries still work; the callers say nothing was saved. */
+    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+    if (slash)
+        *slash = 0;
+    const char *folder = !slash ? "." : *dir ? dir : "/";
+    s->readonly = access(path, W_OK) != 0 || (dir && access(folder, W_OK) != 0);
+    free(dir);
+    int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         rc = cov_err_set(err, COV_EIO, "%s: cannot open: %s", path,
                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -283,7 +361,13 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     spatialite_init_ex(s->db, s->cache, 0);
 
     int ntables = count_tables(s);
-    if (ntables < 0 || (ntables == 0 && !create) || (ntables > 0 && !has_table(s, "meta"))) {
+    if (ntables == -2) {
+        const char *plain = plain_db_error(s);
+        rc = cov_err_set(err, COV_EIO, "%s: %s", path,
+                         plain ? plain : "cannot read the store (no permission?)");
+        goto cleanup;
+    }
+    if (ntables <= 0 || !has_table(s, "meta")) {
         rc = cov_err_set(err, COV_EIO, "%s: not an orgcover project store", path);
         goto cleanup;
     }
@@ -292,12 +376,11 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
      * twice), and synchronous=NORMAL still never corrupts or half-applies
      * a transaction. */
     rc = exec(s,
-              "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
-              " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+              s->readonly ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+                          : "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
+                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
               err);
     if (rc)
-        goto cleanup;
-    if (ntables == 0 && (rc = create_schema(s, err)))
         goto cleanup;
     long version = meta_get_long(s, "schema_version", -1);
     if (version < 1) {
@@ -350,6 +433,11 @@ void geo_store_close(struct geo_store *s)
 const char *geo_store_path(const struct geo_store *s)
 {
     return s->path;
+}
+
+int geo_store_readonly(const struct geo_store *s)
+{
+    return s->readonly;
 }
 
 struct sqlite3 *geo_store_db(struct geo_store *s)
@@ -897,6 +985,31 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
 
 /* ---- policy ---- */
 
+/* A value edited into the store by hand is checked like one given to 'policy set':
+ * a bad one keeps the policy's value in p and is reported (nonzero). */
+static int policy_value_check(struct geo_store *s, sqlite3_stmt *st, int id, struct cov_policy *p,
+                              struct cov_err *err)
+{
+    const struct cov_param *t = &cov_param_table()[id];
+    int type = sqlite3_column_type(st, 1);
+    double v = sqlite3_column_double(st, 1);
+    if ((type == SQLITE_INTEGER || type == SQLITE_FLOAT) && isfinite(v) && v >= t->min &&
+        v <= t->max && (!t->integer || v == floor(v))) {
+        p->v[id] = v;
+        return 0;
+    }
+    char num[32];
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+        snprintf(num, sizeof(num), "%g", v), text = num;
+    cov_err_set(err, COV_EINPUT,
+                "%s: policy parameter %s holds '%s' (expected %s %g to %g); set it again with "
+                "'orgcover policy set %s VALUE' or 'orgcover policy reset %s'",
+                s->path, t->name, text ? text : "NULL", t->integer ? "a whole number" : "a number",
+                t->min, t->max, t->name, t->name);
+    return 1;
+}
+
 int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err)
 {
     cov_policy_init(p);
@@ -907,8 +1020,8 @@ int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int id = cov_param_find((const char *)sqlite3_column_text(st, 0));
-        if (id >= 0 && sqlite3_column_type(st, 1) != SQLITE_NULL)
-            p->v[id] = sqlite3_column_double(st, 1);
+        if (id >= 0)
+            rc = policy_value_check(s, st, id, p, err) ? COV_EINPUT : rc;
     }
     if (step != SQLITE_DONE)
         rc = db_error(s, err, "reading the policy");

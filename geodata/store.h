@@ -26,8 +26,12 @@ enum { GEO_SCHEMA_VERSION = 2 };
 /*
  * Open the store at path. With create=1 a missing file is created with the
  * empty schema; with create=0 a missing file is an error naming the path
- * and suggesting 'orgcover init' / 'orgcover import'. Also fails (COV_EIO)
- * on a file that is not an orgcover store or of a newer schema.
+ * and suggesting 'orgcover init' / 'orgcover import'. A new file is built
+ * in a temporary file and renamed into place when complete (no empty file
+ * is left on failure). A store whose file or folder is not writable is
+ * opened read-only (geo_store_readonly). Also fails (COV_EIO) on a file that
+ * is not an orgcover store or of a newer schema, or that another process
+ * holds locked (the message says so).
  * Caller-owned: geo_store_close().
  */
 int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err);
@@ -35,6 +39,9 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
 void geo_store_close(struct geo_store *s);
 /* Borrowed: the path the store was opened with. */
 const char *geo_store_path(const struct geo_store *s);
+/* 1 when the store was opened read-only (its file or folder is not writable):
+ * reads work, every write fails with a message saying the store is read-only. */
+int geo_store_readonly(const struct geo_store *s);
 
 /* Project CRS: EPSG code, 0 when not chosen yet (before the first import). */
 int geo_store_srid(struct geo_store *s);
@@ -87,7 +94,9 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
 /* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err);
 
-/* Policy parameters (defaults when never set). */
+/* Policy parameters (defaults when never set). A stored value outside its
+ * range, not a whole number where one is needed, NaN or text is refused:
+ * COV_EINPUT naming the parameter, with the policy's value left in p. */
 int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_err *err);
 int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struct cov_err *err);
 
