@@ -547,6 +547,42 @@ static int list_layers(struct imp *im, char *names, size_t len)
     return n;
 }
 
+/*
+ * GeoJSON text may hold "\u0000", which GDAL turns into the end of the
+ * string: the value would be cut without a word. Refuse it, naming the
+ * feature (the number of "Feature" objects before it).
+ */
+static int check_json_nul(struct imp *im, const char *source)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = slurp(im, source, 0, &buf, &len);
+    if (rc)
+        return rc;
+    const char *hit = NULL;
+    for (const char *p = buf; (p = strstr(p, "\\u0000")) != NULL; p += 6) {
+        /* an escaped backslash before it ("\\u0000") is the text \u0000 */
+        size_t k = 0;
+        while (p - k > buf && p[-(long)k - 1] == '\\')
+            k++;
+        if (k % 2 == 0) {
+            hit = p;
+            break;
+        }
+    }
+    if (hit) {
+        long feature = -1;
+        for (const char *p = buf; (p = strstr(p, "\"Feature\"")) != NULL && p < hit; p += 9)
+            feature++;
+        rc = cov_err_set(im->err, COV_EINPUT,
+                         "%s:feature %ld: a value contains a NUL character (\\u0000), which would "
+                         "cut it short (expected text without control characters)",
+                         im->file, feature < 0 ? 0 : feature);
+    }
+    free(buf);
+    return rc;
+}
+
 static int open_source(struct imp *im, const char *source, char *vsimem, size_t vlen)
 {
     int is_pg = !strncasecmp(source, "PG:", 3);
@@ -579,6 +615,9 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
             im->tabular = 1;
             im->workbook = 1;
             set_sheet_config(im);
+        } else if (!is_pg && (ends_with_ci(source, ".geojson") || ends_with_ci(source, ".json"))) {
+            if ((rc = check_json_nul(im, source)))
+                return rc;
         } else if (!is_pg && ends_with_ci(source, ".shp")) {
             const char *enc = im->o->encoding ? im->o->encoding : shp_encoding(im, source);
             if (enc)
