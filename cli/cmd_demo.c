@@ -10,6 +10,7 @@
 #include "../analysis/coverage.h"
 #include "../analysis/propose.h"
 #include "../analysis/targets.h"
+#include "../analysis/place.h"
 #include "../geodata/import.h"
 #include "../render/map.h"
 #include "cli.h"
@@ -83,7 +84,7 @@ static const struct {
 } sample[] = {
     {COV_DISTRICTS, "districts.geojson"}, {COV_STREETS, "streets.gpkg"},
     {COV_COMMUNITIES, "communities.shp"}, {COV_PARKS, "parks.geojson"},
-    {COV_BUILDINGS, "buildings.geojson"}, {COV_ORGANIZATIONS, "organizations.xlsx"},
+    {COV_BUILDINGS, "buildings.geojson"}, {COV_ORGANIZATIONS, "organizations-register.xlsx"},
 };
 
 /* The text and JSON reports the demo writes, by the same writers the commands use. */
@@ -270,10 +271,22 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         io.mode = GEO_IMPORT_NEW;
         io.progress = cli_progress;
         io.progress_user = ctx;
-        if ((rc = geo_import(ctx->store, sample[i].layer, src, &io, &res, &err)))
+        rc = geo_import(ctx->store, sample[i].layer, src, &io, &res, &err);
+        geo_import_result_release(&res);
+        if (rc)
             goto cleanup;
         printf(zh ? "导入 %-13s %6ld 条  ← %s\n" : "imported %-13s %6ld  <- %s\n",
                cov_layer_name(sample[i].layer), res.imported, src);
+        /* The sample's register, like most, has few coordinates: say how
+         * precisely its rows could be placed. */
+        if (res.placed_known)
+            printf(zh ? "     定位：按坐标 %ld，到社区/村 %ld，到街道/乡镇 %ld，仅到县区 %ld，未能定位 "
+                        "%ld\n"
+                      : "     placed: %ld by coordinates, %ld to a community, %ld to a street, %ld "
+                        "to a district only, %ld nowhere\n",
+                   res.placed[COV_PLACED_POINT], res.placed[COV_PLACED_COMMUNITY],
+                   res.placed[COV_PLACED_STREET], res.placed[COV_PLACED_DISTRICT],
+                   res.placed[COV_PLACED_NONE]);
     }
     if ((rc = geo_store_meta_set(
              ctx->store, "attribution",
