@@ -135,6 +135,7 @@ struct imp {
     size_t dup_cap, dup_n;
 
     /* notes for the user (geo_import_result.notes) */
+    char sheet_note[1024]; /* a workbook's notes about the sheet being read, one line */
     char *notes;
     size_t notes_len, notes_cap;
 
@@ -1243,6 +1244,31 @@ static int hold(struct imp *im, struct held *h, const char *const *cells, int n,
     return COV_OK;
 }
 
+static const char *sheet_label(const struct imp *im, char *buf, size_t len);
+
+/* 1 when notes go on the sheet's own line (several sheets of a workbook). */
+static int per_sheet_notes(const struct imp *im)
+{
+    return im->workbook && !im->o->src_layer && im->n_sheets > 1;
+}
+
+/* A note about the table being read: its own line, or part of the sheet's line. */
+static void table_note(struct imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void table_note(struct imp *im, const char *fmt, ...)
+{
+    char what[600], lbl[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (per_sheet_notes(im)) {
+        size_t u = strlen(im->sheet_note);
+        snprintf(im->sheet_note + u, sizeof(im->sheet_note) - u, "; %s", what);
+    } else {
+        note(im, "%s: %s", sheet_label(im, lbl, sizeof(lbl)), what);
+    }
+}
+
 static const char *sheet_label(const struct imp *im, char *buf, size_t len)
 {
     if (im->workbook)
@@ -1300,13 +1326,12 @@ static int find_header(struct imp *im, struct held *rest, int *n_rest, int *rc)
     }
     if ((*rc = set_columns(im, (const char *const *)rows[found].cells, rows[found].n)))
         return 1;
-    char lbl[600];
     long hrow = rows[found].loc;
     if (hrow == 2)
-        note(im, "%s: header on row 2; row 1 is a title", sheet_label(im, lbl, sizeof(lbl)));
+        table_note(im, "header on row 2; row 1 is a title");
     else if (hrow > 2)
-        note(im, "%s: header on row %ld; rows 1-%ld above it are skipped as a title",
-             sheet_label(im, lbl, sizeof(lbl)), hrow, hrow - 1);
+        table_note(im, "header on row %ld; rows 1-%ld above it are skipped as a title", hrow,
+                   hrow - 1);
     /* rows after the header read while looking: none (we stop at the header) */
     return 0;
 }
@@ -1369,19 +1394,18 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
     if (im->o->progress && done > 0)
         im->o->progress(1.0, what, im->o->progress_user);
     if (n_notes) {
-        char lbl[600], rows[256] = "";
+        char rows[256] = "";
         for (int i = 0; i < n_notes; i++) {
             size_t u = strlen(rows);
             snprintf(rows + u, sizeof(rows) - u, "%s%ld", i ? ", " : "", notes[i].loc);
         }
-        char first[96];
-        note(im, "%s: skipped %d notes row%s at the end (row%s %s: \"%s\")",
-             sheet_label(im, lbl, sizeof(lbl)), n_notes, n_notes > 1 ? "s" : "",
-             n_notes > 1 ? "s" : "", rows,
-             geo_escape(notes[0].cells[0][0] ? notes[0].cells[0]
-                        : notes[0].n > 1     ? notes[0].cells[1]
-                                             : "",
-                        first, sizeof(first)));
+        char first[48];
+        table_note(im, "skipped %d notes row%s at the end (row%s %s: \"%s\")", n_notes,
+                   n_notes > 1 ? "s" : "", n_notes > 1 ? "s" : "", rows,
+                   geo_escape(notes[0].cells[0][0] ? notes[0].cells[0]
+                              : notes[0].n > 1     ? notes[0].cells[1]
+                                                   : "",
+                              first, sizeof(first)));
         res->skipped_notes += n_notes;
     }
     return COV_OK;
@@ -1399,16 +1423,17 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
             return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
         int rc = COV_OK;
         char lbl[600];
+        im->sheet_note[0] = '\0';
         if (im->tabular) {
             struct held seen[HEADER_SCAN_ROWS];
             int n_seen;
             if (find_header(im, seen, &n_seen, &rc)) {
                 if (rc)
                     return rc;
-                if (im->workbook && !im->o->src_layer && im->n_sheets > 1) {
-                    note(im, "%s: skipped, no header row with known column names in its first "
-                             "%d rows",
-                         sheet_label(im, lbl, sizeof(lbl)), HEADER_SCAN_ROWS);
+                if (per_sheet_notes(im)) {
+                    note(im, "sheet %s: skipped, no header row with known column names in its "
+                             "first %d rows",
+                         OGR_L_GetName(im->sheets[im->sheet]), HEADER_SCAN_ROWS);
                     continue;
                 }
                 char first[512] = "";
@@ -1445,8 +1470,9 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
         if ((rc = read_table_rows(im, res, &rows)))
             return rc;
         imported_sheets++;
-        if (im->workbook && !im->o->src_layer && im->n_sheets > 1)
-            note(im, "sheet %s: %ld rows", OGR_L_GetName(im->sheets[im->sheet]), rows);
+        if (per_sheet_notes(im))
+            note(im, "sheet %s: %ld rows%s", OGR_L_GetName(im->sheets[im->sheet]), rows,
+                 im->sheet_note);
     }
     if (im->workbook)
         res->sheets = imported_sheets;
