@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../analysis/coverage.h"
+#include "../analysis/place.h"
 #include "../geodata/export.h"
 #include "cli.h"
 
@@ -50,12 +51,13 @@ static const char *area_code(const struct cov_model *m, const struct cov_org *o,
     return o->area[layer] >= 0 ? m->areas[layer][o->area[layer]].code : "";
 }
 
-enum { NCOLS = 12 };
+enum { NCOLS = 14 };
 static const struct geo_export_col export_cols[NCOLS] = {
     {"id", GEO_COL_TEXT},       {"name", GEO_COL_TEXT},          {"kind", GEO_COL_TEXT},
     {"industry", GEO_COL_TEXT}, {"formal_members", GEO_COL_INT}, {"district", GEO_COL_TEXT},
     {"street", GEO_COL_TEXT},   {"community", GEO_COL_TEXT},     {"community_code", GEO_COL_TEXT},
     {"status", GEO_COL_TEXT},   {"route", GEO_COL_TEXT},         {"route_zh", GEO_COL_TEXT},
+    {"placed", GEO_COL_TEXT},   {"address", GEO_COL_TEXT},
 };
 
 static void fill_cells(struct row_ctx *rc, const struct cov_org *o, const char **cells)
@@ -73,6 +75,8 @@ static void fill_cells(struct row_ctx *rc, const struct cov_org *o, const char *
     cells[9] = cov_status_name(o->status);
     cells[10] = cov_route_name(o->status);
     cells[11] = cov_route_name_zh(o->status);
+    cells[12] = cov_placed_name((enum cov_placed)o->placed);
+    cells[13] = o->address;
 }
 
 static int export_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
@@ -82,6 +86,11 @@ static int export_row(void *user, size_t row, const char **cells, const GEOSGeom
     fill_cells(rc, o, cells);
     if (rc->pt)
         GEOSGeom_destroy_r(rc->m->geos, rc->pt);
+    rc->pt = NULL;
+    *geom = NULL;
+    /* A point only where the organization has its own coordinates. */
+    if (o->placed != COV_PLACED_POINT)
+        return 0;
     rc->pt = GEOSGeom_createPointFromXY_r(rc->m->geos, o->x, o->y);
     *geom = rc->pt;
     return rc->pt ? 0 : 1;
@@ -279,8 +288,9 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
             printf(", \"community_code\": ");
             cli_json_str(stdout,
                          o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
-            printf(", \"status\": \"%s\", \"route\": \"%s\"}", cov_status_name(o->status),
-                   cov_route_name(o->status));
+            printf(", \"status\": \"%s\", \"route\": \"%s\", \"placed\": \"%s\"}",
+                   cov_status_name(o->status), cov_route_name(o->status),
+                   cov_placed_name((enum cov_placed)o->placed));
         }
         printf("\n]}\n");
         goto cleanup;
