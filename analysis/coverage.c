@@ -284,9 +284,8 @@ int cov_findings(const struct cov_model *m, struct cov_finding **out, size_t *n,
                     goto oom;
                 snprintf(x->detail, sizeof(x->detail),
                          "%s: credit code division %.6s, but %s in district %.6s (%s)", o->id,
-                         o->id + 2,
-                         o->placed == COV_PLACED_POINT ? "the point is" : "it is placed", dc,
-                         nz(m->areas[COV_DISTRICTS][d].name));
+                         o->id + 2, o->placed == COV_PLACED_POINT ? "the point is" : "it is placed",
+                         dc, nz(m->areas[COV_DISTRICTS][d].name));
             }
         }
         if (o->placed != COV_PLACED_POINT)

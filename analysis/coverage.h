@@ -41,7 +41,7 @@ void cov_classify(struct cov_model *m);
 
 struct cov_summary {
     long organizations, covered, standalone_eligible, standalone_formed, no_members, work_covered,
-        outside_all_communities; /* organizations with coordinates outside every community */
+        outside_all_communities;   /* organizations with coordinates outside every community */
     long placed[COV_PLACED_COUNT]; /* by enum cov_placed: how precisely each is placed */
     long by_status[COV_ST_COUNT];
     double coverage_rate;   /* covered / organizations, NAN when organizations == 0 */

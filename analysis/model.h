@@ -91,7 +91,7 @@ struct cov_org {
     int untransferred_members; /* >= 0 */
     int staff;                 /* >= 0 or COV_UNKNOWN */
     enum cov_party party;
-    int instructor;           /* 1 if a Party-building instructor is assigned */
+    int instructor; /* 1 if a Party-building instructor is assigned */
     /* What a register says of where the organization is (NULL when absent);
      * analysis/place.h places organizations without coordinates by them. */
     const char *address;       /* 住所 */
@@ -110,8 +110,8 @@ struct cov_org {
      * organizations are only meaningful when placed == COV_PLACED_POINT.
      */
     double x, y;
-    int placed;    /* enum cov_placed (place.h), set by cov_assign */
-    int placed_by; /* enum cov_source (place.h), set by cov_assign */
+    int placed;               /* enum cov_placed (place.h), set by cov_assign */
+    int placed_by;            /* enum cov_source (place.h), set by cov_assign */
     int32_t area[COV_NAREAS]; /* index into model->areas[layer], -1 if none; see cov_assign */
     enum cov_status status;   /* see cov_classify */
 };

@@ -280,7 +280,8 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         /* The sample's register, like most, has few coordinates: say how
          * precisely its rows could be placed. */
         if (res.placed_known)
-            printf(zh ? "     定位：按坐标 %ld，到社区/村 %ld，到街道/乡镇 %ld，仅到县区 %ld，未能定位 "
+            printf(zh ? "     定位：按坐标 %ld，到社区/村 %ld，到街道/乡镇 %ld，仅到县区 "
+                        "%ld，未能定位 "
                         "%ld\n"
                       : "     placed: %ld by coordinates, %ld to a community, %ld to a street, %ld "
                         "to a district only, %ld nowhere\n",

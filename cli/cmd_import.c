@@ -134,9 +134,8 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*optarg == '\0' || *end || v < 1 || v > 20) {
-                exit_code = cli_usage_error(ctx, synopsis,
-                                            "--header-row '%s': expected a row number from 1 to 20",
-                                            optarg);
+                exit_code = cli_usage_error(
+                    ctx, synopsis, "--header-row '%s': expected a row number from 1 to 20", optarg);
                 goto done;
             }
             o.header_row = (int)v;

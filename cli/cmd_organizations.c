@@ -143,7 +143,8 @@ static void print_json(const struct cov_model *m, const size_t *idx, size_t n)
         cli_json_str(stdout, area_field(m, o, COV_STREETS, 1));
         printf(", \"community\": ");
         cli_json_str(stdout, area_field(m, o, COV_COMMUNITIES, 1));
-        printf(", \"placed\": \"%s\", \"placed_by\": ", cov_placed_name((enum cov_placed)o->placed));
+        printf(", \"placed\": \"%s\", \"placed_by\": ",
+               cov_placed_name((enum cov_placed)o->placed));
         cli_json_str(stdout, o->placed == COV_PLACED_NONE
                                  ? NULL
                                  : cov_source_name((enum cov_source)o->placed_by));
@@ -295,8 +296,7 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
         if (rctx.pt)
             GEOSGeom_destroy_r(m->geos, rctx.pt);
         if (!rc && out && !ctx->quiet)
-            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n,
-                    out);
+            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n, out);
     } else if (fmt == CLI_FMT_JSON) {
         print_json(m, idx, n);
     } else {

@@ -424,7 +424,8 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     if (!rc && rej && atol(rej) > 0 && !ctx->quiet)
         fprintf(stderr,
                 ctx->lang == CLI_LANG_ZH
-                    ? "%s status: 注意：导入时有 %ld 行因数据错误被拒绝，未计入以上数字（见导入时的拒绝清单）\n"
+                    ? "%s status: 注意：导入时有 %ld "
+                      "行因数据错误被拒绝，未计入以上数字（见导入时的拒绝清单）\n"
                     : "%s status: note: %ld rows were rejected at import for bad data and are not "
                       "in these figures (see the rejects file of that import)\n",
                 ctx->prog, atol(rej));

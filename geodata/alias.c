@@ -33,16 +33,15 @@ static const char *const a_org_instr[] = {"党建工作指导员", "是否选派
                                           NULL};
 static const char *const a_lon[] = {"经度", "lng", "lon", "long", "longitude", "x", NULL};
 static const char *const a_lat[] = {"纬度", "lat", "latitude", "y", NULL};
-static const char *const a_org_address[] = {"住所",     "地址",     "办公地址", "注册地址",
-                                            "详细地址", "住址",     "办公场所", "单位地址",
-                                            "通讯地址", "address",  NULL};
+static const char *const a_org_address[] = {"住所",     "地址",    "办公地址", "注册地址",
+                                            "详细地址", "住址",    "办公场所", "单位地址",
+                                            "通讯地址", "address", NULL};
 static const char *const a_org_comm_ref[] = {
-    "所属社区", "所属村（居）", "所属社区（村）", "村（居）委会", "社区（村）", "所属村居",
-    "村居",     "社区",         "community",      NULL};
-static const char *const a_org_street_ref[] = {"所属街道", "所属乡镇",     "所属街道（乡镇）",
-                                               "所属镇街", "街道（乡镇）", "乡镇（街道）",
-                                               "街道",     "乡镇",         "street",
-                                               NULL};
+    "所属社区", "所属村（居）", "所属社区（村）", "村（居）委会", "社区（村）",
+    "所属村居", "村居",         "社区",           "community",    NULL};
+static const char *const a_org_street_ref[] = {
+    "所属街道", "所属乡镇", "所属街道（乡镇）", "所属镇街", "街道（乡镇）", "乡镇（街道）",
+    "街道",     "乡镇",     "street",           NULL};
 static const char *const a_org_authority[] = {"登记管理机关", "登记机关", "authority", NULL};
 static const char *const a_org_supervisor[] = {"业务主管单位", "主管单位", "业务指导单位",
                                                "supervisor", NULL};
@@ -295,9 +294,10 @@ const char *geo_escape(const char *s, char *out, size_t out_len)
             tmp[0] = (char)*p, tmp[1] = '\0';
         else {
             /* a whole valid UTF-8 character, else the byte escaped */
-            size_t k = *p >= 0xF0 && *p <= 0xF4 ? 4 : *p >= 0xE0 && *p < 0xF0 ? 3
-                       : *p >= 0xC2 && *p < 0xE0                     ? 2
-                                                                     : 0;
+            size_t k = *p >= 0xF0 && *p <= 0xF4  ? 4
+                       : *p >= 0xE0 && *p < 0xF0 ? 3
+                       : *p >= 0xC2 && *p < 0xE0 ? 2
+                                                 : 0;
             size_t i = 1;
             while (k && i < k && (p[i] & 0xC0) == 0x80)
                 i++;
@@ -494,10 +494,12 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
     for (size_t i = 0; i < nf; i++) {
         if (map->col[i] >= 0)
             continue;
-        int update_only = (flags & GEO_MAP_UPDATE) && !(layer == COV_ORGANIZATIONS && i == GEO_ORG_ID);
+        int update_only =
+            (flags & GEO_MAP_UPDATE) && !(layer == COV_ORGANIZATIONS && i == GEO_ORG_ID);
         if (update_only)
             continue;
-        if (f[i].req == GEO_REQUIRED || (f[i].req == GEO_REQUIRED_LONLAT && (flags & GEO_MAP_LONLAT))) {
+        if (f[i].req == GEO_REQUIRED ||
+            (f[i].req == GEO_REQUIRED_LONLAT && (flags & GEO_MAP_LONLAT))) {
             missing_column(file, &f[i], NULL, columns, n_cols, err);
             rc = COV_EINPUT;
         }
@@ -603,10 +605,10 @@ int geo_parse_party(const char *s, enum cov_party *out)
 
 int geo_parse_ur(const char *s, enum cov_ur *out)
 {
-    static const char *const urban[] = {"城市", "城镇",  "城区",       "镇区", "urban",
+    static const char *const urban[] = {"城市",   "城镇", "城区",       "镇区", "urban",
                                         "居委会", "社区", "社区居委会", NULL};
-    static const char *const rural[] = {"农村", "乡村", "rural", "村委会", "村民委员会", "村",
-                                        NULL};
+    static const char *const rural[] = {"农村",       "乡村", "rural", "村委会",
+                                        "村民委员会", "村",   NULL};
     char v[64];
     if (trimmed_lower(s, v, sizeof(v)) <= 0)
         return -1;
@@ -666,8 +668,8 @@ static int dms_marker(const char *p, size_t *len)
         const char *m;
         int slot;
     } marks[] = {
-        {"\xC2\xB0", 0}, {"\xC2\xBA", 0}, {"度", 0},  {"''", 2}, {"\xE2\x80\xB2", 1},
-        {"'", 1},        {"分", 1},       {"\xE2\x80\xB3", 2}, {"\"", 2},   {"秒", 2},
+        {"\xC2\xB0", 0}, {"\xC2\xBA", 0}, {"度", 0},           {"''", 2}, {"\xE2\x80\xB2", 1},
+        {"'", 1},        {"分", 1},       {"\xE2\x80\xB3", 2}, {"\"", 2}, {"秒", 2},
     };
     for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
         size_t k = strlen(marks[i].m);

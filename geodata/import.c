@@ -75,8 +75,8 @@ struct held {
 
 /* Spreadsheet config options set for headerless reading, restored afterwards. */
 static const char *const sheet_config[] = {
-    "OGR_XLSX_HEADERS", "OGR_XLSX_FIELD_TYPES", "OGR_XLS_HEADERS", "OGR_XLS_FIELD_TYPES",
-    "OGR_ODS_HEADERS",  "OGR_ODS_FIELD_TYPES",
+    "OGR_XLSX_HEADERS",    "OGR_XLSX_FIELD_TYPES", "OGR_XLS_HEADERS",
+    "OGR_XLS_FIELD_TYPES", "OGR_ODS_HEADERS",      "OGR_ODS_FIELD_TYPES",
 };
 enum { N_SHEET_CONFIG = sizeof(sheet_config) / sizeof(sheet_config[0]) };
 
@@ -109,13 +109,13 @@ struct imp {
 
     /* columns */
     int n_cols;
-    char **cols;    /* the sheet's column names (arena) */
-    int *ucol;      /* sheet column -> union column */
-    char **ucols;   /* union of every sheet's column names, for the rejects CSV */
+    char **cols;  /* the sheet's column names (arena) */
+    int *ucol;    /* sheet column -> union column */
+    char **ucols; /* union of every sheet's column names, for the rejects CSV */
     int n_ucols, cap_ucols;
     struct geo_field_map map;
-    int use_geom;                 /* geometry from the features (else lon/lat columns) */
-    int have_lonlat;              /* both lon and lat columns mapped */
+    int use_geom;    /* geometry from the features (else lon/lat columns) */
+    int have_lonlat; /* both lon and lat columns mapped */
     int srs_ready;
     OGRSpatialReferenceH src_srs; /* owned */
     enum webcrs web;
@@ -175,9 +175,8 @@ static const char *loc_word(const struct imp *im)
 /* "FILE:row N" or "FILE:sheet S row N" for row info ri, into buf. */
 static const char *where(const struct imp *im, const struct rowinfo *ri, char *buf, size_t len)
 {
-    const char *sn = im->workbook && ri->sheet < im->n_sheets
-                         ? OGR_L_GetName(im->sheets[ri->sheet])
-                         : NULL;
+    const char *sn =
+        im->workbook && ri->sheet < im->n_sheets ? OGR_L_GetName(im->sheets[ri->sheet]) : NULL;
     if (sn)
         snprintf(buf, len, "%s:sheet %s row %ld", im->file, sn, ri->loc);
     else
@@ -963,8 +962,7 @@ static void read_org(struct imp *im, struct cov_org *o)
                                      : "an id unique in the file");
     } else {
         char why[256];
-        if (im->map.id_is_credit && !im->update &&
-            geo_creditcode_check(o->id, why, sizeof(why)))
+        if (im->map.id_is_credit && !im->update && geo_creditcode_check(o->id, why, sizeof(why)))
             problem(im, "id", "'%s' is not a valid unified social credit code: %s",
                     geo_escape(o->id, esc, sizeof(esc)), why);
         struct dup_slot prev;
@@ -1070,8 +1068,8 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
         }
         if (im->layer == COV_COMMUNITIES && !(strlen(a->code) == 12 && all_digits(a->code))) {
             if (!im->long_town_codes++)
-                snprintf(im->town_example, sizeof(im->town_example), "%s %ld: '%s'",
-                         loc_word(im), ri->loc, geo_escape(a->code, esc, sizeof(esc)));
+                snprintf(im->town_example, sizeof(im->town_example), "%s %ld: '%s'", loc_word(im),
+                         ri->loc, geo_escape(a->code, esc, sizeof(esc)));
         }
     }
     a->name = dup_trim(im, fval(im, GEO_AREA_NAME));
@@ -1215,7 +1213,7 @@ static int blank_row(const char *const *cells, int n)
 /* A notes or totals row: its first non-empty cell starts with one of the words. */
 static int notes_row(const char *const *cells, int n)
 {
-    static const char *const words[] = {"注", "备注", "说明", "合计", "总计",
+    static const char *const words[] = {"注",   "备注", "说明", "合计", "总计",
                                         "填表", "制表", "审核", "小计"};
     for (int i = 0; i < n; i++) {
         const char *p = cells[i];
@@ -1431,8 +1429,9 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
                 if (rc)
                     return rc;
                 if (per_sheet_notes(im)) {
-                    note(im, "sheet %s: skipped, no header row with known column names in its "
-                             "first %d rows",
+                    note(im,
+                         "sheet %s: skipped, no header row with known column names in its "
+                         "first %d rows",
                          OGR_L_GetName(im->sheets[im->sheet]), HEADER_SCAN_ROWS);
                     continue;
                 }
@@ -1446,10 +1445,9 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
                                      geo_escape(seen[i].cells[c], esc, sizeof(esc)));
                         }
                 if (im->o->header_row > 0)
-                    return cov_err_set(im->err, COV_EINPUT,
-                                       "%s: --header-row %d: the table has only %d rows",
-                                       sheet_label(im, lbl, sizeof(lbl)), im->o->header_row,
-                                       n_seen);
+                    return cov_err_set(
+                        im->err, COV_EINPUT, "%s: --header-row %d: the table has only %d rows",
+                        sheet_label(im, lbl, sizeof(lbl)), im->o->header_row, n_seen);
                 return cov_err_set(
                     im->err, COV_EINPUT,
                     "%s: no header row found in the first %d rows (expected a row with at least "
@@ -1716,8 +1714,7 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
         }
         char reason[2048], w[256];
         snprintf(reason, sizeof(reason), "%s: %s",
-                 where_short(im, ri->sheet, ri->loc, w, sizeof(w)),
-                 ri->reason ? ri->reason : "");
+                 where_short(im, ri->sheet, ri->loc, w, sizeof(w)), ri->reason ? ri->reason : "");
         csv_cell(fp, reason);
         fputs("\r\n", fp);
     }
@@ -1766,8 +1763,7 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
             rc = geo_store_update_org(s, &im->orgs[i], im->info[i].set, &found, im->err);
             if (!rc && !found && unknown++ < 20) {
                 char w[256];
-                cov_err_warn(im->err, "%s:%s: id '%s' is not in the store; row not used",
-                             im->file,
+                cov_err_warn(im->err, "%s:%s: id '%s' is not in the store; row not used", im->file,
                              where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
                              im->orgs[i].id);
             }

@@ -192,9 +192,9 @@ static const char schema_sql[] =
     " py REAL);";
 
 /* Schema 1 -> 2: register fields on organizations, placement on assignments. */
-static const char *const org_v2_columns[] = {"address",    "community_ref", "street_ref",
-                                             "authority",  "supervisor",    "legal_rep",
-                                             "reg_date",   NULL};
+static const char *const org_v2_columns[] = {
+    "address",    "community_ref", "street_ref", "authority",
+    "supervisor", "legal_rep",     "reg_date",   NULL};
 static const char *const assign_v2_columns[] = {"placed TEXT", "placed_by TEXT", "px REAL",
                                                 "py REAL", NULL};
 
@@ -868,7 +868,10 @@ struct ufield {
     enum uk kind;
     size_t off; /* offset in struct cov_org */
 };
-#define UF(c, k, m) {c, k, offsetof(struct cov_org, m)}
+#define UF(c, k, m)                                                                                \
+    {                                                                                              \
+        c, k, offsetof(struct cov_org, m)                                                          \
+    }
 static const struct ufield ufields[] = {
     [GEO_ORG_NAME] = UF("name", UK_TEXT, name),
     [GEO_ORG_KIND] = UF("kind", UK_TEXT, kind),
@@ -910,8 +913,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
         }
     if (xy) {
         size_t u = strlen(sql);
-        snprintf(sql + u, sizeof(sql) - u,
-                 ", x = ?90, y = ?91, geom = MakePoint(?90, ?91, ?92)");
+        snprintf(sql + u, sizeof(sql) - u, ", x = ?90, y = ?91, geom = MakePoint(?90, ?91, ?92)");
     }
     strncat(sql, " WHERE id = ?99", sizeof(sql) - strlen(sql) - 1);
     sqlite3_stmt *st = NULL;
@@ -1430,8 +1432,7 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
                 sqlite3_bind_null(st, 2 + l);
         }
         sqlite3_bind_text(st, 7, cov_placed_name((enum cov_placed)o->placed), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, cov_source_name((enum cov_source)o->placed_by), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, cov_source_name((enum cov_source)o->placed_by), -1, SQLITE_STATIC);
         if (!o->has_xy && isfinite(o->x) && isfinite(o->y)) {
             sqlite3_bind_double(st, 9, o->x);
             sqlite3_bind_double(st, 10, o->y);

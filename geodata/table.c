@@ -15,7 +15,7 @@ struct geo_table {
     /* the current row: cells point into buf */
     char *buf;
     size_t len, cap;
-    size_t *off;   /* cell start offsets into buf */
+    size_t *off; /* cell start offsets into buf */
     const char **cells;
     int n, cap_cells;
 };
@@ -218,8 +218,8 @@ static int next_layer(struct geo_table *t, long *row)
     return rc;
 }
 
-int geo_table_next(struct geo_table *t, size_t max_cell, const char *const **cells,
-                   int *n_cells, long *row, int *long_cell)
+int geo_table_next(struct geo_table *t, size_t max_cell, const char *const **cells, int *n_cells,
+                   long *row, int *long_cell)
 {
     int rc = t->lyr ? next_layer(t, row) : next_text(t, row);
     if (rc != 1)

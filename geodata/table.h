@@ -37,12 +37,12 @@ struct geo_table *geo_table_new_layer(OGRLayerH lyr);
  * The next row: 1 with *cells (borrowed until the next call; n_cells of
  * them, never NULL, "" for empty) and *row (1-based row number);
  * 0 at the end. A text table numbers records (a quoted line break does not
- * start a new row), as a spreadsheet program shows them. Cells longer than max_cell bytes (when max_cell > 0) are
- * cut to that length and *long_cell is set to the 0-based index of the
- * first such cell (-1 when none). -1 on out of memory.
+ * start a new row), as a spreadsheet program shows them. Cells longer than max_cell bytes (when
+ * max_cell > 0) are cut to that length and *long_cell is set to the 0-based index of the first such
+ * cell (-1 when none). -1 on out of memory.
  */
-int geo_table_next(struct geo_table *t, size_t max_cell, const char *const **cells,
-                   int *n_cells, long *row, int *long_cell);
+int geo_table_next(struct geo_table *t, size_t max_cell, const char *const **cells, int *n_cells,
+                   long *row, int *long_cell);
 
 /* Borrowed: the feature of the current row (OGR tables), valid until the next row. */
 OGRFeatureH geo_table_feature(struct geo_table *t);
