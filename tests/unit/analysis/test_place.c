@@ -566,6 +566,28 @@ static void test_long_note_is_cut_on_a_character(void **state)
     cov_model_free(m);
 }
 
+/* fuzz_place found it: area names from a file may be invalid UTF-8; notes must not be */
+static void test_note_is_valid_utf8_with_invalid_area_names(void **state)
+{
+    (void)state;
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    add(m, COV_DISTRICTS, "320706", "海州区", NULL, 0);
+    add(m, COV_STREETS, "320706010", "新浦街道\xe6\x96", "320706", 0);
+    add(m, COV_STREETS, "320706011", "新浦街道\x01", "320706", 0);
+    add(m, COV_COMMUNITIES, "320706010001", "王庄社区", NULL, COV_UR_URBAN);
+    add(m, COV_COMMUNITIES, "320706011001", "王庄社区", NULL, COV_UR_URBAN);
+    struct cov_gazetteer *g = cov_gazetteer_new(m);
+    assert_non_null(g);
+    struct cov_place_in in = {NULL, NULL, "海州区王庄社区", NULL};
+    struct cov_placement p;
+    assert_int_equal(cov_place(g, &in, &p), 0);
+    assert_int_equal(p.level, COV_PLACED_DISTRICT);
+    assert_string_equal(p.note, "社区名“王庄社区”在2个街道（新浦街道??、新浦街道?）中都有");
+    cov_gazetteer_free(g);
+    cov_model_free(m);
+}
+
 /* ---- drawing points ---- */
 
 static GEOSGeometry *wkt(GEOSContextHandle_t h, const char *text)
@@ -703,6 +725,7 @@ int main(void)
         T(test_street_column_never_places_a_community),
         T(test_placement_is_deterministic_across_gazetteers),
         cmocka_unit_test(test_long_note_is_cut_on_a_character),
+        cmocka_unit_test(test_note_is_valid_utf8_with_invalid_area_names),
         cmocka_unit_test(test_point_inside_u_shape),
         cmocka_unit_test(test_point_in_largest_part_of_multipolygon),
         cmocka_unit_test(test_point_rejects_empty_and_null),
