@@ -214,7 +214,10 @@ struct suf {
     const char *s;
     size_t len;
 };
-#define S(x) {x, sizeof(x) - 1}
+#define S(x)                                                                                       \
+    {                                                                                              \
+        x, sizeof(x) - 1                                                                           \
+    }
 static const struct suf SUF_DIST[] = {S("区"), S("县"), S("市"), {NULL, 0}};
 static const struct suf SUF_STREET[] = {S("街道办事处"), S("街道办"), S("街道"),
                                         S("办事处"),     S("街办"),   {NULL, 0}};
@@ -560,8 +563,8 @@ static int add_forms(struct cov_gazetteer *g, struct raws *r, int lev, const str
     size_t stem_cps = cp_count(name, stem);
     if (c == CLS_BARE) {
         /* no suffix: whole name (guarded), plus the stem forms of its level */
-        enum cls sc = lev == COV_DISTRICTS ? CLS_DIST
-                      : lev == COV_STREETS ? CLS_STREET_ANY
+        enum cls sc = lev == COV_DISTRICTS    ? CLS_DIST
+                      : lev == COV_STREETS    ? CLS_STREET_ANY
                       : a->ur == COV_UR_URBAN ? CLS_URBAN
                       : a->ur == COV_UR_RURAL ? CLS_RURAL
                                               : CLS_COMM_ANY;
@@ -1072,7 +1075,8 @@ static void name_list(char *out, size_t cap, const struct cov_gazetteer *g, int 
     size_t o = 0;
     buf[0] = '\0';
     for (int i = 0; i < s->n && i < 3; i++) {
-        int k = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "、" : "", area_name(g, lev, s->v[i]));
+        int k =
+            snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "、" : "", area_name(g, lev, s->v[i]));
         if (k < 0 || (size_t)k >= sizeof(buf) - o)
             break;
         o += (size_t)k;
@@ -1165,7 +1169,8 @@ static void parse_code(const struct cov_gazetteer *g, struct source *src)
     } else {
         char shown[40];
         copy_utf8(shown, sizeof(shown), c);
-        note_set(note, NOTE_CAP, "代码%s%s应为6、9或12位", shown, strlen(c) > strlen(shown) ? "…" : "");
+        note_set(note, NOTE_CAP, "代码%s%s应为6、9或12位", shown,
+                 strlen(c) > strlen(shown) ? "…" : "");
     }
     if (src->maxlevel < COV_PLACED_COMMUNITY)
         r.c = -1;
@@ -1236,8 +1241,8 @@ static int weak_supported(const struct cov_gazetteer *g, const struct source *sr
 
 /* Keep the members of a (level lev) that are the street / district of some
  * member of b (level blev); leave a alone when none is. */
-static void narrow_by(const struct cov_gazetteer *g, struct idset *a, int lev, const struct idset *b,
-                      int blev, struct idset *tmp)
+static void narrow_by(const struct cov_gazetteer *g, struct idset *a, int lev,
+                      const struct idset *b, int blev, struct idset *tmp)
 {
     set_clear(tmp);
     for (int i = 0; i < a->n; i++)
@@ -1529,8 +1534,7 @@ struct work {
 };
 
 /* Why a placement stopped above community level when no source said. */
-static void generic_note(const struct work *w, int level,
-                         enum cov_source source, char *note)
+static void generic_note(const struct work *w, int level, enum cov_source source, char *note)
 {
     int any_text = w->src[0].kind || w->src[1].kind || w->src[2].kind;
     int addr = w->src[2].kind != 0;
@@ -1538,7 +1542,8 @@ static void generic_note(const struct work *w, int level,
         if (!any_text && !w->ccnote[0])
             note_set(note, NOTE_CAP, "无所属社区、所属街道、地址或信用代码");
         else if (any_text)
-            note_set(note, NOTE_CAP, "%s中没有已导入的区县、街道或社区", addr ? "地址" : "所填内容");
+            note_set(note, NOTE_CAP, "%s中没有已导入的区县、街道或社区",
+                     addr ? "地址" : "所填内容");
     } else if (level == COV_PLACED_DISTRICT) {
         if (source == COV_SRC_CREDIT_CODE && !any_text)
             note_set(note, NOTE_CAP, "无地址，仅按信用代码定位到区县");

@@ -156,8 +156,7 @@ static void address(const struct cov_model *m, long c, char *out, size_t cap)
         o += (size_t)snprintf(out + o, cap - o, "%s", da->name);
     if (shape >= 2) { /* 20 %: no street */
         int town = strstr(sa->name, "镇") || strstr(sa->name, "乡");
-        o += (size_t)snprintf(out + o, cap - o, "%s%s", ss,
-                              town ? "" : rnd(2) ? "街道" : "办事处");
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", ss, town ? "" : rnd(2) ? "街道" : "办事处");
     }
     if (shape != 9) { /* 10 %: no community, a road named after it */
         static const char *const us[] = {"社区", "居委会", "社区居委会"};
@@ -209,8 +208,7 @@ static int run_place(const struct cov_model *m, long n_addr)
             (p.district >= 0 && p.district != d)) {
             if (wrong < 5)
                 fprintf(stderr, "bench_place: wrong: %s -> %s %d/%d/%d\n", buf + (size_t)i * cap,
-                        cov_placed_name(p.level), (int)p.district, (int)p.street,
-                        (int)p.community);
+                        cov_placed_name(p.level), (int)p.district, (int)p.street, (int)p.community);
             wrong++;
         }
     }
@@ -218,10 +216,9 @@ static int run_place(const struct cov_model *m, long n_addr)
     printf("place addresses=%ld districts=%zu streets=%zu communities=%zu build_seconds=%.2f "
            "seconds=%.2f cpu_seconds=%.2f per_cpu_second=%.0f community=%ld street=%ld "
            "district=%ld none=%ld wrong=%ld\n",
-           n_addr, m->n_areas[COV_DISTRICTS], m->n_areas[COV_STREETS],
-           m->n_areas[COV_COMMUNITIES], t_build, t, cpu, cpu > 0 ? (double)n_addr / cpu : 0.0,
-           count[COV_PLACED_COMMUNITY], count[COV_PLACED_STREET], count[COV_PLACED_DISTRICT],
-           count[COV_PLACED_NONE], wrong);
+           n_addr, m->n_areas[COV_DISTRICTS], m->n_areas[COV_STREETS], m->n_areas[COV_COMMUNITIES],
+           t_build, t, cpu, cpu > 0 ? (double)n_addr / cpu : 0.0, count[COV_PLACED_COMMUNITY],
+           count[COV_PLACED_STREET], count[COV_PLACED_DISTRICT], count[COV_PLACED_NONE], wrong);
     fflush(stdout);
     free(buf);
     free(truth);
@@ -256,8 +253,8 @@ static int run_points(long n)
     if (!polys)
         return 1;
     for (long i = 0; i < n; i++)
-        polys[i] = star(h, (double)(i % 1000) * 3000.0, (double)(i / 1000) * 3000.0,
-                        8 + (int)rnd(120));
+        polys[i] =
+            star(h, (double)(i % 1000) * 3000.0, (double)(i / 1000) * 3000.0, 8 + (int)rnd(120));
     long inside = 0;
     double t0 = now(), c0 = cpu_now();
     for (long i = 0; i < n; i++) {
@@ -296,8 +293,9 @@ int main(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++)
         if ((v[i - 1] = arg_long(argv[i])) < 0 || (i >= 3 && i <= 4 && v[i - 1] < v[i - 2])) {
-            fprintf(stderr, "bench_place: bad number %s (streets >= districts, communities >= "
-                            "streets)\n",
+            fprintf(stderr,
+                    "bench_place: bad number %s (streets >= districts, communities >= "
+                    "streets)\n",
                     argv[i]);
             return 2;
         }

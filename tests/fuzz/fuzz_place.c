@@ -85,8 +85,11 @@ static int utf8_ok(const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         unsigned c = s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                              : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        size_t k = c < 0x80                 ? 1
+                   : c >= 0xC2 && c <= 0xDF ? 2
+                   : c >= 0xE0 && c <= 0xEF ? 3
+                   : c >= 0xF0 && c <= 0xF4 ? 4
+                                            : 0;
         if (!k || i + k > n)
             return 0;
         for (size_t j = 1; j < k; j++)
@@ -122,8 +125,8 @@ static void check(const struct cov_model *m, const struct cov_gazetteer *g,
     for (int l = 0; l < 3; l++)
         if (idx[l] < -1 || (idx[l] >= 0 && (size_t)idx[l] >= m->n_areas[l]))
             abort();
-    int deepest = p.community >= 0 ? COV_PLACED_COMMUNITY
-                  : p.street >= 0  ? COV_PLACED_STREET
+    int deepest = p.community >= 0  ? COV_PLACED_COMMUNITY
+                  : p.street >= 0   ? COV_PLACED_STREET
                   : p.district >= 0 ? COV_PLACED_DISTRICT
                                     : COV_PLACED_NONE;
     if (deepest != (int)p.level)

@@ -112,7 +112,7 @@ static struct cov_placement addr(void **state, const char *address)
         if ((p).level != (lev) || (p).source != (src) || (p).district != (d) ||                    \
             (p).street != (s) || (p).community != (c))                                             \
             print_error("placed %s by %s at %d/%d/%d (note: %s)\n", cov_placed_name((p).level),    \
-                        cov_source_name((p).source), (int)(p).district, (int)(p).street,          \
+                        cov_source_name((p).source), (int)(p).district, (int)(p).street,           \
                         (int)(p).community, (p).note);                                             \
         assert_int_equal((p).level, (lev));                                                        \
         assert_int_equal((p).source, (src));                                                       \
@@ -170,8 +170,7 @@ static void test_full_address_with_city_prefix(void **state)
 static void test_shequ_is_not_the_cun_of_the_same_stem(void **state)
 {
     assert_community(addr(state, "海州区新浦街道王庄社区"), COV_SRC_ADDRESS, D_HZ, S_XP, C_WZ_XP);
-    assert_community(addr(state, "海州区新浦街道王庄村3组"), COV_SRC_ADDRESS, D_HZ, S_XP,
-                     C_WZC_XP);
+    assert_community(addr(state, "海州区新浦街道王庄村3组"), COV_SRC_ADDRESS, D_HZ, S_XP, C_WZC_XP);
 }
 
 static void test_community_counts_only_in_its_street(void **state)
@@ -537,7 +536,7 @@ static void test_long_note_is_cut_on_a_character(void **state)
     struct cov_model *m = cov_model_new();
     assert_non_null(m);
     add(m, COV_DISTRICTS, "320706", "海州区", NULL, 0);
-    char code[16], name[128];
+    char code[32], name[128];
     for (int i = 0; i < 4; i++) {
         snprintf(code, sizeof(code), "32070601%d", i);
         snprintf(name, sizeof(name), "第%d个名字非常非常非常非常非常非常长的街道办事处", i);
