@@ -964,6 +964,11 @@ static int comm_in_district(const struct cov_gazetteer *g, int32_t c, int32_t d)
     return dist_of_street(g, street_of(g, c)) == d;
 }
 
+static int comm_in_street(const struct cov_gazetteer *g, int32_t c, int32_t s)
+{
+    return street_of(g, c) == s;
+}
+
 static int ref_before(const struct ref *r, int32_t d, int32_t s)
 {
     return r->d < d || (r->d == d && r->s < s);
@@ -1382,6 +1387,16 @@ static struct res resolve_text(const struct cov_gazetteer *g, const struct sourc
             have_ctx = 0;
         }
         set_sort(vc);
+        /* inside the context (a district named in the text may hold more) */
+        int had = vc->n;
+        if (R->s >= 0)
+            set_filter(vc, g, comm_in_street, R->s);
+        else if (R->d >= 0)
+            set_filter(vc, g, comm_in_district, R->d);
+        if (had && !vc->n) {
+            note_set(note, NOTE_CAP, "%s中的“%s”与%s不符", src->label, q, cx->rlabel);
+            return out;
+        }
         if (!have_ctx) {
             note_set(note, NOTE_CAP, "未写明街道或区县，社区“%s”无法确认", q);
         } else if (!vc->n) {
@@ -1599,7 +1614,7 @@ int cov_place(const struct cov_gazetteer *g, const struct cov_place_in *in,
             w->notes[i][0] = '\0';
             struct res r = resolve(g, &w->src[i], &cx, &w->sc, w->notes[i]);
             seen[i] = version;
-            if (res_level(&r) > res_level(&cx.r)) {
+            if (res_level(&r) > res_level(&cx.r) && res_inside(&r, &cx.r)) {
                 cx.r = r;
                 cx.rlabel = w->src[i].label;
                 source = w->src[i].src;

@@ -483,6 +483,21 @@ static void test_later_source_refines_inside_earlier(void **state)
     assert_community(p, COV_SRC_ADDRESS, D_HZ, S_XP, C_WZ_XP);
 }
 
+static void test_context_street_picks_among_district_communities(void **state)
+{
+    /* 海州区王庄社区 alone is shared by two streets; the street column decides */
+    struct cov_placement p = place4(state, NULL, "海州区新浦街道", "海州区王庄社区", NULL);
+    assert_community(p, COV_SRC_ADDRESS, D_HZ, S_XP, C_WZ_XP);
+}
+
+static void test_community_outside_context_street_is_a_conflict(void **state)
+{
+    /* 李集村 is unique in 海州区, but lies in 锦屏镇, not in 浦西街道 */
+    struct cov_placement p = place4(state, NULL, "浦西街道", "海州区李集村", NULL);
+    assert_street(p, COV_SRC_STREET_COLUMN, D_HZ, S_PX);
+    assert_note_has(p, "地址中的“李集村”与所属街道列不符");
+}
+
 static void test_later_context_resolves_earlier_ambiguity(void **state)
 {
     /* 王庄社区 alone is shared by two streets; the street column settles it */
@@ -717,6 +732,8 @@ int main(void)
         T(test_credit_code_city_level_places_nowhere),
         T(test_credit_code_district_not_imported),
         T(test_later_source_refines_inside_earlier),
+        T(test_context_street_picks_among_district_communities),
+        T(test_community_outside_context_street_is_a_conflict),
         T(test_later_context_resolves_earlier_ambiguity),
         T(test_conflicting_later_source_is_ignored),
         T(test_earlier_source_wins_a_tie),
