@@ -100,6 +100,20 @@ static size_t norm_text(const char *s, size_t n, char *out)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, o = 0;
     while (i < n) {
+        unsigned c = p[i];
+        if (c > 0x20 && c < 0x7F) { /* printable ASCII: as is */
+            out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80 && !(c == 0xE1 && p[i + 1] == 0x9A && p[i + 2] == 0x80)) {
+            /* U+1000..U+CFFF (CJK): valid, no space but U+1680, no full-width */
+            memcpy(out + o, p + i, 3);
+            o += 3;
+            i += 3;
+            continue;
+        }
         uint32_t cp = 0;
         int l = u8_seq(p + i, n - i, &cp);
         if (l == 0) {
@@ -123,12 +137,13 @@ static size_t norm_text(const char *s, size_t n, char *out)
     return o;
 }
 
-/* Bytes of the code point at s (valid UTF-8 from norm_text), 0 at the end. */
-static size_t cp_len(const char *s, size_t avail)
+/* Bytes of the code point at s, 0 at the end. Only for text that norm_text
+ * made (valid UTF-8): the lead byte tells the length. */
+static inline size_t cp_len(const char *s, size_t avail)
 {
-    uint32_t cp;
-    int l = u8_seq((const unsigned char *)s, avail, &cp);
-    return l > 0 ? (size_t)l : (avail ? 1 : 0);
+    unsigned c = (unsigned char)s[0];
+    size_t l = c < 0x80 ? 1 : c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    return l < avail ? l : avail;
 }
 
 static size_t cp_count(const char *s, size_t n)
@@ -195,17 +210,27 @@ enum cls {
     CLS_COUNT
 };
 
-static const char *const SUF_DIST[] = {"区", "县", "市", NULL};
-static const char *const SUF_STREET[] = {"街道办事处", "街道办", "街道", "办事处", "街办", NULL};
-static const char *const SUF_TOWN[] = {"镇人民政府", "镇政府", "镇", NULL};
-static const char *const SUF_TOWNSHIP[] = {"乡人民政府", "乡政府", "乡", NULL};
-static const char *const SUF_URBAN[] = {"社区居民委员会", "社区居委会", "居民委员会",
-                                        "居委会", "社区", NULL};
-static const char *const SUF_RURAL[] = {"村民委员会", "村委会", "村", NULL};
-static const char *const SUF_NONE[] = {NULL};
+struct suf {
+    const char *s;
+    size_t len;
+};
+#define S(x)                                                                                       \
+    {                                                                                              \
+        x, sizeof(x) - 1                                                                           \
+    }
+static const struct suf SUF_DIST[] = {S("区"), S("县"), S("市"), {NULL, 0}};
+static const struct suf SUF_STREET[] = {S("街道办事处"), S("街道办"), S("街道"),
+                                        S("办事处"),     S("街办"),   {NULL, 0}};
+static const struct suf SUF_TOWN[] = {S("镇人民政府"), S("镇政府"), S("镇"), {NULL, 0}};
+static const struct suf SUF_TOWNSHIP[] = {S("乡人民政府"), S("乡政府"), S("乡"), {NULL, 0}};
+static const struct suf SUF_URBAN[] = {S("社区居民委员会"), S("社区居委会"), S("居民委员会"),
+                                       S("居委会"),         S("社区"),       {NULL, 0}};
+static const struct suf SUF_RURAL[] = {S("村民委员会"), S("村委会"), S("村"), {NULL, 0}};
+static const struct suf SUF_NONE[] = {{NULL, 0}};
+#undef S
 
 /* The suffix lists a class matches with (up to three lists). */
-static void cls_lists(enum cls c, const char *const *l[3])
+static void cls_lists(enum cls c, const struct suf *l[3])
 {
     l[0] = l[1] = l[2] = SUF_NONE;
     switch (c) {
@@ -267,9 +292,12 @@ struct stem {
 };
 
 struct slot {
-    uint64_t key; /* 0: empty */
+    uint64_t key;  /* 0: empty */
+    uint64_t lens; /* bit k: some stem of this key has k characters */
     uint32_t first, count;
 };
+
+enum { MAX_STEM_CPS = 63 };
 
 struct code_ent {
     uint32_t off;
@@ -457,8 +485,9 @@ struct raws {
 static int raw_add(struct cov_gazetteer *g, struct raws *r, const char *s, size_t n, int level,
                    enum cls c, int32_t d, int32_t st, int32_t idx)
 {
-    if (n == 0 || n > UINT16_MAX || cp_count(s, n) < 2)
-        return 0;
+    size_t cps = cp_count(s, n);
+    if (n == 0 || n > UINT16_MAX || cps < 2 || cps > MAX_STEM_CPS)
+        return 0; /* too short to key, or absurdly long */
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 1024;
         struct raw *v = realloc(r->v, cap * sizeof(*v));
@@ -483,12 +512,12 @@ static int raw_add(struct cov_gazetteer *g, struct raws *r, const char *s, size_
 }
 
 /* Strip the longest suffix of list from name (n bytes); the suffix length, or 0. */
-static size_t strip(const char *name, size_t n, const char *const *list)
+static size_t strip(const char *name, size_t n, const struct suf *list)
 {
     size_t best = 0;
-    for (int i = 0; list[i]; i++) {
-        size_t l;
-        if (ends_with(name, n, list[i], &l) && l < n && l > best)
+    for (int i = 0; list[i].s; i++) {
+        size_t l = list[i].len;
+        if (l < n && l > best && !memcmp(name + n - l, list[i].s, l))
             best = l;
     }
     return best;
@@ -534,8 +563,8 @@ static int add_forms(struct cov_gazetteer *g, struct raws *r, int lev, const str
     size_t stem_cps = cp_count(name, stem);
     if (c == CLS_BARE) {
         /* no suffix: whole name (guarded), plus the stem forms of its level */
-        enum cls sc = lev == COV_DISTRICTS ? CLS_DIST
-                      : lev == COV_STREETS ? CLS_STREET_ANY
+        enum cls sc = lev == COV_DISTRICTS    ? CLS_DIST
+                      : lev == COV_STREETS    ? CLS_STREET_ANY
                       : a->ur == COV_UR_URBAN ? CLS_URBAN
                       : a->ur == COV_UR_RURAL ? CLS_RURAL
                                               : CLS_COMM_ANY;
@@ -552,16 +581,16 @@ static int add_forms(struct cov_gazetteer *g, struct raws *r, int lev, const str
     }
     if (c != CLS_BARE && stem_cps == 1 && lev != COV_DISTRICTS) {
         /* one-character stem: each complete form */
-        const char *const *lists[3];
+        const struct suf *lists[3];
         cls_lists(c, lists);
         char buf[64];
         for (int k = 0; k < 3 && !rc; k++)
-            for (int i = 0; lists[k][i] && !rc; i++) {
-                size_t l = strlen(lists[k][i]);
+            for (int i = 0; lists[k][i].s && !rc; i++) {
+                size_t l = lists[k][i].len;
                 if (stem + l > sizeof(buf))
                     continue;
                 memcpy(buf, name, stem);
-                memcpy(buf + stem, lists[k][i], l);
+                memcpy(buf + stem, lists[k][i].s, l);
                 rc = raw_add(g, r, buf, stem + l, lev, CLS_EXACT, d, st, idx);
             }
     }
@@ -655,13 +684,16 @@ static int build_names(struct cov_gazetteer *g)
         goto cleanup;
     for (size_t i = 0; i < g->n_stems;) {
         size_t j = i;
-        while (j < g->n_stems && g->stems[j].key == g->stems[i].key)
+        uint64_t lens = 0;
+        while (j < g->n_stems && g->stems[j].key == g->stems[i].key) {
+            lens |= (uint64_t)1 << cp_count(g->text + g->stems[j].off, g->stems[j].len);
             j++;
+        }
         size_t mask = g->n_slots - 1;
         size_t h = (size_t)((g->stems[i].key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
         while (g->slots[h].key)
             h = (h + 1) & mask;
-        g->slots[h] = (struct slot){g->stems[i].key, (uint32_t)i, (uint32_t)(j - i)};
+        g->slots[h] = (struct slot){g->stems[i].key, lens, (uint32_t)i, (uint32_t)(j - i)};
         i = j;
     }
     rc = 0;
@@ -748,28 +780,29 @@ struct token {
     struct match m[MAXM];
 };
 
-/* Length of the longest form of stem st at text t (avail bytes), 0 if none. */
+/* Length of the longest form of stem st at text t (avail bytes, starting
+ * with the stem), 0 if none. */
 static size_t match_stem(const struct cov_gazetteer *g, const struct stem *st, const char *t,
                          size_t avail, int *weak)
 {
     *weak = 0;
-    if (st->len > avail || memcmp(t, g->text + st->off, st->len))
-        return 0;
+    (void)g; /* the stem itself is known to be at t */
     if (st->cls == CLS_EXACT)
         return st->len;
     if (st->cls == CLS_BARE)
         return road_follows(t + st->len, avail - st->len) ? 0 : st->len;
-    const char *const *lists[3];
+    const struct suf *lists[3];
     cls_lists((enum cls)st->cls, lists);
     size_t best = 0;
     const char *rest = t + st->len;
     size_t ravail = avail - st->len;
     for (int k = 0; k < 3; k++)
-        for (int i = 0; lists[k][i]; i++) {
-            size_t l = strlen(lists[k][i]);
-            if (l > best && l <= ravail && !memcmp(rest, lists[k][i], l)) {
+        for (int i = 0; lists[k][i].s; i++) {
+            size_t l = lists[k][i].len;
+            if (l > best && l <= ravail && rest[0] == lists[k][i].s[0] &&
+                !memcmp(rest, lists[k][i].s, l)) {
                 best = l;
-                *weak = st->cls == CLS_DIST && lists[k] == SUF_DIST && !strcmp(lists[k][i], "市");
+                *weak = st->cls == CLS_DIST && lists[k] == SUF_DIST && i == 2; /* 市 */
             }
         }
     return best ? st->len + best : 0;
@@ -786,7 +819,21 @@ static const struct slot *slot_get(const struct cov_gazetteer *g, uint64_t key)
     }
 }
 
-/* Leftmost-longest area names in t (n bytes), up to MAXTOK. */
+/* Compare stem st with the n bytes at t, in the order of cmp_raw. */
+static int cmp_stem_text(const struct cov_gazetteer *g, const struct stem *st, const char *t,
+                         size_t n)
+{
+    size_t l = st->len < n ? st->len : n;
+    int c = memcmp(g->text + st->off, t, l);
+    return c ? c : st->len < n ? -1 : st->len > n;
+}
+
+/*
+ * Leftmost-longest area names in t (n bytes), up to MAXTOK. At each
+ * position the stems sharing its first two characters are a sorted run;
+ * for each stem length present in the run, a binary search finds the stems
+ * equal to the text of that length, whose suffixes are then tried.
+ */
 static int tokenize(const struct cov_gazetteer *g, const char *t, size_t n, struct token *tok)
 {
     int nt = 0;
@@ -797,18 +844,36 @@ static int tokenize(const struct cov_gazetteer *g, const char *t, size_t n, stru
         size_t best = 0;
         struct token *k = &tok[nt];
         k->n = 0;
-        for (uint32_t i = 0; sl && i < sl->count; i++) {
-            int weak;
-            uint32_t si = sl->first + i;
-            size_t l = match_stem(g, &g->stems[si], t + p, n - p, &weak);
-            if (l == 0 || l < best)
-                continue;
-            if (l > best) {
-                best = l;
-                k->n = 0;
+        if (sl) {
+            /* byte length of the first L characters at p, L = 1 .. */
+            size_t off = 0;
+            for (int L = 1; L <= MAX_STEM_CPS && off < n - p && (sl->lens >> L); L++) {
+                off += cp_len(t + p + off, n - p - off);
+                if (!((sl->lens >> L) & 1))
+                    continue;
+                size_t a = sl->first, b = (size_t)sl->first + sl->count;
+                while (a < b) {
+                    size_t mid = (a + b) / 2;
+                    if (cmp_stem_text(g, &g->stems[mid], t + p, off) < 0)
+                        a = mid + 1;
+                    else
+                        b = mid;
+                }
+                for (size_t si = a; si < (size_t)sl->first + sl->count &&
+                                    !cmp_stem_text(g, &g->stems[si], t + p, off);
+                     si++) {
+                    int weak;
+                    size_t l = match_stem(g, &g->stems[si], t + p, n - p, &weak);
+                    if (l == 0 || l < best)
+                        continue;
+                    if (l > best) {
+                        best = l;
+                        k->n = 0;
+                    }
+                    if (k->n < MAXM)
+                        k->m[k->n++] = (struct match){(uint32_t)si, (uint8_t)weak};
+                }
             }
-            if (k->n < MAXM)
-                k->m[k->n++] = (struct match){si, (uint8_t)weak};
         }
         if (best) {
             k->start = (uint32_t)p;
@@ -866,7 +931,16 @@ static int cmp_id(const void *a, const void *b)
 
 static void set_sort(struct idset *s)
 {
-    qsort(s->v, (size_t)s->n, sizeof(int32_t), cmp_id);
+    if (s->n > 16) {
+        qsort(s->v, (size_t)s->n, sizeof(int32_t), cmp_id);
+        return;
+    }
+    for (int i = 1; i < s->n; i++) /* small sets: insertion sort */
+        for (int j = i; j > 0 && s->v[j - 1] > s->v[j]; j--) {
+            int32_t t = s->v[j];
+            s->v[j] = s->v[j - 1];
+            s->v[j - 1] = t;
+        }
 }
 
 /* Keep only the members for which keep(g, v, arg) holds. */
@@ -888,6 +962,11 @@ static int street_in_district(const struct cov_gazetteer *g, int32_t s, int32_t 
 static int comm_in_district(const struct cov_gazetteer *g, int32_t c, int32_t d)
 {
     return dist_of_street(g, street_of(g, c)) == d;
+}
+
+static int comm_in_street(const struct cov_gazetteer *g, int32_t c, int32_t s)
+{
+    return street_of(g, c) == s;
 }
 
 static int ref_before(const struct ref *r, int32_t d, int32_t s)
@@ -932,19 +1011,32 @@ static void add_range(const struct cov_gazetteer *g, const struct stem *st, int3
 
 /* ------------------------------------------------------------- notes */
 
-/* Copy src into dst (cap bytes) without cutting a UTF-8 sequence. */
+/* Copy src into dst (cap bytes) as valid UTF-8 without control characters
+ * (area names come from files: anything else becomes '?'), and without
+ * cutting a sequence. */
 static void copy_utf8(char *dst, size_t cap, const char *src)
 {
     if (!cap)
         return;
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
+    const unsigned char *p = (const unsigned char *)src;
+    size_t n = strlen(src), i = 0, o = 0;
+    while (i < n) {
+        uint32_t cp = 0;
+        int l = u8_seq(p + i, n - i, &cp);
+        if (l == 0 || cp < 0x20 || cp == 0x7F) {
+            if (o + 1 >= cap)
+                break;
+            dst[o++] = '?';
+            i += l ? (size_t)l : 1;
+            continue;
+        }
+        if (o + (size_t)l >= cap)
+            break;
+        memcpy(dst + o, p + i, (size_t)l);
+        o += (size_t)l;
+        i += (size_t)l;
     }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
+    dst[o] = '\0';
 }
 
 static void note_set(char *note, size_t cap, const char *fmt, ...)
@@ -988,7 +1080,8 @@ static void name_list(char *out, size_t cap, const struct cov_gazetteer *g, int 
     size_t o = 0;
     buf[0] = '\0';
     for (int i = 0; i < s->n && i < 3; i++) {
-        int k = snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "、" : "", area_name(g, lev, s->v[i]));
+        int k =
+            snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "、" : "", area_name(g, lev, s->v[i]));
         if (k < 0 || (size_t)k >= sizeof(buf) - o)
             break;
         o += (size_t)k;
@@ -1081,7 +1174,8 @@ static void parse_code(const struct cov_gazetteer *g, struct source *src)
     } else {
         char shown[40];
         copy_utf8(shown, sizeof(shown), c);
-        note_set(note, NOTE_CAP, "代码%s%s应为6、9或12位", shown, strlen(c) > strlen(shown) ? "…" : "");
+        note_set(note, NOTE_CAP, "代码%s%s应为6、9或12位", shown,
+                 strlen(c) > strlen(shown) ? "…" : "");
     }
     if (src->maxlevel < COV_PLACED_COMMUNITY)
         r.c = -1;
@@ -1152,8 +1246,8 @@ static int weak_supported(const struct cov_gazetteer *g, const struct source *sr
 
 /* Keep the members of a (level lev) that are the street / district of some
  * member of b (level blev); leave a alone when none is. */
-static void narrow_by(const struct cov_gazetteer *g, struct idset *a, int lev, const struct idset *b,
-                      int blev, struct idset *tmp)
+static void narrow_by(const struct cov_gazetteer *g, struct idset *a, int lev,
+                      const struct idset *b, int blev, struct idset *tmp)
 {
     set_clear(tmp);
     for (int i = 0; i < a->n; i++)
@@ -1293,6 +1387,16 @@ static struct res resolve_text(const struct cov_gazetteer *g, const struct sourc
             have_ctx = 0;
         }
         set_sort(vc);
+        /* inside the context (a district named in the text may hold more) */
+        int had = vc->n;
+        if (R->s >= 0)
+            set_filter(vc, g, comm_in_street, R->s);
+        else if (R->d >= 0)
+            set_filter(vc, g, comm_in_district, R->d);
+        if (had && !vc->n) {
+            note_set(note, NOTE_CAP, "%s中的“%s”与%s不符", src->label, q, cx->rlabel);
+            return out;
+        }
         if (!have_ctx) {
             note_set(note, NOTE_CAP, "未写明街道或区县，社区“%s”无法确认", q);
         } else if (!vc->n) {
@@ -1445,16 +1549,16 @@ struct work {
 };
 
 /* Why a placement stopped above community level when no source said. */
-static void generic_note(const struct cov_place_in *in, const struct work *w, int level,
-                         enum cov_source source, char *note)
+static void generic_note(const struct work *w, int level, enum cov_source source, char *note)
 {
     int any_text = w->src[0].kind || w->src[1].kind || w->src[2].kind;
     int addr = w->src[2].kind != 0;
     if (level == COV_PLACED_NONE) {
-        if (!any_text && !(in->credit_code && in->credit_code[0]))
+        if (!any_text && !w->ccnote[0])
             note_set(note, NOTE_CAP, "无所属社区、所属街道、地址或信用代码");
         else if (any_text)
-            note_set(note, NOTE_CAP, "%s中没有已导入的区县、街道或社区", addr ? "地址" : "所填内容");
+            note_set(note, NOTE_CAP, "%s中没有已导入的区县、街道或社区",
+                     addr ? "地址" : "所填内容");
     } else if (level == COV_PLACED_DISTRICT) {
         if (source == COV_SRC_CREDIT_CODE && !any_text)
             note_set(note, NOTE_CAP, "无地址，仅按信用代码定位到区县");
@@ -1510,7 +1614,7 @@ int cov_place(const struct cov_gazetteer *g, const struct cov_place_in *in,
             w->notes[i][0] = '\0';
             struct res r = resolve(g, &w->src[i], &cx, &w->sc, w->notes[i]);
             seen[i] = version;
-            if (res_level(&r) > res_level(&cx.r)) {
+            if (res_level(&r) > res_level(&cx.r) && res_inside(&r, &cx.r)) {
                 cx.r = r;
                 cx.rlabel = w->src[i].label;
                 source = w->src[i].src;
@@ -1533,7 +1637,7 @@ int cov_place(const struct cov_gazetteer *g, const struct cov_place_in *in,
         for (int i = 0; i < 3 && !out->note[0]; i++)
             if (w->src[i].kind)
                 note_set(out->note, NOTE_CAP, "%s", w->notes[i]);
-        generic_note(in, w, out->level, out->source, out->note);
+        generic_note(w, out->level, out->source, out->note);
         if (out->level == COV_PLACED_NONE && w->ccnote[0]) {
             char buf[2 * NOTE_CAP + 8];
             snprintf(buf, sizeof(buf), "%s%s%s", out->note, out->note[0] ? "；" : "", w->ccnote);

@@ -52,11 +52,13 @@ done
 if [ "$mode" = quick ]; then
     "$B/tools/bench_assign" 10000 6000
     "$B/tools/bench_propose" 10000
+    "$B/tools/bench_place" 10000 300 4000 60000 100
 else
     "$B/tools/bench_assign" 10000 6000
     "$B/tools/bench_assign" 100000 60000
     "$B/tools/bench_assign" 1000000 600000
     "$B/tools/bench_propose" 10000 100000 1000000
+    "$B/tools/bench_place" 1000000 3000 40000 600000 10000
 fi
 if [ -x "$B/tools/bench_render" ]; then
     if [ "$mode" = quick ]; then "$B/tools/bench_render" 10000 6000 "$scratch"

@@ -112,7 +112,7 @@ static struct cov_placement addr(void **state, const char *address)
         if ((p).level != (lev) || (p).source != (src) || (p).district != (d) ||                    \
             (p).street != (s) || (p).community != (c))                                             \
             print_error("placed %s by %s at %d/%d/%d (note: %s)\n", cov_placed_name((p).level),    \
-                        cov_source_name((p).source), (int)(p).district, (int)(p).street,          \
+                        cov_source_name((p).source), (int)(p).district, (int)(p).street,           \
                         (int)(p).community, (p).note);                                             \
         assert_int_equal((p).level, (lev));                                                        \
         assert_int_equal((p).source, (src));                                                       \
@@ -170,8 +170,7 @@ static void test_full_address_with_city_prefix(void **state)
 static void test_shequ_is_not_the_cun_of_the_same_stem(void **state)
 {
     assert_community(addr(state, "海州区新浦街道王庄社区"), COV_SRC_ADDRESS, D_HZ, S_XP, C_WZ_XP);
-    assert_community(addr(state, "海州区新浦街道王庄村3组"), COV_SRC_ADDRESS, D_HZ, S_XP,
-                     C_WZC_XP);
+    assert_community(addr(state, "海州区新浦街道王庄村3组"), COV_SRC_ADDRESS, D_HZ, S_XP, C_WZC_XP);
 }
 
 static void test_community_counts_only_in_its_street(void **state)
@@ -484,6 +483,21 @@ static void test_later_source_refines_inside_earlier(void **state)
     assert_community(p, COV_SRC_ADDRESS, D_HZ, S_XP, C_WZ_XP);
 }
 
+static void test_context_street_picks_among_district_communities(void **state)
+{
+    /* 海州区王庄社区 alone is shared by two streets; the street column decides */
+    struct cov_placement p = place4(state, NULL, "海州区新浦街道", "海州区王庄社区", NULL);
+    assert_community(p, COV_SRC_ADDRESS, D_HZ, S_XP, C_WZ_XP);
+}
+
+static void test_community_outside_context_street_is_a_conflict(void **state)
+{
+    /* 李集村 is unique in 海州区, but lies in 锦屏镇, not in 浦西街道 */
+    struct cov_placement p = place4(state, NULL, "浦西街道", "海州区李集村", NULL);
+    assert_street(p, COV_SRC_STREET_COLUMN, D_HZ, S_PX);
+    assert_note_has(p, "地址中的“李集村”与所属街道列不符");
+}
+
 static void test_later_context_resolves_earlier_ambiguity(void **state)
 {
     /* 王庄社区 alone is shared by two streets; the street column settles it */
@@ -537,7 +551,7 @@ static void test_long_note_is_cut_on_a_character(void **state)
     struct cov_model *m = cov_model_new();
     assert_non_null(m);
     add(m, COV_DISTRICTS, "320706", "海州区", NULL, 0);
-    char code[16], name[128];
+    char code[32], name[128];
     for (int i = 0; i < 4; i++) {
         snprintf(code, sizeof(code), "32070601%d", i);
         snprintf(name, sizeof(name), "第%d个名字非常非常非常非常非常非常长的街道办事处", i);
@@ -562,6 +576,28 @@ static void test_long_note_is_cut_on_a_character(void **state)
     size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
     assert_int_equal(n - (k - 1), want);
     assert_non_null(strstr(p.note, "在4个街道"));
+    cov_gazetteer_free(g);
+    cov_model_free(m);
+}
+
+/* fuzz_place found it: area names from a file may be invalid UTF-8; notes must not be */
+static void test_note_is_valid_utf8_with_invalid_area_names(void **state)
+{
+    (void)state;
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    add(m, COV_DISTRICTS, "320706", "海州区", NULL, 0);
+    add(m, COV_STREETS, "320706010", "新浦街道\xe6\x96", "320706", 0);
+    add(m, COV_STREETS, "320706011", "新浦街道\x01", "320706", 0);
+    add(m, COV_COMMUNITIES, "320706010001", "王庄社区", NULL, COV_UR_URBAN);
+    add(m, COV_COMMUNITIES, "320706011001", "王庄社区", NULL, COV_UR_URBAN);
+    struct cov_gazetteer *g = cov_gazetteer_new(m);
+    assert_non_null(g);
+    struct cov_place_in in = {NULL, NULL, "海州区王庄社区", NULL};
+    struct cov_placement p;
+    assert_int_equal(cov_place(g, &in, &p), 0);
+    assert_int_equal(p.level, COV_PLACED_DISTRICT);
+    assert_string_equal(p.note, "社区名“王庄社区”在2个街道（新浦街道??、新浦街道?）中都有");
     cov_gazetteer_free(g);
     cov_model_free(m);
 }
@@ -696,6 +732,8 @@ int main(void)
         T(test_credit_code_city_level_places_nowhere),
         T(test_credit_code_district_not_imported),
         T(test_later_source_refines_inside_earlier),
+        T(test_context_street_picks_among_district_communities),
+        T(test_community_outside_context_street_is_a_conflict),
         T(test_later_context_resolves_earlier_ambiguity),
         T(test_conflicting_later_source_is_ignored),
         T(test_earlier_source_wins_a_tie),
@@ -703,6 +741,7 @@ int main(void)
         T(test_street_column_never_places_a_community),
         T(test_placement_is_deterministic_across_gazetteers),
         cmocka_unit_test(test_long_note_is_cut_on_a_character),
+        cmocka_unit_test(test_note_is_valid_utf8_with_invalid_area_names),
         cmocka_unit_test(test_point_inside_u_shape),
         cmocka_unit_test(test_point_in_largest_part_of_multipolygon),
         cmocka_unit_test(test_point_rejects_empty_and_null),
