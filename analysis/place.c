@@ -511,6 +511,23 @@ static int raw_add(struct cov_gazetteer *g, struct raws *r, const char *s, size_
     return 0;
 }
 
+/*
+ * 1 when a name without a known suffix ends in a word that makes it complete:
+ * farms, forest farms, development and management zones, living quarters.
+ */
+static int type_word_end(const char *name, size_t n)
+{
+    static const char *const words[] = {"农场", "林场", "牧场", "渔场", "盐场", "茶场",
+                                        "果园", "开发区", "管理区", "园区", "生活区", "工业区",
+                                        "新区", "度假区", "港区", "场部", NULL};
+    for (int i = 0; words[i]; i++) {
+        size_t l = strlen(words[i]);
+        if (n > l && !memcmp(name + n - l, words[i], l))
+            return 1;
+    }
+    return 0;
+}
+
 /* Strip the longest suffix of list from name (n bytes); the suffix length, or 0. */
 static size_t strip(const char *name, size_t n, const struct suf *list)
 {
@@ -561,6 +578,13 @@ static int add_forms(struct cov_gazetteer *g, struct raws *r, int lev, const str
     }
     size_t stem = n - sl;
     size_t stem_cps = cp_count(name, stem);
+    if (c == CLS_BARE && type_word_end(name, n)) {
+        /* 东辛农场, 包庄管理区生活区: the name is complete as it stands; a stem
+         * form would let 东辛农场镇 swallow the 镇 of a community after it. */
+        rc = raw_add(g, r, name, n, lev, CLS_BARE, d, st, idx);
+        free(name);
+        return rc;
+    }
     if (c == CLS_BARE) {
         /* no suffix: whole name (guarded), plus the stem forms of its level */
         enum cls sc = lev == COV_DISTRICTS    ? CLS_DIST

@@ -21,7 +21,7 @@
  */
 enum { D_HZ, D_LY };
 enum { S_XP, S_PX, S_XP_LY, S_JP, S_XG, S_LN, S_DX };
-enum { C_WZ_XP, C_WZ_PX, C_WZC_XP, C_LJ, C_XPD, C_HS, C_DC, C_XZ, C_HB, C_LH, C_LNC };
+enum { C_WZ_XP, C_WZ_PX, C_WZC_XP, C_LJ, C_XPD, C_HS, C_DC, C_XZ, C_HB, C_LH, C_LNC, C_ZD, C_BZ };
 
 static const struct {
     const char *code, *name, *parent;
@@ -44,7 +44,9 @@ static const struct {
                    {"320703001001", "夏庄居委会", "320703001", COV_UR_URBAN},
                    {"320703011001", "海滨社区居委会", "320703011", COV_UR_URBAN},
                    {"320703001201", "柳河", "320703001", COV_UR_RURAL},
-                   {"320706200201", "李埝村民委员会", NULL, COV_UR_RURAL}};
+                   {"320706200201", "李埝村民委员会", NULL, COV_UR_RURAL},
+                   {"320703400001", "镇东管理区社区", "320703400", COV_UR_URBAN},
+                   {"320703400500", "包庄管理区生活区", "320703400", COV_UR_URBAN}};
 
 struct fixture {
     struct cov_model *m;
@@ -134,6 +136,18 @@ static struct cov_placement addr(void **state, const char *address)
     } while (0)
 
 /* ---- names ---- */
+
+/* A farm is a complete name: 东辛农场镇东管理区社区 is 镇东管理区社区 of 东辛农场, not a
+ * 东辛农场镇 followed by 东管理区社区; a living quarter is a complete name too. */
+static void test_farm_and_living_quarter_names(void **state)
+{
+    struct cov_placement p = addr(state, "连云区东辛农场镇东管理区社区滨海大道8号");
+    assert_community(p, COV_SRC_ADDRESS, D_LY, S_DX, C_ZD);
+    p = addr(state, "江苏省连云港市连云区东辛农场包庄管理区生活区");
+    assert_community(p, COV_SRC_ADDRESS, D_LY, S_DX, C_BZ);
+    p = addr(state, "连云区包庄管理区生活区人民路1号"); /* unique in its district */
+    assert_community(p, COV_SRC_ADDRESS, D_LY, S_DX, C_BZ);
+}
 
 static void test_names_and_find(void **state)
 {
@@ -690,6 +704,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_and_find),
+        T(test_farm_and_living_quarter_names),
         T(test_full_address_with_city_prefix),
         T(test_shequ_is_not_the_cun_of_the_same_stem),
         T(test_community_counts_only_in_its_street),
