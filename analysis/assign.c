@@ -1127,7 +1127,16 @@ static int area_point(struct cov_model *m, int l, int32_t a, double *cache, doub
 {
     if (isnan(cache[2 * a])) {
         double px = NAN, py = NAN;
-        if (cov_place_point(m->geos, m->areas[l][a].geom, &px, &py)) {
+        /* The centroid when it lies inside (most areas): cheap. Else the
+         * inside point of place.h, which costs about 0.3 ms an area. */
+        GEOSContextHandle_t h = m->geos;
+        const GEOSGeometry *g = m->areas[l][a].geom;
+        GEOSGeometry *c = g ? GEOSGetCentroid_r(h, g) : NULL;
+        int inside = c && GEOSContains_r(h, g, c) == 1 && GEOSGeomGetX_r(h, c, &px) == 1 &&
+                     GEOSGeomGetY_r(h, c, &py) == 1;
+        if (c)
+            GEOSGeom_destroy_r(h, c);
+        if (!inside && cov_place_point(h, g, &px, &py)) {
             px = (m->areas[l][a].minx + m->areas[l][a].maxx) / 2;
             py = (m->areas[l][a].miny + m->areas[l][a].maxy) / 2;
         }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../../analysis/assign.h"
+#include "../../../analysis/place.h"
 
 /* ---- fixture helpers ---- */
 
@@ -540,6 +541,59 @@ static void test_cancel(void **state)
     cov_err_release(&err);
 }
 
+/* Organizations without coordinates are placed by their text, only at the
+ * levels it names, with a drawing point inside the finest area; placing again
+ * starts from the text, not from the previous drawing point. */
+static void test_placed_by_address_without_coordinates(void **state)
+{
+    struct cov_model *m = *state;
+    struct cov_area a;
+    memset(&a, 0, sizeof(a));
+    a.code = "320701", a.name = "甲区", a.geom = wkt(m, "POLYGON((0 0,20 0,20 10,0 10,0 0))");
+    assert_true(cov_model_add_area(m, COV_DISTRICTS, &a) >= 0);
+    a.code = "320701001", a.name = "新浦街道", a.parent = "320701";
+    a.geom = wkt(m, "POLYGON((0 0,10 0,10 10,0 10,0 0))");
+    assert_true(cov_model_add_area(m, COV_STREETS, &a) >= 0);
+    a.code = "320701001001", a.name = "王庄社区居委会", a.parent = "320701001", a.ur = COV_UR_URBAN;
+    /* a U: its centroid lies outside it */
+    a.geom = wkt(m, "POLYGON((0 0,6 0,6 6,4 6,4 2,2 2,2 6,0 6,0 0))");
+    assert_true(cov_model_add_area(m, COV_COMMUNITIES, &a) >= 0);
+    a.code = "P1", a.name = "园", a.parent = NULL,
+    a.geom = wkt(m, "POLYGON((0 0,20 0,20 10,0 10,0 0))");
+    assert_true(cov_model_add_area(m, COV_PARKS, &a) >= 0);
+    struct cov_org o;
+    memset(&o, 0, sizeof(o));
+    o.id = "A", o.name = "a", o.x = o.y = NAN, o.address = "甲区新浦街道王庄社区解放路1号";
+    assert_true(cov_model_add_org(m, &o) >= 0);
+    o.id = "B", o.address = "甲区新浦街道解放路2号";
+    assert_true(cov_model_add_org(m, &o) >= 0);
+    o.id = "C", o.address = "某路3号";
+    assert_true(cov_model_add_org(m, &o) >= 0);
+    struct cov_err err;
+    cov_err_init(&err);
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(cov_assign(m, 1, NULL, NULL, &err), 0);
+        const struct cov_org *A = &m->orgs[0], *B = &m->orgs[1], *C = &m->orgs[2];
+        assert_int_equal(A->placed, COV_PLACED_COMMUNITY);
+        assert_int_equal(A->placed_by, COV_SRC_ADDRESS);
+        assert_int_equal(A->area[COV_COMMUNITIES], 0);
+        assert_int_equal(A->area[COV_STREETS], 0);
+        assert_int_equal(A->area[COV_DISTRICTS], 0);
+        assert_int_equal(A->area[COV_PARKS], -1); /* never finer than the text */
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(m->geos, A->x, A->y);
+        assert_int_equal(GEOSContains_r(m->geos, m->areas[COV_COMMUNITIES][0].geom, pt), 1);
+        GEOSGeom_destroy_r(m->geos, pt);
+        assert_int_equal(B->placed, COV_PLACED_STREET);
+        assert_int_equal(B->area[COV_STREETS], 0);
+        assert_int_equal(B->area[COV_COMMUNITIES], -1);
+        assert_int_equal(C->placed, COV_PLACED_NONE);
+        assert_true(isnan(C->x));
+        for (int l = 0; l < COV_NAREAS; l++)
+            assert_int_equal(C->area[l], -1);
+    }
+    cov_err_release(&err);
+}
+
 static void test_empty_model(void **state)
 {
     struct cov_model *m = *state;
@@ -558,6 +612,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_inside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placed_by_address_without_coordinates, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_outside_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hole_not_assigned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enclave_gets_point_in_hole, setup, teardown),
