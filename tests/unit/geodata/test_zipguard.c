@@ -159,7 +159,7 @@ static void test_total_refused(void **state)
 {
     (void)state;
     struct member m[5];
-    char names[5][16];
+    char names[5][32];
     for (int i = 0; i < 5; i++) {
         snprintf(names[i], sizeof(names[i]), "sheet%d.xml", i);
         m[i] = (struct member){names[i], 100ull << 20, 250ull << 20};
