@@ -20,6 +20,16 @@ WARN = -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototype
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# The analysis layer's MIP solver (propose --exact, analysis/propose_mip.c): CBC.
+# `make MIP=glpk BUILD=build/glpk` builds with GLPK instead, only to compare the two.
+MIP ?= cbc
+ifeq ($(MIP),glpk)
+  ANALYSIS_CFLAGS := -DCOV_MIP_GLPK
+  ANALYSIS_LIBS := -lglpk
+else
+  ANALYSIS_CFLAGS := $(shell pkg-config --cflags cbc 2>/dev/null | sed 's/-I/-isystem /g')
+  ANALYSIS_LIBS := $(shell pkg-config --libs cbc 2>/dev/null)
+endif
 
 ifeq ($(SAN),1)
   SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -27,9 +37,9 @@ ifeq ($(SAN),1)
 endif
 
 CPPFLAGS += -D_GNU_SOURCE
-CFLAGS += $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+CFLAGS += $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(PKG_CFLAGS) $(ANALYSIS_CFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+LDLIBS += $(PKG_LIBS) $(ANALYSIS_LIBS) -lpthread -lm
 
 ANALYSIS_SRC := $(sort $(wildcard analysis/*.c))
 GEODATA_SRC := $(sort $(wildcard geodata/*.c))
