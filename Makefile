@@ -20,15 +20,16 @@ WARN = -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototype
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
-# The analysis layer's MIP solver (propose --exact, analysis/propose_mip.c): CBC.
-# `make MIP=glpk BUILD=build/glpk` builds with GLPK instead, only to compare the two.
-MIP ?= cbc
-ifeq ($(MIP),glpk)
-  ANALYSIS_CFLAGS := -DCOV_MIP_GLPK
-  ANALYSIS_LIBS := -lglpk
-else
-  ANALYSIS_CFLAGS := $(shell pkg-config --cflags cbc 2>/dev/null | sed 's/-I/-isystem /g')
+# The analysis layer's MIP solver (propose --exact, analysis/propose_mip.c): GLPK,
+# which ships no pkg-config file. `make MIP=cbc BUILD=build/cbc` builds with CBC
+# (coinor-libcbc-dev, through pkg-config) instead, only to compare the two.
+MIP ?= glpk
+ifeq ($(MIP),cbc)
+  ANALYSIS_CFLAGS := -DCOV_MIP_CBC $(shell pkg-config --cflags cbc 2>/dev/null | sed 's/-I/-isystem /g')
   ANALYSIS_LIBS := $(shell pkg-config --libs cbc 2>/dev/null)
+else
+  ANALYSIS_CFLAGS :=
+  ANALYSIS_LIBS := -lglpk
 endif
 
 ifeq ($(SAN),1)

@@ -40,19 +40,17 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef COV_MIP_GLPK
-#include <glpk.h>
-#else
+#ifdef COV_MIP_CBC
 #include <coin/Cbc_C_Interface.h>
+#else
+#include <glpk.h>
 #endif
 
 #define PIECE_MAX 5000      /* units in one piece the solver takes */
 #define CORES_MAX 400000    /* cores in one piece */
 #define EDGES_MAX 40000000L /* compatible pairs in one scope (adjacency lists) */
 #define JOINT_NNZ_MAX 6000000L /* coefficients of one joint model */
-#ifndef LINK_ROWS
-#define LINK_ROWS 1
-#endif
+
 
 /* ---------------------------------------------------------------- model */
 
@@ -148,7 +146,108 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-#ifdef COV_MIP_GLPK
+#ifdef COV_MIP_CBC
+
+const char *cov_joint_solver_name(void)
+{
+    static char name[32];
+    if (!name[0])
+        snprintf(name, sizeof(name), "CBC %s", Cbc_getVersion());
+    return name;
+}
+
+static int solve_backend(const struct cov_mip *m, double tl, const double *start,
+                         struct cov_mip_result *r)
+{
+    int n = m->ncols, rc = 0;
+    CoinBigIndex *cs = calloc((size_t)n + 1, sizeof(*cs));
+    int *idx = malloc((m->nnz + 1) * sizeof(*idx)), *sidx = NULL;
+    double *val = malloc((m->nnz + 1) * sizeof(*val));
+    double *clo = calloc((size_t)n + 1, sizeof(*clo)), *cup = malloc(((size_t)n + 1) * sizeof(*cup));
+    double *sval = NULL;
+    Cbc_Model *cbc = NULL;
+    if (!cs || !idx || !val || !clo || !cup) {
+        rc = COV_ENOMEM;
+        goto cleanup;
+    }
+    /* triplets to compressed columns */
+    for (size_t k = 0; k < m->nnz; k++)
+        cs[m->tj[k] + 1]++;
+    for (int j = 0; j < n; j++)
+        cs[j + 1] += cs[j];
+    for (size_t k = 0; k < m->nnz; k++) {
+        CoinBigIndex at = cs[m->tj[k]]++;
+        idx[at] = m->ti[k];
+        val[at] = m->tv[k];
+    }
+    for (int j = n; j > 0; j--)
+        cs[j] = cs[j - 1];
+    cs[0] = 0;
+    for (int j = 0; j < n; j++)
+        cup[j] = 1;
+    cbc = Cbc_newModel();
+    if (!cbc) {
+        rc = COV_ENOMEM;
+        goto cleanup;
+    }
+    Cbc_loadProblem(cbc, n, m->nrows, cs, idx, val, clo, cup, m->obj, m->lo, m->hi);
+    for (int j = 0; j < n; j++)
+        Cbc_setInteger(cbc, j);
+    Cbc_setObjSense(cbc, -1);
+    Cbc_setLogLevel(cbc, 0);
+    Cbc_setMaximumSeconds(cbc, tl);
+    if (start) {
+        int k = 0;
+        sidx = malloc(((size_t)n + 1) * sizeof(*sidx));
+        sval = malloc(((size_t)n + 1) * sizeof(*sval));
+        if (!sidx || !sval) {
+            rc = COV_ENOMEM;
+            goto cleanup;
+        }
+        for (int j = 0; j < n; j++)
+            if (start[j] > 0.5) {
+                sidx[k] = j;
+                sval[k++] = 1;
+            }
+        Cbc_setMIPStartI(cbc, k, sidx, sval);
+    }
+    Cbc_solve(cbc);
+    const double *x = Cbc_getColSolution(cbc);
+    int have = x && Cbc_numberSavedSolutions(cbc) > 0;
+    if (Cbc_isProvenInfeasible(cbc) || Cbc_isAbandoned(cbc)) {
+        r->status = COV_MIP_FAILED;
+    } else if (have) {
+        r->x = malloc(((size_t)n + 1) * sizeof(*r->x));
+        if (!r->x) {
+            rc = COV_ENOMEM;
+            goto cleanup;
+        }
+        double obj = 0;
+        for (int j = 0; j < n; j++) {
+            r->x[j] = x[j] > 0.5 ? 1 : 0;
+            obj += r->x[j] * m->obj[j];
+        }
+        r->obj = obj;
+        r->status = Cbc_isProvenOptimal(cbc) ? COV_MIP_OPTIMAL : COV_MIP_FEASIBLE;
+        r->bound = r->status == COV_MIP_OPTIMAL ? obj : Cbc_getBestPossibleObjValue(cbc);
+    } else {
+        r->status = Cbc_isSecondsLimitReached(cbc) ? COV_MIP_NOSOLUTION : COV_MIP_FAILED;
+        r->bound = Cbc_getBestPossibleObjValue(cbc);
+    }
+cleanup:
+    if (cbc)
+        Cbc_deleteModel(cbc);
+    free(cs);
+    free(idx);
+    free(val);
+    free(clo);
+    free(cup);
+    free(sidx);
+    free(sval);
+    return rc;
+}
+
+#else /* GLPK */
 
 const char *cov_joint_solver_name(void)
 {
@@ -219,9 +318,24 @@ static int solve_backend(const struct cov_mip *m, double tl, const double *start
     }
     glp_load_matrix(lp, (int)m->nnz, ia, ja, ar);
     struct glpk_cb cb = {start, m->ncols, 0, INFINITY};
+    double lpb;
+    /* No MIP presolver: the callback's start must be in the original columns, so
+     * glp_intopt starts from an optimal LP basis of its own. */
+    double t0 = now_s();
+    glp_smcp sp;
+    glp_init_smcp(&sp);
+    sp.msg_lev = GLP_MSG_OFF;
+    sp.tm_lim = (int)(tl * 1000) > 1 ? (int)(tl * 1000) : 1;
+    if (glp_simplex(lp, &sp) != 0 || glp_get_status(lp) != GLP_OPT) {
+        r->status = glp_get_status(lp) == GLP_OPT ? COV_MIP_FAILED : COV_MIP_NOSOLUTION;
+        goto cleanup;
+    }
+    lpb = glp_get_obj_val(lp); /* the LP bound, until the search tightens it */
+    r->bound = lpb;
+    tl -= now_s() - t0;
     glp_iocp parm;
     glp_init_iocp(&parm);
-    parm.presolve = GLP_ON;
+    parm.presolve = GLP_OFF;
     parm.msg_lev = GLP_MSG_OFF;
     parm.tm_lim = (int)(tl * 1000) > 1 ? (int)(tl * 1000) : 1;
     parm.cb_func = glpk_callback;
@@ -238,10 +352,10 @@ static int solve_backend(const struct cov_mip *m, double tl, const double *start
             r->x[j] = glp_mip_col_val(lp, j + 1) > 0.5 ? 1 : 0;
         r->obj = glp_mip_obj_val(lp);
         r->status = st == GLP_OPT && ret == 0 ? COV_MIP_OPTIMAL : COV_MIP_FEASIBLE;
-        r->bound = r->status == COV_MIP_OPTIMAL ? r->obj : cb.bound;
+        r->bound = r->status == COV_MIP_OPTIMAL ? r->obj : cb.bound < lpb ? cb.bound : lpb;
     } else if (ret == GLP_ETMLIM) {
         r->status = COV_MIP_NOSOLUTION;
-        r->bound = cb.bound;
+        r->bound = cb.bound < lpb ? cb.bound : lpb;
     } else {
         r->status = COV_MIP_FAILED;
     }
@@ -250,118 +364,6 @@ cleanup:
     free(ja);
     free(ar);
     glp_delete_prob(lp);
-    return rc;
-}
-
-#else /* CBC */
-
-const char *cov_joint_solver_name(void)
-{
-    static char name[32];
-    if (!name[0])
-        snprintf(name, sizeof(name), "CBC %s", Cbc_getVersion());
-    return name;
-}
-
-static int solve_backend(const struct cov_mip *m, double tl, const double *start,
-                         struct cov_mip_result *r)
-{
-    int n = m->ncols, rc = 0;
-    CoinBigIndex *cs = calloc((size_t)n + 1, sizeof(*cs));
-    int *idx = malloc((m->nnz + 1) * sizeof(*idx)), *sidx = NULL;
-    double *val = malloc((m->nnz + 1) * sizeof(*val));
-    double *clo = calloc((size_t)n + 1, sizeof(*clo)), *cup = malloc(((size_t)n + 1) * sizeof(*cup));
-    double *sval = NULL;
-    Cbc_Model *cbc = NULL;
-    if (!cs || !idx || !val || !clo || !cup) {
-        rc = COV_ENOMEM;
-        goto cleanup;
-    }
-    /* triplets to compressed columns */
-    for (size_t k = 0; k < m->nnz; k++)
-        cs[m->tj[k] + 1]++;
-    for (int j = 0; j < n; j++)
-        cs[j + 1] += cs[j];
-    for (size_t k = 0; k < m->nnz; k++) {
-        CoinBigIndex at = cs[m->tj[k]]++;
-        idx[at] = m->ti[k];
-        val[at] = m->tv[k];
-    }
-    for (int j = n; j > 0; j--)
-        cs[j] = cs[j - 1];
-    cs[0] = 0;
-    for (int j = 0; j < n; j++)
-        cup[j] = 1;
-    cbc = Cbc_newModel();
-    if (!cbc) {
-        rc = COV_ENOMEM;
-        goto cleanup;
-    }
-    Cbc_loadProblem(cbc, n, m->nrows, cs, idx, val, clo, cup, m->obj, m->lo, m->hi);
-    for (int j = 0; j < n; j++)
-        Cbc_setInteger(cbc, j);
-    Cbc_setObjSense(cbc, -1);
-    Cbc_setLogLevel(cbc, 0);
-    Cbc_setMaximumSeconds(cbc, tl);
-    if (getenv("COV_CBC_PARAMS")) {
-        char buf[256];
-        snprintf(buf, sizeof(buf), "%s", getenv("COV_CBC_PARAMS"));
-        for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-            char *eq = strchr(tok, '=');
-            if (eq) {
-                *eq = 0;
-                Cbc_setParameter(cbc, tok, eq + 1);
-            }
-        }
-    }
-    if (start) {
-        int k = 0;
-        sidx = malloc(((size_t)n + 1) * sizeof(*sidx));
-        sval = malloc(((size_t)n + 1) * sizeof(*sval));
-        if (!sidx || !sval) {
-            rc = COV_ENOMEM;
-            goto cleanup;
-        }
-        for (int j = 0; j < n; j++)
-            if (start[j] > 0.5) {
-                sidx[k] = j;
-                sval[k++] = 1;
-            }
-        Cbc_setMIPStartI(cbc, k, sidx, sval);
-    }
-    Cbc_solve(cbc);
-    const double *x = Cbc_getColSolution(cbc);
-    int have = x && Cbc_numberSavedSolutions(cbc) > 0;
-    if (Cbc_isProvenInfeasible(cbc) || Cbc_isAbandoned(cbc)) {
-        r->status = COV_MIP_FAILED;
-    } else if (have) {
-        r->x = malloc(((size_t)n + 1) * sizeof(*r->x));
-        if (!r->x) {
-            rc = COV_ENOMEM;
-            goto cleanup;
-        }
-        double obj = 0;
-        for (int j = 0; j < n; j++) {
-            r->x[j] = x[j] > 0.5 ? 1 : 0;
-            obj += r->x[j] * m->obj[j];
-        }
-        r->obj = obj;
-        r->status = Cbc_isProvenOptimal(cbc) ? COV_MIP_OPTIMAL : COV_MIP_FEASIBLE;
-        r->bound = r->status == COV_MIP_OPTIMAL ? obj : Cbc_getBestPossibleObjValue(cbc);
-    } else {
-        r->status = Cbc_isSecondsLimitReached(cbc) ? COV_MIP_NOSOLUTION : COV_MIP_FAILED;
-        r->bound = Cbc_getBestPossibleObjValue(cbc);
-    }
-cleanup:
-    if (cbc)
-        Cbc_deleteModel(cbc);
-    free(cs);
-    free(idx);
-    free(val);
-    free(clo);
-    free(cup);
-    free(sidx);
-    free(sval);
     return rc;
 }
 
@@ -849,11 +851,7 @@ static int solve_packing(const struct piece *pc, double tl, double *waited, long
         for (size_t k = pc->ustart[i]; k < pc->ustart[i + 1]; k++)
             cov_mip_coef(&m, row, (int)pc->ucore[k], 1);
     }
-    double dt0 = now_s();
     int rc = cov_mip_solve(&m, tl, NULL, &r);
-    if (getenv("COV_MIP_DEBUG"))
-        fprintf(stderr, "  packing cols=%d status=%d obj=%g bound=%g %.2fs\n", m.ncols, r.status,
-                r.obj, r.bound, now_s() - dt0 - r.waited_s);
     *waited = r.waited_s;
     cov_mip_release(&m);
     if (rc)
@@ -896,7 +894,6 @@ static int solve_joint(const struct piece *pc, const long *cs, long ncs, const l
     struct cov_mip m;
     struct cov_mip_result r = {0};
     int K = pc->K, rc = 0;
-    long *ycol = malloc(((size_t)ncs + 1) * sizeof(*ycol));
     long *coreof = NULL; /* per column: its core position in cs */
     int *unitof = NULL;  /* per column: the filler, -1 for y */
     int *f = malloc(((size_t)pc->n + 1) * sizeof(*f));
@@ -905,7 +902,7 @@ static int solve_joint(const struct piece *pc, const long *cs, long ncs, const l
     *waited = 0;
     *bound = INFINITY;
     *optimal = 0;
-    if (!ycol || !f) {
+    if (!f) {
         rc = COV_ENOMEM;
         goto cleanup;
     }
@@ -918,7 +915,6 @@ static int solve_joint(const struct piece *pc, const long *cs, long ncs, const l
         const int *l = pc->cu + pc->cstart[c];
         int s = csize(pc, c);
         int y = cov_mip_col(&m, s);
-        ycol[q] = y;
         if ((size_t)m.ncols + (size_t)pc->n + 2 > cap) {
             cap = 2 * ((size_t)m.ncols + (size_t)pc->n + 2);
             long *nc = realloc(coreof, cap * sizeof(*nc));
@@ -957,11 +953,10 @@ static int solve_joint(const struct piece *pc, const long *cs, long ncs, const l
             unitof[x] = f[t];
             cov_mip_coef(&m, f[t], x, 1);
             cov_mip_coef(&m, capr, x, 1);
-            if (LINK_ROWS) { /* x_ic <= y_c: a much tighter relaxation than the cap alone */
-                int row = cov_mip_row(&m, -INFINITY, 0);
-                cov_mip_coef(&m, row, x, 1);
-                cov_mip_coef(&m, row, y, -1);
-            }
+            /* x_ic <= y_c: a much tighter relaxation than the cap alone */
+            int row = cov_mip_row(&m, -INFINITY, 0);
+            cov_mip_coef(&m, row, x, 1);
+            cov_mip_coef(&m, row, y, -1);
             if (need >= 0)
                 cov_mip_coef(&m, need, x, -1);
         }
@@ -1004,11 +999,7 @@ static int solve_joint(const struct piece *pc, const long *cs, long ncs, const l
                 st[j] = start[unitof[j]] == c && !in_core(pc, c, unitof[j]);
         }
     }
-    double dt0 = now_s();
     rc = cov_mip_solve(&m, tl, st, &r);
-    if (getenv("COV_MIP_DEBUG"))
-        fprintf(stderr, "  joint ncs=%ld cols=%d rows=%d nnz=%zu status=%d obj=%g bound=%g %.2fs\n",
-                ncs, m.ncols, m.nrows, m.nnz, r.status, r.obj, r.bound, now_s() - dt0 - r.waited_s);
     *waited = r.waited_s;
     if (rc)
         goto cleanup;
@@ -1034,7 +1025,6 @@ static int solve_joint(const struct piece *pc, const long *cs, long ncs, const l
 cleanup:
     free(r.x);
     free(st);
-    free(ycol);
     free(coreof);
     free(unitof);
     free(f);
@@ -1092,6 +1082,28 @@ static int flag_conflicts(const struct piece *pc, const long *asg, unsigned char
             }
     }
     return any;
+}
+
+/* Is plan asg feasible? Checked before it replaces the heuristic's: the solver's
+ * word is not taken for it. */
+static int plan_valid(const struct piece *pc, const long *asg)
+{
+    for (int i = 0; i < pc->n; i++) {
+        if (asg[i] < 0 || asg[i] >= pc->nc)
+            continue;
+        int size = 0, sum = 0;
+        for (int j = 0; j < pc->n; j++) {
+            if (asg[j] != asg[i])
+                continue;
+            size++;
+            sum += pc->m[j];
+            if (!compat(pc, i, j) && i != j)
+                return 0;
+        }
+        if (size < 2 || size > pc->K || sum < pc->F)
+            return 0;
+    }
+    return 1;
 }
 
 /* ---------------------------------------------------------------- one piece */
@@ -1248,9 +1260,6 @@ static int piece_solve(struct piece *pc, const long *hg, struct budget *bud, lon
         memcpy(asg, tmp, (size_t)n * sizeof(*asg));
     rc = 0;
 cleanup:
-    if (getenv("COV_MIP_DEBUG"))
-        fprintf(stderr, "piece n=%d cores=%ld heur=%ld best=%ld bound=%ld used=%.2f\n", n, pc->nc,
-                plan_covered(pc, asg), plan_covered(pc, asg), *bound, bud->used);
     free(tmp);
     free(cs);
     return rc;
@@ -1491,6 +1500,10 @@ static int scope_piece(struct scope *s, size_t k, long *group_of, long *next_gro
     long cov = 0;
     for (int i = 0; i < n; i++)
         cov += asg[i] >= 0;
+    if (solved && !plan_valid(&pc, asg)) { /* cannot happen; if it did, the heuristic's */
+        cov = 0;
+        solved = 0;
+    }
     pr->pieces++;
     if (cov > hcov) {
         /* the solver's plan, made compact by the heuristic's moves */

@@ -3,11 +3,12 @@
  * builder and solver call behind exact mode (propose_mip.c), and the
  * heuristic's compactness polish that exact mode reuses (propose_joint.c).
  *
- * The solver is CBC through its C API; built with MIP=glpk (make MIP=glpk),
- * GLPK instead, which is only there to compare the two on the same models
- * (docs/ARCHITECTURE.md says why CBC). Neither is reentrant in the Debian 12
- * builds, so solver calls are serialised by a mutex; everything around them
- * runs on the scope threads.
+ * The solver is GLPK (glp_intopt); built with MIP=cbc (make MIP=cbc), CBC
+ * through its C API instead, which is only there to compare the two on the
+ * same models (docs/ARCHITECTURE.md says why GLPK). CBC 2.10's CbcMain is not
+ * reentrant and GLPK keeps its environment per thread only when built so:
+ * solver calls are serialised by a mutex; everything around them runs on the
+ * scope threads.
  */
 #ifndef COV_PROPOSE_MIP_H
 #define COV_PROPOSE_MIP_H
