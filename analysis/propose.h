@@ -92,7 +92,7 @@ struct cov_plan {
     long bound;          /* geography-free upper bound on `covered` (cov_joint_bound per scope) */
     long bound_simple;   /* the bound: sum of min(n, max_units * (M div min_members)) */
     double joint_cost_m; /* sum of cost_m over joint groups */
-    double joint_diameter_m;        /* sum of diameter_m over joint groups */
+    double joint_diameter_m;         /* sum of diameter_m over joint groups */
     struct cov_scope_result *scopes; /* per scope with candidates, in area order ("no area"
                                         last); plan-owned */
     size_t n_scopes;
@@ -186,13 +186,13 @@ int cov_joint_solve(const struct cov_joint_problem *p, int exact, long *group_of
 
 /* What cov_joint_solve_exact proved. */
 struct cov_joint_proof {
-    long covered;        /* units the returned plan covers */
-    long bound;          /* proven upper bound on the units any plan covers */
-    int pieces;          /* connected pieces of the distance graph with a possible group */
-    int pieces_optimal;  /* of those, proven optimal */
+    long covered;         /* units the returned plan covers */
+    long bound;           /* proven upper bound on the units any plan covers */
+    int pieces;           /* connected pieces of the distance graph with a possible group */
+    int pieces_optimal;   /* of those, proven optimal */
     int pieces_heuristic; /* of those, left to the heuristic's plan: too large for the
                              solver, solver failure, or no time left */
-    double seconds;      /* wall clock */
+    double seconds;       /* wall clock */
 };
 
 /*

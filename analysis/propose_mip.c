@@ -46,11 +46,10 @@
 #include <glpk.h>
 #endif
 
-#define PIECE_MAX 5000      /* units in one piece the solver takes */
-#define CORES_MAX 400000    /* cores in one piece */
-#define EDGES_MAX 40000000L /* compatible pairs in one scope (adjacency lists) */
+#define PIECE_MAX 5000         /* units in one piece the solver takes */
+#define CORES_MAX 400000       /* cores in one piece */
+#define EDGES_MAX 40000000L    /* compatible pairs in one scope (adjacency lists) */
 #define JOINT_NNZ_MAX 6000000L /* coefficients of one joint model */
-
 
 /* ---------------------------------------------------------------- model */
 
@@ -163,7 +162,8 @@ static int solve_backend(const struct cov_mip *m, double tl, const double *start
     CoinBigIndex *cs = calloc((size_t)n + 1, sizeof(*cs));
     int *idx = malloc((m->nnz + 1) * sizeof(*idx)), *sidx = NULL;
     double *val = malloc((m->nnz + 1) * sizeof(*val));
-    double *clo = calloc((size_t)n + 1, sizeof(*clo)), *cup = malloc(((size_t)n + 1) * sizeof(*cup));
+    double *clo = calloc((size_t)n + 1, sizeof(*clo)),
+           *cup = malloc(((size_t)n + 1) * sizeof(*cup));
     double *sval = NULL;
     Cbc_Model *cbc = NULL;
     if (!cs || !idx || !val || !clo || !cup) {
@@ -553,9 +553,9 @@ struct piece {
     const struct cov_joint_problem *p;
     int n, K, F;
     double D2;
-    const uint32_t *u;     /* scope index of local unit i */
-    int *m;                /* members of local unit i */
-    size_t *nstart;        /* local adjacency, ascending */
+    const uint32_t *u; /* scope index of local unit i */
+    int *m;            /* members of local unit i */
+    size_t *nstart;    /* local adjacency, ascending */
     int *nb;
     /* cores: units ascending in cu[cstart[c] .. cstart[c + 1]) */
     int *cu;
@@ -1142,8 +1142,8 @@ static int joint_rounds(const struct piece *pc, const long *cs, long ncs, long *
     for (;;) {
         double b = INFINITY, waited = 0, t0 = now_s();
         int opt = 0;
-        int r = solve_joint(pc, cs, ncs, start, conf, *ub, budget_left(bud), &waited, asg, &b,
-                            &opt);
+        int r =
+            solve_joint(pc, cs, ncs, start, conf, *ub, budget_left(bud), &waited, asg, &b, &opt);
         budget_charge(bud, t0, waited);
         if (r == COV_ENOMEM)
             return r;
@@ -1172,8 +1172,8 @@ static int joint_rounds(const struct piece *pc, const long *cs, long ncs, long *
  * *bound the proven upper bound on its coverage. *solved: 1 when the solver
  * took part (cores enumerated), 0 when the piece was left to the heuristic.
  */
-static int piece_solve(struct piece *pc, const long *hg, struct budget *bud, long *asg,
-                       long *bound, int *solved)
+static int piece_solve(struct piece *pc, const long *hg, struct budget *bud, long *asg, long *bound,
+                       int *solved)
 {
     int n = pc->n, rc = 0;
     long *tmp = NULL, *cs = NULL;

@@ -20,9 +20,9 @@
 /* A maximisation over binary columns, rows lo <= a x <= hi. */
 struct cov_mip {
     int ncols, nrows;
-    double *obj;    /* per column */
+    double *obj;     /* per column */
     double *lo, *hi; /* per row; -INFINITY / INFINITY for none */
-    int *ti, *tj;   /* coefficients as triplets: row, column, value */
+    int *ti, *tj;    /* coefficients as triplets: row, column, value */
     double *tv;
     size_t nnz, cap_nnz;
     int cap_cols, cap_rows;
@@ -38,9 +38,9 @@ enum cov_mip_status {
 
 struct cov_mip_result {
     enum cov_mip_status status;
-    double obj;   /* objective of x (NAN without a solution) */
-    double bound; /* proven upper bound on the objective (INFINITY if none) */
-    double *x;    /* column values, rounded to 0/1, caller-owned (free); NULL without one */
+    double obj;      /* objective of x (NAN without a solution) */
+    double bound;    /* proven upper bound on the objective (INFINITY if none) */
+    double *x;       /* column values, rounded to 0/1, caller-owned (free); NULL without one */
     double waited_s; /* seconds spent waiting for another thread's solve */
 };
 
