@@ -364,6 +364,9 @@ cleanup:
     free(ja);
     free(ar);
     glp_delete_prob(lp);
+    /* GLPK keeps an environment per thread; the scope threads end, so free it
+     * here rather than leave it behind */
+    glp_free_env();
     return rc;
 }
 
