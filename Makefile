@@ -20,6 +20,17 @@ WARN = -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototype
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# The analysis layer's MIP solver (propose --exact, analysis/propose_mip.c): GLPK,
+# which ships no pkg-config file. `make MIP=cbc BUILD=build/cbc` builds with CBC
+# (coinor-libcbc-dev, through pkg-config) instead, only to compare the two.
+MIP ?= glpk
+ifeq ($(MIP),cbc)
+  ANALYSIS_CFLAGS := -DCOV_MIP_CBC $(shell pkg-config --cflags cbc 2>/dev/null | sed 's/-I/-isystem /g')
+  ANALYSIS_LIBS := $(shell pkg-config --libs cbc 2>/dev/null)
+else
+  ANALYSIS_CFLAGS :=
+  ANALYSIS_LIBS := -lglpk
+endif
 
 ifeq ($(SAN),1)
   SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -27,9 +38,9 @@ ifeq ($(SAN),1)
 endif
 
 CPPFLAGS += -D_GNU_SOURCE
-CFLAGS += $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+CFLAGS += $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(PKG_CFLAGS) $(ANALYSIS_CFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+LDLIBS += $(PKG_LIBS) $(ANALYSIS_LIBS) -lpthread -lm
 
 ANALYSIS_SRC := $(sort $(wildcard analysis/*.c))
 GEODATA_SRC := $(sort $(wildcard geodata/*.c))

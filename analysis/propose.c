@@ -38,6 +38,7 @@ void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *
     o->max_units = (int)p->v[COV_P_JOINT_MAX_UNITS];
     o->min_members = (int)p->v[COV_P_JOINT_MIN_MEMBERS];
     o->max_distance_m = p->v[COV_P_JOINT_MAX_DISTANCE_M];
+    o->time_limit_s = COV_EXACT_TIME_LIMIT_S;
 }
 
 void cov_plan_free(struct cov_plan *p)
@@ -46,6 +47,7 @@ void cov_plan_free(struct cov_plan *p)
         return;
     free(p->groups);
     free(p->instructor);
+    free(p->scopes);
     cov_arena_release(&p->arena);
     free(p);
 }
@@ -388,6 +390,7 @@ struct scope_job {
     char *msg;  /* heap: the error message of a failed scope */
     char *warn; /* heap: the first warning of the scope, if any */
     long bound, bound_simple;
+    struct cov_joint_proof proof; /* exact mode */
 };
 
 struct joint_ctx {
@@ -436,11 +439,13 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j)
         .max_units = c->o->max_units,
         .min_members = c->o->min_members,
         .max_distance_m = c->o->max_distance_m,
+        .time_limit_s = c->o->time_limit_s,
     };
     j->bound = cov_joint_bound(mem, n, p.min_members, p.max_units);
     j->bound_simple = cov_joint_bound_simple(mem, n, p.min_members, p.max_units);
     rc = c->o->baseline ? cov_joint_greedy(&p, c->group_of + j->lo, &err)
-                        : cov_joint_solve(&p, c->o->exact, c->group_of + j->lo, &err);
+         : c->o->exact  ? cov_joint_solve_exact(&p, c->group_of + j->lo, &j->proof, &err)
+                        : cov_joint_solve(&p, 0, c->group_of + j->lo, &err);
     if (rc) {
         const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : "(no area)";
         size_t len = strlen(lbl) + strlen(cov_err_msg(&err)) + 64;
@@ -644,8 +649,26 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         if (jobs[k].warn)
             cov_err_warn(err, "%s", jobs[k].warn);
     p->candidates = (long)nc;
+    p->exact = o->exact;
+    p->scopes = calloc(nj + 1, sizeof(*p->scopes));
+    if (!p->scopes) {
+        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    p->n_scopes = nj;
     for (size_t k = 0; k < nj; k++) {
         struct scope_job *j = &jobs[k];
+        struct cov_scope_result *r = &p->scopes[k];
+        r->area = j->area;
+        r->candidates = (long)(j->hi - j->lo);
+        r->bound = o->exact ? j->proof.bound : j->bound;
+        r->optimal = o->exact && j->proof.covered == j->proof.bound;
+        r->heuristic = o->exact && j->proof.pieces_heuristic > 0;
+        r->seconds = j->proof.seconds;
+        for (size_t q = j->lo; q < j->hi; q++)
+            r->covered += group_of[q] >= 0;
+        p->optimal_scopes += r->optimal;
+        p->gap += o->exact ? r->bound - r->covered : 0;
         p->bound += j->bound;
         p->bound_simple += j->bound_simple;
         long ngr = -1;
@@ -669,6 +692,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
             gr->same_community = j->community >= 0;
             p->covered += (long)n;
             p->joint_cost_m += gr->cost_m;
+            p->joint_diameter_m += gr->diameter_m;
             for (size_t i = 0; i < n; i++)
                 used[mem[i]] = 1;
         }
@@ -743,6 +767,9 @@ static int check_opts(const struct cov_propose_opts *o, struct cov_err *err)
     if (!(o->max_distance_m > 0) || !isfinite(o->max_distance_m))
         return cov_err_set(err, COV_EINPUT, "max distance %g m: expected a positive number",
                            o->max_distance_m);
+    if (!(o->time_limit_s >= 0) || !isfinite(o->time_limit_s))
+        return cov_err_set(err, COV_EINPUT, "time limit %g s: expected a number >= 0",
+                           o->time_limit_s);
     if (o->threads < 0)
         return cov_err_set(err, COV_EINPUT, "threads %d: expected 0 (all cores) or more",
                            o->threads);

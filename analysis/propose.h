@@ -97,6 +97,13 @@ struct cov_plan {
     long bound;          /* geography-free upper bound on `covered` (cov_joint_bound per scope) */
     long bound_simple;   /* the bound: sum of min(n, max_units * (M div min_members)) */
     double joint_cost_m; /* sum of cost_m over joint groups */
+    double joint_diameter_m;         /* sum of diameter_m over joint groups */
+    struct cov_scope_result *scopes; /* per scope with candidates, in area order ("no area"
+                                        last); plan-owned */
+    size_t n_scopes;
+    int exact;                      /* the plan was made in exact mode */
+    long optimal_scopes;            /* exact mode: scopes proven optimal */
+    long gap;                       /* exact mode: sum over scopes of bound - covered */
     long n_kind[COV_G_COUNT];       /* groups per kind */
     long covered_kind[COV_G_COUNT]; /* orgs per kind */
     long orgs_covered_before;       /* covered orgs in the model now */
@@ -110,16 +117,32 @@ struct cov_propose_opts {
     int max_units;         /* default: policy joint_max_units */
     int min_members;       /* default: policy joint_min_members */
     double max_distance_m; /* default: policy joint_max_distance_m */
-    int exact;             /* exact optimisation per scope (<= COV_EXACT_MAX_CANDIDATES) */
+    int exact;             /* exact joint branches per scope on the MIP solver (propose_mip.c) */
+    double time_limit_s;   /* exact mode: solver seconds per scope; 0 = COV_EXACT_TIME_LIMIT_S */
     int no_memberless;     /* leave memberless orgs out of joint branches */
     int threads;           /* 0 = all cores */
     int baseline;          /* 1: group joint branches with the plain greedy (cov_joint_greedy)
                               instead of the heuristic, to compare plans */
 };
 
-/* Exact mode refuses scopes with more candidates than this that could join a branch
- * (candidates without a compatible partner or members within reach do not count). */
+/* The small exact search (cov_joint_exact*) takes at most this many units: the
+ * heuristic re-solves neighbourhoods of up to 20 with it. */
 #define COV_EXACT_MAX_CANDIDATES 40
+/* Default solver time per scope in exact mode, seconds. */
+#define COV_EXACT_TIME_LIMIT_S 5.0
+
+/* What exact mode proved about one scope. */
+struct cov_scope_result {
+    long area;       /* scope area index, -1 for the "no area" scope */
+    long candidates; /* joint-branch candidates in the scope */
+    long covered;    /* of those, in a joint branch of the plan */
+    long bound;      /* proven upper bound on `covered` (exact mode), else the
+                        geography-free bound */
+    int optimal;     /* exact mode: covered == bound, proven */
+    int heuristic;   /* exact mode: some part of the scope was left to the heuristic
+                        (too large for the solver, solver failure or time) */
+    double seconds;  /* wall-clock seconds spent on the scope */
+};
 
 /* Fill o with the defaults, joint thresholds taken from policy p. */
 void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *p);
@@ -127,9 +150,10 @@ void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *
 /*
  * Compute the plan for model m (must be classified: m->classified, else
  * COV_EINPUT). o may be NULL for the defaults from m->policy. On success *out
- * is caller-owned (cov_plan_free). Errors: COV_EINPUT for bad options or, in
- * exact mode, a scope too large (the message names it); COV_ENOMEM;
- * COV_ECANCEL when progress returns nonzero. progress is only called from the
+ * is caller-owned (cov_plan_free). Errors: COV_EINPUT for bad options;
+ * COV_ENOMEM; COV_ECANCEL when progress returns nonzero. In exact mode a
+ * scope the solver cannot prove is no error: its plan is the best found and
+ * plan->scopes says what was proven. progress is only called from the
  * calling thread.
  */
 int cov_propose(const struct cov_model *m, const struct cov_propose_opts *o, struct cov_plan **out,
@@ -151,7 +175,8 @@ struct cov_joint_problem {
     int max_units;   /* >= 2 */
     int min_members; /* >= 1 */
     double max_distance_m;
-    long exact_max_nodes; /* search budget of the exact mode; 0 = the default (5e7) */
+    double time_limit_s; /* exact mode: solver seconds for the whole problem; 0 = the
+                            default COV_EXACT_TIME_LIMIT_S */
 };
 
 /*
@@ -159,18 +184,42 @@ struct cov_joint_problem {
  * group's lowest unit) or -1. Heuristic (exact == 0): k-d tree neighbours,
  * construction, local search and budgeted exact re-solution of small
  * neighbourhoods; near-linear (see propose_joint.c). Exact (exact != 0):
- * branch and bound started from the heuristic's plan over the units that
- * could join a branch, optimal for coverage then total distance to medoids;
- * COV_EINPUT when more than COV_EXACT_MAX_CANDIDATES units could join one.
- * When the search exhausts its budget (5e7 nodes: dense scopes of more than
- * about 20 such units, where the distance level is hard) the best plan found
- * is kept and a warning added to err. Returns 0, COV_ENOMEM or COV_EINPUT.
+ * cov_joint_solve_exact without its proof. Returns 0, COV_ENOMEM or COV_EINPUT.
  */
 int cov_joint_solve(const struct cov_joint_problem *p, int exact, long *group_of,
                     struct cov_err *err);
+
+/* What cov_joint_solve_exact proved. */
+struct cov_joint_proof {
+    long covered;         /* units the returned plan covers */
+    long bound;           /* proven upper bound on the units any plan covers */
+    int pieces;           /* connected pieces of the distance graph with a possible group */
+    int pieces_optimal;   /* of those, proven optimal */
+    int pieces_heuristic; /* of those, left to the heuristic's plan: too large for the
+                             solver, solver failure, or no time left */
+    double seconds;       /* wall clock */
+};
+
 /*
- * The exact search alone: branch and bound over the feasible groups, optimal
- * for coverage, then total distance to medoids. start (may be NULL) is a
+ * Exact joint branches on the MIP solver (propose_mip.c): the heuristic's plan
+ * first, then per connected piece of the distance graph a maximum packing of
+ * member cores (the bound), a fill of that packing and, when that does not
+ * meet the bound, the joint core-and-fill model, each within what is left of
+ * p->time_limit_s and started from the best plan known; the result is never
+ * worse than the heuristic's. Coverage is optimal when proof->covered ==
+ * proof->bound; distance is then improved by the heuristic's local search at
+ * fixed coverage (not proven). proof may be NULL. Returns 0, COV_ENOMEM or
+ * COV_EINPUT (bad parameters); a piece the solver cannot take is no error.
+ */
+int cov_joint_solve_exact(const struct cov_joint_problem *p, long *group_of,
+                          struct cov_joint_proof *proof, struct cov_err *err);
+/* The solver behind exact mode, e.g. "CBC 2.10.8" (borrowed, static). */
+const char *cov_joint_solver_name(void);
+/*
+ * The small exact search (propose_exact.c, at most COV_EXACT_MAX_CANDIDATES
+ * units): branch and bound over the feasible groups, optimal for coverage,
+ * then total distance to medoids. The heuristic re-solves neighbourhoods with
+ * it; the tests check the other solvers against it. start (may be NULL) is a
  * feasible assignment used as the first incumbent. Errors as cov_joint_solve.
  */
 int cov_joint_exact(const struct cov_joint_problem *p, const long *start, long *group_of,

@@ -29,6 +29,7 @@
  * index: the result depends on the input only.
  */
 #include "propose.h"
+#include "propose_mip.h"
 
 #include <assert.h>
 #include <math.h>
@@ -1090,6 +1091,27 @@ static void write_result(const struct jst *s, long *group_of)
     free(num);
 }
 
+/* The compactness moves of the heuristic (steps 6 and 5) on the current groups. */
+static void compact(struct jst *s)
+{
+    for (int pass = 0; pass < COMPACT_PASSES; pass++) {
+        int changed = 0;
+        for (size_t u = 0; u < s->n; u++)
+            changed |= compact_unit(s, (uint32_t)u);
+        if (!changed)
+            break;
+    }
+    if (s->K <= LNS_MAX / 2) {
+        unsigned long since = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            unsigned long t = s->clock;
+            if (!lns_compact(s, since))
+                break;
+            since = t;
+        }
+    }
+}
+
 static int heuristic(const struct cov_joint_problem *p, long *group_of, struct cov_err *err)
 {
     struct jst s;
@@ -1145,22 +1167,7 @@ static int heuristic(const struct cov_joint_problem *p, long *group_of, struct c
             if (!lns_cover(&s))
                 break;
     }
-    for (int pass = 0; pass < COMPACT_PASSES; pass++) {
-        int changed = 0;
-        for (size_t u = 0; u < p->n; u++)
-            changed |= compact_unit(&s, (uint32_t)u);
-        if (!changed)
-            break;
-    }
-    if (s.K <= LNS_MAX / 2) {
-        unsigned long since = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            unsigned long t = s.clock;
-            if (!lns_compact(&s, since))
-                break;
-            since = t;
-        }
-    }
+    compact(&s);
     write_result(&s, group_of);
 cleanup:
     free(keys);
@@ -1182,111 +1189,47 @@ static int check_problem(const struct cov_joint_problem *p, struct cov_err *err)
     return 0;
 }
 
-/* Largest scope the exact mode filters for units that could join some branch (O(n^2)). */
-#define EXACT_FILTER_MAX 4000
-
-/*
- * Exact mode: keep only the units that could be in some feasible group - a
- * unit needs a compatible partner and enough members within reach (its own
- * plus its compatible units', iterated to a fixpoint) - and solve those
- * exactly, from the heuristic's plan in group_of (whose members all pass the
- * filter: each group's members vouch for one another).
- */
-static int solve_exact(const struct cov_joint_problem *p, long *group_of, struct cov_err *err)
-{
-    size_t n = p->n, k = 0;
-    int rc = 0;
-    unsigned char *useful = malloc(n + 1);
-    size_t *idx = malloc((n + 1) * sizeof(*idx));
-    double *x = malloc((COV_EXACT_MAX_CANDIDATES + 1) * sizeof(*x) * 2);
-    int *mem = malloc((COV_EXACT_MAX_CANDIDATES + 1) * sizeof(*mem));
-    long *start = malloc((COV_EXACT_MAX_CANDIDATES + 1) * sizeof(*start) * 2);
-    if (!useful || !idx || !x || !mem || !start) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    memset(useful, 1, n);
-    double D2 = p->max_distance_m * p->max_distance_m;
-    for (int changed = 1; changed;) {
-        changed = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!useful[i])
-                continue;
-            long reach = p->members[i] > 0 ? p->members[i] : 0;
-            int partner = 0;
-            for (size_t j = 0; j < n; j++) {
-                double dx = p->x[i] - p->x[j], dy = p->y[i] - p->y[j];
-                if (j == i || !useful[j] || dx * dx + dy * dy > D2)
-                    continue;
-                partner = 1;
-                reach += p->members[j] > 0 ? p->members[j] : 0;
-            }
-            if (!partner || reach < p->min_members) {
-                useful[i] = 0;
-                changed = 1;
-            }
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        if (useful[i])
-            idx[k++] = i;
-    if (k > COV_EXACT_MAX_CANDIDATES) {
-        rc = cov_err_set(err, COV_EINPUT,
-                         "exact mode: %zu candidates (%zu could join a branch), at most %d "
-                         "per scope",
-                         n, k, COV_EXACT_MAX_CANDIDATES);
-        goto cleanup;
-    }
-    double *y = x + COV_EXACT_MAX_CANDIDATES + 1;
-    long *out = start + COV_EXACT_MAX_CANDIDATES + 1;
-    for (size_t i = 0; i < k; i++) {
-        x[i] = p->x[idx[i]];
-        y[i] = p->y[idx[i]];
-        mem[i] = p->members[idx[i]];
-        start[i] = group_of[idx[i]];
-    }
-    struct cov_joint_problem sub = {.n = k,
-                                    .x = x,
-                                    .y = y,
-                                    .members = mem,
-                                    .max_units = p->max_units,
-                                    .min_members = p->min_members,
-                                    .max_distance_m = p->max_distance_m};
-    int complete = 1;
-    rc = cov_joint_exact_limited(&sub, start, out, p->exact_max_nodes, &complete, err);
-    if (rc)
-        goto cleanup;
-    if (!complete)
-        cov_err_warn(err,
-                     "exact mode: search budget exhausted among %zu candidates; the plan is the "
-                     "best found, at least as good as the heuristic's, but not proven optimal",
-                     k);
-    for (size_t i = 0; i < n; i++)
-        group_of[i] = -1;
-    for (size_t i = 0; i < k; i++)
-        group_of[idx[i]] = out[i];
-cleanup:
-    free(useful);
-    free(idx);
-    free(x);
-    free(mem);
-    free(start);
-    return rc;
-}
-
 int cov_joint_solve(const struct cov_joint_problem *p, int exact, long *group_of,
                     struct cov_err *err)
+{
+    if (exact)
+        return cov_joint_solve_exact(p, group_of, NULL, err);
+    int rc = check_problem(p, err);
+    if (rc)
+        return rc;
+    return heuristic(p, group_of, err);
+}
+
+/* ---------------------------------------------------------------- polish */
+
+int cov_joint_polish(const struct cov_joint_problem *p, long *group_of, struct cov_err *err)
 {
     int rc = check_problem(p, err);
     if (rc)
         return rc;
-    if (exact && p->n > EXACT_FILTER_MAX)
-        return cov_err_set(err, COV_EINPUT, "exact mode: %zu candidates, at most %d per scope",
-                           p->n, COV_EXACT_MAX_CANDIDATES);
-    rc = heuristic(p, group_of, err);
-    if (rc || !exact)
-        return rc;
-    return solve_exact(p, group_of, err);
+    struct jst s;
+    long *map = malloc((p->n + 1) * sizeof(*map));
+    if (!map || jst_init(&s, p)) {
+        free(map);
+        return cov_err_set(err, COV_ENOMEM, "out of memory for joint branches (%zu units)", p->n);
+    }
+    for (size_t i = 0; i < p->n; i++)
+        map[i] = -1;
+    for (size_t u = 0; u < p->n; u++) {
+        long g = group_of[u];
+        if (g < 0)
+            continue;
+        assert((size_t)g < p->n);
+        if (map[g] < 0)
+            map[g] = new_group(&s);
+        assert(map[g] >= 0);
+        grp_add(&s, map[g], (uint32_t)u);
+    }
+    compact(&s);
+    write_result(&s, group_of);
+    free(map);
+    jst_release(&s);
+    return 0;
 }
 
 /* ---------------------------------------------------------------- greedy */

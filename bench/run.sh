@@ -49,6 +49,25 @@ for n in $sizes; do
         "$OC" -q --db "$scratch/b.sqlite" status
 done
 
+# Joint branches, heuristic against the MIP solver's exact mode (issue 12): the sample
+# project, then a synthetic city of about 10^4 joint-branch candidates.
+d="$scratch/demo"
+"$OC" -q demo "$d" > /dev/null
+for m in "" "--exact"; do
+    t0=$(date +%s.%N)
+    "$OC" -q --db "$d/orgcover.sqlite" propose $m --format json > "$scratch/p.json"
+    t1=$(date +%s.%N)
+    echo "sample propose $m: seconds=$(echo "$t1 $t0" | awk '{printf "%.2f", $1 - $2}')" \
+         "$(grep -o '"covered": [0-9]*' "$scratch/p.json" | head -1)" \
+         "$(grep -o '"optimal_scopes": [0-9]*, "scopes": [0-9]*, "gap": [0-9]*' "$scratch/p.json")" \
+         "total diameter $(grep '"kind": "joint"' "$scratch/p.json" | sed 's/.*"diameter_m": \([0-9.]*\).*/\1/' | awk '{s += $1} END {printf "%.0f m", s}')"
+done
+if [ "$mode" = quick ]; then
+    "$B/tools/bench_propose" --exact 2500
+else
+    "$B/tools/bench_propose" --exact 11400
+fi
+
 if [ "$mode" = quick ]; then
     "$B/tools/bench_assign" 10000 6000
     "$B/tools/bench_propose" 10000

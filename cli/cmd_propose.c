@@ -11,7 +11,7 @@
 
 static const char synopsis[] =
     "orgcover [--db FILE] propose [--scope street|district|community] [--max-units N] "
-    "[--min-members N] [--max-distance M] [--exact] [--no-memberless] "
+    "[--min-members N] [--max-distance M] [--exact [--time-limit S]] [--no-memberless] "
     "[--greedy] [--format table|csv|json|geojson] [-o FILE] [--save]";
 
 static void help(void)
@@ -35,8 +35,10 @@ static void help(void)
            "  --max-units N         most units in a joint branch (joint_max_units, 5)\n"
            "  --min-members N       formal members a joint branch needs (joint_min_members, 3)\n"
            "  --max-distance M      metres between any two units (joint_max_distance_m, 3000)\n"
-           "  --exact               optimal joint branches per scope (scopes of at most %d\n"
-           "                        candidates; slower)\n"
+           "  --exact               joint branches proven optimal per scope by a MIP solver\n"
+           "                        (%s); a scope not proven within the time limit\n"
+           "                        keeps the best plan found and reports its gap\n"
+           "  --time-limit S        exact mode: solver seconds per scope (default %g)\n"
            "  --no-memberless       leave organizations without members out of joint branches\n"
            "  --greedy              for comparison: form joint branches with a plain greedy\n"
            "                        (seed on the richest, add the nearest until full)\n"
@@ -47,7 +49,7 @@ static void help(void)
            "                        plan_members, plan_instructor) for 'render --theme plan'\n"
            "                        and 'status --plan'\n"
            "  -h, --help            this help\n",
-           synopsis, COV_EXACT_MAX_CANDIDATES);
+           synopsis, cov_joint_solver_name(), COV_EXACT_TIME_LIMIT_S);
 }
 
 struct export_ctx {
@@ -171,6 +173,38 @@ int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, cons
     return rc;
 }
 
+/* Exact mode: per scope "optimal" or the gap, then the totals. */
+static void write_exact(FILE *f, const struct cov_model *m, const struct cov_plan *p, int zh)
+{
+    for (size_t k = 0; k < p->n_scopes; k++) {
+        const struct cov_scope_result *r = &p->scopes[k];
+        const char *name = r->area >= 0 ? m->areas[p->scope][r->area].name : NULL;
+        if (!name)
+            name = zh ? "（无所属区域）" : "(no area)";
+        if (zh && r->optimal)
+            fprintf(f, "  %s：纳入 %ld / 候选 %ld，最优（已证明）\n", name, r->covered,
+                    r->candidates);
+        else if (zh)
+            fprintf(f, "  %s：纳入 %ld / 候选 %ld，上限 %ld，差距 %ld%s\n", name, r->covered,
+                    r->candidates, r->bound, r->bound - r->covered,
+                    r->heuristic ? "（部分超出求解规模，用启发式方案）" : "（时限内未证明）");
+        else if (r->optimal)
+            fprintf(f, "  %s: %ld of %ld covered, optimal (proven)\n", name, r->covered,
+                    r->candidates);
+        else
+            fprintf(f, "  %s: %ld of %ld covered, bound %ld, gap %ld%s\n", name, r->covered,
+                    r->candidates, r->bound, r->bound - r->covered,
+                    r->heuristic ? " (partly too large for the solver: heuristic plan)"
+                                 : " (not proven within the time limit)");
+    }
+    if (zh)
+        fprintf(f, "精确求解：%ld / %zu 个区域已证明最优，差距合计 %ld 个单位\n", p->optimal_scopes,
+                p->n_scopes, p->gap);
+    else
+        fprintf(f, "exact: %ld of %zu scopes proven optimal, total gap %ld units\n",
+                p->optimal_scopes, p->n_scopes, p->gap);
+}
+
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt)
 {
@@ -210,6 +244,24 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                 "\"coverage_rate_after\": ",
                 p->orgs_covered_before, p->orgs_covered_after);
         cli_json_num(f, p->coverage_rate_after);
+        if (p->exact) {
+            fprintf(f, ", \"optimal_scopes\": %ld, \"scopes\": %zu, \"gap\": %ld",
+                    p->optimal_scopes, p->n_scopes, p->gap);
+            fprintf(f, ",\n \"exact\": [");
+            for (size_t k = 0; k < p->n_scopes; k++) {
+                const struct cov_scope_result *r = &p->scopes[k];
+                fprintf(f, "%s\n  {\"area\": ", k ? "," : "");
+                cli_json_str(f, r->area >= 0 ? m->areas[p->scope][r->area].code : NULL);
+                fprintf(f,
+                        ", \"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
+                        "\"optimal\": %s, \"gap\": %ld, \"seconds\": ",
+                        r->candidates, r->covered, r->bound, r->optimal ? "true" : "false",
+                        r->bound - r->covered);
+                cli_json_num(f, round(r->seconds * 100) / 100);
+                fprintf(f, "}");
+            }
+            fprintf(f, "]");
+        }
         fprintf(f, "}}\n");
         return;
     }
@@ -279,6 +331,8 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                     "另有 %ld 个党员不足的单位只定位到街道、区县或未能定位，无法按距离联合组建，"
                     "需人工研究（orgcover organizations --placed street 等列出）\n",
                     p->n_manual);
+        if (p->exact)
+            write_exact(f, m, p, 1);
     } else {
         fprintf(f, "\nplan:");
         for (int k = 0; k < COV_G_COUNT; k++)
@@ -296,6 +350,8 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                     "(or nowhere): no distance to group them by; handle them by hand "
                     "('orgcover organizations --placed street' lists them)\n",
                     p->n_manual);
+        if (p->exact)
+            write_exact(f, m, p, 0);
     }
 }
 
@@ -328,7 +384,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         O_NO_MEMBERLESS,
         O_FORMAT,
         O_SAVE,
-        O_GREEDY
+        O_GREEDY,
+        O_TIME_LIMIT
     };
     static const struct option opts[] = {
         {"scope", required_argument, NULL, O_SCOPE},
@@ -340,11 +397,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         {"format", required_argument, NULL, O_FORMAT},
         {"save", no_argument, NULL, O_SAVE},
         {"greedy", no_argument, NULL, O_GREEDY},
+        {"time-limit", required_argument, NULL, O_TIME_LIMIT},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL, *out = NULL;
+    const char *time_limit = NULL;
     int exact = 0, no_memberless = 0, save = 0, greedy = 0, fmt = CLI_FMT_TABLE, c;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
@@ -371,6 +430,9 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
             break;
         case O_GREEDY:
             greedy = 1;
+            break;
+        case O_TIME_LIMIT:
+            time_limit = optarg;
             break;
         case O_FORMAT:
             if (cli_opt_format(ctx, synopsis, optarg, 1, &fmt))
@@ -408,6 +470,12 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     if (max_dist && (cli_parse_double(max_dist, &dist) || dist <= 0))
         return cli_usage_error(ctx, synopsis, "--max-distance: '%s' (expected metres > 0)",
                                max_dist);
+    double tlim = 0;
+    if (time_limit && (cli_parse_double(time_limit, &tlim) || !(tlim > 0) || tlim > 1e6))
+        return cli_usage_error(ctx, synopsis, "--time-limit: '%s' (expected seconds > 0)",
+                               time_limit);
+    if (time_limit && !exact)
+        return cli_usage_error(ctx, synopsis, "--time-limit only applies with --exact");
 
     struct cov_model *m = NULL;
     int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
@@ -424,6 +492,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     if (max_dist)
         po.max_distance_m = dist;
     po.exact = exact;
+    if (time_limit)
+        po.time_limit_s = tlim;
     po.no_memberless = no_memberless;
     po.baseline = greedy;
     if (greedy && exact) {

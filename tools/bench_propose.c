@@ -5,6 +5,8 @@
  *   options: --threads T (0 = all cores, default), --seed S, --per-street K
  *            (orgs per street, default 250), --exact-sample M (also run exact
  *            mode on M small scopes cut from the first instance, default 0)
+ *            --exact (also solve every instance in exact mode and compare),
+ *            --time-limit S (exact mode's seconds per scope, default 5)
  *
  * Each instance: N organizations in N/K streets laid out as 10 km squares;
  * inside a street 1-5 clusters (normal, sigma 700 m) hold 80 % of the orgs,
@@ -185,20 +187,25 @@ cleanup:
 int main(int argc, char **argv)
 {
     size_t sizes[16];
-    int nsizes = 0, threads = 0;
+    int nsizes = 0, threads = 0, exact = 0;
+    double time_limit = COV_EXACT_TIME_LIMIT_S;
     size_t per_street = 250;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             rng = strtoull(argv[++i], NULL, 10) | 1;
+        else if (!strcmp(argv[i], "--exact"))
+            exact = 1;
+        else if (!strcmp(argv[i], "--time-limit") && i + 1 < argc)
+            time_limit = strtod(argv[++i], NULL);
         else if (!strcmp(argv[i], "--per-street") && i + 1 < argc)
             per_street = strtoul(argv[++i], NULL, 10);
         else if (argv[i][0] != '-' && nsizes < 16)
             sizes[nsizes++] = strtoul(argv[i], NULL, 10);
         else {
             fprintf(stderr, "usage: bench_propose [--threads T] [--seed S] [--per-street K] "
-                            "[N ...]\n");
+                            "[--exact] [--time-limit S] [N ...]\n");
             return 2;
         }
     }
@@ -238,6 +245,33 @@ int main(int argc, char **argv)
                p->bound ? (double)p->covered / (double)p->bound : 0.0, gc, gs,
                p->bound ? (double)gc / (double)p->bound : 0.0);
         fflush(stdout);
+        if (exact) {
+            struct cov_plan *x = NULL;
+            o.exact = 1;
+            o.time_limit_s = time_limit;
+            t0 = now();
+            rc = cov_propose(m, &o, &x, NULL, NULL, &e);
+            double tx = now() - t0;
+            if (rc) {
+                fprintf(stderr, "bench_propose: %s\n", cov_err_msg(&e));
+                return 1;
+            }
+            printf("  exact (%s, %g s per scope): %.2f s; covered %ld, proven bound %ld, gap %ld; "
+                   "%ld of %zu streets optimal\n",
+                   cov_joint_solver_name(), time_limit, tx, x->covered, x->covered + x->gap,
+                   x->gap, x->optimal_scopes, x->n_scopes);
+            printf("  heuristic / exact: coverage %ld / %ld = %.4f; total diameter %.0f / %.0f m "
+                   "= %.4f; distance to medoids %.0f / %.0f m = %.4f\n",
+                   p->covered, x->covered,
+                   x->covered ? (double)p->covered / (double)x->covered : 1.0,
+                   p->joint_diameter_m, x->joint_diameter_m,
+                   x->joint_diameter_m > 0 ? p->joint_diameter_m / x->joint_diameter_m : 1.0,
+                   p->joint_cost_m, x->joint_cost_m,
+                   x->joint_cost_m > 0 ? p->joint_cost_m / x->joint_cost_m : 1.0);
+            fflush(stdout);
+            cov_plan_free(x);
+            o.exact = 0;
+        }
         cov_err_release(&e);
         cov_plan_free(p);
         cov_model_free(m);
