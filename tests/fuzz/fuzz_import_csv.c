@@ -107,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "import rc %d: read %ld imported %ld, count %ld\n%s\n", rc, res.read,
                 res.imported, before, cov_err_msg(&err));
 
+    geo_import_result_release(&res); /* its notes; the counts stay */
     struct cov_err err2;
     cov_err_init(&err2);
     long after = geo_store_count(store, COV_ORGANIZATIONS, &err2);

@@ -62,6 +62,7 @@ static int teardown(void **state) {
     struct fx *f = *state;
     geo_store_close(f->s);
     cov_err_release(&f->err);
+    geo_import_result_release(&f->res);
     DIR *d = opendir(f->dir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
@@ -87,6 +88,7 @@ static void put_vsimem(const char *path, const char *text) {
 
 static int import(struct fx *f, enum cov_layer layer, const char *src) {
     cov_err_release(&f->err);
+    geo_import_result_release(&f->res);
     memset(&f->res, 0, sizeof(f->res));
     return geo_import(f->s, layer, src, &f->o, &f->res, &f->err);
 }
@@ -416,6 +418,33 @@ static void test_field_override_in_import(void **state) {
     cov_model_free(m);
 }
 
+static void test_title_row_notes_and_problem_count(void **state) {
+    struct fx *f = *state;
+    put_vsimem("/vsimem/title.csv",
+               "某市社会组织名录,,,,\n编号,名称,正式党员数（人）,经度,纬度\n"
+               "A1,甲,1,119.05,34.55\n\nA2,乙,x,119.05,34.55\n合计,,,,\n");
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/title.csv"), COV_EINPUT);
+    assert_msg(f, "/vsimem/title.csv:row 5: formal_members: 'x' is not a number");
+    assert_non_null(f->res.notes);
+    assert_non_null(strstr(f->res.notes, "header on row 2; row 1 is a title"));
+    assert_non_null(strstr(f->res.notes, "skipped 1 notes row at the end (row 6"));
+    assert_int_equal(f->res.problems, 1);
+    /* the real total, also past the 200 messages kept */
+    size_t cap = 64 * 400 + 128, n;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    n = (size_t)snprintf(csv, cap, "编号,名称,正式党员数,经度,纬度\n");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(csv + n, cap - n, "X%d,n,-1,119.05,34.55\n", i);
+    put_vsimem("/vsimem/many.csv", csv);
+    free(csv);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/many.csv"), COV_EINPUT);
+    assert_int_equal(f->res.problems, 300);
+    assert_msg(f, "... and 100 more problems");
+    VSIUnlink("/vsimem/title.csv");
+    VSIUnlink("/vsimem/many.csv");
+}
+
 static void test_empty_layer_is_an_error(void **state) {
     struct fx *f = *state;
     put_vsimem("/vsimem/empty.csv", orgs_header);
@@ -685,6 +714,7 @@ int main(void) {
         T(test_own_id_checked_only_for_presence_and_uniqueness),
         T(test_missing_required_column_is_named),
         T(test_field_override_in_import),
+        T(test_title_row_notes_and_problem_count),
         T(test_empty_layer_is_an_error),
         T(test_missing_file_is_named),
         T(test_org_polygon_is_wrong_type),
