@@ -5,7 +5,7 @@
 #include "sample_register.h"
 #include "die.h"
 #include "xlsxw.h"
-#include "../../geodata/csv.h"
+#include "csv_record.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -125,17 +125,6 @@ static void reg_write_sheet(struct sample *s, struct xlsxw *w, int ci, const str
 #undef X
 }
 
-/* One CSV record through geodata's cell writer; errors show in ferror(fp). */
-static void csv_record(FILE *fp, const char *const *cells, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (i)
-            fputc(',', fp);
-        geo_csv_cell(fp, cells[i]);
-    }
-    fputc('\n', fp);
-}
-
 /* The truth file: each row's true areas and expected placement, sheet by sheet. */
 static void write_truth(const struct sample *s, const char *path, const struct reg_row *rows,
                         const int *row_no)
@@ -146,7 +135,7 @@ static void write_truth(const struct sample *s, const char *path, const struct r
     FILE *fp = fopen(path, "w");
     if (!fp)
         die("%s: %s", path, strerror(errno));
-    csv_record(fp, head, 12);
+    csv_record_write(fp, head, 12);
     for (int ci = 0; ci < s->n_counties; ci++)
         for (int i = 0; i < s->n_orgs; i++) {
             const struct org *o = &s->orgs[i];
@@ -167,9 +156,9 @@ static void write_truth(const struct sample *s, const char *path, const struct r
                                    row,
                                    reg_form_names[r->form],
                                    r->addr};
-            csv_record(fp, cells, 12);
+            csv_record_write(fp, cells, 12);
         }
-    if (ferror(fp) | (fclose(fp) != 0))
+    if (ferror(fp) | (fclose(fp) != 0)) /* csv_record_write's errors show here */
         die("%s: write failed", path);
 }
 
