@@ -92,3 +92,8 @@ uint64_t rng_xorshift64(uint64_t *x)
     *x ^= *x << 17;
     return *x;
 }
+
+double rng_xorshift64_unif(uint64_t *x)
+{
+    return (double)(rng_xorshift64(x) >> 11) / 9007199254740992.0;
+}

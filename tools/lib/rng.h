@@ -51,5 +51,7 @@ const char *rng_item(struct rng *r, const char *const *list, int n);
 
 /* Marsaglia's xorshift64 (13, 7, 17): advances *x (never 0) and returns it. */
 uint64_t rng_xorshift64(uint64_t *x);
+/* Uniform in [0, 1) from the 53 high bits of the next xorshift64 value. */
+double rng_xorshift64_unif(uint64_t *x);
 
 #endif
