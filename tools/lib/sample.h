@@ -5,8 +5,11 @@
  *
  * Stages run in the order mksample calls them, all drawing from s->rng: the
  * sample is reproducible to the byte only while each stage makes the same
- * draws in the same order. Coordinates are GCJ-02 lon/lat degrees. Every
- * stage dies (tools/lib/die.h) on bad input or a GEOS/GDAL failure.
+ * draws in the same order. Draw order: never draw twice in one expression
+ * whose order C leaves open (the arguments of one call); where the first
+ * generator did, GCC drew the last argument first, and the code now says
+ * so in separate statements, so the sample no longer depends on the compiler. Coordinates are
+ * GCJ-02 lon/lat degrees. Every stage dies (tools/lib/die.h) on bad input or a GEOS/GDAL failure.
  *
  *   sample_read.c       the reference data (county boundaries, NBS codes)
  *   sample_areas.c      town and community cells (Voronoi)

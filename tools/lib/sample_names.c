@@ -85,8 +85,11 @@ void sample_name_org(struct sample *s, struct org *o)
         o->industry = I_CHARITY;
         if (rng_chance(&s->rng, 0.4))
             snprintf(n, L, "%s%s", pre, RNG_ITEM(&s->rng, fnd));
-        else
-            snprintf(n, L, "%s%s%s", pre, RNG_ITEM(&s->rng, brands), RNG_ITEM(&s->rng, fnd));
+        else {
+            /* drawn last part first: see sample.h on draw order */
+            const char *kind = RNG_ITEM(&s->rng, fnd), *brand = RNG_ITEM(&s->rng, brands);
+            snprintf(n, L, "%s%s%s", pre, brand, kind);
+        }
         return;
     }
     if (o->kind == K_GROUP) {
@@ -244,5 +247,7 @@ const char *sample_brand(struct sample *s)
 
 void sample_person_name(struct sample *s, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s%s", RNG_ITEM(&s->rng, surnames), RNG_ITEM(&s->rng, given));
+    /* given name first: see sample.h on draw order */
+    const char *g = RNG_ITEM(&s->rng, given), *surname = RNG_ITEM(&s->rng, surnames);
+    snprintf(buf, len, "%s%s", surname, g);
 }

@@ -252,8 +252,9 @@ void sample_make_orgs(struct sample *s)
                                         &x, &y))
                     continue;
             } else {
-                sample_bldg_corner(p, rng_range(&s->rng, -0.7, 0.7), rng_range(&s->rng, -0.7, 0.7),
-                                   &x, &y);
+                /* v before u: see sample.h on draw order */
+                double v = rng_range(&s->rng, -0.7, 0.7), u = rng_range(&s->rng, -0.7, 0.7);
+                sample_bldg_corner(p, u, v, &x, &y);
             }
             ci = sample_find_comm(s, x, y);
         }

@@ -311,10 +311,12 @@ static void reg_road(struct sample *s, struct sample_register *reg, const struct
     double r = rng_unif(&s->rng);
     if (r < 0.75)
         snprintf(buf, len, "%s%d号", road, no);
-    else if (r < 0.9)
-        snprintf(buf, len, "%s%d号%d幢%d%02d室", road, no, 1 + rng_int(&s->rng, 12),
-                 1 + rng_int(&s->rng, 18), 1 + rng_int(&s->rng, 6));
-    else if (r < 0.95)
+    else if (r < 0.9) {
+        /* room, floor, block: see sample.h on draw order */
+        int room = 1 + rng_int(&s->rng, 6), floor = 1 + rng_int(&s->rng, 18);
+        int block = 1 + rng_int(&s->rng, 12);
+        snprintf(buf, len, "%s%d号%d幢%d%02d室", road, no, block, floor, room);
+    } else if (r < 0.95)
         snprintf(buf, len, "%s%d号院", road, no);
     else
         snprintf(buf, len, "%s%d号%s楼", road, no, RNG_ITEM(&s->rng, cn));

@@ -95,8 +95,10 @@ static void reg_write_sheet(struct sample *s, struct xlsxw *w, int ci, const str
         X(xlsxw_text(w, buf));
         sample_person_name(s, buf, sizeof(buf));
         X(xlsxw_text(w, buf));
-        snprintf(buf, sizeof(buf), "%04d-%02d-%02d", 1998 + rng_int(&s->rng, 24),
-                 1 + rng_int(&s->rng, 12), 1 + rng_int(&s->rng, 28));
+        /* day, month, year: see sample.h on draw order */
+        int day = 1 + rng_int(&s->rng, 28), month = 1 + rng_int(&s->rng, 12);
+        int year = 1998 + rng_int(&s->rng, 24);
+        snprintf(buf, sizeof(buf), "%04d-%02d-%02d", year, month, day);
         X(xlsxw_text(w, buf));
         X(r->addr[0] ? xlsxw_text(w, r->addr) : xlsxw_skip(w));
         if (with_column)
