@@ -42,7 +42,7 @@
  * point across an edge. */
 #define EDGE_MARGIN 0.00015
 
-#define SAMPLE_MAX_COUNTIES 6
+#define SAMPLE_N_COUNTIES 6 /* Lianyungang's districts and counties; the reader wants all six */
 
 struct county {
     char code[7];
@@ -112,7 +112,7 @@ struct org {
 struct sample {
     GEOSContextHandle_t gh;
     struct rng rng;
-    struct county counties[SAMPLE_MAX_COUNTIES];
+    struct county counties[SAMPLE_N_COUNTIES];
     int n_counties;
     struct town *towns;
     int n_towns;
@@ -126,7 +126,7 @@ struct sample {
     char skipped[16][160];
     int n_skipped;
     int n_real_town_pts, n_real_comm_pts, n_comm_pts_rejected;
-    int seq_party[SAMPLE_MAX_COUNTIES][N_PARTY]; /* last Party organization number */
+    int seq_party[SAMPLE_N_COUNTIES][N_PARTY]; /* last Party organization number */
 };
 
 /* sample.c: an empty world with its GEOS context and s->rng seeded; release frees it all. */

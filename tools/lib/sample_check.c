@@ -13,8 +13,8 @@
 void sample_check(struct sample *s)
 {
     int bad = 0;
-    GEOSGeometry *grown_g[6];
-    const GEOSPreparedGeometry *grown[6];
+    GEOSGeometry *grown_g[SAMPLE_N_COUNTIES];
+    const GEOSPreparedGeometry *grown[SAMPLE_N_COUNTIES];
     for (int i = 0; i < s->n_counties; i++) {
         grown_g[i] = GEOSBuffer_r(s->gh, s->counties[i].geom, 1e-5, 8);
         if (!grown_g[i])
@@ -54,7 +54,7 @@ void sample_check(struct sample *s)
 
 void sample_report(const struct sample *s)
 {
-    int n_by_party[6] = {0}, n_kind[4] = {0}, n_comm_org = 0, eligible = 0, standalone = 0;
+    int n_by_party[N_PARTY] = {0}, n_kind[4] = {0}, n_comm_org = 0, eligible = 0, standalone = 0;
     int memberless = 0, instr_memberless = 0, members_hist[4] = {0};
     for (int i = 0; i < s->n_orgs; i++) {
         struct org *o = &s->orgs[i];

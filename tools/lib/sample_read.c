@@ -32,8 +32,8 @@ void sample_read_counties(struct sample *s, const char *dir)
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         const char *level = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level"));
         if (strcmp(level, "county") == 0) {
-            if (s->n_counties == 6)
-                die("%s: more than 6 county features", path);
+            if (s->n_counties == SAMPLE_N_COUNTIES)
+                die("%s: more than %d county features", path, SAMPLE_N_COUNTIES);
             struct county *c = &s->counties[s->n_counties++];
             snprintf(c->code, sizeof(c->code), "%s",
                      OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "adcode")));
@@ -49,8 +49,8 @@ void sample_read_counties(struct sample *s, const char *dir)
         OGR_F_Destroy(f);
     }
     GDALClose(ds);
-    if (s->n_counties != 6)
-        die("%s: %d county features (expected 6)", path, s->n_counties);
+    if (s->n_counties != SAMPLE_N_COUNTIES)
+        die("%s: %d county features (expected %d)", path, s->n_counties, SAMPLE_N_COUNTIES);
 }
 
 int sample_county_index(const struct sample *s, const char *code6)
