@@ -19,26 +19,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "lib/bench_clock.h"
+#include "lib/rng.h"
 #include "../analysis/assign.h"
 #include "../analysis/model.h"
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 static double rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return rng_xorshift64_unif(&rng_state);
 }
 
 static int edge_k = 1; /* pieces per cell edge */
@@ -173,22 +164,15 @@ static int build(struct cov_model *m, long n_orgs, long n_comm)
     return 0;
 }
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int run(struct cov_model *m, enum cov_assign_method method, int threads, long n_orgs,
                long n_comm, int32_t **first)
 {
     struct cov_err err;
     cov_err_init(&err);
     struct cov_assign_opts o = {threads, method};
-    double t0 = now(), c0 = cpu_now();
+    double t0 = bench_now(), c0 = bench_cpu_now();
     int rc = cov_assign_ex(m, &o, NULL, NULL, &err);
-    double t = now() - t0, cpu = cpu_now() - c0;
+    double t = bench_now() - t0, cpu = bench_cpu_now() - c0;
     if (rc) {
         fprintf(stderr, "bench_assign: %s\n", cov_err_msg(&err));
         cov_err_release(&err);
@@ -248,13 +232,13 @@ int main(int argc, char **argv)
     struct cov_model *m = cov_model_new();
     if (!m)
         return 1;
-    double t0 = now();
+    double t0 = bench_now();
     if (build(m, n_orgs, n_comm)) {
         fprintf(stderr, "bench_assign: cannot build the synthetic country\n");
         cov_model_free(m);
         return 1;
     }
-    fprintf(stderr, "bench_assign: generated in %.2f s\n", now() - t0);
+    fprintf(stderr, "bench_assign: generated in %.2f s\n", bench_now() - t0);
     int32_t *first = NULL;
     int rc = 0;
     if (only_threads)

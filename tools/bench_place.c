@@ -22,30 +22,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "lib/bench_clock.h"
+#include "lib/rng.h"
 #include "../analysis/place.h"
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rnd64(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 static unsigned rnd(unsigned n)
 {
-    return (unsigned)(rnd64() % n);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return (unsigned)(rng_xorshift64(&rng_state) % n);
 }
 
 /* Common characters of place names. */
@@ -168,20 +154,13 @@ static void address(const struct cov_model *m, long c, char *out, size_t cap)
     }
 }
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int run_place(const struct cov_model *m, long n_addr)
 {
-    double t0 = now();
+    double t0 = bench_now();
     struct cov_gazetteer *g = cov_gazetteer_new(m);
     if (!g)
         return 1;
-    double t_build = now() - t0;
+    double t_build = bench_now() - t0;
     /* addresses generated up front, so that only placing is timed */
     size_t cap = 160;
     char *buf = malloc((size_t)n_addr * cap);
@@ -190,11 +169,11 @@ static int run_place(const struct cov_model *m, long n_addr)
         return 1;
     long nc = (long)m->n_areas[COV_COMMUNITIES];
     for (long i = 0; i < n_addr; i++) {
-        truth[i] = (long)(rnd64() % (uint64_t)nc);
+        truth[i] = (long)(rng_xorshift64(&rng_state) % (uint64_t)nc);
         address(m, truth[i], buf + (size_t)i * cap, cap);
     }
     long count[COV_PLACED_COUNT] = {0}, wrong = 0;
-    double t1 = now(), c1 = cpu_now();
+    double t1 = bench_now(), c1 = bench_cpu_now();
     for (long i = 0; i < n_addr; i++) {
         struct cov_place_in in = {NULL, NULL, buf + (size_t)i * cap, NULL};
         struct cov_placement p;
@@ -212,7 +191,7 @@ static int run_place(const struct cov_model *m, long n_addr)
             wrong++;
         }
     }
-    double t = now() - t1, cpu = cpu_now() - c1;
+    double t = bench_now() - t1, cpu = bench_cpu_now() - c1;
     printf("place addresses=%ld districts=%zu streets=%zu communities=%zu build_seconds=%.2f "
            "seconds=%.2f cpu_seconds=%.2f per_cpu_second=%.0f community=%ld street=%ld "
            "district=%ld none=%ld wrong=%ld\n",
@@ -256,7 +235,7 @@ static int run_points(long n)
         polys[i] =
             star(h, (double)(i % 1000) * 3000.0, (double)(i / 1000) * 3000.0, 8 + (int)rnd(120));
     long inside = 0;
-    double t0 = now(), c0 = cpu_now();
+    double t0 = bench_now(), c0 = bench_cpu_now();
     for (long i = 0; i < n; i++) {
         double x, y;
         if (cov_place_point(h, polys[i], &x, &y))
@@ -265,7 +244,7 @@ static int run_points(long n)
         inside += GEOSContains_r(h, polys[i], pt) == 1;
         GEOSGeom_destroy_r(h, pt);
     }
-    double t = now() - t0, cpu = cpu_now() - c0;
+    double t = bench_now() - t0, cpu = bench_cpu_now() - c0;
     printf("place_point polygons=%ld vertices=16..254 seconds=%.2f cpu_seconds=%.2f "
            "per_cpu_second=%.0f inside=%ld\n",
            n, t, cpu, cpu > 0 ? (double)n / cpu : 0.0, inside);
@@ -307,13 +286,13 @@ int main(int argc, char **argv)
     struct cov_model *m = cov_model_new();
     if (!m)
         return 1;
-    double t0 = now();
+    double t0 = bench_now();
     if (build(m, v[1], v[2], v[3])) {
         fprintf(stderr, "bench_place: cannot build the synthetic gazetteer\n");
         cov_model_free(m);
         return 1;
     }
-    fprintf(stderr, "bench_place: generated in %.2f s\n", now() - t0);
+    fprintf(stderr, "bench_place: generated in %.2f s\n", bench_now() - t0);
     int rc = run_place(m, v[0]);
     cov_model_free(m);
     if (!rc)

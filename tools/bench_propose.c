@@ -20,36 +20,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "lib/bench_clock.h"
+#include "lib/rng.h"
 #include "../analysis/propose.h"
 
-static uint64_t rng = 0x2545F4914F6CDD1DULL;
+static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
 
 static uint64_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return rng_xorshift64(&rng_state);
 }
 
 static double unif(void)
 {
-    return (double)(rnd() >> 11) / 9007199254740992.0;
+    return rng_xorshift64_unif(&rng_state);
 }
 
 static double gauss(void)
 {
     double u = unif(), v = unif();
     return sqrt(-2 * log(u + 1e-300)) * cos(6.283185307179586 * v);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 static struct cov_model *make_city(size_t n, size_t per_street)
@@ -151,7 +142,7 @@ static long greedy_covered(const struct cov_model *m, const struct cov_propose_o
             idx[pos[org->area[COV_STREETS]]++] = i;
     }
     free(pos);
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t s = 0; s < ns; s++) {
         size_t lo = cnt[s], n = cnt[s + 1] - lo;
         for (size_t k = 0; k < n; k++) {
@@ -173,7 +164,7 @@ static long greedy_covered(const struct cov_model *m, const struct cov_propose_o
                 covered += g[k] >= 0;
         cov_err_release(&e);
     }
-    *secs = now() - t0;
+    *secs = bench_now() - t0;
 cleanup:
     free(cnt);
     free(idx);
@@ -194,7 +185,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-            rng = strtoull(argv[++i], NULL, 10) | 1;
+            rng_state = strtoull(argv[++i], NULL, 10) | 1;
         else if (!strcmp(argv[i], "--exact"))
             exact = 1;
         else if (!strcmp(argv[i], "--time-limit") && i + 1 < argc)
@@ -231,9 +222,9 @@ int main(int argc, char **argv)
         struct cov_plan *p = NULL;
         struct cov_err e;
         cov_err_init(&e);
-        double t0 = now();
+        double t0 = bench_now();
         int rc = cov_propose(m, &o, &p, NULL, NULL, &e);
-        double t = now() - t0;
+        double t = bench_now() - t0;
         if (rc) {
             fprintf(stderr, "bench_propose: %s\n", cov_err_msg(&e));
             return 1;
@@ -249,9 +240,9 @@ int main(int argc, char **argv)
             struct cov_plan *x = NULL;
             o.exact = 1;
             o.time_limit_s = time_limit;
-            t0 = now();
+            t0 = bench_now();
             rc = cov_propose(m, &o, &x, NULL, NULL, &e);
-            double tx = now() - t0;
+            double tx = bench_now() - t0;
             if (rc) {
                 fprintf(stderr, "bench_propose: %s\n", cov_err_msg(&e));
                 return 1;

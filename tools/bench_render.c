@@ -15,28 +15,19 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "lib/bench_clock.h"
+#include "lib/rng.h"
 #include "../analysis/assign.h"
 #include "../analysis/coverage.h"
 #include "../analysis/targets.h"
 #include "../render/map.h"
 
-static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
 
 static double rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return rng_xorshift64_unif(&rng_state);
 }
 
 static GEOSGeometry *box(GEOSContextHandle_t h, double x0, double y0, double x1, double y1)
@@ -114,10 +105,10 @@ int main(int argc, char **argv)
         o.path = path;
         o.theme = runs[i].theme;
         o.targets = &tg;
-        double t0 = now();
+        double t0 = bench_now();
         rc = map_render(m, &o, &err);
         printf("render theme=%s format=%s orgs=%ld communities=%zu seconds=%.2f%s%s\n",
-               runs[i].name, runs[i].ext, n_orgs, m->n_areas[COV_COMMUNITIES], now() - t0,
+               runs[i].name, runs[i].ext, n_orgs, m->n_areas[COV_COMMUNITIES], bench_now() - t0,
                rc ? " FAILED: " : "", rc ? cov_err_msg(&err) : "");
     }
     cov_targets_release(&tg);

@@ -31,6 +31,10 @@
  * GeoPackages are written with one transaction per layer and no spatial index
  * (the importer reads sequentially), which keeps 6x10^5 polygons to seconds.
  */
+#include "lib/die.h"
+#include "lib/rng.h"
+#include "lib/csv_record.h"
+
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -61,60 +65,13 @@
 #define DISTRICT_H 4 /* and up */
 #define URBAN_RADIUS 4.5 /* cells from a district's centre that are urban */
 
-static void die(const char *msg, const char *arg)
-{
-    fprintf(stderr, "mkcountry: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
-    exit(1);
-}
-
-/* ------------------------------------------------------------------- PRNG */
-
-static uint64_t rng_s[4];
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(void)
-{
-    uint64_t result = rotl(rng_s[1] * 5, 7) * 9;
-    uint64_t t = rng_s[1] << 17;
-    rng_s[2] ^= rng_s[0];
-    rng_s[3] ^= rng_s[1];
-    rng_s[1] ^= rng_s[2];
-    rng_s[0] ^= rng_s[3];
-    rng_s[2] ^= t;
-    rng_s[3] = rotl(rng_s[3], 45);
-    return result;
-}
-
-static double rng_unif(void)
-{
-    return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double rng_normal(void)
-{
-    double u = rng_unif(), v = rng_unif();
-    if (u < 1e-300)
-        u = 1e-300;
-    return sqrt(-2.0 * log(u)) * cos(2.0 * PI * v);
-}
+static struct rng rng;
 
 /* Uniform in [-1, 1) from a hash of (i, j, salt): the jitter of a vertex. */
 static double hash_unit(long i, long j, uint64_t salt)
 {
     uint64_t x = SEED ^ salt ^ ((uint64_t)i * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)j << 32);
-    uint64_t z = splitmix64(&x);
+    uint64_t z = rng_splitmix64(&x);
     return (double)(z >> 11) * (2.0 / 9007199254740992.0) - 1.0;
 }
 
@@ -199,10 +156,10 @@ static void gpkg_open(struct gpkg *o, const char *dir, const char *name, int has
     unlink(path);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv)
-        die("GDAL has no GPKG driver", NULL);
+        die("GDAL has no GPKG driver");
     o->ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (!o->ds)
-        die("cannot create", path);
+        die("cannot create: %s", path);
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(srs, 4326);
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
@@ -211,18 +168,18 @@ static void gpkg_open(struct gpkg *o, const char *dir, const char *name, int has
     CSLDestroy(lco);
     OSRDestroySpatialReference(srs);
     if (!o->lyr)
-        die("cannot create layer", name);
+        die("cannot create layer: %s", name);
     const char *fields[] = {"code", "name", "parent", "ur_code"};
     o->has_ur = has_ur;
     for (int i = 0; i < (has_ur ? 4 : 3); i++) {
         OGRFieldDefnH fd = OGR_Fld_Create(fields[i], OFTString);
         if (OGR_L_CreateField(o->lyr, fd, TRUE) != OGRERR_NONE)
-            die("cannot create field", fields[i]);
+            die("cannot create field: %s", fields[i]);
         OGR_Fld_Destroy(fd);
     }
     o->defn = OGR_L_GetLayerDefn(o->lyr);
     if (GDALDatasetStartTransaction(o->ds, FALSE) != OGRERR_NONE)
-        die("cannot start a transaction in", path);
+        die("cannot start a transaction in: %s", path);
 }
 
 static void gpkg_add(struct gpkg *o, const char *code, const char *name, const char *parent,
@@ -236,14 +193,14 @@ static void gpkg_add(struct gpkg *o, const char *code, const char *name, const c
         OGR_F_SetFieldString(f, 3, ur);
     OGR_F_SetGeometryDirectly(f, poly);
     if (OGR_L_CreateFeature(o->lyr, f) != OGRERR_NONE)
-        die("cannot write feature", code);
+        die("cannot write feature: %s", code);
     OGR_F_Destroy(f);
 }
 
 static void gpkg_close(struct gpkg *o)
 {
     if (GDALDatasetCommitTransaction(o->ds) != OGRERR_NONE)
-        die("cannot commit", NULL);
+        die("cannot commit");
     GDALClose(o->ds);
 }
 
@@ -320,15 +277,13 @@ static void write_communities(const struct grid *g, const char *dir)
 static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
 {
     /* cumulative cell weights */
-    double *cum = malloc((size_t)g->n_comm * sizeof(double));
-    if (!cum)
-        die("out of memory", NULL);
+    double *cum = xcalloc((size_t)g->n_comm, sizeof(double));
     double sum = 0;
     for (long c = 0; c < g->n_comm; c++) {
         double w = cell_urban(c % g->nx, c / g->nx) ? 6.0 : 1.0;
-        if (rng_unif() < 0.005)
+        if (rng_unif(&rng) < 0.005)
             w *= 20.0;
-        w *= exp(0.6 * rng_normal());
+        w *= exp(0.6 * rng_normal(&rng));
         sum += w;
         cum[c] = sum;
     }
@@ -336,13 +291,15 @@ static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
     snprintf(path, sizeof(path), "%s/organizations.csv", dir);
     FILE *fp = fopen(path, "w");
     if (!fp)
-        die("cannot create", path);
+        die("cannot create: %s", path);
     static const char *const suffix[] = {"协会", "商会", "服务中心", "志愿服务队", "研究会",
                                          "促进会", "文化艺术团", "养老服务中心"};
-    fputs("编号,名称,正式党员数,党组织类型,社区社会组织,党建工作指导员,经度,纬度\n", fp);
+    static const char *const head[] = {"编号",         "名称",           "正式党员数", "党组织类型",
+                                       "社区社会组织", "党建工作指导员", "经度",       "纬度"};
+    csv_record_write(fp, head, 8); /* write errors show in ferror(fp), checked at the end */
     for (long k = 0; k < n_orgs; k++) {
         /* the cell */
-        double r = rng_unif() * sum;
+        double r = rng_unif(&rng) * sum;
         long lo = 0, hi = g->n_comm - 1;
         while (lo < hi) {
             long mid = (lo + hi) / 2;
@@ -353,8 +310,8 @@ static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
         }
         long cx = lo % g->nx, cy = lo / g->nx;
         /* a bilinear point of the (convex) quadrilateral, off its edges */
-        double u = MARGIN + (1 - 2 * MARGIN) * rng_unif();
-        double v = MARGIN + (1 - 2 * MARGIN) * rng_unif();
+        double u = MARGIN + (1 - 2 * MARGIN) * rng_unif(&rng);
+        double v = MARGIN + (1 - 2 * MARGIN) * rng_unif(&rng);
         double x00, y00, x10, y10, x01, y01, x11, y11;
         vertex(g, cx, cy, &x00, &y00);
         vertex(g, cx + 1, cy, &x10, &y10);
@@ -363,20 +320,27 @@ static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
         double lon = (1 - u) * (1 - v) * x00 + u * (1 - v) * x10 + (1 - u) * v * x01 + u * v * x11;
         double lat = (1 - u) * (1 - v) * y00 + u * (1 - v) * y10 + (1 - u) * v * y01 + u * v * y11;
         /* attributes */
-        double m = rng_unif();
-        int members = m < 0.55 ? 0 : m < 0.75 ? 1 : m < 0.85 ? 2 : 3 + (int)(-4.0 * log(1 - rng_unif()));
+        double m = rng_unif(&rng);
+        int members = m < 0.55 ? 0 : m < 0.75 ? 1 : m < 0.85 ? 2 : 3 + (int)(-4.0 * log(1 - rng_unif(&rng)));
         /* 55 % covered overall: 90 % of those with 3+ members (95 % of them standalone),
          * 48.8 % of the others (joint) */
-        int covered = rng_unif() < (members >= 3 ? 0.9 : 0.488);
-        const char *party = !covered ? "无" : (members >= 3 && rng_unif() < 0.95) ? "单独" : "联合";
-        int comm_org = rng_unif() < 0.45;
-        int instructor = !covered && rng_unif() < 0.4;
-        fprintf(fp, "ORG%08ld,第%ld%s,%d,%s,%s,%s,%.6f,%.6f\n", k + 1, k + 1,
-                suffix[k % (long)(sizeof(suffix) / sizeof(suffix[0]))], members, party,
-                comm_org ? "是" : "否", instructor ? "是" : "否", lon, lat);
+        int covered = rng_unif(&rng) < (members >= 3 ? 0.9 : 0.488);
+        const char *party = !covered ? "无" : (members >= 3 && rng_unif(&rng) < 0.95) ? "单独" : "联合";
+        int comm_org = rng_unif(&rng) < 0.45;
+        int instructor = !covered && rng_unif(&rng) < 0.4;
+        char id[32], name[64], n_members[16], x[32], y[32];
+        snprintf(id, sizeof(id), "ORG%08ld", k + 1);
+        snprintf(name, sizeof(name), "第%ld%s", k + 1,
+                 suffix[k % (long)(sizeof(suffix) / sizeof(suffix[0]))]);
+        snprintf(n_members, sizeof(n_members), "%d", members);
+        snprintf(x, sizeof(x), "%.6f", lon);
+        snprintf(y, sizeof(y), "%.6f", lat);
+        const char *row[] = {id, name, n_members, party, comm_org ? "是" : "否",
+                             instructor ? "是" : "否", x, y};
+        csv_record_write(fp, row, 8);
     }
-    if (fclose(fp) != 0)
-        die("cannot write", path);
+    if (ferror(fp) | (fclose(fp) != 0))
+        die("cannot write: %s", path);
     free(cum);
 }
 
@@ -390,13 +354,13 @@ int main(int argc, char **argv)
     errno = 0;
     long n_comm = strtol(argv[1], &end, 10);
     if (*end || errno || n_comm < 1 || n_comm > 100000000)
-        die("N_COMMUNITIES must be a whole number from 1 to 10^8", argv[1]);
+        die("N_COMMUNITIES must be a whole number from 1 to 10^8: %s", argv[1]);
     long n_orgs = strtol(argv[2], &end, 10);
     if (*end || errno || n_orgs < 0 || n_orgs > 100000000)
-        die("N_ORGS must be a whole number from 0 to 10^8", argv[2]);
+        die("N_ORGS must be a whole number from 0 to 10^8: %s", argv[2]);
     const char *dir = argv[3];
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        die("cannot create directory", dir);
+        die("cannot create directory: %s", dir);
 
     /* cells about square on the ground at the extent's middle latitude */
     double aspect = (LON1 - LON0) * cos((LAT0 + LAT1) / 2 * PI / 180) / (LAT1 - LAT0);
@@ -413,12 +377,9 @@ int main(int argc, char **argv)
     g.dnx = (g.snx + DISTRICT_W - 1) / DISTRICT_W;
     g.dny = (g.sny + DISTRICT_H - 1) / DISTRICT_H;
     if ((11 + (g.dnx * g.dny - 1) / 400) > 99)
-        die("too many districts for 6-digit codes", argv[1]);
+        die("too many districts for 6-digit codes: %s", argv[1]);
 
-    rng_s[0] = SEED;
-    uint64_t seed = SEED;
-    for (int i = 0; i < 4; i++)
-        rng_s[i] = splitmix64(&seed);
+    rng_seed(&rng, SEED);
 
     GDALAllRegister();
     long nd = write_districts(&g, dir);
