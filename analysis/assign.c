@@ -41,7 +41,7 @@ enum {
     BAND_BUDGET = 6,      /* band list entries per segment, at most */
     GRID_MIN_BAND = 64,   /* areas whose bands list more segments on average use cells */
     GRID_MIN_POINTS = 16, /* ... when they have at least this many candidates */
-    GRID_BUDGET = 16,     /* cell list entries per segment, about */
+    GRID_BUDGET = 32,     /* cell list entries per segment, about */
     GRID_POINTS = 4,      /* candidates per cell, about */
     MAX_THREADS = 64,
     MAX_DEPTH = 8, /* nesting of geometry collections */
@@ -846,8 +846,11 @@ static int poly_build_grid(struct poly *p, size_t n_cand)
 static int seg_cross(const double *s, double px, double py, double qx, double qy)
 {
     double ax = s[0], ay = s[1], bx = s[2], by = s[3];
-    if (fmax(ax, bx) < fmin(px, qx) || fmin(ax, bx) > fmax(px, qx) ||
-        fmax(ay, by) < fmin(py, qy) || fmin(ay, by) > fmax(py, qy))
+    /* plain comparisons: fmin/fmax are calls that honour NaN */
+    double lox = px < qx ? px : qx, hix = px < qx ? qx : px;
+    double loy = py < qy ? py : qy, hiy = py < qy ? qy : py;
+    if ((ax < lox && bx < lox) || (ax > hix && bx > hix) || (ay < loy && by < loy) ||
+        (ay > hiy && by > hiy))
         return 0;
     int o1 = orient(ax, ay, bx, by, px, py), o2 = orient(ax, ay, bx, by, qx, qy);
     if (o1 == 2 || o2 == 2 || o1 == 0 || o2 == 0)
