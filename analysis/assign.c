@@ -781,7 +781,8 @@ static int poly_build_grid(struct poly *p, size_t n_cand)
     for (size_t r = 0; r < p->n_rings; r++) {
         const struct ring *rg = &p->rings[r];
         for (uint32_t i = rg->off; i + 1 < rg->off + rg->n; i++)
-            len += fabs(p->xy[2 * i + 2] - p->xy[2 * i]) + fabs(p->xy[2 * i + 3] - p->xy[2 * i + 1]);
+            len +=
+                fabs(p->xy[2 * i + 2] - p->xy[2 * i]) + fabs(p->xy[2 * i + 3] - p->xy[2 * i + 1]);
     }
     double cells = fmin((double)nseg / 16, (double)n_cand / GRID_POINTS);
     double w = fmax(len / (GRID_BUDGET * (double)nseg), sqrt(W * H / fmax(cells, 1)));
@@ -868,7 +869,8 @@ static int seg_cross(const double *s, double px, double py, double qx, double qy
 static int cell_reference(struct poly *p, size_t c, int col, int row, double cx, double cy)
 {
     p->cell_ref[c] = REF_NONE;
-    if (grid_index(cx, p->gx0, p->gw, p->gnx) != col || grid_index(cy, p->gy0, p->gh, p->gny) != row)
+    if (grid_index(cx, p->gx0, p->gw, p->gnx) != col ||
+        grid_index(cy, p->gy0, p->gh, p->gny) != row)
         return 0;
     long nt = poly_rings_at(p, cx, cy);
     if (nt < 0)
