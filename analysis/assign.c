@@ -738,7 +738,7 @@ static int poly_covers(struct poly *p, double px, double py)
  * (and GEOS after it) as before, so the result is the same, exactly.
  */
 
-enum { REF_TODO = UINT32_MAX, REF_NONE = UINT32_MAX - 1 };
+static const uint32_t REF_TODO = UINT32_MAX, REF_NONE = UINT32_MAX - 1;
 
 static int grid_index(double v, double lo, double w, int n)
 {
