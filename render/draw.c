@@ -289,9 +289,12 @@ static void path_ring(struct rc *r, const GEOSGeometry *ring)
         miny = fmin(miny, r->buf[2 * i + 1]), maxy = fmax(maxy, r->buf[2 * i + 1]);
     }
     /* a fringe finer than the grid still leaves a zigzag along it: coarsen
-     * until the ring has no more vertices than its box has pixels around it */
+     * until the ring has no more vertices than its box has pixels around it
+     * (or the grid is as coarse as the box: a ring that still circles that
+     * often is drawn as it is) */
     double cap = MAP_SIMPLIFY_MAX * ((maxx - minx) + (maxy - miny)) / r->L.dev + 64;
-    while (k >= 3 && (double)k > cap) {
+    double coarsest = fmax(maxx - minx, maxy - miny);
+    while (k >= 3 && (double)k > cap && cell < coarsest) {
         cell *= 2;
         k = map_ring_simplify(r->buf, k, cell);
     }
