@@ -6,6 +6,7 @@
  */
 #include "propose.h"
 
+#include "labels.h"
 #include "place.h"
 
 #include <math.h>
@@ -18,8 +19,6 @@
 
 static const char *const kind_names[COV_G_COUNT] = {"standalone", "functional", "regional",
                                                     "industry", "joint"};
-static const char *const kind_names_zh[COV_G_COUNT] = {"单独组建", "功能型党支部", "区域性党组织",
-                                                       "行业党组织", "联合党支部"};
 
 const char *cov_group_kind_name(enum cov_group_kind k)
 {
@@ -28,7 +27,7 @@ const char *cov_group_kind_name(enum cov_group_kind k)
 
 const char *cov_group_kind_name_zh(enum cov_group_kind k)
 {
-    return (unsigned)k < COV_G_COUNT ? kind_names_zh[k] : NULL;
+    return (unsigned)k < COV_G_COUNT ? cov_label_group_kind(k, COV_LANG_ZH) : NULL;
 }
 
 void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *p)
@@ -383,7 +382,7 @@ static int joinable(const struct cov_org *o)
 }
 
 struct scope_job {
-    size_t lo, hi; /* range in cand[] */
+    size_t lo, hi;  /* range in cand[] */
     long area;      /* scope area index, -1 for orgs without one */
     long community; /* community index of a bucket of orgs placed only to it, else -1 */
     int rc;
@@ -544,8 +543,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         return cov_err_set(err, COV_ENOMEM, "out of memory");
         /* scope bucket of org i: its area, or na for "no area" */
 #define BUCKET(i)                                                                                  \
-    (m->orgs[i].placed == COV_PLACED_COMMUNITY                                                     \
-         ? na + 1 + (size_t)m->orgs[i].area[COV_COMMUNITIES]                                      \
+    (m->orgs[i].placed == COV_PLACED_COMMUNITY ? na + 1 + (size_t)m->orgs[i].area[COV_COMMUNITIES] \
      : m->orgs[i].area[o->scope] >= 0 && (size_t)m->orgs[i].area[o->scope] < na                    \
          ? (size_t)m->orgs[i].area[o->scope]                                                       \
          : na)
