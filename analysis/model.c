@@ -5,27 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "place.h"
 
 static const char *const layer_names[COV_NLAYERS] = {"districts", "streets",   "communities",
                                                      "parks",     "buildings", "organizations"};
 static const char *const layer_singular[COV_NLAYERS] = {"district", "street",   "community",
                                                         "park",     "building", "organization"};
-static const char *const layer_names_zh[COV_NLAYERS] = {"县/区", "街道/乡镇", "社区/村",
-                                                        "园区",  "楼宇",      "社会组织"};
 static const char *const party_names[COV_PARTY_COUNT] = {"none",     "standalone", "joint",
                                                          "regional", "industry",   "functional"};
-static const char *const party_names_zh[COV_PARTY_COUNT] = {"无",   "单独", "联合",
-                                                            "区域", "行业", "功能型"};
 
 const char *cov_layer_name(int layer)
 {
     return layer >= 0 && layer < COV_NLAYERS ? layer_names[layer] : NULL;
-}
-
-const char *cov_layer_name_zh(int layer)
-{
-    return layer >= 0 && layer < COV_NLAYERS ? layer_names_zh[layer] : NULL;
 }
 
 int cov_layer_find(const char *name)
@@ -41,11 +33,6 @@ int cov_layer_find(const char *name)
 const char *cov_party_name(enum cov_party p)
 {
     return (unsigned)p < COV_PARTY_COUNT ? party_names[p] : "none";
-}
-
-const char *cov_party_name_zh(enum cov_party p)
-{
-    return (unsigned)p < COV_PARTY_COUNT ? party_names_zh[p] : "无";
 }
 
 struct cov_model *cov_model_new(void)
@@ -79,30 +66,14 @@ void cov_model_free(struct cov_model *m)
     free(m);
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (*cap >= need)
-        return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return COV_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return 0;
-}
-
 int cov_model_reserve_orgs(struct cov_model *m, size_t n)
 {
-    return grow((void **)&m->orgs, &m->cap_orgs, m->n_orgs + n, sizeof(*m->orgs));
+    return COV_GROW(m->orgs, m->cap_orgs, m->n_orgs + n);
 }
 
 int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n)
 {
-    return grow((void **)&m->areas[layer], &m->cap_areas[layer], m->n_areas[layer] + n,
-                sizeof(*m->areas[layer]));
+    return COV_GROW(m->areas[layer], m->cap_areas[layer], m->n_areas[layer] + n);
 }
 
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)

@@ -24,6 +24,7 @@
 #include "lib/bench_clock.h"
 #include "lib/rng.h"
 #include "../analysis/propose.h"
+#include "../analysis/propose_joint.h"
 
 static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
 
