@@ -38,6 +38,11 @@ enum {
     MAX_LEVELS = 16,      /* 8 * 8^15 > 2^31 points */
     BAND_MIN_COORDS = 48, /* rings with fewer vertices in total are scanned linearly */
     BAND_MIN_POINTS = 4,  /* ... and so are areas with fewer candidates */
+    BAND_BUDGET = 6,      /* band list entries per segment, at most */
+    GRID_MIN_BAND = 64,   /* areas whose bands list more segments on average use cells */
+    GRID_MIN_POINTS = 16, /* ... when they have at least this many candidates */
+    GRID_BUDGET = 32,     /* cell list entries per segment, about */
+    GRID_POINTS = 4,      /* candidates per cell, about */
     MAX_THREADS = 64,
     MAX_DEPTH = 8, /* nesting of geometry collections */
 };
@@ -330,6 +335,13 @@ struct poly {
     double by0, bh;
     uint32_t *band_off, *band_seg, *seg_ring;
     size_t cap_band_off, cap_band_seg, cap_seg_ring;
+    /* cells (gnx x gny from gx0, gy0, each gw x gh) when grid is set:
+     * segments meeting cell c are cell_seg[cell_off[c] .. cell_off[c+1]);
+     * cell_ref[c] is REF_TODO, REF_NONE or where in refs the centre's rings are */
+    int grid, gnx, gny;
+    double gx0, gy0, gw, gh;
+    uint32_t *cell_off, *cell_seg, *cell_ref, *refs;
+    size_t n_refs, cap_cell_off, cap_cell_seg, cap_cell_ref, cap_refs;
     /* per-point scratch, reset lazily with stamps */
     uint32_t cur;
     uint32_t *rstamp, *pstamp, *touched;
@@ -346,6 +358,10 @@ static void poly_release(struct poly *p)
     free(p->band_off);
     free(p->band_seg);
     free(p->seg_ring);
+    free(p->cell_off);
+    free(p->cell_seg);
+    free(p->cell_ref);
+    free(p->refs);
     free(p->rstamp);
     free(p->pstamp);
     free(p->touched);
@@ -439,6 +455,7 @@ static int poly_load(GEOSContextHandle_t h, struct poly *p, const GEOSGeometry *
     p->n_xy = p->n_rings = p->n_pts = 0;
     p->n_parts = 0;
     p->nb = 0;
+    p->grid = 0;
     p->minx = p->miny = INFINITY;
     p->maxx = p->maxy = -INFINITY;
     int rc = poly_add(h, p, g, 0);
@@ -473,10 +490,26 @@ static int poly_build_bands(struct poly *p)
 {
     size_t nseg = p->n_xy - p->n_rings;
     int nb = (int)(nseg / 4);
-    if (nb < 1)
-        nb = 1;
     if (nb > 1 << 16)
         nb = 1 << 16;
+    /* A segment is listed in at most dy / bh + 2 bands: with nb bands the
+     * lists hold at most 2 nseg + nb * sum(dy) / height entries. Long thin
+     * spikes make sum(dy) many heights; fewer bands keep the lists within
+     * BAND_BUDGET entries a segment (a point then scans a longer band, but
+     * what it scans is what its horizontal ray has to cross anyway). */
+    double sum_dy = 0, height = p->maxy - p->miny;
+    for (size_t r = 0; r < p->n_rings; r++) {
+        const struct ring *rg = &p->rings[r];
+        for (uint32_t i = rg->off; i + 1 < rg->off + rg->n; i++)
+            sum_dy += fabs(p->xy[2 * i + 3] - p->xy[2 * i + 1]);
+    }
+    if (sum_dy > 0 && height > 0) {
+        double most = (BAND_BUDGET - 2) * (double)nseg * height / sum_dy;
+        if (most < nb)
+            nb = (int)most;
+    }
+    if (nb < 1)
+        nb = 1;
     p->nb = nb;
     p->by0 = p->miny;
     p->bh = (p->maxy - p->miny) / nb;
@@ -607,19 +640,22 @@ static size_t touch_ring(struct poly *p, uint32_t r, size_t nt)
     return nt;
 }
 
-/* 1 when the area covers (px,py), 0 when not, -1 when undecided. */
-static int poly_covers(struct poly *p, double px, double py)
+/* A fresh stamp: every ring and part reads as untouched. */
+static void new_stamp(struct poly *p)
 {
-    for (size_t i = 0; i < p->n_pts; i++)
-        if (p->pts[2 * i] == px && p->pts[2 * i + 1] == py)
-            return 1;
-    if (p->n_rings == 0)
-        return 0;
     if (++p->cur == 0) { /* stamp wrap-around */
         memset(p->rstamp, 0, p->n_rings * sizeof(*p->rstamp));
         memset(p->pstamp, 0, p->n_parts * sizeof(*p->pstamp));
         p->cur = 1;
     }
+}
+
+/* Counts the crossings of the horizontal ray from (px,py) with every ring
+ * it meets (cross[], onb[] of the touched rings). Returns how many rings were
+ * touched, or -1 when an orientation was undecided. */
+static long poly_rings_at(struct poly *p, double px, double py)
+{
+    new_stamp(p);
     size_t nt = 0;
     if (p->nb > 0) {
         int b = band_of(p, py);
@@ -638,6 +674,13 @@ static int poly_covers(struct poly *p, double px, double py)
                     return -1;
         }
     }
+    return (long)nt;
+}
+
+/* 1 when the touched rings' states put the point in or on a part (shell in
+ * or on, not inside one of its holes), else 0. Untouched rings are out. */
+static int poly_combine(struct poly *p, size_t nt)
+{
     for (size_t t = 0; t < nt; t++) {
         uint32_t r = p->touched[t], part = p->rings[r].part;
         if (p->pstamp[part] != p->cur) {
@@ -659,6 +702,228 @@ static int poly_covers(struct poly *p, double px, double py)
             return 1;
     }
     return 0;
+}
+
+static int on_point_area(const struct poly *p, double px, double py)
+{
+    for (size_t i = 0; i < p->n_pts; i++)
+        if (p->pts[2 * i] == px && p->pts[2 * i + 1] == py)
+            return 1;
+    return 0;
+}
+
+/* 1 when the area covers (px,py), 0 when not, -1 when undecided. */
+static int poly_covers(struct poly *p, double px, double py)
+{
+    if (on_point_area(p, px, py))
+        return 1;
+    if (p->n_rings == 0)
+        return 0;
+    long nt = poly_rings_at(p, px, py);
+    return nt < 0 ? -1 : poly_combine(p, (size_t)nt);
+}
+
+/* ------------------------------------------------------------------ */
+/* cells over an area whose bands are long (issue 9: 10^5 thin spikes)  */
+
+/*
+ * Why: a horizontal ray from a point inside a fringe of spikes crosses a
+ * good share of all the segments, so the banded scan costs O(vertices) a
+ * point. Instead, a grid of cells lists the segments meeting each cell, and
+ * the rings around each cell's centre are counted once (by the banded scan,
+ * when the first point of the cell comes); a point then only counts the
+ * crossings of the short segment from it to the centre. That count is a
+ * proper-crossing parity: whenever the segment touches a vertex, runs along
+ * an edge, or an orientation is not proven, the point takes the banded scan
+ * (and GEOS after it) as before, so the result is the same, exactly.
+ */
+
+static const uint32_t REF_TODO = UINT32_MAX, REF_NONE = UINT32_MAX - 1;
+
+static int grid_index(double v, double lo, double w, int n)
+{
+    double c = (v - lo) / w;
+    if (!(c > 0))
+        return 0;
+    return c >= n - 1 ? n - 1 : (int)c;
+}
+
+static int grid_cells_of(const struct poly *p, uint32_t i, double eps, int *c0, int *c1, int row)
+{
+    const double *s = p->xy + 2 * (size_t)i;
+    double ax = s[0], ay = s[1], bx = s[2], by = s[3];
+    double ylo = fmin(ay, by), yhi = fmax(ay, by);
+    if (row > 0)
+        ylo = fmax(ylo, p->gy0 + row * p->gh - eps);
+    if (row < p->gny - 1)
+        yhi = fmin(yhi, p->gy0 + (row + 1) * p->gh + eps);
+    if (ylo > yhi)
+        return 0;
+    double xlo = fmin(ax, bx), xhi = fmax(ax, bx);
+    if (ay != by) {
+        double k = (bx - ax) / (by - ay);
+        double x1 = ax + (ylo - ay) * k, x2 = ax + (yhi - ay) * k;
+        xlo = fmax(xlo, fmin(x1, x2));
+        xhi = fmin(xhi, fmax(x1, x2));
+    }
+    *c0 = grid_index(xlo - eps, p->gx0, p->gw, p->gnx);
+    *c1 = grid_index(xhi + eps, p->gx0, p->gw, p->gnx);
+    return 1;
+}
+
+/* Lists every segment in each cell its closed box (widened by a rounding
+ * margin) meets. Sizes the grid so that the lists hold about GRID_BUDGET
+ * entries a segment and a cell has GRID_POINTS candidates on average. */
+static int poly_build_grid(struct poly *p, size_t n_cand)
+{
+    size_t nseg = p->n_xy - p->n_rings;
+    double W = p->maxx - p->minx, H = p->maxy - p->miny, len = 0;
+    for (size_t r = 0; r < p->n_rings; r++) {
+        const struct ring *rg = &p->rings[r];
+        for (uint32_t i = rg->off; i + 1 < rg->off + rg->n; i++)
+            len +=
+                fabs(p->xy[2 * i + 2] - p->xy[2 * i]) + fabs(p->xy[2 * i + 3] - p->xy[2 * i + 1]);
+    }
+    double cells = fmin((double)nseg / 16, (double)n_cand / GRID_POINTS);
+    double w = fmax(len / (GRID_BUDGET * (double)nseg), sqrt(W * H / fmax(cells, 1)));
+    if (!(w > 0) || !isfinite(w))
+        return 0;
+    p->gnx = (int)fmin(fmax(ceil(W / w), 1), 4096);
+    p->gny = (int)fmin(fmax(ceil(H / w), 1), 4096);
+    p->gx0 = p->minx;
+    p->gy0 = p->miny;
+    p->gw = W > 0 ? W / p->gnx : 1;
+    p->gh = H > 0 ? H / p->gny : 1;
+    double eps = 1e-9 * (fabs(p->minx) + fabs(p->miny) + W + H);
+    size_t nc = (size_t)p->gnx * (size_t)p->gny;
+    if (GROW(p->cell_off, p->cap_cell_off, nc + 1) || GROW(p->cell_ref, p->cap_cell_ref, nc))
+        return COV_ENOMEM;
+    memset(p->cell_off, 0, (nc + 1) * sizeof(*p->cell_off));
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = 0; r < p->n_rings; r++) {
+            const struct ring *rg = &p->rings[r];
+            for (uint32_t i = rg->off; i + 1 < rg->off + rg->n; i++) {
+                const double *s = p->xy + 2 * (size_t)i;
+                int r0 = grid_index(fmin(s[1], s[3]) - eps, p->gy0, p->gh, p->gny);
+                int r1 = grid_index(fmax(s[1], s[3]) + eps, p->gy0, p->gh, p->gny);
+                for (int row = r0; row <= r1; row++) {
+                    int c0, c1;
+                    if (!grid_cells_of(p, i, eps, &c0, &c1, row))
+                        continue;
+                    for (int c = c0; c <= c1; c++) {
+                        size_t cell = (size_t)row * (size_t)p->gnx + (size_t)c;
+                        if (pass == 0)
+                            p->cell_off[cell + 1]++;
+                        else
+                            p->cell_seg[p->cell_off[cell]++] = i;
+                    }
+                }
+            }
+        }
+        if (pass == 0) {
+            size_t total = 0;
+            for (size_t c = 0; c < nc; c++) {
+                total += p->cell_off[c + 1];
+                if (total > UINT32_MAX)
+                    return 0; /* no grid: the bands still answer */
+                p->cell_off[c + 1] = (uint32_t)total;
+            }
+            if (GROW(p->cell_seg, p->cap_cell_seg, total ? total : 1))
+                return COV_ENOMEM;
+        }
+    }
+    for (size_t c = nc; c > 0; c--)
+        p->cell_off[c] = p->cell_off[c - 1];
+    p->cell_off[0] = 0;
+    for (size_t c = 0; c < nc; c++)
+        p->cell_ref[c] = REF_TODO;
+    p->n_refs = 0;
+    p->grid = 1;
+    return 0;
+}
+
+/* 1 when segment s and segment (px,py)-(qx,qy) cross properly, 0 when they
+ * do not meet, -1 when they touch, overlap, or a sign is not proven. */
+static int seg_cross(const double *s, double px, double py, double qx, double qy)
+{
+    double ax = s[0], ay = s[1], bx = s[2], by = s[3];
+    /* plain comparisons: fmin/fmax are calls that honour NaN */
+    double lox = px < qx ? px : qx, hix = px < qx ? qx : px;
+    double loy = py < qy ? py : qy, hiy = py < qy ? qy : py;
+    if ((ax < lox && bx < lox) || (ax > hix && bx > hix) || (ay < loy && by < loy) ||
+        (ay > hiy && by > hiy))
+        return 0;
+    int o1 = orient(ax, ay, bx, by, px, py), o2 = orient(ax, ay, bx, by, qx, qy);
+    if (o1 == 2 || o2 == 2 || o1 == 0 || o2 == 0)
+        return -1;
+    if (o1 == o2)
+        return 0;
+    int o3 = orient(px, py, qx, qy, ax, ay), o4 = orient(px, py, qx, qy, bx, by);
+    if (o3 == 2 || o4 == 2 || o3 == 0 || o4 == 0)
+        return -1;
+    return o3 != o4;
+}
+
+/* The rings around the centre of cell c (stored as count, then the rings
+ * it is inside of), or REF_NONE when the centre is on a ring or undecided. */
+static int cell_reference(struct poly *p, size_t c, int col, int row, double cx, double cy)
+{
+    p->cell_ref[c] = REF_NONE;
+    if (grid_index(cx, p->gx0, p->gw, p->gnx) != col ||
+        grid_index(cy, p->gy0, p->gh, p->gny) != row)
+        return 0;
+    long nt = poly_rings_at(p, cx, cy);
+    if (nt < 0)
+        return 0;
+    size_t odd = 0;
+    for (long t = 0; t < nt; t++) {
+        uint32_t r = p->touched[t];
+        if (p->onb[r])
+            return 0;
+        odd += p->cross[r] & 1;
+    }
+    if (p->n_refs + odd + 1 > UINT32_MAX - 2 || GROW(p->refs, p->cap_refs, p->n_refs + odd + 1))
+        return COV_ENOMEM;
+    p->cell_ref[c] = (uint32_t)p->n_refs;
+    p->refs[p->n_refs++] = (uint32_t)odd;
+    for (long t = 0; t < nt; t++)
+        if (p->cross[p->touched[t]] & 1)
+            p->refs[p->n_refs++] = p->touched[t];
+    return 0;
+}
+
+/* As poly_covers through the grid: 1 or 0, -1 when the point must take the
+ * banded scan, COV_ENOMEM (negative, below -1) when out of memory. */
+static int poly_covers_grid(struct poly *p, double px, double py)
+{
+    if (on_point_area(p, px, py))
+        return 1;
+    int col = grid_index(px, p->gx0, p->gw, p->gnx), row = grid_index(py, p->gy0, p->gh, p->gny);
+    size_t c = (size_t)row * (size_t)p->gnx + (size_t)col;
+    double cx = p->gx0 + (col + 0.5) * p->gw, cy = p->gy0 + (row + 0.5) * p->gh;
+    if (p->cell_ref[c] == REF_TODO && cell_reference(p, c, col, row, cx, cy))
+        return -COV_ENOMEM - 1;
+    if (p->cell_ref[c] == REF_NONE)
+        return -1;
+    new_stamp(p);
+    size_t nt = 0;
+    const uint32_t *ref = p->refs + p->cell_ref[c];
+    for (uint32_t k = 1; k <= ref[0]; k++) {
+        nt = touch_ring(p, ref[k], nt);
+        p->cross[ref[k]] = 1;
+    }
+    for (uint32_t k = p->cell_off[c]; k < p->cell_off[c + 1]; k++) {
+        uint32_t i = p->cell_seg[k];
+        int x = seg_cross(p->xy + 2 * (size_t)i, px, py, cx, cy);
+        if (x < 0)
+            return -1;
+        if (x) {
+            uint32_t r = p->seg_ring[i];
+            nt = touch_ring(p, r, nt);
+            p->cross[r]++;
+        }
+    }
+    return poly_combine(p, nt);
 }
 
 /* ------------------------------------------------------------------ */
@@ -785,13 +1050,25 @@ static void process_area(struct worker *w, int layer, uint32_t a)
         job_fail(j, COV_ENOMEM, "out of memory while assigning organizations");
         return;
     }
+    if (p->nb > 0 && w->cand.n >= GRID_MIN_POINTS &&
+        p->band_off[p->nb] > (uint32_t)GRID_MIN_BAND * (uint32_t)p->nb &&
+        poly_build_grid(p, w->cand.n)) {
+        job_fail(j, COV_ENOMEM, "out of memory while assigning organizations");
+        return;
+    }
     _Atomic int32_t *res = j->res[layer];
     for (size_t k = 0; k < w->cand.n; k++) {
         uint32_t pos = w->cand.v[k];
         if (atomic_load_explicit(&res[pos], memory_order_relaxed) <= (int32_t)a)
             continue; /* a lower-indexed area already has it */
         double px = j->ix->x[pos], py = j->ix->y[pos];
-        int c = poly_covers(p, px, py);
+        int c = p->grid ? poly_covers_grid(p, px, py) : -1;
+        if (c < -1) {
+            job_fail(j, COV_ENOMEM, "out of memory while assigning organizations");
+            return;
+        }
+        if (c < 0)
+            c = poly_covers(p, px, py);
         if (c < 0)
             c = geos_decide(w, layer, (long)a, ar->geom, px, py);
         if (c < 0) {
