@@ -61,7 +61,7 @@ enum cov_group_kind {
 
 /* Borrowed: "standalone", "functional", "regional", "industry", "joint"; NULL if out of range. */
 const char *cov_group_kind_name(enum cov_group_kind k);
-/* Borrowed: 单独组建, 功能型党支部, 区域性党组织, 行业党组织, 联合党支部; NULL if out of range. */
+/* Borrowed: cov_label_group_kind(k, COV_LANG_ZH) (labels.h); NULL if out of range. */
 const char *cov_group_kind_name_zh(enum cov_group_kind k);
 
 struct cov_group {
@@ -88,9 +88,9 @@ struct cov_plan {
     size_t n_groups;
     size_t *instructor; /* org indices left for an instructor, sorted by street then id */
     size_t n_instructor;
-    long n_manual;      /* uncovered orgs with 1 .. standalone minimum-1 formal members placed
-                           only to a street or district (or nowhere): too rough to group by
-                           distance, left for manual handling (not in instructor) */
+    long n_manual;       /* uncovered orgs with 1 .. standalone minimum-1 formal members placed
+                            only to a street or district (or nowhere): too rough to group by
+                            distance, left for manual handling (not in instructor) */
     int scope;           /* the scope layer used */
     long candidates;     /* uncovered orgs considered for joint branches */
     long covered;        /* of those, covered by a joint group */
