@@ -9,6 +9,9 @@
 #include "labels.h"
 #include "place.h"
 #include "pool.h"
+#include "propose_joint.h"
+#include "propose_mip.h"
+#include "propose_score.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -439,7 +442,7 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j)
     j->bound_simple = cov_joint_bound_simple(mem, n, p.min_members, p.max_units);
     rc = c->o->baseline ? cov_joint_greedy(&p, c->group_of + j->lo, &err)
          : c->o->exact  ? cov_joint_solve_exact(&p, c->group_of + j->lo, &j->proof, &err)
-                        : cov_joint_solve(&p, 0, c->group_of + j->lo, &err);
+                        : cov_joint_solve(&p, c->group_of + j->lo, &err);
     if (rc) {
         const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : "(no area)";
         size_t len = strlen(lbl) + strlen(cov_err_msg(&err)) + 64;
