@@ -178,6 +178,22 @@ static int surface_error(cairo_surface_t *s, const char *path, struct cov_err *e
                        "%s: cannot write: %s", path, cairo_status_to_string(st));
 }
 
+/* Destroy cr and finish and destroy s (either may be NULL); a write error of
+ * the surface becomes the result when there was none before. */
+static int surface_close(cairo_t *cr, cairo_surface_t *s, const char *path, int rc,
+                         struct cov_err *err)
+{
+    if (cr)
+        cairo_destroy(cr);
+    if (s) {
+        cairo_surface_finish(s);
+        if (!rc)
+            rc = surface_error(s, path, err);
+        cairo_surface_destroy(s);
+    }
+    return rc;
+}
+
 /* ---- SVG: one cairo document per layer, merged into named groups ---- */
 
 /*
@@ -223,11 +239,8 @@ static int render_svg(const struct cov_model *m, const struct map_opts *o, doubl
         if ((rc = page_draw(&r, err)))
             goto cleanup;
         cairo_show_page(cr);
-        cairo_destroy(cr);
+        rc = surface_close(cr, s, o->path, 0, err);
         cr = NULL;
-        cairo_surface_finish(s);
-        rc = surface_error(s, o->path, err);
-        cairo_surface_destroy(s);
         s = NULL;
         if (rc)
             goto cleanup;
@@ -254,16 +267,11 @@ static int render_svg(const struct cov_model *m, const struct map_opts *o, doubl
     if (bad)
         rc = cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
 cleanup:
+    rc = surface_close(cr, s, o->path, rc, err);
     if (fclose(out) && !rc)
         rc = cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
     if (rc)
         remove(o->path);
-    if (cr)
-        cairo_destroy(cr);
-    if (s) {
-        cairo_surface_finish(s);
-        cairo_surface_destroy(s);
-    }
     page_end(&r);
     free(meta.s);
     free(doc.s);
@@ -322,15 +330,7 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
                              cairo_status_to_string(st));
     }
 cleanup:
-    if (cr)
-        cairo_destroy(cr);
-    if (s) {
-        cairo_surface_finish(s);
-        if (!rc)
-            rc = surface_error(s, o->path, err);
-        cairo_surface_destroy(s);
-    }
-    return rc;
+    return surface_close(cr, s, o->path, rc, err);
 }
 
 int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o,
@@ -381,13 +381,5 @@ int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o
     if (progress)
         progress(1.0, "drawing atlas pages", user);
 cleanup:
-    if (cr)
-        cairo_destroy(cr);
-    if (s) {
-        cairo_surface_finish(s);
-        if (!rc)
-            rc = surface_error(s, o->path, err);
-        cairo_surface_destroy(s);
-    }
-    return rc;
+    return surface_close(cr, s, o->path, rc, err);
 }
