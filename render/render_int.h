@@ -4,7 +4,8 @@
  * calls only the files of the sections above its own, never one below, so
  * there is no circle and map_render() reads top-down: page.c -> layout.c ->
  * themes.c -> layers.c -> labels.c -> furniture.c (-> legend.c), with
- * style.c, svg.c, text.c and path.c as the tools they share.
+ * style.c, svg.c, text.c and path.c as the tools they share (opts.c, the
+ * options, and simplify.c stand alone).
  * tests/unit/render/test_layering.c checks that order on the compiled objects.
  * simplify.h (one algorithm, used by path.c only) keeps its own header.
  */
