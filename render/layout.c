@@ -1,126 +1,14 @@
-/* layout.c - the pure parts of map making: options, page sizes, the
- * world-to-page transform, the scale bar and label placement. */
-#include "map.h"
+/* layout.c - the geometry of a map page: page size, map frame and legend
+ * panel, the world-to-page view, what is in focus and counted, and whether
+ * the points are aggregated or how large they are drawn. */
+#include "render_int.h"
 
-#include <errno.h>
+#include "../analysis/place.h"
+
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-void map_opts_init(struct map_opts *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->theme = MAP_THEME_COVERAGE;
-    o->page_w_mm = 297;
-    o->page_h_mm = 210;
-    o->dpi = 150;
-    o->area_layer = COV_DISTRICTS;
-    o->area = -1;
-}
-
-static int parse_dim(const char *s, const char *end, int *out)
-{
-    if (s == end || end - s > 6)
-        return -1;
-    int v = 0;
-    for (const char *p = s; p < end; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (*p - '0');
-    }
-    if (v < 16 || v > 20000)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int map_size_parse(const char *s, struct map_opts *o, struct cov_err *err)
-{
-    static const struct {
-        const char *name;
-        double w, h;
-    } pages[] = {
-        {"A4", 210, 297}, {"A3", 297, 420}, {"A4-landscape", 297, 210}, {"A3-landscape", 420, 297}};
-    if (s) {
-        for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-            if (!strcasecmp(s, pages[i].name)) {
-                o->page_w_mm = pages[i].w;
-                o->page_h_mm = pages[i].h;
-                o->px_w = o->px_h = 0;
-                return 0;
-            }
-        }
-        const char *x = strpbrk(s, "xX");
-        int w, h;
-        if (x && !parse_dim(s, x, &w) && !parse_dim(x + 1, x + strlen(x), &h)) {
-            o->px_w = w;
-            o->px_h = h;
-            return 0;
-        }
-    }
-    return cov_err_set(err, COV_EINPUT,
-                       "size '%s': expected A4, A3, A4-landscape, A3-landscape or WxH in "
-                       "pixels (e.g. 1600x1200, 16..20000 each)",
-                       s ? s : "");
-}
-
-int map_theme_parse(const char *s, enum map_theme *t, struct cov_err *err)
-{
-    static const char *const names[] = {"coverage", "targets", "plan"};
-    for (int i = 0; s && i < 3; i++) {
-        if (!strcmp(s, names[i])) {
-            *t = (enum map_theme)i;
-            return 0;
-        }
-    }
-    return cov_err_set(err, COV_EINPUT, "theme '%s': expected coverage, targets or plan",
-                       s ? s : "");
-}
-
-/* Okabe & Ito (2008), "Color Universal Design": distinguishable with every
- * common form of colour blindness. Uncovered classes take the warm colours. */
-static const struct map_rgb status_colors[COV_ST_COUNT] = {
-    [COV_ST_STANDALONE] = {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}, /* bluish green */
-    [COV_ST_JOINT] = {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0},      /* sky blue */
-    [COV_ST_REGIONAL] = {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0},   /* blue */
-    [COV_ST_INDUSTRY] = {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0},   /* reddish purple */
-    [COV_ST_FUNCTIONAL] = {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0}, /* yellow */
-    [COV_ST_ELIGIBLE] = {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0},   /* vermillion */
-    [COV_ST_SMALL] = {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0},      /* orange */
-    [COV_ST_NO_MEMBERS] = {0x99 / 255.0, 0x99 / 255.0, 0x99 / 255.0}, /* grey */
-};
-
-struct map_rgb map_status_color(enum cov_status s)
-{
-    if ((unsigned)s >= COV_ST_COUNT)
-        return (struct map_rgb){0, 0, 0};
-    return status_colors[s];
-}
-
-const char *map_status_label(enum cov_status s, int lang_en)
-{
-    static const char *const zh[COV_ST_COUNT] = {"单独组建",
-                                                 "联合组建",
-                                                 "区域覆盖",
-                                                 "行业覆盖",
-                                                 "功能型党支部",
-                                                 "未覆盖：具备单独组建条件",
-                                                 "未覆盖：党员不足3名",
-                                                 "未覆盖：无正式党员"};
-    static const char *const en[COV_ST_COUNT] = {"Standalone organization",
-                                                 "Joint organization",
-                                                 "Regional organization",
-                                                 "Industry organization",
-                                                 "Functional branch",
-                                                 "Uncovered: eligible for standalone",
-                                                 "Uncovered: 1-2 formal members",
-                                                 "Uncovered: no formal members"};
-    if ((unsigned)s >= COV_ST_COUNT)
-        return "";
-    return lang_en ? en[s] : zh[s];
-}
 
 void map_view_fit(struct map_view *v, double fx, double fy, double fw, double fh, double minx,
                   double miny, double maxx, double maxy, double margin_frac)
@@ -166,193 +54,260 @@ double map_view_denominator(const struct map_view *v)
     return 72.0 / (0.0254 * v->s);
 }
 
-double map_scalebar_length(double max_m)
+int map_org_in_focus(const struct cov_model *m, const struct map_layout *L, size_t i)
 {
-    if (!(max_m > 0) || !isfinite(max_m))
+    if (L->focus < 0)
+        return 1;
+    if (L->focus_layer >= COV_NAREAS)
         return 0;
-    double p = pow(10, floor(log10(max_m)));
-    /* guard against log10 rounding just below a power of ten */
-    if (p * 10 <= max_m)
-        p *= 10;
-    if (p > max_m)
-        p /= 10;
-    static const double steps[] = {5, 2, 1};
-    for (int i = 0; i < 3; i++)
-        if (steps[i] * p <= max_m)
-            return steps[i] * p;
-    return p;
+    return m->orgs[i].area[L->focus_layer] == L->focus;
 }
 
-void map_format_length(double metres, char *buf, size_t n)
+static int path_is_png(const char *path)
 {
-    if (metres >= 1000) {
-        double km = metres / 1000;
-        if (fabs(km - round(km)) < 1e-9)
-            snprintf(buf, n, "%.0f km", km);
-        else
-            snprintf(buf, n, "%g km", km);
-    } else {
-        snprintf(buf, n, "%g m", metres);
+    size_t n = path ? strlen(path) : 0;
+    if (n < 4)
+        return 1;
+    return strcasecmp(path + n - 4, ".pdf") && strcasecmp(path + n - 4, ".svg");
+}
+
+static void extent_of(const struct cov_model *m, const struct map_layout *L, double e[4])
+{
+    e[0] = e[1] = INFINITY;
+    e[2] = e[3] = -INFINITY;
+    if (L->focus >= 0) {
+        const struct cov_area *a = &m->areas[L->focus_layer][L->focus];
+        e[0] = a->minx, e[1] = a->miny, e[2] = a->maxx, e[3] = a->maxy;
+        return;
     }
-}
-
-/* ---- labels ---- */
-
-static int boxes_overlap(const double a[4], const double b[4])
-{
-    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
-}
-
-static int box_inside(const double a[4], const double b[4])
-{
-    return a[0] >= b[0] && a[1] >= b[1] && a[0] + a[2] <= b[0] + b[2] && a[1] + a[3] <= b[1] + b[3];
-}
-
-struct prio_ref {
-    double p;
-    size_t i;
-};
-
-static int cmp_prio(const void *a, const void *b)
-{
-    const struct prio_ref *x = a, *y = b;
-    if (x->p != y->p)
-        return x->p > y->p ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* Placed boxes live in a coarse uniform grid so that a few thousand labels
- * cost little more than their count. */
-#define LGRID 32
-
-struct lgrid {
-    double x0, y0, cw, ch;
-    size_t *cells[LGRID * LGRID];
-    size_t n[LGRID * LGRID], cap[LGRID * LGRID];
-};
-
-static void lgrid_range(const struct lgrid *g, const double b[4], int r[4])
-{
-    double c[4] = {(b[0] - g->x0) / g->cw, (b[1] - g->y0) / g->ch, (b[0] + b[2] - g->x0) / g->cw,
-                   (b[1] + b[3] - g->y0) / g->ch};
-    for (int k = 0; k < 4; k++) {
-        double v = floor(c[k]);
-        r[k] = v < 0 ? 0 : v > LGRID - 1 ? LGRID - 1 : (int)v;
-    }
-}
-
-static int lgrid_hits(const struct lgrid *g, double (*boxes)[4], const double b[4])
-{
-    int r[4];
-    lgrid_range(g, b, r);
-    for (int gy = r[1]; gy <= r[3]; gy++)
-        for (int gx = r[0]; gx <= r[2]; gx++) {
-            int c = gy * LGRID + gx;
-            for (size_t k = 0; k < g->n[c]; k++)
-                if (boxes_overlap(boxes[g->cells[c][k]], b))
-                    return 1;
-        }
-    return 0;
-}
-
-static int lgrid_add(struct lgrid *g, const double b[4], size_t id)
-{
-    int r[4];
-    lgrid_range(g, b, r);
-    for (int gy = r[1]; gy <= r[3]; gy++)
-        for (int gx = r[0]; gx <= r[2]; gx++) {
-            int c = gy * LGRID + gx;
-            if (g->n[c] == g->cap[c]) {
-                size_t cap = g->cap[c] ? 2 * g->cap[c] : 8;
-                size_t *p = realloc(g->cells[c], cap * sizeof(*p));
-                if (!p)
-                    return COV_ENOMEM;
-                g->cells[c] = p;
-                g->cap[c] = cap;
-            }
-            g->cells[c][g->n[c]++] = id;
-        }
-    return 0;
-}
-
-int map_labels_place(struct map_label *l, size_t n, const double bounds[4], const double (*obst)[4],
-                     size_t n_obst, size_t *n_placed)
-{
-    int rc = 0;
-    size_t placed = 0;
-    struct prio_ref *order = malloc((n ? n : 1) * sizeof(*order));
-    double(*boxes)[4] = malloc((n + n_obst + 1) * sizeof(*boxes));
-    struct lgrid *g = calloc(1, sizeof(*g));
-    if (!order || !boxes || !g) {
-        rc = COV_ENOMEM;
-        goto cleanup;
-    }
-    g->x0 = bounds[0];
-    g->y0 = bounds[1];
-    g->cw = bounds[2] > 0 ? bounds[2] / LGRID : 1;
-    g->ch = bounds[3] > 0 ? bounds[3] / LGRID : 1;
-    size_t nb = 0;
-    for (size_t k = 0; k < n_obst; k++) {
-        memcpy(boxes[nb], obst[k], sizeof(boxes[nb]));
-        if ((rc = lgrid_add(g, boxes[nb], nb)))
-            goto cleanup;
-        nb++;
-    }
-    for (size_t i = 0; i < n; i++) {
-        order[i] = (struct prio_ref){l[i].priority, i};
-        l[i].placed = 0;
-    }
-    qsort(order, n, sizeof(*order), cmp_prio);
-    for (size_t k = 0; k < n; k++) {
-        struct map_label *lb = &l[order[k].i];
-        double cand[4][2];
-        int nc;
-        if (lb->point) {
-            double g0 = lb->gap;
-            cand[0][0] = lb->ax + g0; /* right */
-            cand[0][1] = lb->ay - lb->h / 2;
-            cand[1][0] = lb->ax - g0 - lb->w; /* left */
-            cand[1][1] = lb->ay - lb->h / 2;
-            cand[2][0] = lb->ax - lb->w / 2; /* above */
-            cand[2][1] = lb->ay - g0 - lb->h;
-            cand[3][0] = lb->ax - lb->w / 2; /* below */
-            cand[3][1] = lb->ay + g0;
-            nc = 4;
-        } else {
-            cand[0][0] = lb->ax - lb->w / 2;
-            cand[0][1] = lb->ay - lb->h / 2;
-            nc = 1;
-        }
-        for (int c = 0; c < nc; c++) {
-            double b[4] = {cand[c][0], cand[c][1], lb->w, lb->h};
-            if (!box_inside(b, bounds) || lgrid_hits(g, boxes, b))
+    for (int l = 0; l < COV_NAREAS && !(e[0] <= e[2]); l++)
+        for (size_t i = 0; i < m->n_areas[l]; i++) {
+            const struct cov_area *a = &m->areas[l][i];
+            if (!a->geom)
                 continue;
-            memcpy(boxes[nb], b, sizeof(b));
-            if ((rc = lgrid_add(g, boxes[nb], nb)))
-                goto cleanup;
-            nb++;
-            lb->placed = 1;
-            lb->x = b[0];
-            lb->y = b[1];
-            placed++;
-            break;
+            e[0] = fmin(e[0], a->minx), e[1] = fmin(e[1], a->miny);
+            e[2] = fmax(e[2], a->maxx), e[3] = fmax(e[3], a->maxy);
         }
-    }
-cleanup:
-    if (g)
-        for (int c = 0; c < LGRID * LGRID; c++)
-            free(g->cells[c]);
-    free(g);
-    free(boxes);
-    free(order);
-    if (n_placed)
-        *n_placed = placed;
-    return rc;
+    if (!(e[0] <= e[2]))
+        for (size_t i = 0; i < m->n_orgs; i++) {
+            const struct cov_org *o = &m->orgs[i];
+            if (!isfinite(o->x) || !isfinite(o->y))
+                continue;
+            e[0] = fmin(e[0], o->x), e[1] = fmin(e[1], o->y);
+            e[2] = fmax(e[2], o->x), e[3] = fmax(e[3], o->y);
+        }
+    if (!(e[0] <= e[2]))
+        e[0] = e[1] = 0, e[2] = e[3] = 1000;
 }
 
-const char *map_unit_orgs(long n, int en)
+static int aggregate(const struct cov_model *m, struct map_layout *L)
 {
-    if (!en)
-        return "个组织";
-    return n == 1 ? "organization" : "organizations";
+    const struct map_view *v = &L->view;
+    L->cell = MAP_MM(6) * L->u;
+    L->nx = (int)ceil(v->fw / L->cell);
+    L->ny = (int)ceil(v->fh / L->cell);
+    size_t nc = (size_t)L->nx * (size_t)L->ny;
+    L->cell_n = calloc(nc, sizeof(*L->cell_n));
+    L->cell_cov = calloc(nc, sizeof(*L->cell_cov));
+    L->cell_x = calloc(nc, sizeof(*L->cell_x));
+    L->cell_y = calloc(nc, sizeof(*L->cell_y));
+    if (!L->cell_n || !L->cell_cov || !L->cell_x || !L->cell_y)
+        return COV_ENOMEM;
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        double px, py;
+        map_view_to_page(v, o->x, o->y, &px, &py);
+        double cx = (px - v->fx) / L->cell, cy = (py - v->fy) / L->cell;
+        if (!(cx >= 0 && cy >= 0 && cx < L->nx && cy < L->ny))
+            continue;
+        size_t c = (size_t)cy * (size_t)L->nx + (size_t)cx;
+        L->cell_n[c]++;
+        L->cell_cov[c] += map_status_covered(o->status);
+        L->cell_x[c] += px;
+        L->cell_y[c] += py;
+    }
+    for (size_t c = 0; c < nc; c++)
+        if (L->cell_n[c] > L->agg_max)
+            L->agg_max = L->cell_n[c];
+    return 0;
+}
+
+/*
+ * Point size from how crowded the points are where they are, not on average:
+ * the largest radius (2.4 pt down to 1.4 pt, times u) at which at most 40 %
+ * of the points sit in 3 mm cells holding more symbols than would cover two
+ * thirds of the cell. Smaller symbols lose their colour; beyond that the
+ * points are aggregated instead.
+ */
+static int point_radius(const struct cov_model *m, struct map_layout *L)
+{
+    const struct map_view *v = &L->view;
+    double cell = MAP_MM(3) * L->u;
+    int nx = (int)ceil(v->fw / cell), ny = (int)ceil(v->fh / cell);
+    size_t nc = (size_t)nx * (size_t)ny;
+    long *cnt = calloc(nc ? nc : 1, sizeof(*cnt));
+    if (!cnt)
+        return COV_ENOMEM;
+    long total = 0;
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        double px, py;
+        map_view_to_page(v, m->orgs[i].x, m->orgs[i].y, &px, &py);
+        double cx = (px - v->fx) / cell, cy = (py - v->fy) / cell;
+        if (!(cx >= 0 && cy >= 0 && cx < nx && cy < ny))
+            continue;
+        cnt[(size_t)cy * (size_t)nx + (size_t)cx]++;
+        total++;
+    }
+    static const double radii[] = {2.4, 2.1, 1.8, 1.6, 1.4};
+    size_t k = 0;
+    for (; k + 1 < sizeof(radii) / sizeof(radii[0]); k++) {
+        double r = radii[k] * L->u;
+        double cap = cell * cell / (M_PI * r * r * 1.5);
+        long crowded = 0;
+        for (size_t c = 0; c < nc; c++)
+            if ((double)cnt[c] > cap)
+                crowded += cnt[c];
+        if (crowded * 5 <= total * 2)
+            break;
+    }
+    L->point_r = radii[k] * L->u;
+    free(cnt);
+    return 0;
+}
+
+int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int layer, size_t idx)
+{
+    if (L->focus < 0)
+        return 1;
+    if (layer == L->focus_layer)
+        return (long)idx == L->focus;
+    const struct cov_area *f = &m->areas[L->focus_layer][L->focus];
+    const struct cov_area *a = &m->areas[layer][idx];
+    if (!a->geom || a->maxx < f->minx || a->minx > f->maxx || a->maxy < f->miny ||
+        a->miny > f->maxy)
+        return 0;
+    GEOSContextHandle_t h = m->geos;
+    GEOSGeometry *p = GEOSPointOnSurface_r(h, a->geom);
+    if (!p)
+        return 0;
+    int in = GEOSIntersects_r(h, f->geom, p) == 1;
+    GEOSGeom_destroy_r(h, p);
+    return in;
+}
+
+void map_page_size(const struct map_opts *o, int png, double *w, double *h)
+{
+    double dpi = o->dpi > 0 ? o->dpi : 150;
+    if (png && o->px_w > 0 && o->px_h > 0) {
+        *w = o->px_w * 72.0 / dpi;
+        *h = o->px_h * 72.0 / dpi;
+    } else {
+        *w = MAP_MM(o->page_w_mm > 0 ? o->page_w_mm : 297);
+        *h = MAP_MM(o->page_h_mm > 0 ? o->page_h_mm : 210);
+    }
+}
+
+int map_layout_compute(const struct cov_model *m, const struct map_opts *o, struct map_layout *L,
+                       struct cov_err *err)
+{
+    memset(L, 0, sizeof(*L));
+    L->focus_layer = -1;
+    L->focus = -1;
+    L->png = path_is_png(o->path);
+    L->dpi = o->dpi > 0 ? o->dpi : 150;
+    map_page_size(o, L->png, &L->pw, &L->ph);
+    L->dev = L->png ? 72.0 / L->dpi : 72.0 / 300;
+    double short_mm = fmin(L->pw, L->ph) * 25.4 / 72;
+    L->u = fmin(1.5, fmax(0.55, short_mm / 210));
+    if (L->png && o->px_w > 0)
+        /* a screen image: the smallest text (5.5 u points) at least 8.5 pixels */
+        L->u = fmin(1.5, fmax(L->u, 8.5 / (5.5 * L->dpi / 72)));
+    if (o->area >= 0) {
+        if (o->area_layer < 0 || o->area_layer >= COV_NAREAS ||
+            (size_t)o->area >= m->n_areas[o->area_layer] || !m->areas[o->area_layer][o->area].geom)
+            return cov_err_set(err, COV_EINPUT, "zoom area %ld of layer %d does not exist", o->area,
+                               o->area_layer);
+        L->focus_layer = o->area_layer;
+        L->focus = o->area;
+    }
+
+    double u = L->u, margin = MAP_MM(8) * u, title_h = MAP_MM(17) * u;
+    double bottom_h = MAP_MM(7) * u, gap = MAP_MM(4) * u;
+    double fx = margin, fy = margin + title_h, fw, fh;
+    if (L->ph > 1.05 * L->pw) {
+        /* portrait: the legend goes under the map, in two columns */
+        double legend_h = fmin(MAP_MM(62) * u, 0.32 * L->ph);
+        fw = L->pw - 2 * margin;
+        fh = L->ph - fy - bottom_h - margin - legend_h - gap;
+        L->legend[0] = fx;
+        L->legend[1] = fy + fh + gap;
+        L->legend[2] = fw;
+        L->legend[3] = legend_h;
+        L->legend_cols = 2;
+    } else {
+        double legend_w = fmax(MAP_MM(50) * u, fmin(0.27 * L->pw, MAP_MM(80) * u));
+        fw = L->pw - 2 * margin - legend_w - gap;
+        fh = L->ph - fy - bottom_h - margin;
+        L->legend[0] = fx + fw + gap;
+        L->legend[1] = fy;
+        L->legend[2] = legend_w;
+        L->legend[3] = fh;
+        L->legend_cols = 1;
+    }
+    L->foot_y = L->ph - margin - bottom_h + MAP_MM(1.8) * u;
+    if (fw < 20 || fh < 20)
+        return cov_err_set(err, COV_EINPUT, "page %.0fx%.0f mm is too small for a map",
+                           L->pw * 25.4 / 72, L->ph * 25.4 / 72);
+
+    double e[4];
+    extent_of(m, L, e);
+    map_view_fit(&L->view, fx, fy, fw, fh, e[0], e[1], e[2], e[3], 0.04);
+    map_view_extent(&L->view, &L->vminx, &L->vminy, &L->vmaxx, &L->vmaxy);
+
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *g = &m->orgs[i];
+        if (g->x >= L->vminx && g->x <= L->vmaxx && g->y >= L->vminy && g->y <= L->vmaxy)
+            L->n_view++;
+        if (L->focus >= 0 && !m->assigned)
+            continue;
+        if (!map_org_in_focus(m, L, i))
+            continue;
+        L->n_focus++;
+        if ((unsigned)g->status < COV_ST_COUNT)
+            L->counts[g->status]++;
+        if (g->placed == COV_PLACED_NONE)
+            L->n_unplaced++;
+        else if (g->placed != COV_PLACED_POINT)
+            L->n_approx++;
+    }
+    double spacing = sqrt(fw * fh / (double)(L->n_view ? L->n_view : 1));
+    L->aggregated = o->aggregate > 0 ||
+                    (o->aggregate == 0 && (L->n_view > MAP_AGG_MAX_POINTS || spacing < 2.5 * u));
+    if (L->aggregated && aggregate(m, L))
+        return cov_err_set(err, COV_ENOMEM, "out of memory aggregating organizations");
+    if (!L->aggregated && point_radius(m, L))
+        return cov_err_set(err, COV_ENOMEM, "out of memory sizing the point symbols");
+    L->point_r = fmax(L->point_r, 1.2 * L->dev);
+    return 0;
+}
+
+void map_layout_release(struct map_layout *L)
+{
+    free(L->cell_n);
+    free(L->cell_cov);
+    free(L->cell_x);
+    free(L->cell_y);
+    L->cell_n = L->cell_cov = NULL;
+    L->cell_x = L->cell_y = NULL;
+}
+
+int map_page_view(const struct cov_model *m, const struct map_opts *o, struct map_view *v,
+                  struct cov_err *err)
+{
+    struct map_layout L;
+    int rc = map_layout_compute(m, o, &L, err);
+    if (!rc)
+        *v = L.view;
+    map_layout_release(&L);
+    return rc;
 }

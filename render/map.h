@@ -110,8 +110,6 @@ struct map_rgb {
 struct map_rgb map_status_color(enum cov_status s);
 /* Borrowed: "organization" or "organizations" by count in English, "个组织" in Chinese. */
 const char *map_unit_orgs(long n, int en);
-/* Borrowed legend label of a status ("单独组建" / "standalone organization"). */
-const char *map_status_label(enum cov_status s, int lang_en);
 
 /* World (metres) -> page (points) transform of a map frame. */
 struct map_view {

@@ -1,31 +1,11 @@
-/* themes.c - reading the analysis results for the targets and plan themes. */
-#include "themes.h"
+/* themes.c - what the targets and plan themes read from the analysis
+ * results: each community's target class, and the figures in focus. */
+#include "render_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/targets.h"
-
-int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int layer, size_t idx)
-{
-    if (L->focus < 0)
-        return 1;
-    if (layer == L->focus_layer)
-        return (long)idx == L->focus;
-    const struct cov_area *f = &m->areas[L->focus_layer][L->focus];
-    const struct cov_area *a = &m->areas[layer][idx];
-    if (!a->geom || a->maxx < f->minx || a->minx > f->maxx || a->maxy < f->miny ||
-        a->miny > f->maxy)
-        return 0;
-    GEOSContextHandle_t h = m->geos;
-    GEOSGeometry *p = GEOSPointOnSurface_r(h, a->geom);
-    if (!p)
-        return 0;
-    int in = GEOSIntersects_r(h, f->geom, p) == 1;
-    GEOSGeom_destroy_r(h, p);
-    return in;
-}
 
 int map_targets_classes(const struct cov_model *m, const struct cov_targets *t, signed char *cls,
                         int *have, int *need)
@@ -56,28 +36,6 @@ int map_targets_classes(const struct cov_model *m, const struct cov_targets *t, 
     return 0;
 }
 
-static void rate_labels(const char *id, struct map_rate *r)
-{
-    static const struct {
-        const char *id, *zh, *en;
-        int rate;
-    } names[] = {
-        {"coverage_rate", "组织覆盖率", "Coverage rate", 1},
-        {"standalone_rate", "单独组建率", "Standalone formation rate", 1},
-        {"urban_community_orgs", "城市社区达标", "Urban communities on target", 0},
-        {"rural_community_orgs", "农村社区达标", "Rural communities on target", 0},
-    };
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (id && !strcmp(id, names[i].id)) {
-            r->label_zh = names[i].zh;
-            r->label_en = names[i].en;
-            r->rate = names[i].rate;
-            return;
-        }
-    r->label_zh = r->label_en = id ? id : "?";
-    r->rate = 1;
-}
-
 void map_targets_counts(const struct cov_model *m, const struct cov_targets *t,
                         const struct map_layout *L, long cnt[MAP_T_COUNT], struct map_rates *rates)
 {
@@ -94,7 +52,8 @@ void map_targets_counts(const struct cov_model *m, const struct cov_targets *t,
         return;
     for (size_t k = 0; k < COV_T_COUNT && rates->n < 8; k++) {
         struct map_rate *r = &rates->r[rates->n++];
-        rate_labels(t->targets[k].id, r);
+        r->target = (int)k;
+        r->rate = k == COV_T_COVERAGE_RATE || k == COV_T_STANDALONE_RATE;
         r->value = t->targets[k].value;
         r->threshold = t->targets[k].threshold;
         r->met = t->targets[k].met;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../../analysis/labels.h"
 #include "../../../analysis/propose.h"
 #include "../../../analysis/targets.h"
 #include "../../../render/map.h"
@@ -392,7 +393,9 @@ static void test_legend_coverage_counts(void **state) {
         const struct map_legend_entry *x = find_key(e, n, MAP_LEG_POINT, s);
         assert_non_null(x);
         assert_int_equal(x->count, want[s]);
-        assert_string_equal(x->label, map_status_label((enum cov_status)s, 0));
+        char name[96];
+        assert_string_equal(x->label, cov_label_status_p((enum cov_status)s, &f->m->policy,
+                                                         COV_LANG_ZH, name, sizeof(name)));
         struct map_rgb c = map_status_color((enum cov_status)s);
         assert_float_equal(x->color.r, c.r, 1e-12);
     }
@@ -917,7 +920,9 @@ static void test_svg_describes_legend_and_labels(void **state) {
     assert_non_null(dend);
     *dend = 0;
     assert_non_null(strstr(desc, "\n  单独组建 (2)"));
-    assert_non_null(strstr(desc, "\n  未覆盖：无正式党员 (2)"));
+    char want[128];
+    snprintf(want, sizeof(want), "\n  %s (2)", cov_label_status(COV_ST_NO_MEMBERS, COV_LANG_ZH));
+    assert_non_null(strstr(desc, want));
     assert_non_null(strstr(desc, "\n  县区界"));
     assert_non_null(strstr(desc, "\n  海州区")); /* placed labels */
     assert_non_null(strstr(desc, "\n  灌云县"));

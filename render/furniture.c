@@ -1,0 +1,439 @@
+/* furniture.c - what a map page carries besides the map: north arrow, scale
+ * bar, frame, title and subtitle with the page's figures, footer, and the
+ * legend panel drawn from the legend's entries (legend.c). */
+#include "render_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+double map_scalebar_length(double max_m)
+{
+    if (!(max_m > 0) || !isfinite(max_m))
+        return 0;
+    double p = pow(10, floor(log10(max_m)));
+    /* guard against log10 rounding just below a power of ten */
+    if (p * 10 <= max_m)
+        p *= 10;
+    if (p > max_m)
+        p /= 10;
+    static const double steps[] = {5, 2, 1};
+    for (int i = 0; i < 3; i++)
+        if (steps[i] * p <= max_m)
+            return steps[i] * p;
+    return p;
+}
+
+void map_format_length(double metres, char *buf, size_t n)
+{
+    if (metres >= 1000) {
+        double km = metres / 1000;
+        if (fabs(km - round(km)) < 1e-9)
+            snprintf(buf, n, "%.0f km", km);
+        else
+            snprintf(buf, n, "%g km", km);
+    } else {
+        snprintf(buf, n, "%g m", metres);
+    }
+}
+
+void map_north_arrow_box(const struct map_ctx *r, double b[4])
+{
+    const struct map_view *v = &r->L.view;
+    double u = r->L.u, w = MAP_MM(7) * u, h = MAP_MM(13) * u;
+    b[0] = v->fx + v->fw - MAP_MM(4) * u - w;
+    b[1] = v->fy + MAP_MM(4) * u;
+    b[2] = w;
+    b[3] = h;
+}
+
+void map_draw_north_arrow(struct map_ctx *r)
+{
+    double b[4];
+    map_north_arrow_box(r, b);
+    cairo_t *cr = r->cr;
+    double u = r->L.u, cx = b[0] + b[2] / 2;
+    double top = b[1] + MAP_MM(4.5) * u, bot = b[1] + b[3], hw = MAP_MM(2.2) * u;
+    double mid = bot - MAP_MM(2.2) * u;
+    struct map_rgb dark = {0.15, 0.15, 0.15};
+    map_text_at(r->cr, r->pc, r->o->lang_en ? "N" : "北", cx, b[1], 8 * u, 1, dark, 2);
+    cairo_new_path(cr);
+    cairo_move_to(cr, cx, top);
+    cairo_line_to(cr, cx - hw, bot);
+    cairo_line_to(cr, cx, mid);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    map_set_rgb(cr, dark);
+    cairo_set_line_width(cr, 0.5 * u);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+    cairo_stroke(cr);
+    cairo_move_to(cr, cx, top);
+    cairo_line_to(cr, cx + hw, bot);
+    cairo_line_to(cr, cx, mid);
+    cairo_close_path(cr);
+    cairo_fill_preserve(cr);
+    cairo_stroke(cr);
+}
+
+void map_draw_scalebar(struct map_ctx *r, double box[4])
+{
+    const struct map_view *v = &r->L.view;
+    cairo_t *cr = r->cr;
+    double u = r->L.u;
+    double len = map_scalebar_length(0.25 * v->fw / v->s);
+    double bl = len * v->s, bh = MAP_MM(1.5) * u;
+    double x0 = v->fx + MAP_MM(6) * u, ybar = v->fy + v->fh - MAP_MM(9) * u;
+    char lab[48], half[48], den[64], num[32];
+    map_format_length(len, lab, sizeof(lab));
+    map_format_length(len / 2, half, sizeof(half));
+    map_format_count((long)(round(map_view_denominator(v) / 10) * 10), num, sizeof(num));
+    snprintf(den, sizeof(den), "1:%s", num);
+    PangoLayout *dl = map_text_new(r->pc, den, 6.5 * u, 0, 0),
+                *ll = map_text_new(r->pc, lab, 6.5 * u, 0, 0);
+    double dw, dh, lw, lh;
+    map_text_size(dl, &dw, &dh);
+    map_text_size(ll, &lw, &lh);
+    /* white backing so the bar reads over any map content */
+    double pad = MAP_MM(2.5) * u, right = fmax(x0 + bl + lw / 2, x0 + bl + MAP_MM(3) * u + dw);
+    box[0] = x0 - pad;
+    box[1] = ybar - MAP_MM(3.6) * u - pad / 2;
+    box[2] = right + pad - box[0];
+    box[3] = ybar + bh + pad - box[1];
+    if (!map_on(r, ML_FURNITURE)) {
+        g_object_unref(dl);
+        g_object_unref(ll);
+        return;
+    }
+    cairo_rectangle(cr, box[0], box[1], box[2], box[3]);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_fill(cr);
+    /* 1-2-5 lengths split into 5 (1, 5) or 4 (2) equal segments */
+    int first = (int)round(len / pow(10, floor(log10(len) + 1e-9)));
+    int seg = first == 2 ? 4 : 5;
+    for (int i = 0; i < seg; i++) {
+        cairo_rectangle(cr, x0 + bl * i / seg, ybar, bl / seg, bh);
+        if (i % 2 == 0)
+            cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        else
+            cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill(cr);
+    }
+    cairo_rectangle(cr, x0, ybar, bl, bh);
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    cairo_set_line_width(cr, 0.4 * u);
+    cairo_stroke(cr);
+    struct map_rgb dark = {0.15, 0.15, 0.15};
+    double ty = ybar - MAP_MM(3.6) * u;
+    map_text_at(r->cr, r->pc, "0", x0, ty, 6.5 * u, 0, dark, 2);
+    if (bl > 3 * lw) /* room for the middle figure */
+        map_text_at(r->cr, r->pc, half, x0 + bl / 2, ty, 6.5 * u, 0, dark, 2);
+    map_text_draw(r->cr, ll, x0 + bl - lw / 2, ty, dark, 0);
+    map_text_draw(r->cr, dl, x0 + bl + MAP_MM(3) * u, ybar + bh / 2 - dh / 2,
+                  (struct map_rgb){0.35, 0.35, 0.35}, 0);
+    g_object_unref(dl);
+    g_object_unref(ll);
+}
+
+static void legend_symbol(struct map_ctx *r, const struct map_legend_entry *e, double x, double y,
+                          double w, double h)
+{
+    cairo_t *cr = r->cr;
+    double u = r->L.u, cx = x + w / 2, cy = y + h / 2;
+    cairo_new_path(cr);
+    switch (e->kind) {
+    case MAP_LEG_POINT: {
+        double rad = fmin(fmax(e->width, 1.6 * u), h / 2);
+        cairo_arc(cr, cx, cy, rad, 0, 2 * M_PI);
+        map_set_rgb(cr, e->color);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, 0.15, 0.15, 0.15, 0.6);
+        cairo_set_line_width(cr, 0.25 * u);
+        cairo_stroke(cr);
+        break;
+    }
+    case MAP_LEG_HOLLOW: {
+        double rad = fmin(fmax(e->width, 1.6 * u), h / 2);
+        cairo_arc(cr, cx, cy, rad, 0, 2 * M_PI);
+        map_set_rgb(cr, e->color);
+        cairo_set_line_width(cr, 0.5 * u);
+        cairo_stroke(cr);
+        break;
+    }
+    case MAP_LEG_FILL:
+    case MAP_LEG_HATCH:
+        cairo_rectangle(cr, x, y, w, h);
+        map_set_rgb(cr, e->color);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+        cairo_set_line_width(cr, 0.35 * u);
+        cairo_stroke(cr);
+        if (e->kind == MAP_LEG_HATCH) {
+            cairo_save(cr);
+            cairo_rectangle(cr, x, y, w, h);
+            cairo_clip(cr);
+            double step = MAP_MM(1.6) * u;
+            for (double d = -h; d < w; d += step) {
+                cairo_move_to(cr, x + d, y + h);
+                cairo_line_to(cr, x + d + h, y);
+            }
+            cairo_set_source_rgba(cr, 0.35, 0.45, 0.3, 0.6);
+            cairo_set_line_width(cr, 0.3 * u);
+            cairo_stroke(cr);
+            cairo_restore(cr);
+        }
+        break;
+    case MAP_LEG_LINE:
+        cairo_move_to(cr, x, cy);
+        cairo_line_to(cr, x + w, cy);
+        map_set_rgb(cr, e->color);
+        cairo_set_line_width(cr, e->width * u);
+        cairo_stroke(cr);
+        break;
+    case MAP_LEG_LINK:
+        cairo_move_to(cr, x + 1.5 * u, y + h - 1.5 * u);
+        cairo_line_to(cr, cx, cy);
+        cairo_line_to(cr, x + w - 1.5 * u, y + 1.5 * u);
+        cairo_move_to(cr, cx, cy);
+        cairo_line_to(cr, x + w - 1.5 * u, y + h - 1.5 * u);
+        map_set_rgb(cr, e->color);
+        cairo_set_line_width(cr, 0.8 * u);
+        cairo_stroke(cr);
+        cairo_arc(cr, cx, cy, 2.4 * u, 0, 2 * M_PI);
+        cairo_fill(cr);
+        break;
+    case MAP_LEG_CIRCLE: {
+        double rad = e->width;
+        cairo_arc(cr, cx, cy, rad, 0, 2 * M_PI);
+        map_set_rgba(cr, e->color, 0.9);
+        cairo_fill(cr);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void map_draw_legend(struct map_ctx *r)
+{
+    struct map_legend_entry *e = NULL;
+    size_t n = map_legend_for(r->m, r->o, &r->L, NULL, 0);
+    e = calloc(n ? n : 1, sizeof(*e));
+    if (!e) {
+        r->oom = 1;
+        return;
+    }
+    n = map_legend_for(r->m, r->o, &r->L, e, n);
+    map_sb_add(r->meta, "\nlegend:", 0);
+    for (size_t i = 0; i < n && r->meta; i++) {
+        char cnt[48] = "";
+        if (e[i].count >= 0)
+            snprintf(cnt, sizeof(cnt), " (%ld)", e[i].count);
+        map_sb_add(r->meta, "\n  ", 0);
+        map_sb_add(r->meta, e[i].label, 1);
+        map_sb_add(r->meta, cnt, 0);
+    }
+    cairo_t *cr = r->cr;
+    double u = r->L.u, *b = r->L.legend, pad = MAP_MM(3) * u;
+    cairo_rectangle(cr, b[0], b[1], b[2], b[3]);
+    cairo_set_source_rgb(cr, 0.72, 0.72, 0.72);
+    cairo_set_line_width(cr, 0.5 * u);
+    cairo_stroke(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, b[0], b[1], b[2], b[3]);
+    cairo_clip(cr);
+    struct map_rgb dark = {0.12, 0.12, 0.12}, grey = {0.35, 0.35, 0.35};
+    int cols = r->L.legend_cols > 1 ? r->L.legend_cols : 1, col = 0;
+    double colgap = MAP_MM(6) * u;
+    double x = b[0] + pad, y = b[1] + pad, w = (b[2] - 2 * pad - (cols - 1) * colgap) / cols;
+    double sw = MAP_MM(6) * u, sh = MAP_MM(3.4) * u, fs = 7 * u, row = MAP_MM(4.7) * u;
+    map_text_at(r->cr, r->pc, r->o->lang_en ? "Legend" : "图  例", x, y, 10 * u, 1, dark, 0);
+    y += MAP_MM(6) * u;
+    double ytop = y, ybot = b[1] + b[3] - pad;
+    for (size_t i = 0; i < n; i++) {
+        double tw, th;
+        /* next column when this entry (a heading: with two rows under it)
+         * would not fit */
+        double need = row;
+        if (e[i].kind == MAP_LEG_HEADING) {
+            /* keep a section together when a column can hold it */
+            size_t k = i + 1;
+            while (k < n && e[k].kind != MAP_LEG_HEADING)
+                k++;
+            need = (double)(k - i + 1) * row;
+            if (need > ybot - ytop)
+                need = 3 * row;
+        }
+        if (e[i].kind == MAP_LEG_CIRCLE)
+            need = fmax(row, 2 * e[i].width + 2 * u);
+        if (y + need > ybot && col + 1 < cols) {
+            col++;
+            x += w + colgap;
+            y = ytop;
+        }
+        if (e[i].kind == MAP_LEG_HEADING) {
+            y += MAP_MM(1.5) * u;
+            PangoLayout *ly = map_text_new(r->pc, e[i].label, 7.5 * u, 1, w);
+            map_text_size(ly, &tw, &th);
+            map_text_draw(r->cr, ly, x, y, dark, 0);
+            g_object_unref(ly);
+            y += th + MAP_MM(1) * u;
+            continue;
+        }
+        if (e[i].kind == MAP_LEG_NOTE && e[i].count < 0) {
+            PangoLayout *ly = map_text_new(r->pc, e[i].label, 6.5 * u, 0, w);
+            map_text_size(ly, &tw, &th);
+            map_text_draw(r->cr, ly, x, y, grey, 0);
+            g_object_unref(ly);
+            y += th + MAP_MM(0.8) * u;
+            continue;
+        }
+        double symw = e[i].kind == MAP_LEG_CIRCLE ? fmax(sw, 2 * e[i].width) : sw;
+        double sym = e[i].kind == MAP_LEG_NOTE ? 0 : symw + MAP_MM(2) * u;
+        double cw = 0;
+        char cnt[32] = "";
+        if (e[i].count >= 0) {
+            map_format_count(e[i].count, cnt, sizeof(cnt));
+            PangoLayout *cl = map_text_new(r->pc, cnt, fs, 0, 0);
+            double ch;
+            map_text_size(cl, &cw, &ch);
+            g_object_unref(cl);
+        }
+        double rowh = e[i].kind == MAP_LEG_CIRCLE ? fmax(sh, 2 * e[i].width + 2 * u) : sh;
+        PangoLayout *ly = map_text_new(r->pc, e[i].label, fs, 0, w - sym - cw - MAP_MM(2) * u);
+        map_text_size(ly, &tw, &th);
+        double hh = fmax(rowh, th);
+        if (e[i].kind == MAP_LEG_CIRCLE)
+            legend_symbol(r, &e[i], x, y + (hh - rowh) / 2, symw, rowh);
+        else if (e[i].kind != MAP_LEG_NOTE)
+            legend_symbol(r, &e[i], x, y + (fmin(hh, th) - sh) / 2, sw, sh);
+        map_text_draw(r->cr, ly, x + sym, y + (hh - th) / 2, dark, 0);
+        g_object_unref(ly);
+        if (cnt[0])
+            map_text_at(r->cr, r->pc, cnt, x + w, y + (hh - th) / 2, fs, 0, dark, 1);
+        y += hh + MAP_MM(1.3) * u;
+    }
+    cairo_restore(cr);
+    free(e);
+}
+
+const char *map_default_title(const struct map_opts *o)
+{
+    static const char *const zh[] = {"社会组织党组织覆盖情况", "社区社会组织与党建目标",
+                                     "党组织组建方案"};
+    static const char *const en[] = {"Party organization coverage of social organizations",
+                                     "Policy targets: community organizations and coverage",
+                                     "Party organization formation plan"};
+    int t = (unsigned)o->theme <= MAP_THEME_PLAN ? (int)o->theme : 0;
+    return o->lang_en ? en[t] : zh[t];
+}
+
+void map_page_title(const struct cov_model *m, const struct map_opts *o, char *title, size_t n)
+{
+    const char *fname = NULL;
+    if (o->area >= 0 && o->area_layer >= 0 && o->area_layer < COV_NAREAS &&
+        (size_t)o->area < m->n_areas[o->area_layer])
+        fname = m->areas[o->area_layer][o->area].name;
+    if (o->title)
+        snprintf(title, n, "%s", o->title);
+    else if (fname)
+        snprintf(title, n, "%s%s%s", fname, o->lang_en ? ": " : " · ", map_default_title(o));
+    else
+        snprintf(title, n, "%s", map_default_title(o));
+}
+
+void map_draw_titles(struct map_ctx *r)
+{
+    const struct map_opts *o = r->o;
+    const struct map_layout *L = &r->L;
+    const struct cov_model *m = r->m;
+    double u = L->u, margin = MAP_MM(8) * u;
+    char title[512], sub[512], a[32], b[32];
+    const struct map_view *v = &L->view;
+    cairo_rectangle(r->cr, v->fx, v->fy, v->fw, v->fh);
+    cairo_set_source_rgb(r->cr, 0.2, 0.2, 0.2);
+    cairo_set_line_width(r->cr, 0.7 * u);
+    cairo_stroke(r->cr);
+    map_page_title(m, o, title, sizeof(title));
+    if (o->subtitle) {
+        snprintf(sub, sizeof(sub), "%s", o->subtitle);
+    } else if (o->theme == MAP_THEME_PLAN && o->plan) {
+        long groups[COV_G_COUNT], orgs[COV_G_COUNT], instr, ng = 0, no = 0;
+        map_plan_counts(m, o->plan, L, groups, orgs, &instr);
+        for (int k = 0; k < COV_G_COUNT; k++)
+            ng += groups[k], no += orgs[k];
+        map_format_count(ng, a, sizeof(a));
+        map_format_count(no, b, sizeof(b));
+        int k = o->lang_en
+                    ? snprintf(sub, sizeof(sub), "%s %s proposed, taking in %s social %s", a,
+                               map_unit_orgs(ng, 1), b, map_unit_orgs(no, 1))
+                    : snprintf(sub, sizeof(sub), "拟组建党组织 %s 个，覆盖社会组织 %s 个", a, b);
+        if (L->focus < 0 && isfinite(o->plan->coverage_rate_after) && k > 0 &&
+            (size_t)k < sizeof(sub))
+            k +=
+                snprintf(sub + k, sizeof(sub) - (size_t)k,
+                         o->lang_en ? "; coverage after the plan %.1f %%" : "，实施后覆盖率 %.1f%%",
+                         100 * o->plan->coverage_rate_after);
+        if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
+            snprintf(sub + k, sizeof(sub) - (size_t)k,
+                     o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);
+    } else if (o->theme == MAP_THEME_TARGETS && o->targets) {
+        long cnt[MAP_T_COUNT];
+        struct map_rates rates;
+        map_targets_counts(m, o->targets, L, cnt, &rates);
+        map_format_count(cnt[MAP_T_MET] + cnt[MAP_T_SHORT1] + cnt[MAP_T_SHORT2], a, sizeof(a));
+        map_format_count(cnt[MAP_T_SHORT1] + cnt[MAP_T_SHORT2], b, sizeof(b));
+        int k = snprintf(sub, sizeof(sub),
+                         o->lang_en ? "%s communities with a target, %s short of it"
+                                    : "有目标的社区 %s 个，未达标 %s 个",
+                         a, b);
+        if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
+            snprintf(sub + k, sizeof(sub) - (size_t)k,
+                     o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);
+    } else {
+        long cov = 0;
+        for (int s = 0; s <= COV_ST_FUNCTIONAL; s++)
+            cov += L->counts[s];
+        map_format_count(L->n_focus, a, sizeof(a));
+        map_format_count(cov, b, sizeof(b));
+        double pct = L->n_focus ? 100.0 * (double)cov / (double)L->n_focus : 0.0;
+        int k = o->lang_en ? snprintf(sub, sizeof(sub), "%s social %s, %s covered (%.1f %%)", a,
+                                      map_unit_orgs(L->n_focus, 1), b, pct)
+                           : snprintf(sub, sizeof(sub), "社会组织 %s 个，已覆盖 %s 个（%.1f%%）", a,
+                                      b, pct);
+        if (L->n_unplaced && k > 0 && (size_t)k < sizeof(sub)) {
+            map_format_count(L->n_unplaced, a, sizeof(a));
+            k += snprintf(sub + k, sizeof(sub) - (size_t)k,
+                          o->lang_en ? "; %s not placed and not on the map"
+                                     : "，其中 %s 个无法定位、未在图上",
+                          a);
+        }
+        if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
+            snprintf(sub + k, sizeof(sub) - (size_t)k,
+                     o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);
+    }
+    struct map_rgb dark = {0.1, 0.1, 0.1}, grey = {0.35, 0.35, 0.35};
+    map_text_at(r->cr, r->pc, title, margin, margin, 15 * u, 1, dark, 0);
+    map_text_at(r->cr, r->pc, sub, margin, margin + MAP_MM(8.5) * u, 8 * u, 0, grey, 0);
+    map_sb_add(r->meta, "\n", 0);
+    map_sb_add(r->meta, sub, 1);
+    double ry = margin + MAP_MM(14) * u;
+    cairo_move_to(r->cr, margin, ry);
+    cairo_line_to(r->cr, L->pw - margin, ry);
+    cairo_set_source_rgb(r->cr, 0.6, 0.6, 0.6);
+    cairo_set_line_width(r->cr, 0.5 * u);
+    cairo_stroke(r->cr);
+    /* bottom line: attribution left, CRS and maker right */
+    double by = L->foot_y;
+    if (o->attribution)
+        map_text_at(r->cr, r->pc, o->attribution, margin, by, 6.5 * u, 0, grey, 0);
+    char crs[160];
+    if (m->srid > 0)
+        snprintf(crs, sizeof(crs),
+                 o->lang_en ? "CRS EPSG:%d · made with orgcover" : "坐标系 EPSG:%d · orgcover 制图",
+                 m->srid);
+    else
+        snprintf(crs, sizeof(crs), "%s", o->lang_en ? "made with orgcover" : "orgcover 制图");
+    map_text_at(r->cr, r->pc, crs, L->pw - margin, by, 6.5 * u, 0, grey, 1);
+}

@@ -1,0 +1,402 @@
+/* labels.c - names on the map: which district, street, community and group
+ * names are candidates and how important each is, their placement without
+ * overlaps (a greedy pass in priority order over a grid of placed boxes),
+ * and their drawing with a halo. The names themselves come from the model. */
+#include "render_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- placement ---- */
+
+static int boxes_overlap(const double a[4], const double b[4])
+{
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+static int box_inside(const double a[4], const double b[4])
+{
+    return a[0] >= b[0] && a[1] >= b[1] && a[0] + a[2] <= b[0] + b[2] && a[1] + a[3] <= b[1] + b[3];
+}
+
+struct prio_ref {
+    double p;
+    size_t i;
+};
+
+static int cmp_prio(const void *a, const void *b)
+{
+    const struct prio_ref *x = a, *y = b;
+    if (x->p != y->p)
+        return x->p > y->p ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Placed boxes live in a coarse uniform grid so that a few thousand labels
+ * cost little more than their count. */
+#define LGRID 32
+
+struct lgrid {
+    double x0, y0, cw, ch;
+    size_t *cells[LGRID * LGRID];
+    size_t n[LGRID * LGRID], cap[LGRID * LGRID];
+};
+
+static void lgrid_range(const struct lgrid *g, const double b[4], int r[4])
+{
+    double c[4] = {(b[0] - g->x0) / g->cw, (b[1] - g->y0) / g->ch, (b[0] + b[2] - g->x0) / g->cw,
+                   (b[1] + b[3] - g->y0) / g->ch};
+    for (int k = 0; k < 4; k++) {
+        double v = floor(c[k]);
+        r[k] = v < 0 ? 0 : v > LGRID - 1 ? LGRID - 1 : (int)v;
+    }
+}
+
+static int lgrid_hits(const struct lgrid *g, double (*boxes)[4], const double b[4])
+{
+    int r[4];
+    lgrid_range(g, b, r);
+    for (int gy = r[1]; gy <= r[3]; gy++)
+        for (int gx = r[0]; gx <= r[2]; gx++) {
+            int c = gy * LGRID + gx;
+            for (size_t k = 0; k < g->n[c]; k++)
+                if (boxes_overlap(boxes[g->cells[c][k]], b))
+                    return 1;
+        }
+    return 0;
+}
+
+static int lgrid_add(struct lgrid *g, const double b[4], size_t id)
+{
+    int r[4];
+    lgrid_range(g, b, r);
+    for (int gy = r[1]; gy <= r[3]; gy++)
+        for (int gx = r[0]; gx <= r[2]; gx++) {
+            int c = gy * LGRID + gx;
+            if (g->n[c] == g->cap[c]) {
+                size_t cap = g->cap[c] ? 2 * g->cap[c] : 8;
+                size_t *p = realloc(g->cells[c], cap * sizeof(*p));
+                if (!p)
+                    return COV_ENOMEM;
+                g->cells[c] = p;
+                g->cap[c] = cap;
+            }
+            g->cells[c][g->n[c]++] = id;
+        }
+    return 0;
+}
+
+int map_labels_place(struct map_label *l, size_t n, const double bounds[4], const double (*obst)[4],
+                     size_t n_obst, size_t *n_placed)
+{
+    int rc = 0;
+    size_t placed = 0;
+    struct prio_ref *order = malloc((n ? n : 1) * sizeof(*order));
+    double(*boxes)[4] = malloc((n + n_obst + 1) * sizeof(*boxes));
+    struct lgrid *g = calloc(1, sizeof(*g));
+    if (!order || !boxes || !g) {
+        rc = COV_ENOMEM;
+        goto cleanup;
+    }
+    g->x0 = bounds[0];
+    g->y0 = bounds[1];
+    g->cw = bounds[2] > 0 ? bounds[2] / LGRID : 1;
+    g->ch = bounds[3] > 0 ? bounds[3] / LGRID : 1;
+    size_t nb = 0;
+    for (size_t k = 0; k < n_obst; k++) {
+        memcpy(boxes[nb], obst[k], sizeof(boxes[nb]));
+        if ((rc = lgrid_add(g, boxes[nb], nb)))
+            goto cleanup;
+        nb++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        order[i] = (struct prio_ref){l[i].priority, i};
+        l[i].placed = 0;
+    }
+    qsort(order, n, sizeof(*order), cmp_prio);
+    for (size_t k = 0; k < n; k++) {
+        struct map_label *lb = &l[order[k].i];
+        double cand[4][2];
+        int nc;
+        if (lb->point) {
+            double g0 = lb->gap;
+            cand[0][0] = lb->ax + g0; /* right */
+            cand[0][1] = lb->ay - lb->h / 2;
+            cand[1][0] = lb->ax - g0 - lb->w; /* left */
+            cand[1][1] = lb->ay - lb->h / 2;
+            cand[2][0] = lb->ax - lb->w / 2; /* above */
+            cand[2][1] = lb->ay - g0 - lb->h;
+            cand[3][0] = lb->ax - lb->w / 2; /* below */
+            cand[3][1] = lb->ay + g0;
+            nc = 4;
+        } else {
+            cand[0][0] = lb->ax - lb->w / 2;
+            cand[0][1] = lb->ay - lb->h / 2;
+            nc = 1;
+        }
+        for (int c = 0; c < nc; c++) {
+            double b[4] = {cand[c][0], cand[c][1], lb->w, lb->h};
+            if (!box_inside(b, bounds) || lgrid_hits(g, boxes, b))
+                continue;
+            memcpy(boxes[nb], b, sizeof(b));
+            if ((rc = lgrid_add(g, boxes[nb], nb)))
+                goto cleanup;
+            nb++;
+            lb->placed = 1;
+            lb->x = b[0];
+            lb->y = b[1];
+            placed++;
+            break;
+        }
+    }
+cleanup:
+    if (g)
+        for (int c = 0; c < LGRID * LGRID; c++)
+            free(g->cells[c]);
+    free(g);
+    free(boxes);
+    free(order);
+    if (n_placed)
+        *n_placed = placed;
+    return rc;
+}
+
+/* ---- what is labelled ---- */
+
+struct lab {
+    char *text;
+    double size;
+    int bold;
+    struct map_rgb color;
+    PangoLayout *ly;
+};
+
+struct labels {
+    struct map_label *l;
+    struct lab *t;
+    size_t n, cap;
+};
+
+static void labels_add(struct map_ctx *r, struct labels *ls, const char *text, double x, double y,
+                       double prio, int point, double size, int bold, struct map_rgb c)
+{
+    if (ls->n == ls->cap) {
+        size_t cap = ls->cap ? 2 * ls->cap : 64;
+        struct map_label *l = realloc(ls->l, cap * sizeof(*l));
+        if (l)
+            ls->l = l;
+        struct lab *t = realloc(ls->t, cap * sizeof(*t));
+        if (t)
+            ls->t = t;
+        if (!l || !t) {
+            r->oom = 1;
+            return;
+        }
+        ls->cap = cap;
+    }
+    char *dup = strdup(text);
+    if (!dup) {
+        r->oom = 1;
+        return;
+    }
+    double px, py;
+    map_view_to_page(&r->L.view, x, y, &px, &py);
+    ls->l[ls->n] = (struct map_label){
+        .ax = px, .ay = py, .priority = prio, .point = point, .gap = r->L.point_r + 1.5 * r->L.u};
+    ls->t[ls->n] = (struct lab){dup, size, bold, c, NULL};
+    ls->n++;
+}
+
+static int anchor_of(struct map_ctx *r, const GEOSGeometry *g, double *x, double *y)
+{
+    GEOSContextHandle_t h = r->m->geos;
+    GEOSGeometry *p = GEOSPointOnSurface_r(h, g);
+    if (!p)
+        return -1;
+    int ok = GEOSGeomGetX_r(h, p, x) && GEOSGeomGetY_r(h, p, y);
+    GEOSGeom_destroy_r(h, p);
+    return ok ? 0 : -1;
+}
+
+/* Rough width of text before pango measures it: CJK characters are square,
+ * others about half as wide. */
+static double est_width(const char *s, double size)
+{
+    double w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x80)
+            w += 0.55 * size;
+        else if (*p >= 0xC0)
+            w += size;
+    }
+    return w;
+}
+
+static int cmp_label_prio(const void *a, const void *b)
+{
+    const struct map_label *x = a, *y = b;
+    return x->priority != y->priority ? (x->priority > y->priority ? -1 : 1) : 0;
+}
+
+static void labels_collect(struct map_ctx *r, struct labels *ls, const signed char *cls,
+                           const int *have, const int *need)
+{
+    const struct cov_model *m = r->m;
+    double u = r->L.u;
+    struct map_rgb dark = {0.15, 0.15, 0.15}, mid = {0.4, 0.4, 0.4};
+    /* zoomed into a street or community, the district name is no help */
+    int district_labels = r->L.focus < 0 || r->L.focus_layer == COV_DISTRICTS;
+    for (size_t i = 0; district_labels && i < m->n_areas[COV_DISTRICTS]; i++) {
+        const struct cov_area *a = &m->areas[COV_DISTRICTS][i];
+        double x, y;
+        if (a->name && map_area_visible(r, a) && !anchor_of(r, a->geom, &x, &y))
+            labels_add(r, ls, a->name, x, y,
+                       1000 + (a->maxx - a->minx) * (a->maxy - a->miny) * 1e-12, 0, 10 * u, 1,
+                       dark);
+    }
+    /* streets when zoomed in far enough that their names can fit */
+    size_t ns = m->n_areas[COV_STREETS], vis = 0;
+    for (size_t i = 0; i < ns; i++)
+        vis += map_area_visible(r, &m->areas[COV_STREETS][i]);
+    if (vis && vis <= 120 && (!cls || r->L.focus >= 0)) {
+        for (size_t i = 0; i < ns; i++) {
+            const struct cov_area *a = &m->areas[COV_STREETS][i];
+            double x, y;
+            if (!a->name || !map_area_visible(r, a) || anchor_of(r, a->geom, &x, &y))
+                continue;
+            /* outside a zoom area: context only, lighter and placed last */
+            int in = map_area_in_focus(m, &r->L, COV_STREETS, i);
+            labels_add(r, ls, a->name, x, y, (in ? 500 : 400) + (a->maxx - a->minx) * 1e-9, 0,
+                       6.5 * u, 0, in ? mid : (struct map_rgb){0.62, 0.62, 0.62});
+        }
+    }
+    /* community names once few enough are in view to read them */
+    size_t nc = m->n_areas[COV_COMMUNITIES], cvis = 0;
+    int comm_labels = r->o->theme == MAP_THEME_COVERAGE;
+    for (size_t i = 0; comm_labels && i < nc; i++)
+        cvis += map_area_visible(r, &m->areas[COV_COMMUNITIES][i]);
+    if (comm_labels && cvis && cvis <= 80) {
+        for (size_t i = 0; i < nc; i++) {
+            const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
+            double x, y;
+            if (!a->name || !map_area_visible(r, a) || anchor_of(r, a->geom, &x, &y))
+                continue;
+            labels_add(r, ls, a->name, x, y, 300 + (a->maxx - a->minx) * 1e-9, 0, 5.5 * u, 0,
+                       (struct map_rgb){0.5, 0.44, 0.38});
+        }
+    }
+    if (cls) {
+        /* failing communities, largest shortfall first; at most 3000 tried */
+        for (size_t i = 0; i < m->n_areas[COV_COMMUNITIES]; i++) {
+            const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
+            if ((cls[i] != MAP_T_SHORT1 && cls[i] != MAP_T_SHORT2) || !a->name ||
+                !map_area_visible(r, a))
+                continue;
+            double sz = (a->maxx - a->minx + a->maxy - a->miny) * r->L.view.s;
+            if (sz < 8 * u)
+                continue;
+            double x, y;
+            char buf[256];
+            if (anchor_of(r, a->geom, &x, &y))
+                continue;
+            snprintf(buf, sizeof(buf), "%s %d/%d", a->name, have[i], need[i]);
+            /* a label much wider than its community says little about it */
+            if ((a->maxx - a->minx) * r->L.view.s < 0.35 * est_width(buf, 6 * u))
+                continue;
+            labels_add(r, ls, buf, x, y, 10 + (need[i] - have[i]) + sz * 1e-4, 0, 6 * u, 0,
+                       (struct map_rgb){0.45, 0.18, 0.0});
+        }
+    }
+    if (r->o->theme == MAP_THEME_PLAN && r->o->plan) {
+        const struct cov_plan *p = r->o->plan;
+        for (size_t g = 0; g < p->n_groups; g++) {
+            const struct cov_group *gr = &p->groups[g];
+            if (!gr->name || gr->medoid >= m->n_orgs || gr->kind == COV_G_STANDALONE ||
+                gr->kind == COV_G_FUNCTIONAL)
+                continue;
+            const struct cov_org *o = &m->orgs[gr->medoid];
+            labels_add(r, ls, gr->name, o->x, o->y, 20 + (double)gr->n_members, 1, 6 * u, 0,
+                       map_group_color(gr->kind));
+        }
+    }
+}
+
+void map_draw_labels(struct map_ctx *r)
+{
+    struct labels ls = {0};
+    map_sb_add(r->meta, "\nlabels:", 0);
+    labels_collect(r, &ls, r->cls, r->have, r->need);
+    if (r->oom)
+        goto cleanup;
+    /* measure the most important 3000 only: pango per label is the cost */
+    size_t n = ls.n;
+    if (n > 3000) {
+        /* keep the top priorities: sort a copy of indices by priority */
+        struct map_label *tmp = malloc(n * sizeof(*tmp));
+        if (!tmp) {
+            r->oom = 1;
+            goto cleanup;
+        }
+        for (size_t i = 0; i < n; i++) {
+            tmp[i] = ls.l[i];
+            tmp[i].x = (double)i; /* original index rides along */
+        }
+        qsort(tmp, n, sizeof(*tmp), cmp_label_prio);
+        struct lab *t2 = malloc(3000 * sizeof(*t2));
+        if (!t2) {
+            free(tmp);
+            r->oom = 1;
+            goto cleanup;
+        }
+        char *keep = calloc(n, 1);
+        for (size_t i = 0; i < 3000 && keep; i++)
+            keep[(size_t)tmp[i].x] = 1;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (keep && keep[i]) {
+                ls.l[k] = ls.l[i];
+                t2[k++] = ls.t[i];
+            } else {
+                free(ls.t[i].text);
+            }
+        }
+        free(keep);
+        free(tmp);
+        free(ls.t);
+        ls.t = t2;
+        ls.n = k;
+        ls.cap = 3000;
+    }
+    double pad = 1.0 * r->L.u;
+    for (size_t i = 0; i < ls.n; i++) {
+        ls.t[i].ly = map_text_new(r->pc, ls.t[i].text, ls.t[i].size, ls.t[i].bold, 0);
+        map_text_size(ls.t[i].ly, &ls.l[i].w, &ls.l[i].h);
+        ls.l[i].w += 2 * pad;
+        ls.l[i].h += 0;
+    }
+    const struct map_view *v = &r->L.view;
+    double bounds[4] = {v->fx, v->fy, v->fw, v->fh};
+    if (map_labels_place(ls.l, ls.n, bounds, (const double(*)[4])r->obst, r->n_obst, NULL)) {
+        r->oom = 1;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < ls.n; i++)
+        if (ls.l[i].placed && r->meta) {
+            map_sb_add(r->meta, "\n  ", 0);
+            map_sb_add(r->meta, ls.t[i].text, 1);
+        }
+    for (size_t i = 0; i < ls.n; i++)
+        if (ls.l[i].placed)
+            map_text_draw(r->cr, ls.t[i].ly, ls.l[i].x + pad, ls.l[i].y, ls.t[i].color,
+                          2.2 * r->L.u * ls.t[i].size / 8);
+cleanup:
+    for (size_t i = 0; i < ls.n; i++) {
+        free(ls.t[i].text);
+        if (ls.t[i].ly)
+            g_object_unref(ls.t[i].ly);
+    }
+    free(ls.t);
+    free(ls.l);
+}
