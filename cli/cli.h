@@ -9,6 +9,7 @@
 
 #include "../analysis/model.h"
 #include "../geodata/store.h"
+#include "options.h"
 
 /* Exit codes (documented in docs/USAGE.md). */
 enum {
@@ -93,17 +94,6 @@ void cli_print_padded(FILE *f, const char *s, int w, int right);
  */
 int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out);
 
-/*
- * Option helpers: each returns 0, or prints the usage error and returns
- * CLI_EXIT_USAGE. cli_opt_format parses --format (geojson only when allowed),
- * cli_opt_output checks that -o FILE has an extension geo_export() writes,
- * cli_opt_end refuses arguments left after the options.
- */
-int cli_opt_format(const struct cli_ctx *ctx, const char *synopsis, const char *arg,
-                   int allow_geojson, int *fmt);
-int cli_opt_output(const struct cli_ctx *ctx, const char *synopsis, const char *arg);
-int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char **argv);
-
 /* Output formats of list commands. */
 enum cli_format { CLI_FMT_TABLE, CLI_FMT_CSV, CLI_FMT_JSON, CLI_FMT_GEOJSON };
 /* Parse --format; returns -1 for an unknown name. */
@@ -140,10 +130,24 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing);
 
-/* The organizations matching flt, sorted by district, street, community, id, into idx
- * (room for m->n_orgs); returns how many. */
+/* The indices of the organizations matching flt, sorted by district, street, community,
+ * id; *n of them. Caller-owned (free); NULL when out of memory. */
 struct cov_filter;
-size_t cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *idx);
+size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *n);
+/*
+ * Export the organizations idx[0..n) through geo_export (path, format_ext, layer and cols
+ * as there), a point for those placed by their own coordinates and none for the others;
+ * fill writes an organization's ncols cells (num: room for CLI_ORG_NUM_LEN bytes of a
+ * number the cells may point to). 0 or a cov status.
+ */
+enum { CLI_ORG_NUM_LEN = 16 };
+struct geo_export_col;
+int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
+                    const char *format_ext, const char *layer, const struct geo_export_col *cols,
+                    size_t ncols,
+                    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num,
+                                 const char **cells),
+                    struct cov_err *err);
 int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
                          const char *format_ext, struct cov_err *err);
 

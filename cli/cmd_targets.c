@@ -1,5 +1,4 @@
 /* cmd_targets.c - orgcover targets: the policy's targets, met or missed. */
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 
@@ -7,28 +6,14 @@
 #include "../geodata/export.h"
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json] [-o FILE]";
-
-static void help(void)
-{
-    printf("Usage: %s\n"
-           "\n"
-           "Check the policy's targets: organization coverage rate (clause 4, >= 90%%),\n"
-           "standalone formation rate (clause 4, 100%%), community social organizations\n"
-           "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
-           "The thresholds are the project's policy parameters ('orgcover policy').\n"
-           "\n"
-           "Options:\n"
-           "  --failing                list only the communities that miss their target\n"
-           "  --strict                 exit with status 3 when any target is missed\n"
-           "  --format table|csv|json  output format (default table; csv lists the\n"
-           "                           communities)\n"
-           "  -o FILE                  write the communities' figures to FILE (.xlsx .csv\n"
-           "                           .gpkg .shp .geojson; with --failing only those)\n"
-           "  -h, --help               this help\n",
-           synopsis);
-}
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json] "
+                "[-o FILE]",
+    .about = "Check the policy's targets: organization coverage rate (clause 4, >= 90%),\n"
+             "standalone formation rate (clause 4, 100%), community social organizations\n"
+             "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
+             "The thresholds are the project's policy parameters ('orgcover policy').\n",
+};
 
 static const char *target_label(const char *id, int zh)
 {
@@ -207,44 +192,22 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
 
 int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"failing", no_argument, NULL, 'F'},      {"strict", no_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    int failing = 0, strict = 0;
+    struct cli_args args;
+    int ec;
+    struct cov_model *m;
+    const struct cli_option opts[] = {
+        CLI_OPT_FLAG(0, "failing", &failing, "list only the communities that miss their target"),
+        CLI_OPT_FLAG(0, "strict", &strict, "exit with status 3 when any target is missed"),
+        CLI_OPT_INCLUDE(cli_opts_format, "csv lists the communities"),
+        CLI_OPT_INCLUDE(cli_opts_output,
+                        "the communities' figures; with --failing only those; .json: the "
+                        "--format json text"),
+        CLI_OPT_END(),
     };
-    int fmt = CLI_FMT_TABLE, failing = 0, strict = 0, c;
-    const char *out = NULL;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'F':
-            failing = 1;
-            break;
-        case 's':
-            strict = 1;
-            break;
-        case 'f':
-            if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'o':
-            out = optarg;
-            if (cli_opt_output(ctx, synopsis, out))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
-
-    struct cov_model *m = NULL;
-    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
-    if (exit_code)
-        return exit_code;
+    if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
+        return ec;
+    int exit_code = CLI_EXIT_OK;
     struct cov_err err;
     cov_err_init(&err);
     struct cov_targets tg = {0};
@@ -254,12 +217,12 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     int all_met = 1;
     for (int i = 0; i < 4; i++)
         all_met &= tg.targets[i].met;
-    if (out && cli_is_json_path(out))
-        rc = targets_json_file(ctx, m, &tg, failing, out, &err);
-    else if (out)
-        rc = export_communities(ctx, m, &tg, failing, out, &err);
+    if (args.out && cli_is_json_path(args.out))
+        rc = targets_json_file(ctx, m, &tg, failing, args.out, &err);
+    else if (args.out)
+        rc = export_communities(ctx, m, &tg, failing, args.out, &err);
     else
-        cli_targets_write(stdout, ctx, m, &tg, fmt, failing);
+        cli_targets_write(stdout, ctx, m, &tg, args.fmt, failing);
     if (strict && !all_met)
         exit_code = CLI_EXIT_TARGET;
 cleanup:

@@ -1,6 +1,5 @@
 /* util.c - helpers shared by the subcommands: messages, numbers, progress, tables. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -50,11 +49,13 @@ void cli_report(const struct cli_ctx *ctx, const struct cov_err *err)
 int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s %s: ", ctx->prog, ctx->cmd);
+    /* Without a command: the global options of main. */
+    const char *sp = ctx->cmd ? " " : "", *cmd = ctx->cmd ? ctx->cmd : "";
+    fprintf(stderr, "%s%s%s: ", ctx->prog, sp, cmd);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: %s\ntry '%s %s --help'\n", synopsis, ctx->prog, ctx->cmd);
+    fprintf(stderr, "\nusage: %s\ntry '%s%s%s --help'\n", synopsis, ctx->prog, sp, cmd);
     return CLI_EXIT_USAGE;
 }
 
@@ -461,34 +462,6 @@ const char *cli_pct(char *buf, size_t n, double rate)
     else
         snprintf(buf, n, "%.1f%%", rate * 100.0);
     return buf;
-}
-
-int cli_opt_format(const struct cli_ctx *ctx, const char *synopsis, const char *arg,
-                   int allow_geojson, int *fmt)
-{
-    int f = cli_parse_format(arg, allow_geojson);
-    if (f < 0)
-        return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv, json%s)", arg,
-                               allow_geojson ? " or geojson" : "");
-    *fmt = f;
-    return 0;
-}
-
-int cli_opt_output(const struct cli_ctx *ctx, const char *synopsis, const char *arg)
-{
-    if (!geo_export_supported(arg))
-        return cli_usage_error(ctx, synopsis,
-                               "-o %s: unknown extension (expected .xlsx, .csv, .gpkg, .shp or "
-                               ".geojson)",
-                               arg);
-    return 0;
-}
-
-int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char **argv)
-{
-    if (optind < argc)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
-    return 0;
 }
 
 static int table_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
