@@ -89,8 +89,10 @@ int cli_display_width(const char *s);
 void cli_print_padded(FILE *f, const char *s, int w, int right);
 
 /*
- * Load the model from ctx->store (layers in mask plus policy), recompute and
- * save assignments when stale, and classify coverage. Caller-owned model.
+ * Open ctx->store and load the model from it with geo_store_load_current()
+ * (layers in mask plus policy; assignments made current, coverage classified),
+ * noting on stderr when a read-only store could not keep the recomputed
+ * assignments. Returns an exit code after reporting any error. Caller-owned model.
  */
 int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out);
 

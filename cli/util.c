@@ -8,8 +8,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../analysis/assign.h"
-#include "../analysis/coverage.h"
 #include "../geodata/csv.h"
 #include "../geodata/export.h"
 #include "../geodata/outfile.h"
@@ -214,41 +212,21 @@ int cli_parse_format(const char *s, int allow_geojson)
 
 int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
 {
-    struct cov_err err;
-    cov_err_init(&err);
-    int rc = COV_OK;
-    struct cov_model *m = NULL;
+    *out = NULL;
     int ec = cli_open_store(ctx);
     if (ec)
         return ec;
-    m = cov_model_new();
-    if (!m) {
-        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    rc = geo_store_load(ctx->store, mask, m, cli_progress, ctx, &err);
-    if (rc)
-        goto cleanup;
-    if (!m->assigned) {
-        rc = cov_assign(m, 0, cli_progress, ctx, &err);
-        if (rc)
-            goto cleanup;
-        /* A read-only store still answers: the assignment lives in memory only. */
-        if (geo_store_readonly(ctx->store)) {
-            if (!ctx->quiet)
-                fprintf(stderr,
-                        "%s %s: note: %s is read-only: the assignment to areas was computed in "
-                        "memory and nothing was saved\n",
-                        ctx->prog, ctx->cmd, ctx->db_path);
-        } else if (mask == GEO_ALL_LAYERS) {
-            /* Only a full load can be saved: a partial one would lose the other layers' codes. */
-            rc = geo_store_save_assignments(ctx->store, m, &err);
-            if (rc)
-                goto cleanup;
-        }
-    }
-    cov_classify(m);
-cleanup:
+    struct cov_err err;
+    cov_err_init(&err);
+    enum geo_load_outcome how;
+    struct cov_model *m = cov_model_new();
+    int rc = m ? geo_store_load_current(ctx->store, mask, m, cli_progress, ctx, &how, &err)
+               : cov_err_set(&err, COV_ENOMEM, "out of memory");
+    if (!rc && how == GEO_LOAD_READONLY && !ctx->quiet)
+        fprintf(stderr,
+                "%s %s: note: %s is read-only: the assignment to areas was computed in "
+                "memory and nothing was saved\n",
+                ctx->prog, ctx->cmd, ctx->db_path);
     if (rc) {
         cli_report(ctx, &err);
         cov_model_free(m);
