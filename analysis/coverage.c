@@ -1,6 +1,7 @@
 /* coverage.c - coverage status, summaries, filters and data-quality findings. */
 #include "coverage.h"
 
+#include "labels.h"
 #include "place.h"
 
 #include <math.h>
@@ -10,18 +11,10 @@
 
 static const char *const status_names[COV_ST_COUNT] = {
     "standalone", "joint", "regional", "industry", "functional", "eligible", "small", "no_members"};
-static const char *const status_names_zh[COV_ST_COUNT] = {
-    "单独组建", "联合组建",           "区域组建",          "行业组建",
-    "功能型",   "未覆盖(可单独组建)", "未覆盖(党员1-2人)", "未覆盖(无党员)"};
 
 const char *cov_status_name(enum cov_status st)
 {
     return (unsigned)st < COV_ST_COUNT ? status_names[st] : "unknown";
-}
-
-const char *cov_status_name_zh(enum cov_status st)
-{
-    return (unsigned)st < COV_ST_COUNT ? status_names_zh[st] : "未知";
 }
 
 int cov_status_find(const char *name)
@@ -48,16 +41,7 @@ const char *cov_route_name(enum cov_status st)
 
 const char *cov_route_name_zh(enum cov_status st)
 {
-    switch (st) {
-    case COV_ST_ELIGIBLE:
-        return "单独组建";
-    case COV_ST_SMALL:
-        return "联合/区域组建";
-    case COV_ST_NO_MEMBERS:
-        return "选派党建工作指导员";
-    default:
-        return NULL;
-    }
+    return cov_label_route(st, COV_LANG_ZH);
 }
 
 double cov_rate(long num, long den)

@@ -68,14 +68,11 @@ double cov_rate(long num, long den);
 /* Borrowed: the recommended route for an uncovered status: "standalone" (ELIGIBLE),
  * "joint_or_regional" (SMALL), "instructor" (NO_MEMBERS); NULL for covered statuses. */
 const char *cov_route_name(enum cov_status st);
-/* Borrowed: "单独组建", "联合/区域组建", "选派党建工作指导员"; NULL for covered statuses. */
+/* Borrowed: cov_label_route(st, COV_LANG_ZH) (labels.h), kept for the callers of old. */
 const char *cov_route_name_zh(enum cov_status st);
 /* Borrowed: "standalone", "joint", "regional", "industry", "functional", "eligible",
- * "small", "no_members"; "unknown" when out of range. */
+ * "small", "no_members"; "unknown" when out of range. What a person reads: labels.h. */
 const char *cov_status_name(enum cov_status st);
-/* Borrowed: 单独组建, 联合组建, 区域组建, 行业组建, 功能型, 未覆盖(可单独组建),
- * 未覆盖(党员1-2人), 未覆盖(无党员). */
-const char *cov_status_name_zh(enum cov_status st);
 /* Status called name (English as above), or -1. */
 int cov_status_find(const char *name);
 

@@ -11,21 +11,12 @@ static const char *const layer_names[COV_NLAYERS] = {"districts", "streets",   "
                                                      "parks",     "buildings", "organizations"};
 static const char *const layer_singular[COV_NLAYERS] = {"district", "street",   "community",
                                                         "park",     "building", "organization"};
-static const char *const layer_names_zh[COV_NLAYERS] = {"县/区", "街道/乡镇", "社区/村",
-                                                        "园区",  "楼宇",      "社会组织"};
 static const char *const party_names[COV_PARTY_COUNT] = {"none",     "standalone", "joint",
                                                          "regional", "industry",   "functional"};
-static const char *const party_names_zh[COV_PARTY_COUNT] = {"无",   "单独", "联合",
-                                                            "区域", "行业", "功能型"};
 
 const char *cov_layer_name(int layer)
 {
     return layer >= 0 && layer < COV_NLAYERS ? layer_names[layer] : NULL;
-}
-
-const char *cov_layer_name_zh(int layer)
-{
-    return layer >= 0 && layer < COV_NLAYERS ? layer_names_zh[layer] : NULL;
 }
 
 int cov_layer_find(const char *name)
@@ -41,11 +32,6 @@ int cov_layer_find(const char *name)
 const char *cov_party_name(enum cov_party p)
 {
     return (unsigned)p < COV_PARTY_COUNT ? party_names[p] : "none";
-}
-
-const char *cov_party_name_zh(enum cov_party p)
-{
-    return (unsigned)p < COV_PARTY_COUNT ? party_names_zh[p] : "无";
 }
 
 struct cov_model *cov_model_new(void)

@@ -27,10 +27,10 @@ enum cov_layer {
 };
 enum { COV_NAREAS = COV_ORGANIZATIONS }; /* polygon layers: 0 .. COV_NAREAS-1 */
 
-/* Borrowed: "districts", "streets", ..., "organizations"; NULL if out of range. */
+/* Borrowed: "districts", "streets", ..., "organizations"; NULL if out of range.
+ * These machine names (and cov_party_name's) are the JSON contract; what a person
+ * reads comes from labels.h. */
 const char *cov_layer_name(int layer);
-/* Borrowed: Chinese name, e.g. "街道/乡镇". */
-const char *cov_layer_name_zh(int layer);
 /* The layer called name (also accepts the singular, e.g. "district"), or -1. */
 int cov_layer_find(const char *name);
 
@@ -60,8 +60,6 @@ enum cov_party {
 };
 /* Borrowed: "none", "standalone", "joint", "regional", "industry", "functional". */
 const char *cov_party_name(enum cov_party p);
-/* Borrowed: "无", "单独", "联合", "区域", "行业", "功能型". */
-const char *cov_party_name_zh(enum cov_party p);
 
 /* Coverage status, computed by analysis/coverage from the policy. */
 enum cov_status {

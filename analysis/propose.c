@@ -1,25 +1,25 @@
 /*
  * propose.c - the branch plan on a classified model: the six stages of
- * propose.h, the joint stage run per scope area on a pool of threads.
+ * propose.h, the joint stage run per scope area on the worker pool (pool.h).
  * Scopes are independent and each result lands in its scope's slot, so the
  * plan does not depend on the number of threads.
  */
 #include "propose.h"
 
+#include "labels.h"
 #include "place.h"
+#include "pool.h"
+#include "propose_joint.h"
+#include "propose_mip.h"
+#include "propose_score.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *const kind_names[COV_G_COUNT] = {"standalone", "functional", "regional",
                                                     "industry", "joint"};
-static const char *const kind_names_zh[COV_G_COUNT] = {"单独组建", "功能型党支部", "区域性党组织",
-                                                       "行业党组织", "联合党支部"};
 
 const char *cov_group_kind_name(enum cov_group_kind k)
 {
@@ -28,7 +28,7 @@ const char *cov_group_kind_name(enum cov_group_kind k)
 
 const char *cov_group_kind_name_zh(enum cov_group_kind k)
 {
-    return (unsigned)k < COV_G_COUNT ? kind_names_zh[k] : NULL;
+    return (unsigned)k < COV_G_COUNT ? cov_label_group_kind(k, COV_LANG_ZH) : NULL;
 }
 
 void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *p)
@@ -383,7 +383,7 @@ static int joinable(const struct cov_org *o)
 }
 
 struct scope_job {
-    size_t lo, hi; /* range in cand[] */
+    size_t lo, hi;  /* range in cand[] */
     long area;      /* scope area index, -1 for orgs without one */
     long community; /* community index of a bucket of orgs placed only to it, else -1 */
     int rc;
@@ -402,9 +402,6 @@ struct joint_ctx {
     struct scope_job *jobs;
     size_t n_jobs;
     const size_t *order; /* jobs, largest first */
-    atomic_size_t next;
-    atomic_size_t done;
-    atomic_int cancel;
 };
 
 static int solve_scope(struct joint_ctx *c, struct scope_job *j)
@@ -445,7 +442,7 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j)
     j->bound_simple = cov_joint_bound_simple(mem, n, p.min_members, p.max_units);
     rc = c->o->baseline ? cov_joint_greedy(&p, c->group_of + j->lo, &err)
          : c->o->exact  ? cov_joint_solve_exact(&p, c->group_of + j->lo, &j->proof, &err)
-                        : cov_joint_solve(&p, 0, c->group_of + j->lo, &err);
+                        : cov_joint_solve(&p, c->group_of + j->lo, &err);
     if (rc) {
         const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : "(no area)";
         size_t len = strlen(lbl) + strlen(cov_err_msg(&err)) + 64;
@@ -468,24 +465,14 @@ cleanup:
     return rc;
 }
 
-static void run_jobs(struct joint_ctx *c)
+/* A task of the pool: the k-th largest scope. */
+static void run_job(struct cov_pool *pool, int worker, size_t k, void *ctx)
 {
-    for (;;) {
-        if (atomic_load(&c->cancel))
-            return;
-        size_t k = atomic_fetch_add(&c->next, 1);
-        if (k >= c->n_jobs)
-            return;
-        struct scope_job *j = &c->jobs[c->order[k]];
-        j->rc = solve_scope(c, j);
-        atomic_fetch_add(&c->done, 1);
-    }
-}
-
-static void *worker(void *arg)
-{
-    run_jobs(arg);
-    return NULL;
+    (void)pool;
+    (void)worker;
+    struct joint_ctx *c = ctx;
+    struct scope_job *j = &c->jobs[c->order[k]];
+    j->rc = solve_scope(c, j);
 }
 
 static int cmp_job(const void *a, const void *b, void *ctx)
@@ -535,8 +522,6 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     size_t *start = calloc(nb + 2, sizeof(*start)), *cand = NULL, *order = NULL, *mem = NULL;
     long *group_of = NULL, *ind = NULL;
     struct scope_job *jobs = NULL;
-    pthread_t *th = NULL;
-    size_t nth_started = 0;
     int rc = 0;
     char name[512];
     struct joint_ctx c;
@@ -544,8 +529,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         return cov_err_set(err, COV_ENOMEM, "out of memory");
         /* scope bucket of org i: its area, or na for "no area" */
 #define BUCKET(i)                                                                                  \
-    (m->orgs[i].placed == COV_PLACED_COMMUNITY                                                     \
-         ? na + 1 + (size_t)m->orgs[i].area[COV_COMMUNITIES]                                      \
+    (m->orgs[i].placed == COV_PLACED_COMMUNITY ? na + 1 + (size_t)m->orgs[i].area[COV_COMMUNITIES] \
      : m->orgs[i].area[o->scope] >= 0 && (size_t)m->orgs[i].area[o->scope] < na                    \
          ? (size_t)m->orgs[i].area[o->scope]                                                       \
          : na)
@@ -602,41 +586,14 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     c.jobs = jobs;
     c.n_jobs = nj;
     c.order = order;
-    atomic_init(&c.next, 0);
-    atomic_init(&c.done, 0);
-    atomic_init(&c.cancel, 0);
-    long nthreads = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nthreads < 1)
-        nthreads = 1;
-    if ((size_t)nthreads > nj)
-        nthreads = nj > 0 ? (long)nj : 1;
-    th = calloc((size_t)nthreads, sizeof(*th));
-    if (!th) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    for (long t = 1; t < nthreads; t++) {
-        if (pthread_create(&th[t], NULL, worker, &c))
-            break;
-        nth_started++;
-    }
-    /* the calling thread works too, and alone reports progress */
-    for (;;) {
-        if (atomic_load(&c.cancel))
-            break;
-        size_t k = atomic_fetch_add(&c.next, 1);
-        if (k >= nj)
-            break;
-        struct scope_job *j = &jobs[order[k]];
-        j->rc = solve_scope(&c, j);
-        atomic_fetch_add(&c.done, 1);
-        if (progress &&
-            progress((double)atomic_load(&c.done) / (double)nj, "grouping joint branches", user))
-            atomic_store(&c.cancel, 1);
-    }
-    for (size_t t = 0; t < nth_started; t++)
-        pthread_join(th[t + 1], NULL);
-    if (atomic_load(&c.cancel)) {
+    struct cov_pool_opts po = {.n_tasks = nj,
+                               .workers = cov_pool_workers(o->threads),
+                               .run = run_job,
+                               .ctx = &c,
+                               .progress = progress,
+                               .user = user,
+                               .what = "grouping joint branches"};
+    if (nj > 0 && cov_pool_run(&po) == COV_ECANCEL) {
         rc = cov_err_set(err, COV_ECANCEL, "cancelled while grouping joint branches");
         goto cleanup;
     }
@@ -710,7 +667,6 @@ cleanup:
     free(group_of);
     free(ind);
     free(jobs);
-    free(th);
     return rc;
 }
 

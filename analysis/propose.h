@@ -38,7 +38,8 @@
  * (area[scope] == -1) form one extra "no area" scope of their own, so that an
  * unassigned model still gets a plan. Objective, in order: most orgs covered;
  * least total distance of members to their group's medoid; most pairs of
- * members sharing a building, park or industry.
+ * members sharing a building, park or industry. The bound reported per scope
+ * is the geography-free one of propose_score.h (cov_joint_bound).
  */
 #ifndef COV_PROPOSE_H
 #define COV_PROPOSE_H
@@ -61,7 +62,7 @@ enum cov_group_kind {
 
 /* Borrowed: "standalone", "functional", "regional", "industry", "joint"; NULL if out of range. */
 const char *cov_group_kind_name(enum cov_group_kind k);
-/* Borrowed: 单独组建, 功能型党支部, 区域性党组织, 行业党组织, 联合党支部; NULL if out of range. */
+/* Borrowed: cov_label_group_kind(k, COV_LANG_ZH) (labels.h); NULL if out of range. */
 const char *cov_group_kind_name_zh(enum cov_group_kind k);
 
 struct cov_group {
@@ -88,9 +89,9 @@ struct cov_plan {
     size_t n_groups;
     size_t *instructor; /* org indices left for an instructor, sorted by street then id */
     size_t n_instructor;
-    long n_manual;      /* uncovered orgs with 1 .. standalone minimum-1 formal members placed
-                           only to a street or district (or nowhere): too rough to group by
-                           distance, left for manual handling (not in instructor) */
+    long n_manual;       /* uncovered orgs with 1 .. standalone minimum-1 formal members placed
+                            only to a street or district (or nowhere): too rough to group by
+                            distance, left for manual handling (not in instructor) */
     int scope;           /* the scope layer used */
     long candidates;     /* uncovered orgs considered for joint branches */
     long covered;        /* of those, covered by a joint group */
@@ -125,9 +126,6 @@ struct cov_propose_opts {
                               instead of the heuristic, to compare plans */
 };
 
-/* The small exact search (cov_joint_exact*) takes at most this many units: the
- * heuristic re-solves neighbourhoods of up to 20 with it. */
-#define COV_EXACT_MAX_CANDIDATES 40
 /* Default solver time per scope in exact mode, seconds. */
 #define COV_EXACT_TIME_LIMIT_S 5.0
 
@@ -161,96 +159,9 @@ int cov_propose(const struct cov_model *m, const struct cov_propose_opts *o, str
 /* Frees a plan; accepts NULL. */
 void cov_plan_free(struct cov_plan *p);
 
-/*
- * The joint-branch problem on its own, for one scope (used by cov_propose,
- * the tests and tools/bench_propose). Units 0..n-1 at (x[i], y[i]) metres with
- * members[i] >= 0 formal members. tag[0..2] (each may be NULL; -1 = none) are
- * building, park and industry keys for the third objective.
- */
-struct cov_joint_problem {
-    size_t n;
-    const double *x, *y;
-    const int *members;
-    const long *tag[3];
-    int max_units;   /* >= 2 */
-    int min_members; /* >= 1 */
-    double max_distance_m;
-    double time_limit_s; /* exact mode: solver seconds for the whole problem; 0 = the
-                            default COV_EXACT_TIME_LIMIT_S */
-};
-
-/*
- * Solve: group_of[i] receives the group number (0, 1, ... in order of each
- * group's lowest unit) or -1. Heuristic (exact == 0): k-d tree neighbours,
- * construction, local search and budgeted exact re-solution of small
- * neighbourhoods; near-linear (see propose_joint.c). Exact (exact != 0):
- * cov_joint_solve_exact without its proof. Returns 0, COV_ENOMEM or COV_EINPUT.
- */
-int cov_joint_solve(const struct cov_joint_problem *p, int exact, long *group_of,
-                    struct cov_err *err);
-
-/* What cov_joint_solve_exact proved. */
-struct cov_joint_proof {
-    long covered;         /* units the returned plan covers */
-    long bound;           /* proven upper bound on the units any plan covers */
-    int pieces;           /* connected pieces of the distance graph with a possible group */
-    int pieces_optimal;   /* of those, proven optimal */
-    int pieces_heuristic; /* of those, left to the heuristic's plan: too large for the
-                             solver, solver failure, or no time left */
-    double seconds;       /* wall clock */
-};
-
-/*
- * Exact joint branches on the MIP solver (propose_mip.c): the heuristic's plan
- * first, then per connected piece of the distance graph a maximum packing of
- * member cores (the bound), a fill of that packing and, when that does not
- * meet the bound, the joint core-and-fill model, each within what is left of
- * p->time_limit_s and started from the best plan known; the result is never
- * worse than the heuristic's. Coverage is optimal when proof->covered ==
- * proof->bound; distance is then improved by the heuristic's local search at
- * fixed coverage (not proven). proof may be NULL. Returns 0, COV_ENOMEM or
- * COV_EINPUT (bad parameters); a piece the solver cannot take is no error.
- */
-int cov_joint_solve_exact(const struct cov_joint_problem *p, long *group_of,
-                          struct cov_joint_proof *proof, struct cov_err *err);
-/* The solver behind exact mode, e.g. "CBC 2.10.8" (borrowed, static). */
+/* The solver behind exact mode, e.g. "GLPK 5.0" (borrowed, static). The
+ * joint-branch engines themselves are private to analysis/: propose_score.h
+ * (the problem), propose_joint.h (heuristic), propose_mip.h (exact mode). */
 const char *cov_joint_solver_name(void);
-/*
- * The small exact search (propose_exact.c, at most COV_EXACT_MAX_CANDIDATES
- * units): branch and bound over the feasible groups, optimal for coverage,
- * then total distance to medoids. The heuristic re-solves neighbourhoods with
- * it; the tests check the other solvers against it. start (may be NULL) is a
- * feasible assignment used as the first incumbent. Errors as cov_joint_solve.
- */
-int cov_joint_exact(const struct cov_joint_problem *p, const long *start, long *group_of,
-                    struct cov_err *err);
-/*
- * As cov_joint_exact with a budget of max_nodes search nodes (<= 0: the
- * default). With complete == NULL an exhausted budget is an error; otherwise
- * *complete is set to 0 and group_of holds the best plan found (never worse
- * than start). Used by the heuristic to re-solve small neighbourhoods.
- */
-int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start, long *group_of,
-                            long max_nodes, int *complete, struct cov_err *err);
-/*
- * The plain greedy baseline of issue 4: seed on the richest unit left, add the
- * nearest feasible units until the group is full (max_units); keep it when it
- * reaches min_members. group_of as above. 0 or COV_ENOMEM.
- */
-int cov_joint_greedy(const struct cov_joint_problem *p, long *group_of, struct cov_err *err);
-/*
- * Geography-free upper bound on the units any plan can cover among n units
- * with the given members: min(n, max_units * g), g an upper bound on the
- * number of disjoint feasible groups (see propose_joint.c for the proof).
- */
-long cov_joint_bound(const int *members, size_t n, int min_members, int max_units);
-/* The issue's looser bound min(n, max_units * (M div min_members)). */
-long cov_joint_bound_simple(const int *members, size_t n, int min_members, int max_units);
-/*
- * Score of an assignment: units covered and total distance to medoids
- * (each group's medoid minimises the sum of distances to the others).
- */
-void cov_joint_score(const struct cov_joint_problem *p, const long *group_of, long *covered,
-                     double *cost_m);
 
 #endif

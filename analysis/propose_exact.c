@@ -16,9 +16,10 @@
  * so each covered unit costs at least lbu(u), the least cost(G)/|G| over the
  * feasible groups containing it.
  */
-#include "propose.h"
+#include "propose_exact.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

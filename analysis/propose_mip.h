@@ -1,70 +1,38 @@
 /*
- * propose_mip.h - private to analysis/ (and its unit tests): the 0-1 model
- * builder and solver call behind exact mode (propose_mip.c), and the
- * heuristic's compactness polish that exact mode reuses (propose_joint.c).
- *
- * The solver is GLPK (glp_intopt); built with MIP=cbc (make MIP=cbc), CBC
- * through its C API instead, which is only there to compare the two on the
- * same models (docs/ARCHITECTURE.md says why GLPK). CBC 2.10's CbcMain is not
- * reentrant and GLPK keeps its environment per thread only when built so:
- * solver calls are serialised by a mutex; everything around them runs on the
- * scope threads.
+ * propose_mip.h - private to analysis/ (and its unit tests): exact joint
+ * branches for one scope on the MIP solver (propose_mip.c, through mip.h),
+ * started from the heuristic (propose_joint.h). Problem and result as in
+ * propose_score.h.
  */
 #ifndef COV_PROPOSE_MIP_H
 #define COV_PROPOSE_MIP_H
 
-#include <stddef.h>
+#include "propose_score.h"
 
-#include "propose.h"
-
-/* A maximisation over binary columns, rows lo <= a x <= hi. */
-struct cov_mip {
-    int ncols, nrows;
-    double *obj;     /* per column */
-    double *lo, *hi; /* per row; -INFINITY / INFINITY for none */
-    int *ti, *tj;    /* coefficients as triplets: row, column, value */
-    double *tv;
-    size_t nnz, cap_nnz;
-    int cap_cols, cap_rows;
-    int failed; /* an allocation failed: every later call is a no-op */
+/* What cov_joint_solve_exact proved. */
+struct cov_joint_proof {
+    long covered;         /* units the returned plan covers */
+    long bound;           /* proven upper bound on the units any plan covers */
+    int pieces;           /* connected pieces of the distance graph with a possible group */
+    int pieces_optimal;   /* of those, proven optimal */
+    int pieces_heuristic; /* of those, left to the heuristic's plan: too large for the
+                             solver, solver failure, or no time left */
+    double seconds;       /* wall clock */
 };
-
-enum cov_mip_status {
-    COV_MIP_OPTIMAL,    /* proven optimal */
-    COV_MIP_FEASIBLE,   /* a solution, stopped by the time limit */
-    COV_MIP_NOSOLUTION, /* stopped before any solution */
-    COV_MIP_FAILED      /* the solver gave up (numerics, infeasible, out of memory) */
-};
-
-struct cov_mip_result {
-    enum cov_mip_status status;
-    double obj;      /* objective of x (NAN without a solution) */
-    double bound;    /* proven upper bound on the objective (INFINITY if none) */
-    double *x;       /* column values, rounded to 0/1, caller-owned (free); NULL without one */
-    double waited_s; /* seconds spent waiting for another thread's solve */
-};
-
-void cov_mip_init(struct cov_mip *m);
-void cov_mip_release(struct cov_mip *m);
-/* A new binary column with objective coefficient c; its index, or -1 (m->failed). */
-int cov_mip_col(struct cov_mip *m, double c);
-/* A new row lo <= . <= hi; its index, or -1 (m->failed). */
-int cov_mip_row(struct cov_mip *m, double lo, double hi);
-/* Coefficient v of column j in row i. */
-void cov_mip_coef(struct cov_mip *m, int i, int j, double v);
-/*
- * Solve within time_limit_s seconds (> 0), from start (a feasible 0/1 column
- * vector, or NULL). 0 with *r filled (r->x caller-owned), or COV_ENOMEM.
- */
-int cov_mip_solve(const struct cov_mip *m, double time_limit_s, const double *start,
-                  struct cov_mip_result *r);
 
 /*
- * The heuristic's compactness moves (relocate, swap, neighbourhood
- * re-solution) on an existing feasible assignment: coverage never drops,
- * total distance to medoids never rises. group_of as cov_joint_solve, renumbered
- * by lowest unit. 0 or COV_ENOMEM.
+ * Exact joint branches on the MIP solver: the heuristic's plan first, then per
+ * connected piece of the distance graph a maximum packing of member cores (the
+ * bound), a fill of that packing and, when that does not meet the bound, the
+ * joint core-and-fill model, each within what is left of p->time_limit_s (0:
+ * COV_EXACT_TIME_LIMIT_S of propose.h) and started from the best plan known;
+ * the result is never worse than the heuristic's. Coverage is optimal when
+ * proof->covered == proof->bound; distance is then improved by the
+ * heuristic's polish at fixed coverage (not proven). proof may be NULL.
+ * Returns 0, COV_ENOMEM or COV_EINPUT (bad parameters); a piece the solver
+ * cannot take is no error.
  */
-int cov_joint_polish(const struct cov_joint_problem *p, long *group_of, struct cov_err *err);
+int cov_joint_solve_exact(const struct cov_joint_problem *p, long *group_of,
+                          struct cov_joint_proof *proof, struct cov_err *err);
 
 #endif

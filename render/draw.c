@@ -3,6 +3,7 @@
  * labels and the map furniture; surfaces for PNG, PDF and SVG; atlases. */
 #include "map.h"
 #include "render_int.h"
+#include "simplify.h"
 
 #include "../analysis/place.h"
 #include "themes.h"
@@ -124,7 +125,8 @@ struct rc {
     struct map_layout L;
     cairo_t *cr;
     PangoContext *pc;
-    double *buf; /* page coordinates of the ring being drawn */
+    double stroke_w; /* line width of the paths being built for a stroke, or 0 for a fill */
+    double *buf;     /* page coordinates of the ring being drawn */
     size_t cap;
     int oom;
     double obst[4][4]; /* furniture boxes inside the frame, for the labels */
@@ -237,6 +239,14 @@ void map_global_cleanup(void)
 
 /* ---- geometry paths ---- */
 
+/* Rings are drawn snapped to a grid of this many device pixels (simplify.h),
+ * so a vertex moves at most 0.18 pixel; a stroke uses half its line width if
+ * that is more (what is finer disappears under the line anyway). */
+#define MAP_SIMPLIFY_CELL 0.25
+/* ... and with at most this many vertices per device pixel of the
+ * half-perimeter of their box, the grid coarsened by halves until they do */
+#define MAP_SIMPLIFY_MAX 4.0
+
 static int area_visible(const struct rc *r, const struct cov_area *a)
 {
     const struct map_layout *L = &r->L;
@@ -264,24 +274,26 @@ static void path_ring(struct rc *r, const GEOSGeometry *ring)
         r->buf = b;
         r->cap = cap;
     }
-    /* skip vertices closer than a third of a device pixel to the last kept
-     * one: the model is not simplified, only what would not show */
-    double tol = r->L.dev / 3;
+    if (!GEOSCoordSeq_copyToBuffer_r(h, cs, r->buf, 0, 0))
+        return;
+    for (size_t i = 0; i < n; i++)
+        map_view_to_page(&r->L.view, r->buf[2 * i], r->buf[2 * i + 1], &r->buf[2 * i],
+                         &r->buf[2 * i + 1]);
+    /* only what a device pixel can show (a stroke hides what is finer than
+     * half its width): the model itself is not simplified */
+    double cell = fmax(MAP_SIMPLIFY_CELL * r->L.dev, r->stroke_w / 2);
+    size_t k = map_ring_simplify(r->buf, n, cell);
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
-    size_t k = 0;
-    for (unsigned int i = 0; i < n; i++) {
-        double x, y, px, py;
-        if (!GEOSCoordSeq_getXY_r(h, cs, i, &x, &y))
-            return;
-        map_view_to_page(&r->L.view, x, y, &px, &py);
-        if (k && i + 1 < n && fabs(px - r->buf[2 * k - 2]) < tol &&
-            fabs(py - r->buf[2 * k - 1]) < tol)
-            continue;
-        r->buf[2 * k] = px;
-        r->buf[2 * k + 1] = py;
-        k++;
-        minx = fmin(minx, px), maxx = fmax(maxx, px);
-        miny = fmin(miny, py), maxy = fmax(maxy, py);
+    for (size_t i = 0; i < k; i++) {
+        minx = fmin(minx, r->buf[2 * i]), maxx = fmax(maxx, r->buf[2 * i]);
+        miny = fmin(miny, r->buf[2 * i + 1]), maxy = fmax(maxy, r->buf[2 * i + 1]);
+    }
+    /* a fringe finer than the grid still leaves a zigzag along it: coarsen
+     * until the ring has no more vertices than its box has pixels around it */
+    double cap = MAP_SIMPLIFY_MAX * ((maxx - minx) + (maxy - miny)) / r->L.dev + 64;
+    while (k >= 3 && (double)k > cap) {
+        cell *= 2;
+        k = map_ring_simplify(r->buf, k, cell);
     }
     if (k < 3 || (maxx - minx < r->L.dev / 2 && maxy - miny < r->L.dev / 2))
         return;
@@ -344,9 +356,11 @@ static void fill_areas(struct rc *r, int layer, struct map_rgb c)
 static void stroke_areas(struct rc *r, int layer, struct map_rgb c, double alpha, double width)
 {
     cairo_new_path(r->cr);
+    r->stroke_w = width;
     for (size_t i = 0; i < r->m->n_areas[layer]; i++)
         if (area_visible(r, &r->m->areas[layer][i]))
             path_geom(r, r->m->areas[layer][i].geom);
+    r->stroke_w = 0;
     set_rgba(r->cr, c, alpha);
     cairo_set_line_width(r->cr, width);
     cairo_set_line_join(r->cr, CAIRO_LINE_JOIN_ROUND);

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "../analysis/propose.h"
+#include "../analysis/propose_joint.h"
 
 static uint64_t rng = 0x2545F4914F6CDD1DULL;
 

@@ -464,6 +464,95 @@ static void test_threads_and_reference_agree_random(void **state)
     free(ref);
 }
 
+/* Appends "x y" pairs of a star ring around (cx,cy): n spikes from radius r0
+ * to r1, starting at a valley, closed. */
+static int star_ring(char *buf, size_t cap, double cx, double cy, int n, double r0, double r1)
+{
+    size_t len = 0;
+    for (int k = 0; k <= n; k++) {
+        double a = 2 * M_PI * (k % n) / n, t = 2 * M_PI * (k + 0.5) / n;
+        len += (size_t)snprintf(buf + len, cap - len, "%s%.17g %.17g", k ? "," : "",
+                                cx + r0 * cos(a), cy + r0 * sin(a));
+        if (k < n)
+            len += (size_t)snprintf(buf + len, cap - len, ",%.17g %.17g", cx + r1 * cos(t),
+                                    cy + r1 * sin(t));
+        assert_true(len < cap);
+    }
+    return (int)len;
+}
+
+/*
+ * Issue 9: districts with very many thin spikes (a horizontal ray crosses a
+ * good share of them) are tested through a grid of cells. A star of 4000
+ * spikes with a spiky hole, a comb of axis-parallel teeth (collinear edges,
+ * points on their lines) as a second part, and points everywhere: on the
+ * spikes' and gaps' axes, on vertices, on edges, random. Every method must
+ * agree with GEOS.
+ */
+static void test_spiky_area_cells_agree(void **state)
+{
+    struct cov_model *m = *state;
+    enum { SPIKES = 4000, TEETH = 600 };
+    size_t cap = (size_t)(2 * SPIKES + 2 * 300 + 4 * TEETH + 64) * 60;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = (size_t)snprintf(text, cap, "MULTIPOLYGON(((");
+    len += (size_t)star_ring(text + len, cap - len, 0, 0, SPIKES, 500, 1500);
+    len += (size_t)snprintf(text + len, cap - len, "),(");
+    len += (size_t)star_ring(text + len, cap - len, 0, 0, 300, 150, 400);
+    len += (size_t)snprintf(text + len, cap - len, ")),((");
+    /* comb: base 2000..3000 x 0..100, teeth 1 wide every 1.5 up to 1000 */
+    len += (size_t)snprintf(text + len, cap - len, "2000 0,3000 0,3000 100");
+    for (int k = TEETH - 1; k >= 0; k--) {
+        double x = 2000 + 1.5 * k + 0.25;
+        len += (size_t)snprintf(text + len, cap - len, ",%.17g 100,%.17g 1000,%.17g 1000,%.17g 100",
+                                x + 1, x + 1, x, x);
+    }
+    len += (size_t)snprintf(text + len, cap - len, ",2000 100,2000 0)))");
+    assert_true(len < cap);
+    GEOSGeometry *g = wkt(m, text);
+    free(text);
+    assert_int_equal(GEOSisValid_r(m->geos, g), 1);
+    add_area(m, COV_DISTRICTS, "spiky", g);
+    for (int k = 0; k < 3000; k++) {
+        int s = (int)(rnd() * SPIKES);
+        double t = 2 * M_PI * (s + 0.5) / SPIKES, a = 2 * M_PI * s / SPIKES;
+        double r = 500 + rnd() * 1000;
+        add_org(m, r * cos(t), r * sin(t)); /* spike axis: in */
+        add_org(m, r * cos(a), r * sin(a)); /* gap axis: out */
+        add_org(m, -1600 + rnd() * 3200, -1600 + rnd() * 3200);
+        add_org(m, 1990 + rnd() * 1020, -10 + rnd() * 1020);
+    }
+    const GEOSGeometry *star = GEOSGetGeometryN_r(m->geos, g, 0);
+    const GEOSCoordSequence *cs =
+        GEOSGeom_getCoordSeq_r(m->geos, GEOSGetExteriorRing_r(m->geos, star));
+    for (unsigned int i = 0; i < 2 * SPIKES; i += 7) {
+        double x, y, x2, y2;
+        GEOSCoordSeq_getXY_r(m->geos, cs, i, &x, &y);
+        GEOSCoordSeq_getXY_r(m->geos, cs, i + 1, &x2, &y2);
+        add_org(m, x, y);
+        add_org(m, (x + x2) / 2, (y + y2) / 2);
+    }
+    for (int k = 0; k < TEETH; k += 3) { /* on a tooth's edge, between teeth, on the tip */
+        double x = 2000 + 1.5 * k + 0.25;
+        add_org(m, x, 100 + rnd() * 900);
+        add_org(m, x + 1.25, 100 + rnd() * 900);
+        add_org(m, x + 0.5, 1000);
+        add_org(m, x + 0.5, 100 + rnd() * 900);
+    }
+    int32_t *ref = run(m, COV_ASSIGN_GEOS, 1, COV_DISTRICTS);
+    size_t in = 0;
+    for (size_t i = 0; i < m->n_orgs; i++)
+        in += ref[i] == 0;
+    assert_true(in > 4000 && in < m->n_orgs - 4000);
+    for (size_t i = 0; i < 3000; i++) {
+        assert_int_equal(ref[4 * i], 0);
+        assert_int_equal(ref[4 * i + 1], -1);
+    }
+    check_all_methods(m, COV_DISTRICTS, ref);
+    free(ref);
+}
+
 struct progress_log {
     int calls, cancel_at;
     double last;
@@ -629,6 +718,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_near_edge_needs_exact_orientation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_vertices_band_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads_and_reference_agree_random, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spiky_area_cells_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_reaches_one, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_model, setup, teardown),

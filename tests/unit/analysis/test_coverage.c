@@ -327,8 +327,6 @@ static void test_names(void **state)
     assert_string_equal(cov_status_name(COV_ST_STANDALONE), "standalone");
     assert_string_equal(cov_status_name(COV_ST_NO_MEMBERS), "no_members");
     assert_string_equal(cov_status_name(COV_ST_ELIGIBLE), "eligible");
-    assert_string_equal(cov_status_name_zh(COV_ST_SMALL), "未覆盖(党员1-2人)");
-    assert_string_equal(cov_status_name_zh(COV_ST_FUNCTIONAL), "功能型");
     assert_int_equal(cov_status_find("small"), COV_ST_SMALL);
     assert_int_equal(cov_status_find("nope"), -1);
     assert_string_equal(cov_route_name(COV_ST_ELIGIBLE), "standalone");

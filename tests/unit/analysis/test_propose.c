@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "../../../analysis/propose.h"
+#include "../../../analysis/propose_exact.h"
+#include "../../../analysis/propose_joint.h"
+#include "../../../analysis/propose_mip.h"
 
 /* ---------------------------------------------------------------- fixtures */
 
@@ -708,7 +711,7 @@ static void test_heuristic_valid_on_large_instance(void **state)
     long *g = malloc(in.n * sizeof(*g));
     struct cov_err e;
     cov_err_init(&e);
-    assert_int_equal(cov_joint_solve(&p, 0, g, &e), 0);
+    assert_int_equal(cov_joint_solve(&p, g, &e), 0);
     assert_int_equal(validate_joint(&p, g), 0);
     long cov;
     double cost;
@@ -731,7 +734,7 @@ static void test_heuristic_beats_greedy(void **state)
     long *g = malloc(in.n * sizeof(*g)), *h = malloc(in.n * sizeof(*h));
     struct cov_err e;
     cov_err_init(&e);
-    assert_int_equal(cov_joint_solve(&p, 0, g, &e), 0);
+    assert_int_equal(cov_joint_solve(&p, g, &e), 0);
     assert_int_equal(cov_joint_greedy(&p, h, &e), 0);
     assert_int_equal(validate_joint(&p, h), 0);
     long c1, c2;
@@ -774,7 +777,7 @@ static void test_heuristic_vs_exact_gap(void **state)
         struct cov_err e;
         cov_err_init(&e);
         struct cov_joint_proof pr;
-        assert_int_equal(cov_joint_solve(&p, 0, g, &e), 0);
+        assert_int_equal(cov_joint_solve(&p, g, &e), 0);
         assert_int_equal(cov_joint_solve_exact(&p, x, &pr, &e), 0);
         assert_int_equal(cov_joint_exact(&p, NULL, b, &e), 0);
         assert_int_equal(validate_joint(&p, g), 0);
@@ -786,7 +789,7 @@ static void test_heuristic_vs_exact_gap(void **state)
         cov_joint_score(&p, b, &cb, &kb);
         assert_int_equal(pr.covered, cx);
         assert_int_equal(pr.bound, cx); /* proven */
-        assert_int_equal(cx, cb);        /* the two exact methods agree */
+        assert_int_equal(cx, cb);       /* the two exact methods agree */
         assert_true(cx >= ch);
         assert_true(cx <= cov_joint_bound(in.m, n, 3, 5));
         assert_true(cx - ch <= p.max_units);
@@ -832,7 +835,7 @@ static void test_heuristic_vs_solver_large(void **state)
         struct cov_err e;
         cov_err_init(&e);
         struct cov_joint_proof pr;
-        assert_int_equal(cov_joint_solve(&p, 0, g, &e), 0);
+        assert_int_equal(cov_joint_solve(&p, g, &e), 0);
         assert_int_equal(cov_joint_solve_exact(&p, x, &pr, &e), 0);
         assert_int_equal(validate_joint(&p, x), 0);
         long ch, cx;
@@ -987,7 +990,7 @@ static void test_exact_time_limit_keeps_best_found(void **state)
     struct cov_err e;
     cov_err_init(&e);
     struct cov_joint_proof pr;
-    assert_int_equal(cov_joint_solve(&p, 0, h, &e), 0);
+    assert_int_equal(cov_joint_solve(&p, h, &e), 0);
     assert_int_equal(cov_joint_solve_exact(&p, g, &pr, &e), 0);
     assert_int_equal(validate_joint(&p, g), 0);
     long ch, cx;

@@ -1,0 +1,231 @@
+/* pindex.c - the packed Hilbert R-tree over organization points (pindex.h). */
+#include "pindex.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    LEAF = 8,   /* points per R-tree leaf */
+    FANOUT = 8, /* children per inner node */
+};
+
+static uint32_t hilbert_d(uint32_t x, uint32_t y)
+{
+    const uint32_t n = 1u << 16;
+    uint32_t d = 0;
+    for (uint32_t s = n / 2; s > 0; s /= 2) {
+        uint32_t rx = (x & s) > 0, ry = (y & s) > 0;
+        d += s * s * ((3 * rx) ^ ry);
+        if (ry == 0) {
+            if (rx == 1) {
+                x = n - 1 - x;
+                y = n - 1 - y;
+            }
+            uint32_t t = x;
+            x = y;
+            y = t;
+        }
+    }
+    return d;
+}
+
+static uint32_t grid16(double v, double lo, double span)
+{
+    if (!(span > 0))
+        return 0;
+    double g = (v - lo) / span * 65535.0;
+    if (!(g > 0))
+        return 0;
+    return g >= 65535.0 ? 65535u : (uint32_t)g;
+}
+
+void cov_pindex_release(struct cov_pindex *ix)
+{
+    free(ix->x);
+    free(ix->y);
+    free(ix->org);
+    for (int l = 0; l < ix->n_levels; l++)
+        free(ix->lev[l]);
+    memset(ix, 0, sizeof(*ix));
+}
+
+static void node_from_points(struct cov_pnode *nd, const struct cov_pindex *ix, uint32_t s,
+                             uint32_t e)
+{
+    nd->start = s;
+    nd->end = e;
+    nd->minx = nd->maxx = ix->x[s];
+    nd->miny = nd->maxy = ix->y[s];
+    for (uint32_t i = s + 1; i < e; i++) {
+        nd->minx = fmin(nd->minx, ix->x[i]);
+        nd->maxx = fmax(nd->maxx, ix->x[i]);
+        nd->miny = fmin(nd->miny, ix->y[i]);
+        nd->maxy = fmax(nd->maxy, ix->y[i]);
+    }
+}
+
+static void node_from_nodes(struct cov_pnode *nd, const struct cov_pnode *ch, uint32_t s,
+                            uint32_t e)
+{
+    nd->start = s;
+    nd->end = e;
+    nd->minx = ch[s].minx;
+    nd->maxx = ch[s].maxx;
+    nd->miny = ch[s].miny;
+    nd->maxy = ch[s].maxy;
+    for (uint32_t i = s + 1; i < e; i++) {
+        nd->minx = fmin(nd->minx, ch[i].minx);
+        nd->maxx = fmax(nd->maxx, ch[i].maxx);
+        nd->miny = fmin(nd->miny, ch[i].miny);
+        nd->maxy = fmax(nd->maxy, ch[i].maxy);
+    }
+}
+
+/* Sort the finite points by Hilbert key (LSD radix sort, stable: ties keep
+ * org order, so the layout is deterministic) and pack the levels. */
+int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n_orgs)
+{
+    memset(ix, 0, sizeof(*ix));
+    if (n_orgs == 0)
+        return 0;
+    int rc = COV_ENOMEM;
+    uint32_t *key = NULL, *key2 = NULL, *id = NULL, *id2 = NULL;
+    /* compact copy first: the orgs are large structs, read them once */
+    double *px = malloc(n_orgs * sizeof(*px)), *py = malloc(n_orgs * sizeof(*py));
+    uint32_t *src = malloc(n_orgs * sizeof(*src));
+    if (!px || !py || !src)
+        goto cleanup;
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    size_t n = 0;
+    for (size_t i = 0; i < n_orgs; i++) {
+        double x = orgs[i].x, y = orgs[i].y;
+        if (!isfinite(x) || !isfinite(y))
+            continue;
+        minx = fmin(minx, x);
+        maxx = fmax(maxx, x);
+        miny = fmin(miny, y);
+        maxy = fmax(maxy, y);
+        px[n] = x;
+        py[n] = y;
+        src[n++] = (uint32_t)i;
+    }
+    if (n == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    key = malloc(n * sizeof(*key));
+    key2 = malloc(n * sizeof(*key2));
+    id = malloc(n * sizeof(*id));
+    id2 = malloc(n * sizeof(*id2));
+    ix->x = malloc(n * sizeof(double));
+    ix->y = malloc(n * sizeof(double));
+    ix->org = malloc(n * sizeof(uint32_t));
+    if (!key || !key2 || !id || !id2 || !ix->x || !ix->y || !ix->org)
+        goto cleanup;
+    for (size_t k = 0; k < n; k++) {
+        key[k] = hilbert_d(grid16(px[k], minx, maxx - minx), grid16(py[k], miny, maxy - miny));
+        id[k] = (uint32_t)k;
+    }
+    for (int shift = 0; shift < 32; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((key[i] >> shift) & 0xffu) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++) {
+            size_t dst = count[(key[i] >> shift) & 0xffu]++;
+            key2[dst] = key[i];
+            id2[dst] = id[i];
+        }
+        uint32_t *t = key;
+        key = key2;
+        key2 = t;
+        t = id;
+        id = id2;
+        id2 = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ix->org[i] = src[id[i]];
+        ix->x[i] = px[id[i]];
+        ix->y[i] = py[id[i]];
+    }
+    ix->n = n;
+    size_t nl = (n + LEAF - 1) / LEAF;
+    ix->lev[0] = malloc(nl * sizeof(struct cov_pnode));
+    if (!ix->lev[0])
+        goto cleanup;
+    ix->n_levels = 1;
+    ix->lev_n[0] = nl;
+    for (size_t i = 0; i < nl; i++) {
+        uint32_t s = (uint32_t)(i * LEAF), e = (uint32_t)((i + 1) * LEAF < n ? (i + 1) * LEAF : n);
+        node_from_points(&ix->lev[0][i], ix, s, e);
+    }
+    while (ix->lev_n[ix->n_levels - 1] > 1) {
+        int l = ix->n_levels;
+        size_t below = ix->lev_n[l - 1], cnt = (below + FANOUT - 1) / FANOUT;
+        ix->lev[l] = malloc(cnt * sizeof(struct cov_pnode));
+        if (!ix->lev[l])
+            goto cleanup;
+        ix->lev_n[l] = cnt;
+        ix->n_levels++;
+        for (size_t i = 0; i < cnt; i++) {
+            uint32_t s = (uint32_t)(i * FANOUT);
+            uint32_t e = (uint32_t)((i + 1) * FANOUT < below ? (i + 1) * FANOUT : below);
+            node_from_nodes(&ix->lev[l][i], ix->lev[l - 1], s, e);
+        }
+    }
+    rc = 0;
+cleanup:
+    free(px);
+    free(py);
+    free(src);
+    free(key);
+    free(key2);
+    free(id);
+    free(id2);
+    if (rc)
+        cov_pindex_release(ix);
+    return rc;
+}
+
+static int box_hit(const struct cov_pnode *nd, double minx, double miny, double maxx, double maxy)
+{
+    return nd->minx <= maxx && nd->maxx >= minx && nd->miny <= maxy && nd->maxy >= miny;
+}
+
+int cov_pindex_query(const struct cov_pindex *ix, double minx, double miny, double maxx,
+                     double maxy, struct cov_u32vec *out)
+{
+    out->n = 0;
+    if (ix->n == 0)
+        return 0;
+    struct {
+        int level;
+        uint32_t node;
+    } stack[COV_PINDEX_MAX_LEVELS * FANOUT + 1];
+    int sp = 0;
+    int top = ix->n_levels - 1;
+    stack[sp].level = top;
+    stack[sp++].node = 0;
+    while (sp > 0) {
+        sp--;
+        int l = stack[sp].level;
+        const struct cov_pnode *nd = &ix->lev[l][stack[sp].node];
+        if (!box_hit(nd, minx, miny, maxx, maxy))
+            continue;
+        if (l == 0) {
+            if (COV_GROW(out->v, out->cap, out->n + (nd->end - nd->start)))
+                return COV_ENOMEM;
+            for (uint32_t i = nd->start; i < nd->end; i++)
+                if (ix->x[i] >= minx && ix->x[i] <= maxx && ix->y[i] >= miny && ix->y[i] <= maxy)
+                    out->v[out->n++] = i;
+        } else {
+            for (uint32_t c = nd->start; c < nd->end; c++) {
+                stack[sp].level = l - 1;
+                stack[sp++].node = c;
+            }
+        }
+    }
+    return 0;
+}
