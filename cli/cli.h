@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "../analysis/labels.h"
 #include "../analysis/model.h"
 #include "../geodata/store.h"
 #include "options.h"
@@ -20,13 +21,11 @@ enum {
     CLI_EXIT_INPUT = 4,  /* input data failed validation; nothing was written */
 };
 
-enum cli_lang { CLI_LANG_ZH, CLI_LANG_EN };
-
 struct cli_ctx {
     const char *db_path;     /* --db, $ORGCOVER_DB or ./orgcover.sqlite */
     int db_given;            /* 1 when --db was on the command line */
     struct geo_store *store; /* opened by main for commands flagged CLI_STORE */
-    enum cli_lang lang;      /* --lang (global), zh by default */
+    enum cov_lang lang;      /* --lang (global; render too), zh by default */
     int quiet;               /* -q: no progress, no notes */
     int progress;            /* progress bar on stderr (stderr is a terminal and not quiet) */
     const char *prog;        /* "orgcover" */

@@ -200,7 +200,7 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     char data[PATH_MAX], db[PATH_MAX], path[PATH_MAX + 64];
     char outputs[16][PATH_MAX + 64];
     int n_out = 0;
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
 
     if (find_data(data_arg, data, sizeof(data))) {
         rc = cov_err_set(&err, COV_EIO,
@@ -358,23 +358,28 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         printf("连云港示例：%ld 个社会组织，%zu 个社区/村\n", s.organizations,
                m->n_areas[COV_COMMUNITIES]);
         printf("  党的组织覆盖率 %s（目标 %s）%s\n", cli_pct(r0, 16, s.coverage_rate),
-               cli_pct(r1, 16, tg.targets[0].threshold), tg.targets[0].met ? "达标" : "未达标");
+               cli_pct(r1, 16, tg.targets[COV_T_COVERAGE_RATE].threshold),
+               tg.targets[COV_T_COVERAGE_RATE].met ? "达标" : "未达标");
         printf("  单独组建率     %s（目标 %s）%s\n", cli_pct(r0, 16, s.standalone_rate),
-               cli_pct(r1, 16, tg.targets[1].threshold), tg.targets[1].met ? "达标" : "未达标");
-        printf("  城市社区达标 %.0f / %.0f，农村社区达标 %.0f / %.0f\n", tg.targets[2].value,
-               tg.targets[2].threshold, tg.targets[3].value, tg.targets[3].threshold);
+               cli_pct(r1, 16, tg.targets[COV_T_STANDALONE_RATE].threshold),
+               tg.targets[COV_T_STANDALONE_RATE].met ? "达标" : "未达标");
+        printf("  城市社区达标 %.0f / %.0f，农村社区达标 %.0f / %.0f\n",
+               tg.targets[COV_T_URBAN].value, tg.targets[COV_T_URBAN].threshold,
+               tg.targets[COV_T_RURAL].value, tg.targets[COV_T_RURAL].threshold);
         printf("  建议方案实施后覆盖率 %s\n", cli_pct(r2, 16, plan->coverage_rate_after));
         printf("\n输出：\n  项目库   %s\n", db);
     } else {
         printf("Lianyungang sample: %ld organizations, %zu communities\n", s.organizations,
                m->n_areas[COV_COMMUNITIES]);
         printf("  coverage rate   %s (target %s) %s\n", cli_pct(r0, 16, s.coverage_rate),
-               cli_pct(r1, 16, tg.targets[0].threshold), tg.targets[0].met ? "met" : "MISSED");
+               cli_pct(r1, 16, tg.targets[COV_T_COVERAGE_RATE].threshold),
+               tg.targets[COV_T_COVERAGE_RATE].met ? "met" : "MISSED");
         printf("  standalone rate %s (target %s) %s\n", cli_pct(r0, 16, s.standalone_rate),
-               cli_pct(r1, 16, tg.targets[1].threshold), tg.targets[1].met ? "met" : "MISSED");
+               cli_pct(r1, 16, tg.targets[COV_T_STANDALONE_RATE].threshold),
+               tg.targets[COV_T_STANDALONE_RATE].met ? "met" : "MISSED");
         printf("  urban communities meeting the target %.0f / %.0f, rural %.0f / %.0f\n",
-               tg.targets[2].value, tg.targets[2].threshold, tg.targets[3].value,
-               tg.targets[3].threshold);
+               tg.targets[COV_T_URBAN].value, tg.targets[COV_T_URBAN].threshold,
+               tg.targets[COV_T_RURAL].value, tg.targets[COV_T_RURAL].threshold);
         printf("  coverage rate after the proposed plan %s\n",
                cli_pct(r2, 16, plan->coverage_rate_after));
         printf("\nOutputs:\n  store    %s\n", db);

@@ -138,7 +138,7 @@ static void print_json(const struct cov_model *m, const size_t *idx, size_t n)
 static int print_table(const struct cli_ctx *ctx, const struct cov_model *m, const size_t *idx,
                        size_t n, int fmt, struct cov_err *err)
 {
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     static const char *const hz[] = {"统一社会信用代码", "名称", "县区", "街道/乡镇",
                                      "社区/村",          "定位", "依据", "住所"};
     static const char *const he[] = {"id",        "name",   "district",  "street",
@@ -216,7 +216,8 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
                              args.out ? NULL : ".geojson", "organizations", export_cols, NCOLS,
                              fill_cells, &err);
         if (!rc && args.out && !ctx->quiet)
-            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n, args.out);
+            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n,
+                    args.out);
     } else if (args.fmt == CLI_FMT_JSON) {
         print_json(m, idx, n);
     } else {

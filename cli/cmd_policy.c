@@ -36,14 +36,14 @@ static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, 
         printf("name,value,default,clause,description\n");
         for (int i = 0; i < COV_P_COUNT; i++)
             printf("%s,%.10g,%.10g,%s,\"%s\"\n", t[i].name, p->v[i], t[i].def, t[i].clause,
-                   ctx->lang == CLI_LANG_EN ? t[i].description : t[i].description_zh);
+                   ctx->lang == COV_LANG_EN ? t[i].description : t[i].description_zh);
         return;
     }
     int wn = 4;
     for (int i = 0; i < COV_P_COUNT; i++)
         if ((int)strlen(t[i].name) > wn)
             wn = (int)strlen(t[i].name);
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     cli_print_padded(stdout, zh ? "参数" : "parameter", wn, 0);
     printf("  ");
     cli_print_padded(stdout, zh ? "取值" : "value", 8, 1);
@@ -129,8 +129,7 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         int id = nargs == 2 ? cov_param_find(arg[1]) : -1;
         if (nargs == 2 && id < 0) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, usage.synopsis, "'%s' is not a policy parameter",
-                                   arg[1]);
+            return cli_usage_error(ctx, usage.synopsis, "'%s' is not a policy parameter", arg[1]);
         }
         for (int i = 0; i < COV_P_COUNT; i++)
             if (id < 0 || i == id)
@@ -143,8 +142,8 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
             printf("%s = %g\n", t[id].name, p.v[id]);
     } else {
         cov_err_release(&err);
-        return cli_usage_error(ctx, usage.synopsis, "'%s' is not a policy action (expected set or reset)",
-                               verb);
+        return cli_usage_error(ctx, usage.synopsis,
+                               "'%s' is not a policy action (expected set or reset)", verb);
     }
 cleanup:
     cli_report(ctx, &err);

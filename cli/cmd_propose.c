@@ -10,8 +10,7 @@
 
 static void propose_notes(FILE *f)
 {
-    fprintf(f,
-            "--exact uses the MIP solver %s; --time-limit defaults to %g seconds per scope.\n",
+    fprintf(f, "--exact uses the MIP solver %s; --time-limit defaults to %g seconds per scope.\n",
             cov_joint_solver_name(), COV_EXACT_TIME_LIMIT_S);
 }
 
@@ -39,16 +38,6 @@ static int set_scope(struct cli_parser *p, const struct cli_option *o, const cha
     if (l != COV_STREETS && l != COV_DISTRICTS && l != COV_COMMUNITIES)
         return cli_opt_error(p, "--scope: '%s' (expected street, district or community)", arg);
     *(int *)o->value = l;
-    return CLI_GO;
-}
-
-/* A number > 0 (and at most o->max unless that is 0) into *(double *)o->value. */
-static int set_positive(struct cli_parser *p, const struct cli_option *o, const char *arg)
-{
-    double v;
-    if (cli_parse_double(arg, &v) || !(v > 0) || (o->max && v > (double)o->max))
-        return cli_opt_error(p, "--%s: '%s' (expected %s)", o->long_name, arg, o->expect);
-    *(double *)o->value = v;
     return CLI_GO;
 }
 
@@ -124,7 +113,7 @@ static int export_row(void *user, size_t row, const char **cells, const GEOSGeom
     const struct cov_area *a = g->area >= 0 ? &m->areas[g->area_layer][g->area] : NULL;
     cells[0] = x->buf[0];
     cells[1] = cov_group_kind_name(g->kind);
-    cells[2] = cov_group_kind_name_zh(g->kind);
+    cells[2] = cov_label_group_kind(g->kind, COV_LANG_ZH);
     cells[3] = g->name;
     cells[4] = a ? a->code : NULL;
     cells[5] = a ? a->name : NULL;
@@ -265,7 +254,7 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         fprintf(f, "}}\n");
         return;
     }
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     static const char *const hz[] = {"编号",   "类型",     "建议名称", "所在区域",
                                      "单位数", "正式党员", "直径(米)", "成员"};
     static const char *const he[] = {"id",    "kind",           "name",       "area",
@@ -301,10 +290,10 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                  : zh               ? "（同社区，按地址定位）"
                                     : " (same community, placed by address)");
         const char *cells[] = {
-            b[0],    zh ? cov_group_kind_name_zh(g->kind) : cov_group_kind_name(g->kind),
-            nm,      g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
-            b[1],    b[2],
-            b[3],    mem};
+            b[0], zh ? cov_label_group_kind(g->kind, COV_LANG_ZH) : cov_group_kind_name(g->kind),
+            nm,   g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
+            b[1], b[2],
+            b[3], mem};
         cli_table_add(&t, cells);
         free(mem);
     }
@@ -318,7 +307,7 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         fprintf(f, "\n方案：");
         for (int k = 0; k < COV_G_COUNT; k++)
             fprintf(f, "%s%s %ld 个（%ld 个单位）", k ? "，" : "",
-                    cov_group_kind_name_zh((enum cov_group_kind)k), p->n_kind[k],
+                    cov_label_group_kind((enum cov_group_kind)k, COV_LANG_ZH), p->n_kind[k],
                     p->covered_kind[k]);
         fprintf(f, "；选派党建工作指导员 %zu 个单位\n", p->n_instructor);
         fprintf(f, "联合组建：候选 %ld 个单位，纳入 %ld 个，理论上限 %ld 个（%s）\n", p->candidates,
@@ -388,16 +377,14 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
                     "most units in a joint branch (joint_max_units, 5)"),
         CLI_OPT_INT(0, "min-members", "N", &min_members, 1, 1000, "expected a whole number >= 1",
                     "formal members a joint branch needs (joint_min_members, 3)"),
-        {.type = CLI_OPTION_CALLBACK, .long_name = "max-distance", .argh = "M", .value = &max_dist,
-         .fn = set_positive, .expect = "metres > 0",
-         .help = "metres between any two units (joint_max_distance_m, 3000)"},
+        CLI_OPT_POSITIVE(0, "max-distance", "M", &max_dist, 0, "expected metres > 0",
+                         "metres between any two units (joint_max_distance_m, 3000)"),
         CLI_OPT_FLAG(0, "exact", &exact,
                      "joint branches proven optimal per scope by a MIP solver; a scope not "
                      "proven within the time limit keeps the best plan found and reports its "
                      "gap"),
-        {.type = CLI_OPTION_CALLBACK, .long_name = "time-limit", .argh = "S", .value = &time_limit,
-         .fn = set_positive, .max = 1000000L, .expect = "seconds > 0",
-         .help = "exact mode: solver seconds per scope"},
+        CLI_OPT_POSITIVE(0, "time-limit", "S", &time_limit, 1000000, "expected seconds > 0",
+                         "exact mode: solver seconds per scope"),
         CLI_OPT_FLAG(0, "no-memberless", &no_memberless,
                      "leave organizations without members out of joint branches"),
         CLI_OPT_FLAG(0, "greedy", &greedy,

@@ -59,11 +59,10 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     int ec;
     const struct cli_option opts[] = {
         CLI_OPT_INCLUDE(cli_opts_output_map, "required"),
-        {.type = CLI_OPTION_CALLBACK, .long_name = "theme", .argh = "T", .value = &mo,
-         .fn = set_map_opt, .min = MAP_OPT_THEME, .help = "coverage, targets or plan"},
-        {.type = CLI_OPTION_CALLBACK, .long_name = "size", .argh = "SIZE", .value = &mo,
-         .fn = set_map_opt, .min = MAP_OPT_SIZE,
-         .help = "A4, A3, A4-landscape (default), A3-landscape, or WxH pixels"},
+        CLI_OPT_CALLBACK_DATA(0, "theme", "T", &mo, set_map_opt, MAP_OPT_THEME,
+                              "coverage, targets or plan"),
+        CLI_OPT_CALLBACK_DATA(0, "size", "SIZE", &mo, set_map_opt, MAP_OPT_SIZE,
+                              "A4, A3, A4-landscape (default), A3-landscape, or WxH pixels"),
         CLI_OPT_INT(0, "dpi", "N", &dpi, 30, 1200, "expected a whole number, 30 to 1200",
                     "PNG resolution (default 150)"),
         CLI_OPT_STRING(0, "title", "TEXT", &mo.title, "map title (default: per theme)"),
@@ -85,7 +84,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     if (atlas >= 0 && strcasecmp(strrchr(mo.path, '.'), ".pdf"))
         return cli_usage_error(ctx, usage.synopsis,
                                "--atlas writes a multi-page PDF: -o must end in .pdf");
-    mo.lang_en = ctx->lang == CLI_LANG_EN;
+    mo.lang_en = ctx->lang == COV_LANG_EN;
 
     struct cov_model *m = NULL;
     if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m)))

@@ -24,8 +24,9 @@ static int set_by(struct cli_parser *p, const struct cli_option *o, const char *
 {
     int by = cov_layer_find(arg);
     if (by < 0 || by >= COV_NAREAS)
-        return cli_opt_error(p, "--by: '%s' (expected district, street, community, park or "
-                                "building)",
+        return cli_opt_error(p,
+                             "--by: '%s' (expected district, street, community, park or "
+                             "building)",
                              arg);
     *(int *)o->value = by;
     return CLI_GO;
@@ -89,20 +90,10 @@ static int add_row(struct cli_table *t, const char *code, const char *name,
     return cli_table_add(t, cells);
 }
 
-/* The finding's name: analysis's own in English, a Chinese label otherwise. */
-static const char *finding_kind(enum cov_finding_kind k, int zh)
+/* The finding's name: the machine name in English (as the JSON has it), the label in Chinese. */
+static const char *finding_kind(enum cov_finding_kind k, enum cov_lang l)
 {
-    if (!zh)
-        return cov_finding_name(k);
-    switch (k) {
-    case COV_F_DIVISION_MISMATCH:
-        return "信用代码区划不符";
-    case COV_F_OUTSIDE_COMMUNITIES:
-        return "不在任何社区内";
-    case COV_F_OUTSIDE_DISTRICTS:
-        return "不在任何县区内";
-    }
-    return "?";
+    return l == COV_LANG_ZH ? cov_label_finding(k, l) : cov_finding_name(k);
 }
 
 static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int fmt,
@@ -118,7 +109,7 @@ static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_mod
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[fd[i].org];
             fprintf(f, "%s\n  {\"kind\": \"%s\", \"id\": ", i ? "," : "",
-                    finding_kind(fd[i].kind, 0));
+                    cov_finding_name(fd[i].kind));
             cli_json_str(f, o->id);
             fprintf(f, ", \"name\": ");
             cli_json_str(f, o->name);
@@ -128,14 +119,15 @@ static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_mod
         }
         fprintf(f, "\n]}\n");
     } else {
-        int zh = ctx->lang == CLI_LANG_ZH;
+        int zh = ctx->lang == COV_LANG_ZH;
         static const char *const hz[] = {"问题", "统一社会信用代码", "名称", "说明"};
         static const char *const he[] = {"issue", "id", "name", "detail"};
         struct cli_table t;
         cli_table_init(&t, 4, zh ? hz : he, NULL);
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[fd[i].org];
-            const char *cells[] = {finding_kind(fd[i].kind, zh), o->id, o->name, fd[i].detail};
+            const char *cells[] = {finding_kind(fd[i].kind, ctx->lang), o->id, o->name,
+                                   fd[i].detail};
             cli_table_add(&t, cells);
         }
         cli_table_print(&t, f, fmt);
@@ -252,7 +244,7 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, i
         snprintf(v[8], 32, "%ld", s->outside_all_communities);
         const char *cells[] = {i < n ? m->areas[by][i].code : "",
                                i < n ? m->areas[by][i].name
-                                     : (ctx->lang == CLI_LANG_ZH ? "合计" : "total"),
+                                     : (ctx->lang == COV_LANG_ZH ? "合计" : "total"),
                                v[0],
                                v[1],
                                v[2],
@@ -312,7 +304,7 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         fprintf(f, "}\n");
         goto cleanup;
     }
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     if (by < 0 && fmt == CLI_FMT_TABLE) {
         print_totals(f, m, &total, zh);
         if (plan) {
@@ -387,7 +379,7 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     char *rej = ctx->store ? geo_store_meta_get(ctx->store, "rejected.organizations") : NULL;
     if (!rc && rej && atol(rej) > 0 && !ctx->quiet)
         fprintf(stderr,
-                ctx->lang == CLI_LANG_ZH
+                ctx->lang == COV_LANG_ZH
                     ? "%s status: 注意：导入时有 %ld "
                       "行因数据错误被拒绝，未计入以上数字（见导入时的拒绝清单）\n"
                     : "%s status: note: %ld rows were rejected at import for bad data and are not "

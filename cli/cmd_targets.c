@@ -12,36 +12,25 @@ static const struct cli_usage usage = {
     .about = "Check the policy's targets: organization coverage rate (clause 4, >= 90%),\n"
              "standalone formation rate (clause 4, 100%), community social organizations\n"
              "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
-             "The thresholds are the project's policy parameters ('orgcover policy').\n",
+             "These are the policy's values; the project's own are its policy parameters\n"
+             "('orgcover policy'), and the report shows those.\n",
 };
 
-static const char *target_label(const char *id, int zh)
+static int is_rate(int target)
 {
-    if (!strcmp(id, "coverage_rate"))
-        return zh ? "党的组织覆盖率" : "organization coverage rate";
-    if (!strcmp(id, "standalone_rate"))
-        return zh ? "单独组建率" : "standalone formation rate";
-    if (!strcmp(id, "urban_community_orgs"))
-        return zh ? "城市社区社会组织达标（≥5个）" : "urban communities with enough community orgs";
-    if (!strcmp(id, "rural_community_orgs"))
-        return zh ? "农村社区社会组织达标（≥2个）" : "rural communities with enough community orgs";
-    return id;
-}
-
-static int is_rate(const char *id)
-{
-    return !strcmp(id, "coverage_rate") || !strcmp(id, "standalone_rate");
+    return target == COV_T_COVERAGE_RATE || target == COV_T_STANDALONE_RATE;
 }
 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing)
 {
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
+    char label[128];
     const struct cov_area *comms = m->areas[COV_COMMUNITIES];
 
     if (fmt == CLI_FMT_JSON) {
         fprintf(f, "{\"targets\": [");
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < COV_T_COUNT; i++) {
             fprintf(f, "%s\n  {\"id\": \"%s\", \"value\": ", i ? "," : "", tg->targets[i].id);
             cli_json_num(f, tg->targets[i].value);
             fprintf(f, ", \"threshold\": ");
@@ -76,18 +65,19 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             static const int right[] = {0, 1, 1, 0};
             struct cli_table t;
             cli_table_init(&t, 4, zh ? hz : he, right);
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < COV_T_COUNT; i++) {
                 const struct cov_target *x = &tg->targets[i];
                 char v[32], th[32];
-                if (is_rate(x->id)) {
+                if (is_rate(i)) {
                     cli_pct(v, sizeof(v), x->value);
                     cli_pct(th, sizeof(th), x->threshold);
                 } else {
                     snprintf(v, sizeof(v), "%.0f", x->value);
                     snprintf(th, sizeof(th), "%.0f", x->threshold);
                 }
-                const char *cells[] = {target_label(x->id, zh), v, th,
-                                       x->met ? (zh ? "达标" : "met") : (zh ? "未达标" : "MISSED")};
+                const char *cells[] = {
+                    cov_label_target(i, &m->policy, ctx->lang, label, sizeof(label)), v, th,
+                    x->met ? (zh ? "达标" : "met") : (zh ? "未达标" : "MISSED")};
                 cli_table_add(&t, cells);
             }
             cli_table_print(&t, f, fmt);
@@ -111,11 +101,12 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             snprintf(a, sizeof(a), "%d", k->community_orgs);
             snprintf(b, sizeof(b), "%d", k->required);
             snprintf(d, sizeof(d), "%d", k->shortfall);
-            const char *type = k->ur == COV_UR_URBAN   ? (zh ? "城市" : "urban")
-                               : k->ur == COV_UR_RURAL ? (zh ? "农村" : "rural")
-                                                       : (zh ? "未知" : "unknown");
-            const char *cells[] = {
-                comms[k->community].code, comms[k->community].name, type, a, b, d};
+            const char *cells[] = {comms[k->community].code,
+                                   comms[k->community].name,
+                                   cov_label_ur(k->ur, ctx->lang),
+                                   a,
+                                   b,
+                                   d};
             cli_table_add(&t, cells);
             shown++;
         }
@@ -215,7 +206,7 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     if (rc)
         goto cleanup;
     int all_met = 1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < COV_T_COUNT; i++)
         all_met &= tg.targets[i].met;
     if (args.out && cli_is_json_path(args.out))
         rc = targets_json_file(ctx, m, &tg, failing, args.out, &err);

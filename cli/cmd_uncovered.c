@@ -51,7 +51,7 @@ static void fill_cells(const struct cov_model *m, const struct cov_org *o, char 
     cells[8] = area_code(m, o, COV_COMMUNITIES);
     cells[9] = cov_status_name(o->status);
     cells[10] = cov_route_name(o->status);
-    cells[11] = cov_route_name_zh(o->status);
+    cells[11] = cov_label_route(o->status, COV_LANG_ZH);
     cells[12] = cov_placed_name((enum cov_placed)o->placed);
     cells[13] = o->address;
 }
@@ -59,8 +59,7 @@ static void fill_cells(const struct cov_model *m, const struct cov_org *o, char 
 struct org_export {
     const struct cov_model *m;
     const size_t *idx;
-    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num,
-                 const char **cells);
+    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num, const char **cells);
     char num[CLI_ORG_NUM_LEN];
     GEOSGeometry *pt;
 };
@@ -206,12 +205,13 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
     }
 
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     if (args.out || args.fmt == CLI_FMT_GEOJSON) {
-        rc = cli_uncovered_export(m, idx, n, args.out ? args.out : "/vsistdout/", args.out ? NULL : ".geojson",
-                                  &err);
+        rc = cli_uncovered_export(m, idx, n, args.out ? args.out : "/vsistdout/",
+                                  args.out ? NULL : ".geojson", &err);
         if (!rc && args.out && !ctx->quiet)
-            fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n, args.out);
+            fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n,
+                    args.out);
         goto cleanup;
     }
     if (args.fmt == CLI_FMT_JSON) {
@@ -261,7 +261,8 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
                                area_name(m, o, COV_DISTRICTS),
                                area_name(m, o, COV_STREETS),
                                area_name(m, o, COV_COMMUNITIES),
-                               zh ? cov_route_name_zh(o->status) : cov_route_name(o->status)};
+                               zh ? cov_label_route(o->status, COV_LANG_ZH)
+                                  : cov_route_name(o->status)};
         if ((rc = cli_table_add(&t, cells))) {
             cov_err_set(&err, rc, "out of memory");
             break;

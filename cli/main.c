@@ -80,7 +80,7 @@ int main(int argc, char **argv)
     ctx.db_path = getenv("ORGCOVER_DB");
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "orgcover.sqlite";
-    ctx.lang = CLI_LANG_ZH;
+    ctx.lang = COV_LANG_ZH;
 
     const struct cli_option opts[] = {
         CLI_OPT_CALLBACK(0, "db", "FILE", NULL, set_db,

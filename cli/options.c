@@ -29,14 +29,14 @@ static int set_format(struct cli_parser *p, const struct cli_option *o, const ch
 }
 
 const struct cli_option cli_opts_format[] = {
-    {.type = CLI_OPTION_CALLBACK, .long_name = "format", .argh = "F", .fn = set_format, .min = 0,
-     .help = "output format: table (default), csv or json"},
+    CLI_OPT_CALLBACK_DATA(0, "format", "F", NULL, set_format, 0,
+                          "output format: table (default), csv or json"),
     CLI_OPT_END(),
 };
 
 const struct cli_option cli_opts_format_geo[] = {
-    {.type = CLI_OPTION_CALLBACK, .long_name = "format", .argh = "F", .fn = set_format, .min = 1,
-     .help = "output format: table (default), csv, json or geojson"},
+    CLI_OPT_CALLBACK_DATA(0, "format", "F", NULL, set_format, 1,
+                          "output format: table (default), csv, json or geojson"),
     CLI_OPT_END(),
 };
 
@@ -79,9 +79,9 @@ static int set_lang(struct cli_parser *p, const struct cli_option *o, const char
 {
     (void)o;
     if (!strcmp(arg, "zh"))
-        p->ctx->lang = CLI_LANG_ZH;
+        p->ctx->lang = COV_LANG_ZH;
     else if (!strcmp(arg, "en"))
-        p->ctx->lang = CLI_LANG_EN;
+        p->ctx->lang = COV_LANG_EN;
     else
         return cli_opt_error(p, "--lang: '%s' (expected zh or en)", arg);
     return CLI_GO;
@@ -101,12 +101,12 @@ static int set_area(struct cli_parser *p, const struct cli_option *o, const char
 }
 
 const struct cli_option cli_opts_area[] = {
-    {.type = CLI_OPTION_CALLBACK, .long_name = "district", .argh = "X", .fn = set_area, .min = 0,
-     .help = "only organizations in this district (code or name)"},
-    {.type = CLI_OPTION_CALLBACK, .long_name = "street", .argh = "X", .fn = set_area, .min = 1,
-     .help = "only organizations in this street or township (code or name)"},
-    {.type = CLI_OPTION_CALLBACK, .long_name = "community", .argh = "X", .fn = set_area, .min = 2,
-     .help = "only organizations in this community or village (code or name)"},
+    CLI_OPT_CALLBACK_DATA(0, "district", "X", NULL, set_area, 0,
+                          "only organizations in this district (code or name)"),
+    CLI_OPT_CALLBACK_DATA(0, "street", "X", NULL, set_area, 1,
+                          "only organizations in this street or township (code or name)"),
+    CLI_OPT_CALLBACK_DATA(0, "community", "X", NULL, set_area, 2,
+                          "only organizations in this community or village (code or name)"),
     CLI_OPT_END(),
 };
 
@@ -135,8 +135,8 @@ int cli_parse_model(struct cli_ctx *ctx, const struct cli_usage *u, const struct
         if (args->area_idx[l] < 0) {
             cov_model_free(*m);
             *m = NULL;
-            return cli_usage_error(ctx, u->synopsis, "--%s: no %s has code or name '%s'",
-                                   name[l], name[l], args->area[l]);
+            return cli_usage_error(ctx, u->synopsis, "--%s: no %s has code or name '%s'", name[l],
+                                   name[l], args->area[l]);
         }
     }
     return CLI_GO;
@@ -198,6 +198,13 @@ static int apply(struct cli_parser *p, const struct cli_option *o, const char *a
         if (cli_parse_long(arg, o->min, o->max, &v))
             return cli_opt_error(p, "--%s: '%s' (%s)", o->long_name, arg, o->expect);
         *(int *)o->value = (int)v;
+        return CLI_GO;
+    }
+    case CLI_OPTION_POSITIVE: {
+        double v;
+        if (cli_parse_double(arg, &v) || !(v > 0) || (o->max && v > (double)o->max))
+            return cli_opt_error(p, "--%s: '%s' (%s)", o->long_name, arg, o->expect);
+        *(double *)o->value = v;
         return CLI_GO;
     }
     case CLI_OPTION_CALLBACK:

@@ -67,6 +67,8 @@ enum cli_option_type {
     CLI_OPTION_STRING,   /* *(const char **)value = the argument */
     CLI_OPTION_INT,      /* a whole number in [min, max] into *(int *)value; else a usage error
                             "--NAME: 'ARG' (expect)" */
+    CLI_OPTION_POSITIVE, /* a number > 0 (and <= max unless max is 0) into *(double *)value;
+                            else a usage error "--NAME: 'ARG' (expect)" */
     CLI_OPTION_CALLBACK, /* fn(parser, option, argument); value and min/max are the callback's */
     CLI_OPTION_INCLUDE,  /* the options of the table `include` (shared options); help, when
                             given, is added to the help of that table's last option (what
@@ -82,7 +84,7 @@ struct cli_option {
     void *value;                      /* where the value goes */
     cli_opt_fn fn;                    /* CLI_OPTION_CALLBACK */
     long min, max;                    /* CLI_OPTION_INT's range; a callback's data */
-    const char *expect;               /* CLI_OPTION_INT: what a bad value should have been */
+    const char *expect;               /* CLI_OPTION_INT, _POSITIVE: what a bad value should be */
     const struct cli_option *include; /* CLI_OPTION_INCLUDE */
 };
 
@@ -104,10 +106,21 @@ struct cli_option {
         .type = CLI_OPTION_INT, .short_name = (s), .long_name = (l), .argh = (a), .value = (v),    \
         .min = (lo), .max = (hi), .expect = (e), .help = (h)                                       \
     }
+#define CLI_OPT_POSITIVE(s, l, a, v, hi, e, h)                                                     \
+    {                                                                                              \
+        .type = CLI_OPTION_POSITIVE, .short_name = (s), .long_name = (l), .argh = (a),             \
+        .value = (v), .max = (hi), .expect = (e), .help = (h)                                      \
+    }
 #define CLI_OPT_CALLBACK(s, l, a, v, f, h)                                                         \
     {                                                                                              \
         .type = CLI_OPTION_CALLBACK, .short_name = (s), .long_name = (l), .argh = (a),             \
         .value = (v), .fn = (f), .help = (h)                                                       \
+    }
+/* A callback with data d in .min (e.g. which of several values it sets). */
+#define CLI_OPT_CALLBACK_DATA(s, l, a, v, f, d, h)                                                 \
+    {                                                                                              \
+        .type = CLI_OPTION_CALLBACK, .short_name = (s), .long_name = (l), .argh = (a),             \
+        .value = (v), .fn = (f), .min = (d), .help = (h)                                           \
     }
 #define CLI_OPT_INCLUDE(t, h)                                                                      \
     {                                                                                              \

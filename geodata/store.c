@@ -1464,7 +1464,7 @@ int geo_store_load_current(struct geo_store *s, unsigned mask, struct cov_model 
         rc = cov_assign(m, 0, progress, user, err);
         /* A read-only store still answers from memory; only a full load can be saved
          * (a partial one would lose the other layers' codes). */
-        how = s->readonly ? GEO_LOAD_READONLY
+        how = s->readonly              ? GEO_LOAD_READONLY
               : mask != GEO_ALL_LAYERS ? GEO_LOAD_PARTIAL
                                        : GEO_LOAD_SAVED;
         if (!rc && how == GEO_LOAD_SAVED)

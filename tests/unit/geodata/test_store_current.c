@@ -106,7 +106,7 @@ static struct cov_model *load(struct fx *f, unsigned mask, enum geo_load_outcome
 {
     struct cov_model *m = cov_model_new();
     assert_non_null(m);
-    *how = (enum geo_load_outcome)-1;
+    *how = (enum geo_load_outcome) - 1;
     assert_int_equal(geo_store_load_current(f->s, mask, m, NULL, NULL, how, &f->err), 0);
     return m;
 }
