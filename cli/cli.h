@@ -103,6 +103,8 @@ int cli_parse_format(const char *s, int allow_geojson);
 /* JSON: a string with escapes; a number, or null when NAN/infinite. */
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double v);
+/* ', "key": value' (value a JSON string, or null when NULL): a member after the first. */
+void cli_json_kv(FILE *f, const char *key, const char *value);
 
 /*
  * A table of text cells printed aligned by display width (Chinese counts 2)

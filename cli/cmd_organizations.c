@@ -104,32 +104,23 @@ static void print_json(const struct cov_model *m, const size_t *idx, size_t n)
         const struct cov_org *o = &m->orgs[idx[i]];
         printf("%s\n  {\"id\": ", i ? "," : "");
         cli_json_str(stdout, o->id);
-        printf(", \"name\": ");
-        cli_json_str(stdout, o->name);
-        printf(", \"district\": ");
-        cli_json_str(stdout, area_field(m, o, COV_DISTRICTS, 1));
-        printf(", \"street\": ");
-        cli_json_str(stdout, area_field(m, o, COV_STREETS, 1));
-        printf(", \"community\": ");
-        cli_json_str(stdout, area_field(m, o, COV_COMMUNITIES, 1));
+        cli_json_kv(stdout, "name", o->name);
+        cli_json_kv(stdout, "district", area_field(m, o, COV_DISTRICTS, 1));
+        cli_json_kv(stdout, "street", area_field(m, o, COV_STREETS, 1));
+        cli_json_kv(stdout, "community", area_field(m, o, COV_COMMUNITIES, 1));
         printf(", \"placed\": \"%s\", \"placed_by\": ",
                cov_placed_name((enum cov_placed)o->placed));
         cli_json_str(stdout, o->placed == COV_PLACED_NONE
                                  ? NULL
                                  : cov_source_name((enum cov_source)o->placed_by));
-        printf(", \"address\": ");
-        cli_json_str(stdout, o->address);
+        cli_json_kv(stdout, "address", o->address);
         printf(", \"status\": \"%s\", \"formal_members\": %d, \"kind\": ",
                cov_status_name(o->status), o->formal_members);
         cli_json_str(stdout, o->kind);
-        printf(", \"authority\": ");
-        cli_json_str(stdout, o->authority);
-        printf(", \"supervisor\": ");
-        cli_json_str(stdout, o->supervisor);
-        printf(", \"legal_rep\": ");
-        cli_json_str(stdout, o->legal_rep);
-        printf(", \"reg_date\": ");
-        cli_json_str(stdout, o->reg_date);
+        cli_json_kv(stdout, "authority", o->authority);
+        cli_json_kv(stdout, "supervisor", o->supervisor);
+        cli_json_kv(stdout, "legal_rep", o->legal_rep);
+        cli_json_kv(stdout, "reg_date", o->reg_date);
         printf("}");
     }
     printf("\n]}\n");

@@ -220,23 +220,18 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
             const struct cov_org *o = &m->orgs[idx[i]];
             printf("%s\n  {\"id\": ", i ? "," : "");
             cli_json_str(stdout, o->id);
-            printf(", \"name\": ");
-            cli_json_str(stdout, o->name);
-            printf(", \"kind\": ");
-            cli_json_str(stdout, o->kind);
-            printf(", \"industry\": ");
-            cli_json_str(stdout, o->industry);
+            cli_json_kv(stdout, "name", o->name);
+            cli_json_kv(stdout, "kind", o->kind);
+            cli_json_kv(stdout, "industry", o->industry);
             printf(", \"formal_members\": %d, \"district\": ", o->formal_members);
             cli_json_str(stdout,
                          o->area[COV_DISTRICTS] >= 0 ? area_name(m, o, COV_DISTRICTS) : NULL);
-            printf(", \"street\": ");
-            cli_json_str(stdout, o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
-            printf(", \"community\": ");
-            cli_json_str(stdout,
-                         o->area[COV_COMMUNITIES] >= 0 ? area_name(m, o, COV_COMMUNITIES) : NULL);
-            printf(", \"community_code\": ");
-            cli_json_str(stdout,
-                         o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
+            cli_json_kv(stdout, "street",
+                        o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
+            cli_json_kv(stdout, "community",
+                        o->area[COV_COMMUNITIES] >= 0 ? area_name(m, o, COV_COMMUNITIES) : NULL);
+            cli_json_kv(stdout, "community_code",
+                        o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
             printf(", \"status\": \"%s\", \"route\": \"%s\", \"placed\": \"%s\"}",
                    cov_status_name(o->status), cov_route_name(o->status),
                    cov_placed_name((enum cov_placed)o->placed));

@@ -258,6 +258,12 @@ void cli_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void cli_json_kv(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, ", \"%s\": ", key);
+    cli_json_str(f, value);
+}
+
 void cli_json_num(FILE *f, double v)
 {
     if (!isfinite(v))
