@@ -1,7 +1,6 @@
 /*
- * grow.h - private to analysis/: growable arrays for the engines of
- * assignment (pindex.c, pip.c, assign.c). Header-only: two lines a call site
- * would otherwise copy.
+ * grow.h - private to analysis/: growable arrays for the model (model.c)
+ * and the engines of assignment (pindex.c, pip.c, assign.c). Header-only.
  */
 #ifndef COV_GROW_H
 #define COV_GROW_H

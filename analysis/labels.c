@@ -64,6 +64,23 @@ static const struct label ur_labels[] = {
     [COV_UR_RURAL] = {"农村社区", "Rural community"},
 };
 
+static const struct label placed_labels[COV_PLACED_COUNT] = {
+    [COV_PLACED_NONE] = {"未定位", "Not placed"},
+    [COV_PLACED_DISTRICT] = {"区县", "District"},
+    [COV_PLACED_STREET] = {"街道/乡镇", "Street"},
+    [COV_PLACED_COMMUNITY] = {"社区/村", "Community"},
+    [COV_PLACED_POINT] = {"坐标", "Coordinates"},
+};
+
+static const struct label source_labels[COV_SRC_COUNT] = {
+    [COV_SRC_NONE] = {"无", "None"},
+    [COV_SRC_COORDINATES] = {"坐标", "Coordinates"},
+    [COV_SRC_COMMUNITY_COLUMN] = {"所属社区列", "Community column"},
+    [COV_SRC_STREET_COLUMN] = {"所属街道列", "Street column"},
+    [COV_SRC_ADDRESS] = {"地址", "Address"},
+    [COV_SRC_CREDIT_CODE] = {"信用代码", "Credit code"},
+};
+
 /* Targets: the name, or for a per-community target the community type whose minimum, policy
  * parameter `param`, goes into the label (-1: no threshold). */
 static const struct {
@@ -108,6 +125,16 @@ const char *cov_label_layer(enum cov_layer layer, enum cov_lang l)
 const char *cov_label_ur(enum cov_ur ur, enum cov_lang l)
 {
     return pick(ur_labels, N(ur_labels), (int)ur, l);
+}
+
+const char *cov_label_placed(enum cov_placed p, enum cov_lang l)
+{
+    return pick(placed_labels, N(placed_labels), (int)p, l);
+}
+
+const char *cov_label_source(enum cov_source s, enum cov_lang l)
+{
+    return pick(source_labels, N(source_labels), (int)s, l);
 }
 
 /* A whole-number parameter of p (the defaults when p is NULL). */

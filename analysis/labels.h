@@ -18,6 +18,7 @@
 
 #include "coverage.h"
 #include "model.h"
+#include "place.h"
 #include "policy.h"
 #include "propose.h"
 
@@ -40,6 +41,10 @@ const char *cov_label_group_kind(enum cov_group_kind k, enum cov_lang l);
 const char *cov_label_layer(enum cov_layer layer, enum cov_lang l);
 /* A community's type: 城市社区 / Urban community, 农村社区, 类型未知. */
 const char *cov_label_ur(enum cov_ur ur, enum cov_lang l);
+/* How precisely an organization is placed (place.h): 未定位, 区县, 街道/乡镇, 社区/村, 坐标. */
+const char *cov_label_placed(enum cov_placed p, enum cov_lang l);
+/* What placed it: 无, 坐标, 所属社区列, 所属街道列, 地址, 信用代码. */
+const char *cov_label_source(enum cov_source s, enum cov_lang l);
 /*
  * Labels that contain a threshold, formatted from the policy p (the defaults when
  * p is NULL) into buf (len bytes, truncated if too small); return buf. "未覆盖（党员1-2人）"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "place.h"
 
 static const char *const layer_names[COV_NLAYERS] = {"districts", "streets",   "communities",
@@ -65,30 +66,14 @@ void cov_model_free(struct cov_model *m)
     free(m);
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (*cap >= need)
-        return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return COV_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return 0;
-}
-
 int cov_model_reserve_orgs(struct cov_model *m, size_t n)
 {
-    return grow((void **)&m->orgs, &m->cap_orgs, m->n_orgs + n, sizeof(*m->orgs));
+    return COV_GROW(m->orgs, m->cap_orgs, m->n_orgs + n);
 }
 
 int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n)
 {
-    return grow((void **)&m->areas[layer], &m->cap_areas[layer], m->n_areas[layer] + n,
-                sizeof(*m->areas[layer]));
+    return COV_GROW(m->areas[layer], m->cap_areas[layer], m->n_areas[layer] + n);
 }
 
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)

@@ -1,6 +1,8 @@
 /* place.c - place organizations without coordinates by the area names and codes of their row. */
 #include "place.h"
 
+#include "labels.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,12 +13,8 @@
 
 static const char *const placed_names[COV_PLACED_COUNT] = {"none", "district", "street",
                                                            "community", "point"};
-static const char *const placed_names_zh[COV_PLACED_COUNT] = {"未定位", "区县", "街道/乡镇",
-                                                              "社区/村", "坐标"};
 static const char *const source_names[COV_SRC_COUNT] = {
     "none", "coordinates", "community column", "street column", "address", "credit code"};
-static const char *const source_names_zh[COV_SRC_COUNT] = {"无",         "坐标", "所属社区列",
-                                                           "所属街道列", "地址", "信用代码"};
 
 const char *cov_placed_name(enum cov_placed p)
 {
@@ -25,7 +23,7 @@ const char *cov_placed_name(enum cov_placed p)
 
 const char *cov_placed_name_zh(enum cov_placed p)
 {
-    return (unsigned)p < COV_PLACED_COUNT ? placed_names_zh[p] : "未知";
+    return (unsigned)p < COV_PLACED_COUNT ? cov_label_placed(p, COV_LANG_ZH) : "未知";
 }
 
 const char *cov_source_name(enum cov_source s)
@@ -35,7 +33,7 @@ const char *cov_source_name(enum cov_source s)
 
 const char *cov_source_name_zh(enum cov_source s)
 {
-    return (unsigned)s < COV_SRC_COUNT ? source_names_zh[s] : "未知";
+    return (unsigned)s < COV_SRC_COUNT ? cov_label_source(s, COV_LANG_ZH) : "未知";
 }
 
 int cov_placed_find(const char *name)
@@ -517,9 +515,9 @@ static int raw_add(struct cov_gazetteer *g, struct raws *r, const char *s, size_
  */
 static int type_word_end(const char *name, size_t n)
 {
-    static const char *const words[] = {"农场", "林场", "牧场", "渔场", "盐场", "茶场",
+    static const char *const words[] = {"农场", "林场",   "牧场",   "渔场", "盐场",   "茶场",
                                         "果园", "开发区", "管理区", "园区", "生活区", "工业区",
-                                        "新区", "度假区", "港区", "场部", NULL};
+                                        "新区", "度假区", "港区",   "场部", NULL};
     for (int i = 0; words[i]; i++) {
         size_t l = strlen(words[i]);
         if (n > l && !memcmp(name + n - l, words[i], l))

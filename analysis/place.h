@@ -98,12 +98,12 @@ enum cov_source {
 /* Borrowed: "none", "district", "street", "community", "point" (the JSON
  * values); "unknown" out of range. */
 const char *cov_placed_name(enum cov_placed p);
-/* Borrowed: "未定位", "区县", "街道/乡镇", "社区/村", "坐标"; "未知" out of range. */
+/* Borrowed: cov_label_placed(p, COV_LANG_ZH) (labels.h); "未知" out of range. */
 const char *cov_placed_name_zh(enum cov_placed p);
 /* Borrowed: "none", "coordinates", "community column", "street column",
  * "address", "credit code"; "unknown" out of range. */
 const char *cov_source_name(enum cov_source s);
-/* Borrowed: "无", "坐标", "所属社区列", "所属街道列", "地址", "信用代码"; "未知" out of range. */
+/* Borrowed: cov_label_source(s, COV_LANG_ZH) (labels.h); "未知" out of range. */
 const char *cov_source_name_zh(enum cov_source s);
 /* The cov_placed whose cov_placed_name is name (for --placed), or -1. */
 int cov_placed_find(const char *name);

@@ -34,6 +34,14 @@ static const char *ur_l(int v, enum cov_lang l)
 {
     return cov_label_ur((enum cov_ur)v, l);
 }
+static const char *placed_l(int v, enum cov_lang l)
+{
+    return cov_label_placed((enum cov_placed)v, l);
+}
+static const char *source_l(int v, enum cov_lang l)
+{
+    return cov_label_source((enum cov_source)v, l);
+}
 static const char *target_l(int v, enum cov_lang l)
 {
     static char buf[COV_T_COUNT][2][128]; /* distinct buffers: the check compares them all */
@@ -69,6 +77,8 @@ static void test_every_value_labelled(void **state)
     check_enum(layer_l, COV_NLAYERS);
     check_enum(ur_l, COV_UR_RURAL + 1);
     check_enum(target_l, COV_T_COUNT);
+    check_enum(placed_l, COV_PLACED_COUNT);
+    check_enum(source_l, COV_SRC_COUNT);
 }
 
 static void test_out_of_range(void **state)
