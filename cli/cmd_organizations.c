@@ -146,9 +146,9 @@ static int print_table(const struct cli_ctx *ctx, const struct cov_model *m, con
                                area_field(m, o, COV_DISTRICTS, 0),
                                area_field(m, o, COV_STREETS, 0),
                                area_field(m, o, COV_COMMUNITIES, 0),
-                               zh ? cov_placed_name_zh(p) : cov_placed_name(p),
+                               zh ? cov_label_placed(p, COV_LANG_ZH) : cov_placed_name(p),
                                p == COV_PLACED_NONE ? ""
-                               : zh                 ? cov_source_name_zh(s)
+                               : zh                 ? cov_label_source(s, COV_LANG_ZH)
                                                     : cov_source_name(s),
                                o->address};
         for (int c = 0; c < 8; c++)
