@@ -188,3 +188,14 @@ const char *cov_label_target(int target, const struct cov_policy *p, enum cov_la
                  name, param_int(p, param));
     return buf;
 }
+
+static const struct label finding_labels[] = {
+    [COV_F_DIVISION_MISMATCH] = {"信用代码区划不符", "Credit code names another district"},
+    [COV_F_OUTSIDE_COMMUNITIES] = {"不在任何社区内", "Outside every community"},
+    [COV_F_OUTSIDE_DISTRICTS] = {"不在任何县区内", "Outside every district"},
+};
+
+const char *cov_label_finding(enum cov_finding_kind k, enum cov_lang l)
+{
+    return pick(finding_labels, N(finding_labels), (int)k, l);
+}

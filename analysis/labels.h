@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "coverage.h"
 #include "model.h"
 #include "place.h"
 #include "policy.h"
@@ -55,5 +56,9 @@ const char *cov_label_status_p(enum cov_status s, const struct cov_policy *p, en
                                char *buf, size_t len);
 const char *cov_label_target(int target, const struct cov_policy *p, enum cov_lang l, char *buf,
                              size_t len);
+
+/* A data-quality finding (coverage.h, 'status --issues'): 信用代码区划不符, 不在任何社区内,
+ * 不在任何县区内. */
+const char *cov_label_finding(enum cov_finding_kind k, enum cov_lang l);
 
 #endif

@@ -7,8 +7,10 @@
 
 #include <stdio.h>
 
+#include "../analysis/labels.h"
 #include "../analysis/model.h"
 #include "../geodata/store.h"
+#include "options.h"
 
 /* Exit codes (documented in docs/USAGE.md). */
 enum {
@@ -19,13 +21,11 @@ enum {
     CLI_EXIT_INPUT = 4,  /* input data failed validation; nothing was written */
 };
 
-enum cli_lang { CLI_LANG_ZH, CLI_LANG_EN };
-
 struct cli_ctx {
     const char *db_path;     /* --db, $ORGCOVER_DB or ./orgcover.sqlite */
     int db_given;            /* 1 when --db was on the command line */
     struct geo_store *store; /* opened by main for commands flagged CLI_STORE */
-    enum cli_lang lang;      /* --lang (global), zh by default */
+    enum cov_lang lang;      /* --lang (global; render too), zh by default */
     int quiet;               /* -q: no progress, no notes */
     int progress;            /* progress bar on stderr (stderr is a terminal and not quiet) */
     const char *prog;        /* "orgcover" */
@@ -88,21 +88,12 @@ int cli_display_width(const char *s);
 void cli_print_padded(FILE *f, const char *s, int w, int right);
 
 /*
- * Load the model from ctx->store (layers in mask plus policy), recompute and
- * save assignments when stale, and classify coverage. Caller-owned model.
+ * Open ctx->store and load the model from it with geo_store_load_current()
+ * (layers in mask plus policy; assignments made current, coverage classified),
+ * noting on stderr when a read-only store could not keep the recomputed
+ * assignments. Returns an exit code after reporting any error. Caller-owned model.
  */
 int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out);
-
-/*
- * Option helpers: each returns 0, or prints the usage error and returns
- * CLI_EXIT_USAGE. cli_opt_format parses --format (geojson only when allowed),
- * cli_opt_output checks that -o FILE has an extension geo_export() writes,
- * cli_opt_end refuses arguments left after the options.
- */
-int cli_opt_format(const struct cli_ctx *ctx, const char *synopsis, const char *arg,
-                   int allow_geojson, int *fmt);
-int cli_opt_output(const struct cli_ctx *ctx, const char *synopsis, const char *arg);
-int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char **argv);
 
 /* Output formats of list commands. */
 enum cli_format { CLI_FMT_TABLE, CLI_FMT_CSV, CLI_FMT_JSON, CLI_FMT_GEOJSON };
@@ -112,6 +103,8 @@ int cli_parse_format(const char *s, int allow_geojson);
 /* JSON: a string with escapes; a number, or null when NAN/infinite. */
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double v);
+/* ', "key": value' (value a JSON string, or null when NULL): a member after the first. */
+void cli_json_kv(FILE *f, const char *key, const char *value);
 
 /*
  * A table of text cells printed aligned by display width (Chinese counts 2)
@@ -140,10 +133,24 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing);
 
-/* The organizations matching flt, sorted by district, street, community, id, into idx
- * (room for m->n_orgs); returns how many. */
+/* The indices of the organizations matching flt, sorted by district, street, community,
+ * id; *n of them. Caller-owned (free); NULL when out of memory. */
 struct cov_filter;
-size_t cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *idx);
+size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *n);
+/*
+ * Export the organizations idx[0..n) through geo_export (path, format_ext, layer and cols
+ * as there), a point for those placed by their own coordinates and none for the others;
+ * fill writes an organization's ncols cells (num: room for CLI_ORG_NUM_LEN bytes of a
+ * number the cells may point to). 0 or a cov status.
+ */
+enum { CLI_ORG_NUM_LEN = 16 };
+struct geo_export_col;
+int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
+                    const char *format_ext, const char *layer, const struct geo_export_col *cols,
+                    size_t ncols,
+                    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num,
+                                 const char **cells),
+                    struct cov_err *err);
 int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
                          const char *format_ext, struct cov_err *err);
 

@@ -1,6 +1,5 @@
 /* cmd_demo.c - orgcover demo: the Lianyungang sample project, end to end. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,28 +14,17 @@
 #include "../render/map.h"
 #include "cli.h"
 
-static const char synopsis[] = "orgcover demo [DIR] [--data DIR] [--force]";
-
-static void help(void)
-{
-    printf("Usage: %s\n"
-           "\n"
-           "Build the Lianyungang (连云港) sample project in DIR (default orgcover-demo/):\n"
-           "import its six layers, analyse coverage, check the targets, propose a plan,\n"
-           "and draw the maps; then say where everything went. Running it again starts\n"
-           "the project afresh. It writes only into a folder it made itself (it leaves a\n"
-           "file .orgcover-demo there): a folder holding a project store or any file the\n"
-           "demo would write is refused unless --force is given. The store is always\n"
-           "DIR/orgcover.sqlite, so the global --db is refused.\n"
-           "\n"
-           "Options:\n"
-           "  --data DIR   the sample data (default: $ORGCOVER_DATA, ./data/lianyungang,\n"
-           "               or next to the program: ../data/lianyungang,\n"
-           "               ../share/orgcover/lianyungang)\n"
-           "  --force      replace the demo's files in DIR even though the demo did not make it\n"
-           "  -h, --help   this help\n",
-           synopsis);
-}
+static const struct cli_usage usage = {
+    .synopsis = "orgcover demo [DIR] [--data DIR] [--force]",
+    .about = "Build the Lianyungang (连云港) sample project in DIR (default orgcover-demo/):\n"
+             "import its six layers, analyse coverage, check the targets, propose a plan,\n"
+             "and draw the maps; then say where everything went. Running it again starts\n"
+             "the project afresh. It writes only into a folder it made itself (it leaves a\n"
+             "file .orgcover-demo there): a folder holding a project store or any file the\n"
+             "demo would write is refused unless --force is given. The store is always\n"
+             "DIR/orgcover.sqlite, so the global --db is refused.\n",
+    .max_args = 1,
+};
 
 static int is_dir(const char *p)
 {
@@ -182,34 +170,23 @@ static int check_dir(const char *dir, int force, struct cov_err *err)
 
 int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"data", required_argument, NULL, 'd'},
-        {"force", no_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *data_arg = NULL;
-    int c, force = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            data_arg = optarg;
-            break;
-        case 'F':
-            force = 1;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (argc - optind > 1)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind + 1]);
-    const char *dir = optind < argc ? argv[optind] : "orgcover-demo";
+    int force = 0;
+    struct cli_args args;
+    int ec;
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING(0, "data", "DIR", &data_arg,
+                       "the sample data (default: $ORGCOVER_DATA, ./data/lianyungang, or next "
+                       "to the program: ../data/lianyungang, ../share/orgcover/lianyungang)"),
+        CLI_OPT_FLAG(0, "force", &force,
+                     "replace the demo's files in DIR even though the demo did not make it"),
+        CLI_OPT_END(),
+    };
+    if ((ec = cli_parse(ctx, &usage, opts, &args, argc, argv)) != CLI_GO)
+        return ec;
+    const char *dir = args.npos ? args.pos[0] : "orgcover-demo";
     if (ctx->db_given)
-        return cli_usage_error(ctx, synopsis,
+        return cli_usage_error(ctx, usage.synopsis,
                                "--db %s: the demo always builds its own store, %s/orgcover.sqlite "
                                "(leave out --db, or give the folder as DIR)",
                                ctx->db_path, dir);
@@ -223,7 +200,7 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     char data[PATH_MAX], db[PATH_MAX], path[PATH_MAX + 64];
     char outputs[16][PATH_MAX + 64];
     int n_out = 0;
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
 
     if (find_data(data_arg, data, sizeof(data))) {
         rc = cov_err_set(&err, COV_EIO,
@@ -299,7 +276,7 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
 
     /* 2. analyse */
-    int ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
+    ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
     if (ec) {
         rc = COV_EFAIL;
         goto cleanup;
@@ -317,15 +294,15 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
             goto cleanup;
         snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
     }
-    size_t *idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
+    struct cov_filter flt;
+    cov_filter_init(&flt);
+    flt.uncovered_only = 1;
+    size_t n_unc;
+    size_t *idx = cli_uncovered_select(m, &flt, &n_unc);
     if (!idx) {
         rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
         goto cleanup;
     }
-    struct cov_filter flt;
-    cov_filter_init(&flt);
-    flt.uncovered_only = 1;
-    size_t n_unc = cli_uncovered_select(m, &flt, idx);
     snprintf(path, sizeof(path), "%s/uncovered.xlsx", dir);
     rc = cli_uncovered_export(m, idx, n_unc, path, NULL, &err);
     free(idx);
@@ -381,23 +358,28 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         printf("连云港示例：%ld 个社会组织，%zu 个社区/村\n", s.organizations,
                m->n_areas[COV_COMMUNITIES]);
         printf("  党的组织覆盖率 %s（目标 %s）%s\n", cli_pct(r0, 16, s.coverage_rate),
-               cli_pct(r1, 16, tg.targets[0].threshold), tg.targets[0].met ? "达标" : "未达标");
+               cli_pct(r1, 16, tg.targets[COV_T_COVERAGE_RATE].threshold),
+               tg.targets[COV_T_COVERAGE_RATE].met ? "达标" : "未达标");
         printf("  单独组建率     %s（目标 %s）%s\n", cli_pct(r0, 16, s.standalone_rate),
-               cli_pct(r1, 16, tg.targets[1].threshold), tg.targets[1].met ? "达标" : "未达标");
-        printf("  城市社区达标 %.0f / %.0f，农村社区达标 %.0f / %.0f\n", tg.targets[2].value,
-               tg.targets[2].threshold, tg.targets[3].value, tg.targets[3].threshold);
+               cli_pct(r1, 16, tg.targets[COV_T_STANDALONE_RATE].threshold),
+               tg.targets[COV_T_STANDALONE_RATE].met ? "达标" : "未达标");
+        printf("  城市社区达标 %.0f / %.0f，农村社区达标 %.0f / %.0f\n",
+               tg.targets[COV_T_URBAN].value, tg.targets[COV_T_URBAN].threshold,
+               tg.targets[COV_T_RURAL].value, tg.targets[COV_T_RURAL].threshold);
         printf("  建议方案实施后覆盖率 %s\n", cli_pct(r2, 16, plan->coverage_rate_after));
         printf("\n输出：\n  项目库   %s\n", db);
     } else {
         printf("Lianyungang sample: %ld organizations, %zu communities\n", s.organizations,
                m->n_areas[COV_COMMUNITIES]);
         printf("  coverage rate   %s (target %s) %s\n", cli_pct(r0, 16, s.coverage_rate),
-               cli_pct(r1, 16, tg.targets[0].threshold), tg.targets[0].met ? "met" : "MISSED");
+               cli_pct(r1, 16, tg.targets[COV_T_COVERAGE_RATE].threshold),
+               tg.targets[COV_T_COVERAGE_RATE].met ? "met" : "MISSED");
         printf("  standalone rate %s (target %s) %s\n", cli_pct(r0, 16, s.standalone_rate),
-               cli_pct(r1, 16, tg.targets[1].threshold), tg.targets[1].met ? "met" : "MISSED");
+               cli_pct(r1, 16, tg.targets[COV_T_STANDALONE_RATE].threshold),
+               tg.targets[COV_T_STANDALONE_RATE].met ? "met" : "MISSED");
         printf("  urban communities meeting the target %.0f / %.0f, rural %.0f / %.0f\n",
-               tg.targets[2].value, tg.targets[2].threshold, tg.targets[3].value,
-               tg.targets[3].threshold);
+               tg.targets[COV_T_URBAN].value, tg.targets[COV_T_URBAN].threshold,
+               tg.targets[COV_T_RURAL].value, tg.targets[COV_T_RURAL].threshold);
         printf("  coverage rate after the proposed plan %s\n",
                cli_pct(r2, 16, plan->coverage_rate_after));
         printf("\nOutputs:\n  store    %s\n", db);

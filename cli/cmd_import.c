@@ -1,5 +1,4 @@
 /* cmd_import.c - orgcover import LAYER SOURCE: one layer into the project store. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,168 +8,110 @@
 #include "../geodata/import.h"
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] import LAYER SOURCE [--src-layer NAME] [--s-srs SRS] "
-    "[--encoding ENC] [--header-row N] [--field CANONICAL=SOURCE]... [--skip-invalid] "
-    "[--replace|--append|--update]";
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] import LAYER SOURCE [--src-layer NAME] [--s-srs SRS] "
+                "[--encoding ENC] [--header-row N] [--field CANONICAL=SOURCE]... "
+                "[--skip-invalid] [--rejects FILE] [--replace|--append|--update]",
+    .about = "Import one layer into the project store, in one transaction: on any error\n"
+             "nothing is written and every problem is listed as\n"
+             "  FILE:row N: field: what is wrong (what was expected)\n"
+             "\n"
+             "LAYER   districts, streets, communities, parks, buildings or organizations\n"
+             "SOURCE  anything GDAL/OGR opens: Shapefile, GeoPackage, GeoJSON, CSV, TSV, XLSX,\n"
+             "        XLS or ODS, or a PostGIS connection 'PG:dbname=...'\n"
+             "\n"
+             "Organizations need no coordinates: a register with 住所/地址, 所属社区 or 所属街道\n"
+             "columns, or only credit codes, is placed to the community, street or district\n"
+             "they name (import the districts, streets and communities first). Tables may\n"
+             "have title rows above the header and notes rows below the records; every\n"
+             "sheet of a workbook is imported.\n",
+    .notes = "Exit status: 0 imported, 1 failure, 2 usage error, 4 the data failed validation.\n",
+    .min_args = 2,
+    .max_args = 2,
+    .args_error = "expected LAYER and SOURCE",
+};
 
-static void help(void)
+/* --field CANONICAL=SOURCE, repeatable: appended to the list o->value points to. */
+struct field_list {
+    const char **v; /* room for every argument */
+    size_t n;
+};
+
+static int add_field(struct cli_parser *p, const struct cli_option *o, const char *arg)
 {
-    printf("Usage: %s\n"
-           "\n"
-           "Import one layer into the project store, in one transaction: on any error\n"
-           "nothing is written and every problem is listed as\n"
-           "  FILE:row N: field: what is wrong (what was expected)\n"
-           "\n"
-           "LAYER   districts, streets, communities, parks, buildings or organizations\n"
-           "SOURCE  anything GDAL/OGR opens: Shapefile, GeoPackage, GeoJSON, CSV, TSV, XLSX,\n"
-           "        XLS or ODS, or a PostGIS connection 'PG:dbname=...'\n"
-           "\n"
-           "Organizations need no coordinates: a register with 住所/地址, 所属社区 or 所属街道\n"
-           "columns, or only credit codes, is placed to the community, street or district\n"
-           "they name (import the districts, streets and communities first). Tables may\n"
-           "have title rows above the header and notes rows below the records; every\n"
-           "sheet of a workbook is imported.\n"
-           "\n"
-           "Options:\n"
-           "  --src-layer NAME        layer of a multi-layer source, or one sheet of a\n"
-           "                          workbook (default: the first layer; every sheet)\n"
-           "  --header-row N          the header is row N of the table (default: found in\n"
-           "                          the first 20 rows)\n"
-           "  --s-srs SRS             coordinates of the source: EPSG:N, GCJ02 (AMap, Tencent),\n"
-           "                          BD09 (Baidu), or any PROJ string. Default: the CRS the\n"
-           "                          source declares; EPSG:4326 for lon/lat tables\n"
-           "  --encoding ENC          text encoding (UTF-8, GB18030, GBK); default: detected\n"
-           "  --field CANONICAL=COL   read canonical field CANONICAL from column COL\n"
-           "                          (repeatable; fields and aliases: docs/FORMATS.md)\n"
-           "  --skip-invalid          import the valid rows; write the others with their\n"
-           "                          reasons to a CSV next to the store\n"
-           "  --rejects FILE          where --skip-invalid writes the rejected rows\n"
-           "  --replace               replace the layer's rows\n"
-           "  --append                add to the layer's rows\n"
-           "  --update                organizations: change the given fields (e.g. 经度/纬度\n"
-           "                          from a geocoding service) of the rows with these ids;\n"
-           "                          empty cells change nothing, unknown ids are listed\n"
-           "  -h, --help              this help\n"
-           "\n"
-           "Exit status: 0 imported, 1 failure, 2 usage error, 4 the data failed validation.\n",
-           synopsis);
+    struct field_list *fl = o->value;
+    if (!strchr(arg, '=') || arg[0] == '=')
+        return cli_opt_error(p, "--field '%s': expected CANONICAL=SOURCE_COLUMN", arg);
+    fl->v[fl->n++] = arg;
+    return CLI_GO;
 }
 
 int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum {
-        O_SRC_LAYER = 256,
-        O_S_SRS,
-        O_ENCODING,
-        O_FIELD,
-        O_SKIP,
-        O_REJECTS,
-        O_REPLACE,
-        O_APPEND,
-        O_UPDATE,
-        O_HEADER_ROW
-    };
-    static const struct option opts[] = {
-        {"src-layer", required_argument, NULL, O_SRC_LAYER},
-        {"s-srs", required_argument, NULL, O_S_SRS},
-        {"encoding", required_argument, NULL, O_ENCODING},
-        {"field", required_argument, NULL, O_FIELD},
-        {"skip-invalid", no_argument, NULL, O_SKIP},
-        {"rejects", required_argument, NULL, O_REJECTS},
-        {"replace", no_argument, NULL, O_REPLACE},
-        {"append", no_argument, NULL, O_APPEND},
-        {"update", no_argument, NULL, O_UPDATE},
-        {"header-row", required_argument, NULL, O_HEADER_ROW},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct geo_import_opts o = {0};
     struct geo_import_result res = {0};
-    const char **fields = calloc((size_t)argc + 1, sizeof(*fields));
+    struct field_list fields = {calloc((size_t)argc + 1, sizeof(*fields.v)), 0};
     struct cov_err err;
     cov_err_init(&err);
-    int rc = COV_OK, exit_code = CLI_EXIT_OK, c;
-    if (!fields)
+    int rc = COV_OK, exit_code = CLI_EXIT_OK;
+    if (!fields.v)
         return CLI_EXIT_FAIL;
-    o.fields = fields;
-    o.mode = GEO_IMPORT_NEW;
     int replace = 0, append = 0, update = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case O_SRC_LAYER:
-            o.src_layer = optarg;
-            break;
-        case O_S_SRS:
-            o.s_srs = optarg;
-            break;
-        case O_ENCODING:
-            o.encoding = optarg;
-            break;
-        case O_FIELD:
-            if (!strchr(optarg, '=') || optarg[0] == '=') {
-                exit_code = cli_usage_error(
-                    ctx, synopsis, "--field '%s': expected CANONICAL=SOURCE_COLUMN", optarg);
-                goto done;
-            }
-            fields[o.n_fields++] = optarg;
-            break;
-        case O_SKIP:
-            o.skip_invalid = 1;
-            break;
-        case O_REJECTS:
-            o.rejects_path = optarg;
-            break;
-        case O_REPLACE:
-            replace = 1;
-            break;
-        case O_APPEND:
-            append = 1;
-            break;
-        case O_UPDATE:
-            update = 1;
-            break;
-        case O_HEADER_ROW: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end || v < 1 || v > 20) {
-                exit_code = cli_usage_error(
-                    ctx, synopsis, "--header-row '%s': expected a row number from 1 to 20", optarg);
-                goto done;
-            }
-            o.header_row = (int)v;
-            break;
-        }
-        case 'h':
-            help();
-            goto done;
-        default:
-            exit_code = cli_usage_error(ctx, synopsis, "bad option");
-            goto done;
-        }
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING(0, "src-layer", "NAME", &o.src_layer,
+                       "layer of a multi-layer source, or one sheet of a workbook (default: the "
+                       "first layer; every sheet)"),
+        CLI_OPT_INT(0, "header-row", "N", &o.header_row, 1, 20,
+                    "expected a row number from 1 to 20",
+                    "the header is row N of the table (default: found in the first 20 rows)"),
+        CLI_OPT_STRING(0, "s-srs", "SRS", &o.s_srs,
+                       "coordinates of the source: EPSG:N, GCJ02 (AMap, Tencent), BD09 (Baidu), "
+                       "or any PROJ string. Default: the CRS the source declares; EPSG:4326 for "
+                       "lon/lat tables"),
+        CLI_OPT_STRING(0, "encoding", "ENC", &o.encoding,
+                       "text encoding (UTF-8, GB18030, GBK); default: detected"),
+        CLI_OPT_CALLBACK(0, "field", "CANONICAL=COL", &fields, add_field,
+                         "read canonical field CANONICAL from column COL (repeatable; fields and "
+                         "aliases: docs/FORMATS.md)"),
+        CLI_OPT_FLAG(0, "skip-invalid", &o.skip_invalid,
+                     "import the valid rows; write the others with their reasons to a CSV next "
+                     "to the store"),
+        CLI_OPT_STRING(0, "rejects", "FILE", &o.rejects_path,
+                       "where --skip-invalid writes the rejected rows"),
+        CLI_OPT_FLAG(0, "replace", &replace, "replace the layer's rows"),
+        CLI_OPT_FLAG(0, "append", &append, "add to the layer's rows"),
+        CLI_OPT_FLAG(0, "update", &update,
+                     "organizations: change the given fields (e.g. 经度/纬度 from a geocoding "
+                     "service) of the rows with these ids; empty cells change nothing, unknown "
+                     "ids are listed"),
+        CLI_OPT_END(),
+    };
+    struct cli_args args;
+    int pc = cli_parse(ctx, &usage, opts, &args, argc, argv);
+    if (pc != CLI_GO) {
+        exit_code = pc;
+        goto done;
     }
+    o.fields = fields.v;
+    o.n_fields = fields.n;
     if (replace + append + update > 1) {
-        exit_code =
-            cli_usage_error(ctx, synopsis, "--replace, --append and --update exclude each other");
+        exit_code = cli_usage_error(ctx, usage.synopsis,
+                                    "--replace, --append and --update exclude each other");
         goto done;
     }
     o.mode = replace  ? GEO_IMPORT_REPLACE
              : append ? GEO_IMPORT_APPEND
              : update ? GEO_IMPORT_UPDATE
                       : GEO_IMPORT_NEW;
-    if (argc - optind != 2) {
-        exit_code = cli_usage_error(ctx, synopsis, "expected LAYER and SOURCE");
-        goto done;
-    }
-    int layer = cov_layer_find(argv[optind]);
+    int layer = cov_layer_find(args.pos[0]);
     if (layer < 0) {
-        exit_code = cli_usage_error(ctx, synopsis,
+        exit_code = cli_usage_error(ctx, usage.synopsis,
                                     "'%s' is not a layer (expected districts, streets, "
                                     "communities, parks, buildings or organizations)",
-                                    argv[optind]);
+                                    args.pos[0]);
         goto done;
     }
-    const char *source = argv[optind + 1];
+    const char *source = args.pos[1];
     if ((exit_code = cli_open_store(ctx)))
         goto done;
     o.progress = cli_progress;
@@ -220,6 +161,6 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
 done:
     geo_import_result_release(&res);
     cov_err_release(&err);
-    free(fields);
+    free(fields.v);
     return exit_code;
 }

@@ -1,54 +1,31 @@
 /* cmd_init.c - orgcover init: create a project store, optionally fixing its CRS. */
-#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../geodata/crs.h"
 #include "cli.h"
 
-static const char synopsis[] = "orgcover [--db FILE] init [--crs EPSG:N]";
-
-static void help(void)
-{
-    printf("Usage: %s\n"
-           "\n"
-           "Create an empty project store (a SpatiaLite file; default ./orgcover.sqlite,\n"
-           "or --db FILE, or $ORGCOVER_DB).\n"
-           "\n"
-           "Options:\n"
-           "  --crs EPSG:N   the project's projected CRS in metres. Without it the first\n"
-           "                 import chooses one: the CGCS2000 3-degree Gauss-Krüger zone\n"
-           "                 (EPSG:4534-4554) covering the data's centre inside China,\n"
-           "                 UTM elsewhere.\n"
-           "  -h, --help     this help\n"
-           "\n"
-           "'orgcover import' creates the store too when it does not exist yet.\n",
-           synopsis);
-}
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] init [--crs EPSG:N]",
+    .about = "Create an empty project store (a SpatiaLite file; default ./orgcover.sqlite,\n"
+             "or --db FILE, or $ORGCOVER_DB).\n",
+    .notes = "'orgcover import' creates the store too when it does not exist yet.\n",
+};
 
 int cli_cmd_init(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"crs", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *crs = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            crs = optarg;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
+    struct cli_args args;
+    int ec;
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING(0, "crs", "EPSG:N", &crs,
+                       "the project's projected CRS in metres. Without it the first import "
+                       "chooses one: the CGCS2000 3-degree Gauss-Krüger zone (EPSG:4534-4554) "
+                       "covering the data's centre inside China, UTM elsewhere."),
+        CLI_OPT_END(),
+    };
+    if ((ec = cli_parse(ctx, &usage, opts, &args, argc, argv)) != CLI_GO)
+        return ec;
 
     struct cov_err err;
     cov_err_init(&err);

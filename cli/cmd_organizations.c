@@ -2,7 +2,6 @@
  * cmd_organizations.c - orgcover organizations: every organization with where
  * and how precisely it was placed, for checking and fixing in Excel.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,36 +10,31 @@
 #include "../geodata/export.h"
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] organizations [--district X] [--street X] [--community X] "
-    "[--placed point|community|street|district|none] [--format table|csv|json|geojson] "
-    "[-o FILE]";
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] organizations [--district X] [--street X] [--community X] "
+                "[--placed point|community|street|district|none] "
+                "[--format table|csv|json|geojson] [-o FILE]",
+    .about = "List every organization with the district, street and community it is\n"
+             "placed in, how precisely (placed) and by what (placed_by: coordinates, the\n"
+             "community or street column, the address, the credit code). Organizations\n"
+             "placed to a street count in that street and its district but in no\n"
+             "community; those placed nowhere count only in the totals.\n"
+             "\n"
+             "To place more of them: 'orgcover organizations --placed none -o 待定位.xlsx',\n"
+             "add 经度/纬度 (e.g. from a batch-geocoding service), then\n"
+             "'orgcover import organizations 待定位.xlsx --update --s-srs GCJ02'.\n",
+};
 
-static void help(void)
+static int set_placed(struct cli_parser *p, const struct cli_option *o, const char *arg)
 {
-    printf("Usage: %s\n"
-           "\n"
-           "List every organization with the district, street and community it is\n"
-           "placed in, how precisely (placed) and by what (placed_by: coordinates, the\n"
-           "community or street column, the address, the credit code). Organizations\n"
-           "placed to a street count in that street and its district but in no\n"
-           "community; those placed nowhere count only in the totals.\n"
-           "\n"
-           "To place more of them: 'orgcover organizations --placed none -o 待定位.xlsx',\n"
-           "add 经度/纬度 (e.g. from a batch-geocoding service), then\n"
-           "'orgcover import organizations 待定位.xlsx --update --s-srs GCJ02'.\n"
-           "\n"
-           "Options:\n"
-           "  --district X, --street X, --community X\n"
-           "                      only organizations placed in this area (code or name)\n"
-           "  --placed LEVEL      only those placed this precisely: point, community,\n"
-           "                      street, district or none\n"
-           "  --format F          table (default), csv, json or geojson\n"
-           "  -o FILE             write to FILE; the extension picks the format:\n"
-           "                      .xlsx .csv .gpkg .shp .geojson (a point only for\n"
-           "                      organizations placed by their coordinates)\n"
-           "  -h, --help          this help\n",
-           synopsis);
+    int placed = cov_placed_find(arg);
+    if (placed < 0)
+        return cli_opt_error(p,
+                             "--placed: '%s' (expected point, community, street, district or "
+                             "none)",
+                             arg);
+    *(int *)o->value = placed;
+    return CLI_GO;
 }
 
 enum { NCOLS = 19 };
@@ -66,13 +60,6 @@ static const struct geo_export_col export_cols[NCOLS] = {
     {"reg_date", GEO_COL_TEXT},
 };
 
-struct row_ctx {
-    const struct cov_model *m;
-    const size_t *idx;
-    char members[16];
-    GEOSGeometry *pt;
-};
-
 static const char *area_field(const struct cov_model *m, const struct cov_org *o, int layer,
                               int code)
 {
@@ -82,15 +69,15 @@ static const char *area_field(const struct cov_model *m, const struct cov_org *o
     return code ? m->areas[layer][a].code : m->areas[layer][a].name;
 }
 
-static void fill_cells(struct row_ctx *rc, const struct cov_org *o, const char **cells)
+static void fill_cells(const struct cov_model *m, const struct cov_org *o, char *members,
+                       const char **cells)
 {
-    const struct cov_model *m = rc->m;
-    snprintf(rc->members, sizeof(rc->members), "%d", o->formal_members);
+    snprintf(members, CLI_ORG_NUM_LEN, "%d", o->formal_members);
     const char *v[NCOLS] = {
         o->id,
         o->name,
         o->kind,
-        rc->members,
+        members,
         cov_status_name(o->status),
         area_field(m, o, COV_DISTRICTS, 1),
         area_field(m, o, COV_DISTRICTS, 0),
@@ -110,24 +97,6 @@ static void fill_cells(struct row_ctx *rc, const struct cov_org *o, const char *
     memcpy(cells, v, sizeof(v));
 }
 
-static int export_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
-{
-    struct row_ctx *rc = user;
-    const struct cov_org *o = &rc->m->orgs[rc->idx[row]];
-    fill_cells(rc, o, cells);
-    if (rc->pt)
-        GEOSGeom_destroy_r(rc->m->geos, rc->pt);
-    rc->pt = NULL;
-    *geom = NULL;
-    /* Only an organization's own coordinates are a point; a drawing point
-     * inside its community would claim a precision the data do not have. */
-    if (o->placed != COV_PLACED_POINT)
-        return 0;
-    rc->pt = GEOSGeom_createPointFromXY_r(rc->m->geos, o->x, o->y);
-    *geom = rc->pt;
-    return rc->pt ? 0 : 1;
-}
-
 static void print_json(const struct cov_model *m, const size_t *idx, size_t n)
 {
     printf("{\"organizations\": [");
@@ -135,32 +104,23 @@ static void print_json(const struct cov_model *m, const size_t *idx, size_t n)
         const struct cov_org *o = &m->orgs[idx[i]];
         printf("%s\n  {\"id\": ", i ? "," : "");
         cli_json_str(stdout, o->id);
-        printf(", \"name\": ");
-        cli_json_str(stdout, o->name);
-        printf(", \"district\": ");
-        cli_json_str(stdout, area_field(m, o, COV_DISTRICTS, 1));
-        printf(", \"street\": ");
-        cli_json_str(stdout, area_field(m, o, COV_STREETS, 1));
-        printf(", \"community\": ");
-        cli_json_str(stdout, area_field(m, o, COV_COMMUNITIES, 1));
+        cli_json_kv(stdout, "name", o->name);
+        cli_json_kv(stdout, "district", area_field(m, o, COV_DISTRICTS, 1));
+        cli_json_kv(stdout, "street", area_field(m, o, COV_STREETS, 1));
+        cli_json_kv(stdout, "community", area_field(m, o, COV_COMMUNITIES, 1));
         printf(", \"placed\": \"%s\", \"placed_by\": ",
                cov_placed_name((enum cov_placed)o->placed));
         cli_json_str(stdout, o->placed == COV_PLACED_NONE
                                  ? NULL
                                  : cov_source_name((enum cov_source)o->placed_by));
-        printf(", \"address\": ");
-        cli_json_str(stdout, o->address);
+        cli_json_kv(stdout, "address", o->address);
         printf(", \"status\": \"%s\", \"formal_members\": %d, \"kind\": ",
                cov_status_name(o->status), o->formal_members);
         cli_json_str(stdout, o->kind);
-        printf(", \"authority\": ");
-        cli_json_str(stdout, o->authority);
-        printf(", \"supervisor\": ");
-        cli_json_str(stdout, o->supervisor);
-        printf(", \"legal_rep\": ");
-        cli_json_str(stdout, o->legal_rep);
-        printf(", \"reg_date\": ");
-        cli_json_str(stdout, o->reg_date);
+        cli_json_kv(stdout, "authority", o->authority);
+        cli_json_kv(stdout, "supervisor", o->supervisor);
+        cli_json_kv(stdout, "legal_rep", o->legal_rep);
+        cli_json_kv(stdout, "reg_date", o->reg_date);
         printf("}");
     }
     printf("\n]}\n");
@@ -169,7 +129,7 @@ static void print_json(const struct cov_model *m, const size_t *idx, size_t n)
 static int print_table(const struct cli_ctx *ctx, const struct cov_model *m, const size_t *idx,
                        size_t n, int fmt, struct cov_err *err)
 {
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     static const char *const hz[] = {"统一社会信用代码", "名称", "县区", "街道/乡镇",
                                      "社区/村",          "定位", "依据", "住所"};
     static const char *const he[] = {"id",        "name",   "district",  "street",
@@ -186,9 +146,9 @@ static int print_table(const struct cli_ctx *ctx, const struct cov_model *m, con
                                area_field(m, o, COV_DISTRICTS, 0),
                                area_field(m, o, COV_STREETS, 0),
                                area_field(m, o, COV_COMMUNITIES, 0),
-                               zh ? cov_placed_name_zh(p) : cov_placed_name(p),
+                               zh ? cov_label_placed(p, COV_LANG_ZH) : cov_placed_name(p),
                                p == COV_PLACED_NONE ? ""
-                               : zh                 ? cov_source_name_zh(s)
+                               : zh                 ? cov_label_source(s, COV_LANG_ZH)
                                                     : cov_source_name(s),
                                o->address};
         for (int c = 0; c < 8; c++)
@@ -207,81 +167,34 @@ static int print_table(const struct cli_ctx *ctx, const struct cov_model *m, con
 
 int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum { O_DISTRICT = 256, O_STREET, O_COMMUNITY, O_PLACED, O_FORMAT };
-    static const struct option opts[] = {
-        {"district", required_argument, NULL, O_DISTRICT},
-        {"street", required_argument, NULL, O_STREET},
-        {"community", required_argument, NULL, O_COMMUNITY},
-        {"placed", required_argument, NULL, O_PLACED},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    int placed = -1;
+    struct cli_args args;
+    int ec;
+    struct cov_model *m;
+    const struct cli_option opts[] = {
+        CLI_OPT_INCLUDE(cli_opts_area, NULL),
+        CLI_OPT_CALLBACK(0, "placed", "LEVEL", &placed, set_placed,
+                         "only those placed this precisely: point, community, street, district "
+                         "or none"),
+        CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
+        CLI_OPT_INCLUDE(cli_opts_output,
+                        "a point only for organizations placed by their coordinates"),
+        CLI_OPT_END(),
     };
-    const char *area_arg[3] = {NULL, NULL, NULL}, *out = NULL;
+    if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
+        return ec;
+    int rc = COV_OK;
     struct cov_filter flt;
     cov_filter_init(&flt);
-    int fmt = CLI_FMT_TABLE, placed = -1, c;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case O_DISTRICT:
-        case O_STREET:
-        case O_COMMUNITY:
-            area_arg[c - O_DISTRICT] = optarg;
-            break;
-        case O_PLACED:
-            placed = cov_placed_find(optarg);
-            if (placed < 0)
-                return cli_usage_error(ctx, synopsis,
-                                       "--placed: '%s' (expected point, community, street, "
-                                       "district or none)",
-                                       optarg);
-            break;
-        case O_FORMAT:
-            if (cli_opt_format(ctx, synopsis, optarg, 1, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'o':
-            out = optarg;
-            if (cli_opt_output(ctx, synopsis, out))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
-
-    struct cov_model *m = NULL;
-    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
-    if (exit_code)
-        return exit_code;
+    cli_args_filter(&args, &flt);
     struct cov_err err;
     cov_err_init(&err);
-    int rc = COV_OK;
-    size_t *idx = NULL, n = 0;
-    long *slots[3] = {&flt.district, &flt.street, &flt.community};
-    static const char *const lname[3] = {"district", "street", "community"};
-    for (int l = 0; l < 3; l++) {
-        if (!area_arg[l])
-            continue;
-        *slots[l] = cov_model_find_area(m, (enum cov_layer)l, area_arg[l]);
-        if (*slots[l] < 0) {
-            rc = cov_err_set(&err, COV_EINPUT, "--%s: no %s has code or name '%s'", lname[l],
-                             lname[l], area_arg[l]);
-            goto cleanup;
-        }
-    }
-    idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
+    size_t n = 0;
+    size_t *idx = cli_uncovered_select(m, &flt, &n);
     if (!idx) {
         rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
         goto cleanup;
     }
-    n = cli_uncovered_select(m, &flt, idx);
     if (placed >= 0) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
@@ -289,18 +202,17 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
                 idx[k++] = idx[i];
         n = k;
     }
-    if (out || fmt == CLI_FMT_GEOJSON) {
-        struct row_ctx rctx = {.m = m, .idx = idx};
-        rc = geo_export(out ? out : "/vsistdout/", out ? NULL : ".geojson", "organizations",
-                        export_cols, NCOLS, n, export_row, &rctx, m->geos, m->srid, 1, &err);
-        if (rctx.pt)
-            GEOSGeom_destroy_r(m->geos, rctx.pt);
-        if (!rc && out && !ctx->quiet)
-            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n, out);
-    } else if (fmt == CLI_FMT_JSON) {
+    if (args.out || args.fmt == CLI_FMT_GEOJSON) {
+        rc = cli_orgs_export(m, idx, n, args.out ? args.out : "/vsistdout/",
+                             args.out ? NULL : ".geojson", "organizations", export_cols, NCOLS,
+                             fill_cells, &err);
+        if (!rc && args.out && !ctx->quiet)
+            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n,
+                    args.out);
+    } else if (args.fmt == CLI_FMT_JSON) {
         print_json(m, idx, n);
     } else {
-        rc = print_table(ctx, m, idx, n, fmt, &err);
+        rc = print_table(ctx, m, idx, n, args.fmt, &err);
     }
 cleanup:
     cli_report(ctx, &err);

@@ -1,26 +1,18 @@
 /* cmd_policy.c - orgcover policy [set NAME VALUE | reset [NAME]]: the policy parameters. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] policy [--format table|csv|json] | policy set NAME VALUE | "
-    "policy reset [NAME]";
-
-static void help(void)
-{
-    printf("Usage: %s\n"
-           "\n"
-           "Show the policy parameters of the project (every threshold of the governing\n"
-           "policy, with the policy's value as default and the clause it comes from),\n"
-           "change one with 'set', or go back to the policy's value with 'reset'.\n"
-           "\n"
-           "Options:\n"
-           "  --format table|csv|json   output format (default table)\n"
-           "  -h, --help                this help\n",
-           synopsis);
-}
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] policy [--format table|csv|json] | policy set NAME VALUE | "
+                "policy reset [NAME]",
+    .about = "Show the policy parameters of the project (every threshold of the governing\n"
+             "policy, with the policy's value as default and the clause it comes from),\n"
+             "change one with 'set', or go back to the policy's value with 'reset'.\n",
+    .max_args = -1,
+    /* options end at the action, so 'set joint_max_units -3' reads -3 as the value */
+    .stop_at_arg = 1,
+};
 
 static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, int fmt)
 {
@@ -44,14 +36,14 @@ static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, 
         printf("name,value,default,clause,description\n");
         for (int i = 0; i < COV_P_COUNT; i++)
             printf("%s,%.10g,%.10g,%s,\"%s\"\n", t[i].name, p->v[i], t[i].def, t[i].clause,
-                   ctx->lang == CLI_LANG_EN ? t[i].description : t[i].description_zh);
+                   ctx->lang == COV_LANG_EN ? t[i].description : t[i].description_zh);
         return;
     }
     int wn = 4;
     for (int i = 0; i < COV_P_COUNT; i++)
         if ((int)strlen(t[i].name) > wn)
             wn = (int)strlen(t[i].name);
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     cli_print_padded(stdout, zh ? "参数" : "parameter", wn, 0);
     printf("  ");
     cli_print_padded(stdout, zh ? "取值" : "value", 8, 1);
@@ -78,26 +70,15 @@ static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, 
 
 int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    struct cli_args args;
+    const struct cli_option opts[] = {
+        CLI_OPT_INCLUDE(cli_opts_format, NULL),
+        CLI_OPT_END(),
     };
-    int fmt = CLI_FMT_TABLE, c;
-    /* '+': options end at the action, so 'set joint_max_units -3' reads -3 as the value. */
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
+    int pc = cli_parse(ctx, &usage, opts, &args, argc, argv);
+    if (pc != CLI_GO)
+        return pc;
+    int fmt = args.fmt;
     int ec = cli_open_store(ctx);
     if (ec)
         return ec;
@@ -105,8 +86,9 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
     cov_err_init(&err);
     struct cov_policy p;
     int rc = geo_store_load_policy(ctx->store, &p, &err);
-    int nargs = argc - optind;
-    const char *verb = nargs ? argv[optind] : NULL;
+    int nargs = args.npos;
+    char **arg = args.pos;
+    const char *verb = nargs ? arg[0] : NULL;
     if (rc == COV_EINPUT && verb && (!strcmp(verb, "set") || !strcmp(verb, "reset"))) {
         /* a bad stored value must not stop the command that repairs it */
         cli_report(ctx, &err);
@@ -120,35 +102,34 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
     } else if (!strcmp(verb, "set")) {
         if (nargs != 3) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, synopsis, "'set' takes NAME and VALUE");
+            return cli_usage_error(ctx, usage.synopsis, "'set' takes NAME and VALUE");
         }
-        int id = cov_param_find(argv[optind + 1]);
+        int id = cov_param_find(arg[1]);
         if (id < 0) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, synopsis,
+            return cli_usage_error(ctx, usage.synopsis,
                                    "'%s' is not a policy parameter (see 'orgcover policy' for "
                                    "the list)",
-                                   argv[optind + 1]);
+                                   arg[1]);
         }
-        if (cov_policy_set(&p, id, argv[optind + 2], &err)) { /* a bad value: usage, exit 2 */
-            int ec2 = cli_usage_error(ctx, synopsis, "%s", cov_err_msg(&err));
+        if (cov_policy_set(&p, id, arg[2], &err)) { /* a bad value: usage, exit 2 */
+            int ec2 = cli_usage_error(ctx, usage.synopsis, "%s", cov_err_msg(&err));
             cov_err_release(&err);
             return ec2;
         }
         if ((rc = geo_store_save_policy(ctx->store, &p, &err)))
             goto cleanup;
-        printf("%s = %g\n", argv[optind + 1], p.v[id]);
+        printf("%s = %g\n", arg[1], p.v[id]);
     } else if (!strcmp(verb, "reset")) {
         if (nargs > 2) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, synopsis, "'reset' takes at most one NAME");
+            return cli_usage_error(ctx, usage.synopsis, "'reset' takes at most one NAME");
         }
         const struct cov_param *t = cov_param_table();
-        int id = nargs == 2 ? cov_param_find(argv[optind + 1]) : -1;
+        int id = nargs == 2 ? cov_param_find(arg[1]) : -1;
         if (nargs == 2 && id < 0) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, synopsis, "'%s' is not a policy parameter",
-                                   argv[optind + 1]);
+            return cli_usage_error(ctx, usage.synopsis, "'%s' is not a policy parameter", arg[1]);
         }
         for (int i = 0; i < COV_P_COUNT; i++)
             if (id < 0 || i == id)
@@ -161,8 +142,8 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
             printf("%s = %g\n", t[id].name, p.v[id]);
     } else {
         cov_err_release(&err);
-        return cli_usage_error(ctx, synopsis, "'%s' is not a policy action (expected set or reset)",
-                               verb);
+        return cli_usage_error(ctx, usage.synopsis,
+                               "'%s' is not a policy action (expected set or reset)", verb);
     }
 cleanup:
     cli_report(ctx, &err);

@@ -1,5 +1,4 @@
 /* cmd_propose.c - orgcover propose: the branch plan that closes the coverage gaps. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,47 +8,37 @@
 #include "../geodata/plan.h"
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] propose [--scope street|district|community] [--max-units N] "
-    "[--min-members N] [--max-distance M] [--exact [--time-limit S]] [--no-memberless] "
-    "[--greedy] [--format table|csv|json|geojson] [-o FILE] [--save]";
-
-static void help(void)
+static void propose_notes(FILE *f)
 {
-    printf("Usage: %s\n"
-           "\n"
-           "Propose how to cover the uncovered organizations, in the policy's order:\n"
-           "  1. standalone organizations (单独组建) for those with enough formal members\n"
-           "  2. functional branch (功能型党支部) candidates: untransferred members\n"
-           "  3. regional organizations (区域性党组织) where they concentrate in a park or\n"
-           "     building\n"
-           "  4. industry organizations (行业党组织) hosted by a covered industry association\n"
-           "  5. joint branches (联合党支部) of 2 to --max-units adjacent units in one scope\n"
-           "     area, reaching --min-members formal members together, every pair within\n"
-           "     --max-distance metres\n"
-           "  6. an instructor (党建工作指导员) for the rest, grouped by street\n"
-           "\n"
-           "Options (defaults are the project's policy parameters):\n"
-           "  --scope LAYER         joint branches stay within one street (default),\n"
-           "                        district or community\n"
-           "  --max-units N         most units in a joint branch (joint_max_units, 5)\n"
-           "  --min-members N       formal members a joint branch needs (joint_min_members, 3)\n"
-           "  --max-distance M      metres between any two units (joint_max_distance_m, 3000)\n"
-           "  --exact               joint branches proven optimal per scope by a MIP solver\n"
-           "                        (%s); a scope not proven within the time limit\n"
-           "                        keeps the best plan found and reports its gap\n"
-           "  --time-limit S        exact mode: solver seconds per scope (default %g)\n"
-           "  --no-memberless       leave organizations without members out of joint branches\n"
-           "  --greedy              for comparison: form joint branches with a plain greedy\n"
-           "                        (seed on the richest, add the nearest until full)\n"
-           "  --format F            table (default), csv, json or geojson\n"
-           "  -o FILE               write the groups to FILE (.gpkg .shp .geojson .csv .xlsx):\n"
-           "                        one feature per group, members linked to the medoid\n"
-           "  --save                keep the plan in the project (tables plan_groups,\n"
-           "                        plan_members, plan_instructor) for 'render --theme plan'\n"
-           "                        and 'status --plan'\n"
-           "  -h, --help            this help\n",
-           synopsis, cov_joint_solver_name(), COV_EXACT_TIME_LIMIT_S);
+    fprintf(f, "--exact uses the MIP solver %s; --time-limit defaults to %g seconds per scope.\n",
+            cov_joint_solver_name(), COV_EXACT_TIME_LIMIT_S);
+}
+
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] propose [--scope street|district|community] "
+                "[--max-units N] [--min-members N] [--max-distance M] [--exact [--time-limit S]] "
+                "[--no-memberless] [--greedy] [--format table|csv|json|geojson] [-o FILE] [--save]",
+    .about = "Propose how to cover the uncovered organizations, in the policy's order:\n"
+             "  1. standalone organizations (单独组建) for those with enough formal members\n"
+             "  2. functional branch (功能型党支部) candidates: untransferred members\n"
+             "  3. regional organizations (区域性党组织) where they concentrate in a park or\n"
+             "     building\n"
+             "  4. industry organizations (行业党组织) hosted by a covered industry association\n"
+             "  5. joint branches (联合党支部) of 2 to --max-units adjacent units in one scope\n"
+             "     area, reaching --min-members formal members together, every pair within\n"
+             "     --max-distance metres\n"
+             "  6. an instructor (党建工作指导员) for the rest, grouped by street\n",
+    .options_title = "Options (defaults are the project's policy parameters):",
+    .notes_fn = propose_notes,
+};
+
+static int set_scope(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    int l = cov_layer_find(arg);
+    if (l != COV_STREETS && l != COV_DISTRICTS && l != COV_COMMUNITIES)
+        return cli_opt_error(p, "--scope: '%s' (expected street, district or community)", arg);
+    *(int *)o->value = l;
+    return CLI_GO;
 }
 
 struct export_ctx {
@@ -124,7 +113,7 @@ static int export_row(void *user, size_t row, const char **cells, const GEOSGeom
     const struct cov_area *a = g->area >= 0 ? &m->areas[g->area_layer][g->area] : NULL;
     cells[0] = x->buf[0];
     cells[1] = cov_group_kind_name(g->kind);
-    cells[2] = cov_group_kind_name_zh(g->kind);
+    cells[2] = cov_label_group_kind(g->kind, COV_LANG_ZH);
     cells[3] = g->name;
     cells[4] = a ? a->code : NULL;
     cells[5] = a ? a->name : NULL;
@@ -265,7 +254,7 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         fprintf(f, "}}\n");
         return;
     }
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     static const char *const hz[] = {"编号",   "类型",     "建议名称", "所在区域",
                                      "单位数", "正式党员", "直径(米)", "成员"};
     static const char *const he[] = {"id",    "kind",           "name",       "area",
@@ -301,10 +290,10 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                  : zh               ? "（同社区，按地址定位）"
                                     : " (same community, placed by address)");
         const char *cells[] = {
-            b[0],    zh ? cov_group_kind_name_zh(g->kind) : cov_group_kind_name(g->kind),
-            nm,      g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
-            b[1],    b[2],
-            b[3],    mem};
+            b[0], zh ? cov_label_group_kind(g->kind, COV_LANG_ZH) : cov_group_kind_name(g->kind),
+            nm,   g->area >= 0 ? m->areas[g->area_layer][g->area].name : "",
+            b[1], b[2],
+            b[3], mem};
         cli_table_add(&t, cells);
         free(mem);
     }
@@ -318,7 +307,7 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         fprintf(f, "\n方案：");
         for (int k = 0; k < COV_G_COUNT; k++)
             fprintf(f, "%s%s %ld 个（%ld 个单位）", k ? "，" : "",
-                    cov_group_kind_name_zh((enum cov_group_kind)k), p->n_kind[k],
+                    cov_label_group_kind((enum cov_group_kind)k, COV_LANG_ZH), p->n_kind[k],
                     p->covered_kind[k]);
         fprintf(f, "；选派党建工作指导员 %zu 个单位\n", p->n_instructor);
         fprintf(f, "联合组建：候选 %ld 个单位，纳入 %ld 个，理论上限 %ld 个（%s）\n", p->candidates,
@@ -375,131 +364,65 @@ int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan
 
 int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum {
-        O_SCOPE = 256,
-        O_MAX_UNITS,
-        O_MIN_MEMBERS,
-        O_MAX_DIST,
-        O_EXACT,
-        O_NO_MEMBERLESS,
-        O_FORMAT,
-        O_SAVE,
-        O_GREEDY,
-        O_TIME_LIMIT
+    int scope = -1, max_units = 0, min_members = 0, exact = 0, no_memberless = 0, save = 0;
+    int greedy = 0;
+    double max_dist = 0, time_limit = 0;
+    struct cli_args args;
+    int ec;
+    const struct cli_option opts[] = {
+        CLI_OPT_CALLBACK(0, "scope", "LAYER", &scope, set_scope,
+                         "joint branches stay within one street (default), district or "
+                         "community"),
+        CLI_OPT_INT(0, "max-units", "N", &max_units, 2, 1000, "expected a whole number >= 2",
+                    "most units in a joint branch (joint_max_units, 5)"),
+        CLI_OPT_INT(0, "min-members", "N", &min_members, 1, 1000, "expected a whole number >= 1",
+                    "formal members a joint branch needs (joint_min_members, 3)"),
+        CLI_OPT_POSITIVE(0, "max-distance", "M", &max_dist, 0, "expected metres > 0",
+                         "metres between any two units (joint_max_distance_m, 3000)"),
+        CLI_OPT_FLAG(0, "exact", &exact,
+                     "joint branches proven optimal per scope by a MIP solver; a scope not "
+                     "proven within the time limit keeps the best plan found and reports its "
+                     "gap"),
+        CLI_OPT_POSITIVE(0, "time-limit", "S", &time_limit, 1000000, "expected seconds > 0",
+                         "exact mode: solver seconds per scope"),
+        CLI_OPT_FLAG(0, "no-memberless", &no_memberless,
+                     "leave organizations without members out of joint branches"),
+        CLI_OPT_FLAG(0, "greedy", &greedy,
+                     "for comparison: form joint branches with a plain greedy (seed on the "
+                     "richest, add the nearest until full)"),
+        CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
+        CLI_OPT_INCLUDE(cli_opts_output, "the groups: one feature per group, members linked to "
+                                         "the medoid; .json: the --format json text"),
+        CLI_OPT_FLAG(0, "save", &save,
+                     "keep the plan in the project (tables plan_groups, plan_members, "
+                     "plan_instructor) for 'render --theme plan' and 'status --plan'"),
+        CLI_OPT_END(),
     };
-    static const struct option opts[] = {
-        {"scope", required_argument, NULL, O_SCOPE},
-        {"max-units", required_argument, NULL, O_MAX_UNITS},
-        {"min-members", required_argument, NULL, O_MIN_MEMBERS},
-        {"max-distance", required_argument, NULL, O_MAX_DIST},
-        {"exact", no_argument, NULL, O_EXACT},
-        {"no-memberless", no_argument, NULL, O_NO_MEMBERLESS},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"save", no_argument, NULL, O_SAVE},
-        {"greedy", no_argument, NULL, O_GREEDY},
-        {"time-limit", required_argument, NULL, O_TIME_LIMIT},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *scope = NULL, *max_units = NULL, *min_members = NULL, *max_dist = NULL, *out = NULL;
-    const char *time_limit = NULL;
-    int exact = 0, no_memberless = 0, save = 0, greedy = 0, fmt = CLI_FMT_TABLE, c;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case O_SCOPE:
-            scope = optarg;
-            break;
-        case O_MAX_UNITS:
-            max_units = optarg;
-            break;
-        case O_MIN_MEMBERS:
-            min_members = optarg;
-            break;
-        case O_MAX_DIST:
-            max_dist = optarg;
-            break;
-        case O_EXACT:
-            exact = 1;
-            break;
-        case O_NO_MEMBERLESS:
-            no_memberless = 1;
-            break;
-        case O_SAVE:
-            save = 1;
-            break;
-        case O_GREEDY:
-            greedy = 1;
-            break;
-        case O_TIME_LIMIT:
-            time_limit = optarg;
-            break;
-        case O_FORMAT:
-            if (cli_opt_format(ctx, synopsis, optarg, 1, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'o':
-            out = optarg;
-            if (cli_opt_output(ctx, synopsis, out))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
-    int want_scope = scope ? cov_layer_find(scope) : 0;
-    if (scope && want_scope != COV_STREETS && want_scope != COV_DISTRICTS &&
-        want_scope != COV_COMMUNITIES)
-        return cli_usage_error(ctx, synopsis,
-                               "--scope: '%s' (expected street, district or community)", scope);
-    long v;
-    if (max_units && cli_parse_long(max_units, 2, 1000, &v))
-        return cli_usage_error(ctx, synopsis, "--max-units: '%s' (expected a whole number >= 2)",
-                               max_units);
-    int want_units = max_units ? (int)v : 0;
-    if (min_members && cli_parse_long(min_members, 1, 1000, &v))
-        return cli_usage_error(ctx, synopsis, "--min-members: '%s' (expected a whole number >= 1)",
-                               min_members);
-    int want_members = min_members ? (int)v : 0;
-    double dist = 0;
-    if (max_dist && (cli_parse_double(max_dist, &dist) || dist <= 0))
-        return cli_usage_error(ctx, synopsis, "--max-distance: '%s' (expected metres > 0)",
-                               max_dist);
-    double tlim = 0;
-    if (time_limit && (cli_parse_double(time_limit, &tlim) || !(tlim > 0) || tlim > 1e6))
-        return cli_usage_error(ctx, synopsis, "--time-limit: '%s' (expected seconds > 0)",
-                               time_limit);
-    if (time_limit && !exact)
-        return cli_usage_error(ctx, synopsis, "--time-limit only applies with --exact");
-
+    if ((ec = cli_parse(ctx, &usage, opts, &args, argc, argv)) != CLI_GO)
+        return ec;
+    if (time_limit > 0 && !exact)
+        return cli_usage_error(ctx, usage.synopsis, "--time-limit only applies with --exact");
+    if (greedy && exact)
+        return cli_usage_error(ctx, usage.synopsis, "--greedy and --exact exclude each other");
     struct cov_model *m = NULL;
-    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
-    if (exit_code)
-        return exit_code;
+    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m)))
+        return ec;
+    const char *out = args.out;
     struct cov_propose_opts po;
     cov_propose_opts_init(&po, &m->policy);
-    if (scope)
-        po.scope = want_scope;
-    if (want_units)
-        po.max_units = want_units;
-    if (want_members)
-        po.min_members = want_members;
-    if (max_dist)
-        po.max_distance_m = dist;
+    if (scope >= 0)
+        po.scope = scope;
+    if (max_units)
+        po.max_units = max_units;
+    if (min_members)
+        po.min_members = min_members;
+    if (max_dist > 0)
+        po.max_distance_m = max_dist;
     po.exact = exact;
-    if (time_limit)
-        po.time_limit_s = tlim;
+    if (time_limit > 0)
+        po.time_limit_s = time_limit;
     po.no_memberless = no_memberless;
     po.baseline = greedy;
-    if (greedy && exact) {
-        cov_model_free(m);
-        return cli_usage_error(ctx, synopsis, "--greedy and --exact exclude each other");
-    }
 
     struct cov_err err;
     cov_err_init(&err);
@@ -518,14 +441,14 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         rc = propose_json_file(ctx, m, plan, out, &err);
         goto cleanup;
     }
-    if (out || fmt == CLI_FMT_GEOJSON) {
+    if (out || args.fmt == CLI_FMT_GEOJSON) {
         rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &err);
         if (!rc && out && !ctx->quiet)
             fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, plan->n_groups, out);
         if (!out || rc)
             goto cleanup;
     }
-    cli_propose_write(stdout, ctx, m, plan, fmt);
+    cli_propose_write(stdout, ctx, m, plan, args.fmt);
 cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);

@@ -1,5 +1,4 @@
 /* cmd_status.c - orgcover status: coverage figures, overall or per area. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,36 +9,27 @@
 #include "../geodata/export.h"
 #include "cli.h"
 
-static const char synopsis[] = "orgcover [--db FILE] status [--by district|street|community|park|"
-                               "building] [--issues] [--plan] [--format table|csv|json] [-o FILE]";
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] status [--by district|street|community|park|building] "
+                "[--issues] [--plan] [--format table|csv|json] [-o FILE]",
+    .about = "Coverage figures of the project: organizations, covered by a Party\n"
+             "organization, coverage rate (target policy coverage_rate_target), organizations\n"
+             "with enough formal members for their own organization and how many have one\n"
+             "(standalone formation rate), organizations without members and those with an\n"
+             "instructor (work coverage), organizations outside every community.\n",
+    .notes = "Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n",
+};
 
-static void help(void)
+static int set_by(struct cli_parser *p, const struct cli_option *o, const char *arg)
 {
-    printf("Usage: %s\n"
-           "\n"
-           "Coverage figures of the project: organizations, covered by a Party\n"
-           "organization, coverage rate (target %s), organizations with enough formal\n"
-           "members for their own organization and how many have one (standalone\n"
-           "formation rate), organizations without members and those with an\n"
-           "instructor (work coverage), organizations outside every community.\n"
-           "\n"
-           "Options:\n"
-           "  --by LAYER               one row per district, street, community, park or\n"
-           "                           building\n"
-           "  --issues                 list data-quality findings instead: credit codes whose\n"
-           "                           division code (characters 3-8) disagrees with the\n"
-           "                           district the point lies in, organizations outside\n"
-           "                           every community or district\n"
-           "  --plan                   also the coverage rate the branch plan would reach\n"
-           "                           (the plan saved with 'propose --save', else a fresh\n"
-           "                           one with the policy's defaults)\n"
-           "  --format table|csv|json  output format (default table)\n"
-           "  -o FILE                  write the figures to FILE (.xlsx .csv .gpkg .shp\n"
-           "                           .geojson), rates as fractions\n"
-           "  -h, --help               this help\n"
-           "\n"
-           "Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n",
-           synopsis, "policy coverage_rate_target");
+    int by = cov_layer_find(arg);
+    if (by < 0 || by >= COV_NAREAS)
+        return cli_opt_error(p,
+                             "--by: '%s' (expected district, street, community, park or "
+                             "building)",
+                             arg);
+    *(int *)o->value = by;
+    return CLI_GO;
 }
 
 static void json_summary(FILE *f, const struct cov_summary *s)
@@ -100,20 +90,10 @@ static int add_row(struct cli_table *t, const char *code, const char *name,
     return cli_table_add(t, cells);
 }
 
-/* The finding's name: analysis's own in English, a Chinese label otherwise. */
-static const char *finding_kind(enum cov_finding_kind k, int zh)
+/* The finding's name: the machine name in English (as the JSON has it), the label in Chinese. */
+static const char *finding_kind(enum cov_finding_kind k, enum cov_lang l)
 {
-    if (!zh)
-        return cov_finding_name(k);
-    switch (k) {
-    case COV_F_DIVISION_MISMATCH:
-        return "信用代码区划不符";
-    case COV_F_OUTSIDE_COMMUNITIES:
-        return "不在任何社区内";
-    case COV_F_OUTSIDE_DISTRICTS:
-        return "不在任何县区内";
-    }
-    return "?";
+    return l == COV_LANG_ZH ? cov_label_finding(k, l) : cov_finding_name(k);
 }
 
 static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int fmt,
@@ -129,7 +109,7 @@ static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_mod
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[fd[i].org];
             fprintf(f, "%s\n  {\"kind\": \"%s\", \"id\": ", i ? "," : "",
-                    finding_kind(fd[i].kind, 0));
+                    cov_finding_name(fd[i].kind));
             cli_json_str(f, o->id);
             fprintf(f, ", \"name\": ");
             cli_json_str(f, o->name);
@@ -139,14 +119,15 @@ static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_mod
         }
         fprintf(f, "\n]}\n");
     } else {
-        int zh = ctx->lang == CLI_LANG_ZH;
+        int zh = ctx->lang == COV_LANG_ZH;
         static const char *const hz[] = {"问题", "统一社会信用代码", "名称", "说明"};
         static const char *const he[] = {"issue", "id", "name", "detail"};
         struct cli_table t;
         cli_table_init(&t, 4, zh ? hz : he, NULL);
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[fd[i].org];
-            const char *cells[] = {finding_kind(fd[i].kind, zh), o->id, o->name, fd[i].detail};
+            const char *cells[] = {finding_kind(fd[i].kind, ctx->lang), o->id, o->name,
+                                   fd[i].detail};
             cli_table_add(&t, cells);
         }
         cli_table_print(&t, f, fmt);
@@ -263,7 +244,7 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, i
         snprintf(v[8], 32, "%ld", s->outside_all_communities);
         const char *cells[] = {i < n ? m->areas[by][i].code : "",
                                i < n ? m->areas[by][i].name
-                                     : (ctx->lang == CLI_LANG_ZH ? "合计" : "total"),
+                                     : (ctx->lang == COV_LANG_ZH ? "合计" : "total"),
                                v[0],
                                v[1],
                                v[2],
@@ -323,7 +304,7 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         fprintf(f, "}\n");
         goto cleanup;
     }
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
     if (by < 0 && fmt == CLI_FMT_TABLE) {
         print_totals(f, m, &total, zh);
         if (plan) {
@@ -362,68 +343,43 @@ cleanup:
 
 int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'}, {"format", required_argument, NULL, 'f'},
-        {"issues", no_argument, NULL, 'i'},   {"plan", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+    int by = -1, issues = 0, want_plan = 0;
+    struct cli_args args;
+    int ec;
+    struct cov_model *m;
+    const struct cli_option opts[] = {
+        CLI_OPT_CALLBACK(0, "by", "LAYER", &by, set_by,
+                         "one row per district, street, community, park or building"),
+        CLI_OPT_FLAG(0, "issues", &issues,
+                     "list data-quality findings instead: credit codes whose division code "
+                     "(characters 3-8) disagrees with the district the point lies in, "
+                     "organizations outside every community or district"),
+        CLI_OPT_FLAG(0, "plan", &want_plan,
+                     "also the coverage rate the branch plan would reach (the plan saved with "
+                     "'propose --save', else a fresh one with the policy's defaults)"),
+        CLI_OPT_INCLUDE(cli_opts_format, NULL),
+        CLI_OPT_INCLUDE(cli_opts_output, "the figures, rates as fractions; .json: the --format "
+                                         "json text"),
+        CLI_OPT_END(),
     };
-    int fmt = CLI_FMT_TABLE, by = -1, issues = 0, want_plan = 0, c;
-    const char *out = NULL;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'b':
-            by = cov_layer_find(optarg);
-            if (by < 0 || by >= COV_NAREAS)
-                return cli_usage_error(ctx, synopsis,
-                                       "--by: '%s' (expected district, street, community, park or "
-                                       "building)",
-                                       optarg);
-            break;
-        case 'f':
-            if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'i':
-            issues = 1;
-            break;
-        case 'p':
-            want_plan = 1;
-            break;
-        case 'o':
-            out = optarg;
-            if (cli_opt_output(ctx, synopsis, out))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
-
-    struct cov_model *m = NULL;
-    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
-    if (exit_code)
-        return exit_code;
-    struct cov_err err;
-    cov_err_init(&err);
+    if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
+        return ec;
     struct cov_plan *plan = NULL;
     int saved = 0, rc = 0;
+    struct cov_err err;
+    cov_err_init(&err);
     if (want_plan)
         rc = cli_plan_get(ctx, m, &plan, &saved, &err);
-    if (!rc && out && cli_is_json_path(out))
-        rc = status_json_file(ctx, m, by, issues, plan, out, &err);
-    else if (!rc && out)
-        rc = export_status(ctx, m, by, out, &err);
+    if (!rc && args.out && cli_is_json_path(args.out))
+        rc = status_json_file(ctx, m, by, issues, plan, args.out, &err);
+    else if (!rc && args.out)
+        rc = export_status(ctx, m, by, args.out, &err);
     else if (!rc)
-        rc = cli_status_write(stdout, ctx, m, by, issues, fmt, plan, &err);
+        rc = cli_status_write(stdout, ctx, m, by, issues, args.fmt, plan, &err);
     char *rej = ctx->store ? geo_store_meta_get(ctx->store, "rejected.organizations") : NULL;
     if (!rc && rej && atol(rej) > 0 && !ctx->quiet)
         fprintf(stderr,
-                ctx->lang == CLI_LANG_ZH
+                ctx->lang == COV_LANG_ZH
                     ? "%s status: 注意：导入时有 %ld "
                       "行因数据错误被拒绝，未计入以上数字（见导入时的拒绝清单）\n"
                     : "%s status: note: %ld rows were rejected at import for bad data and are not "

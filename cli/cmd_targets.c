@@ -1,5 +1,4 @@
 /* cmd_targets.c - orgcover targets: the policy's targets, met or missed. */
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 
@@ -7,56 +6,31 @@
 #include "../geodata/export.h"
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json] [-o FILE]";
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json] "
+                "[-o FILE]",
+    .about = "Check the policy's targets: organization coverage rate (clause 4, >= 90%),\n"
+             "standalone formation rate (clause 4, 100%), community social organizations\n"
+             "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
+             "These are the policy's values; the project's own are its policy parameters\n"
+             "('orgcover policy'), and the report shows those.\n",
+};
 
-static void help(void)
+static int is_rate(int target)
 {
-    printf("Usage: %s\n"
-           "\n"
-           "Check the policy's targets: organization coverage rate (clause 4, >= 90%%),\n"
-           "standalone formation rate (clause 4, 100%%), community social organizations\n"
-           "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
-           "The thresholds are the project's policy parameters ('orgcover policy').\n"
-           "\n"
-           "Options:\n"
-           "  --failing                list only the communities that miss their target\n"
-           "  --strict                 exit with status 3 when any target is missed\n"
-           "  --format table|csv|json  output format (default table; csv lists the\n"
-           "                           communities)\n"
-           "  -o FILE                  write the communities' figures to FILE (.xlsx .csv\n"
-           "                           .gpkg .shp .geojson; with --failing only those)\n"
-           "  -h, --help               this help\n",
-           synopsis);
-}
-
-static const char *target_label(const char *id, int zh)
-{
-    if (!strcmp(id, "coverage_rate"))
-        return zh ? "党的组织覆盖率" : "organization coverage rate";
-    if (!strcmp(id, "standalone_rate"))
-        return zh ? "单独组建率" : "standalone formation rate";
-    if (!strcmp(id, "urban_community_orgs"))
-        return zh ? "城市社区社会组织达标（≥5个）" : "urban communities with enough community orgs";
-    if (!strcmp(id, "rural_community_orgs"))
-        return zh ? "农村社区社会组织达标（≥2个）" : "rural communities with enough community orgs";
-    return id;
-}
-
-static int is_rate(const char *id)
-{
-    return !strcmp(id, "coverage_rate") || !strcmp(id, "standalone_rate");
+    return target == COV_T_COVERAGE_RATE || target == COV_T_STANDALONE_RATE;
 }
 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing)
 {
-    int zh = ctx->lang == CLI_LANG_ZH;
+    int zh = ctx->lang == COV_LANG_ZH;
+    char label[128];
     const struct cov_area *comms = m->areas[COV_COMMUNITIES];
 
     if (fmt == CLI_FMT_JSON) {
         fprintf(f, "{\"targets\": [");
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < COV_T_COUNT; i++) {
             fprintf(f, "%s\n  {\"id\": \"%s\", \"value\": ", i ? "," : "", tg->targets[i].id);
             cli_json_num(f, tg->targets[i].value);
             fprintf(f, ", \"threshold\": ");
@@ -91,18 +65,19 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             static const int right[] = {0, 1, 1, 0};
             struct cli_table t;
             cli_table_init(&t, 4, zh ? hz : he, right);
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < COV_T_COUNT; i++) {
                 const struct cov_target *x = &tg->targets[i];
                 char v[32], th[32];
-                if (is_rate(x->id)) {
+                if (is_rate(i)) {
                     cli_pct(v, sizeof(v), x->value);
                     cli_pct(th, sizeof(th), x->threshold);
                 } else {
                     snprintf(v, sizeof(v), "%.0f", x->value);
                     snprintf(th, sizeof(th), "%.0f", x->threshold);
                 }
-                const char *cells[] = {target_label(x->id, zh), v, th,
-                                       x->met ? (zh ? "达标" : "met") : (zh ? "未达标" : "MISSED")};
+                const char *cells[] = {
+                    cov_label_target(i, &m->policy, ctx->lang, label, sizeof(label)), v, th,
+                    x->met ? (zh ? "达标" : "met") : (zh ? "未达标" : "MISSED")};
                 cli_table_add(&t, cells);
             }
             cli_table_print(&t, f, fmt);
@@ -126,11 +101,12 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             snprintf(a, sizeof(a), "%d", k->community_orgs);
             snprintf(b, sizeof(b), "%d", k->required);
             snprintf(d, sizeof(d), "%d", k->shortfall);
-            const char *type = k->ur == COV_UR_URBAN   ? (zh ? "城市" : "urban")
-                               : k->ur == COV_UR_RURAL ? (zh ? "农村" : "rural")
-                                                       : (zh ? "未知" : "unknown");
-            const char *cells[] = {
-                comms[k->community].code, comms[k->community].name, type, a, b, d};
+            const char *cells[] = {comms[k->community].code,
+                                   comms[k->community].name,
+                                   cov_label_ur(k->ur, ctx->lang),
+                                   a,
+                                   b,
+                                   d};
             cli_table_add(&t, cells);
             shown++;
         }
@@ -207,44 +183,22 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
 
 int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct option opts[] = {
-        {"failing", no_argument, NULL, 'F'},      {"strict", no_argument, NULL, 's'},
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    int failing = 0, strict = 0;
+    struct cli_args args;
+    int ec;
+    struct cov_model *m;
+    const struct cli_option opts[] = {
+        CLI_OPT_FLAG(0, "failing", &failing, "list only the communities that miss their target"),
+        CLI_OPT_FLAG(0, "strict", &strict, "exit with status 3 when any target is missed"),
+        CLI_OPT_INCLUDE(cli_opts_format, "csv lists the communities"),
+        CLI_OPT_INCLUDE(cli_opts_output,
+                        "the communities' figures; with --failing only those; .json: the "
+                        "--format json text"),
+        CLI_OPT_END(),
     };
-    int fmt = CLI_FMT_TABLE, failing = 0, strict = 0, c;
-    const char *out = NULL;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'F':
-            failing = 1;
-            break;
-        case 's':
-            strict = 1;
-            break;
-        case 'f':
-            if (cli_opt_format(ctx, synopsis, optarg, 0, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'o':
-            out = optarg;
-            if (cli_opt_output(ctx, synopsis, out))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
-
-    struct cov_model *m = NULL;
-    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
-    if (exit_code)
-        return exit_code;
+    if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
+        return ec;
+    int exit_code = CLI_EXIT_OK;
     struct cov_err err;
     cov_err_init(&err);
     struct cov_targets tg = {0};
@@ -252,14 +206,14 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     if (rc)
         goto cleanup;
     int all_met = 1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < COV_T_COUNT; i++)
         all_met &= tg.targets[i].met;
-    if (out && cli_is_json_path(out))
-        rc = targets_json_file(ctx, m, &tg, failing, out, &err);
-    else if (out)
-        rc = export_communities(ctx, m, &tg, failing, out, &err);
+    if (args.out && cli_is_json_path(args.out))
+        rc = targets_json_file(ctx, m, &tg, failing, args.out, &err);
+    else if (args.out)
+        rc = export_communities(ctx, m, &tg, failing, args.out, &err);
     else
-        cli_targets_write(stdout, ctx, m, &tg, fmt, failing);
+        cli_targets_write(stdout, ctx, m, &tg, args.fmt, failing);
     if (strict && !all_met)
         exit_code = CLI_EXIT_TARGET;
 cleanup:

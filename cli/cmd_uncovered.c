@@ -1,5 +1,4 @@
 /* cmd_uncovered.c - orgcover uncovered: the organizations still to be covered. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,37 +7,14 @@
 #include "../geodata/export.h"
 #include "cli.h"
 
-static const char synopsis[] =
-    "orgcover [--db FILE] uncovered [--district X] [--street X] [--community X] "
-    "[--members MIN-MAX] [--kind K] [--industry I] [--format table|csv|json|geojson] [-o FILE]";
-
-static void help(void)
-{
-    printf("Usage: %s\n"
-           "\n"
-           "List the organizations without a Party organization, with their formal\n"
-           "members, where they are and the recommended route: their own organization\n"
-           "(>= standalone_min_members formal members), a joint or regional branch\n"
-           "(1-2 members), or a Party-building instructor (no members).\n"
-           "\n"
-           "Options:\n"
-           "  --district X, --street X, --community X\n"
-           "                      only organizations in this area (code or name)\n"
-           "  --members MIN-MAX   formal members in range, e.g. 3-, 1-2, 0\n"
-           "  --kind K            only this kind (e.g. 社会团体)\n"
-           "  --industry I        only this industry\n"
-           "  --format F          table (default), csv, json or geojson\n"
-           "  -o FILE             write to FILE; the extension picks the format:\n"
-           "                      .xlsx .csv .gpkg .shp .geojson\n"
-           "  -h, --help          this help\n",
-           synopsis);
-}
-
-struct row_ctx {
-    const struct cov_model *m;
-    const size_t *idx;
-    char members[16];
-    GEOSGeometry *pt;
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] uncovered [--district X] [--street X] [--community X] "
+                "[--members MIN-MAX] [--kind K] [--industry I] "
+                "[--format table|csv|json|geojson] [-o FILE]",
+    .about = "List the organizations without a Party organization, with their formal\n"
+             "members, where they are and the recommended route: their own organization\n"
+             "(>= standalone_min_members formal members), a joint or regional branch\n"
+             "(1-2 members), or a Party-building instructor (no members).\n",
 };
 
 static const char *area_name(const struct cov_model *m, const struct cov_org *o, int layer)
@@ -60,40 +36,65 @@ static const struct geo_export_col export_cols[NCOLS] = {
     {"placed", GEO_COL_TEXT},   {"address", GEO_COL_TEXT},
 };
 
-static void fill_cells(struct row_ctx *rc, const struct cov_org *o, const char **cells)
+static void fill_cells(const struct cov_model *m, const struct cov_org *o, char *members,
+                       const char **cells)
 {
-    snprintf(rc->members, sizeof(rc->members), "%d", o->formal_members);
+    snprintf(members, CLI_ORG_NUM_LEN, "%d", o->formal_members);
     cells[0] = o->id;
     cells[1] = o->name;
     cells[2] = o->kind;
     cells[3] = o->industry;
-    cells[4] = rc->members;
-    cells[5] = area_name(rc->m, o, COV_DISTRICTS);
-    cells[6] = area_name(rc->m, o, COV_STREETS);
-    cells[7] = area_name(rc->m, o, COV_COMMUNITIES);
-    cells[8] = area_code(rc->m, o, COV_COMMUNITIES);
+    cells[4] = members;
+    cells[5] = area_name(m, o, COV_DISTRICTS);
+    cells[6] = area_name(m, o, COV_STREETS);
+    cells[7] = area_name(m, o, COV_COMMUNITIES);
+    cells[8] = area_code(m, o, COV_COMMUNITIES);
     cells[9] = cov_status_name(o->status);
     cells[10] = cov_route_name(o->status);
-    cells[11] = cov_route_name_zh(o->status);
+    cells[11] = cov_label_route(o->status, COV_LANG_ZH);
     cells[12] = cov_placed_name((enum cov_placed)o->placed);
     cells[13] = o->address;
 }
 
-static int export_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
+struct org_export {
+    const struct cov_model *m;
+    const size_t *idx;
+    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num, const char **cells);
+    char num[CLI_ORG_NUM_LEN];
+    GEOSGeometry *pt;
+};
+
+static int org_export_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
 {
-    struct row_ctx *rc = user;
-    const struct cov_org *o = &rc->m->orgs[rc->idx[row]];
-    fill_cells(rc, o, cells);
-    if (rc->pt)
-        GEOSGeom_destroy_r(rc->m->geos, rc->pt);
-    rc->pt = NULL;
+    struct org_export *x = user;
+    const struct cov_org *o = &x->m->orgs[x->idx[row]];
+    x->fill(x->m, o, x->num, cells);
+    if (x->pt)
+        GEOSGeom_destroy_r(x->m->geos, x->pt);
+    x->pt = NULL;
     *geom = NULL;
-    /* A point only where the organization has its own coordinates. */
+    /* Only an organization's own coordinates are a point; a drawing point
+     * inside its community would claim a precision the data do not have. */
     if (o->placed != COV_PLACED_POINT)
         return 0;
-    rc->pt = GEOSGeom_createPointFromXY_r(rc->m->geos, o->x, o->y);
-    *geom = rc->pt;
-    return rc->pt ? 0 : 1;
+    x->pt = GEOSGeom_createPointFromXY_r(x->m->geos, o->x, o->y);
+    *geom = x->pt;
+    return x->pt ? 0 : 1;
+}
+
+int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
+                    const char *format_ext, const char *layer, const struct geo_export_col *cols,
+                    size_t ncols,
+                    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num,
+                                 const char **cells),
+                    struct cov_err *err)
+{
+    struct org_export x = {.m = m, .idx = idx, .fill = fill};
+    int rc = geo_export(path, format_ext, layer, cols, ncols, n, org_export_row, &x, m->geos,
+                        m->srid, 1, err);
+    if (x.pt)
+        GEOSGeom_destroy_r(m->geos, x.pt);
+    return rc;
 }
 
 static const struct cov_model *sort_model;
@@ -141,153 +142,96 @@ static int parse_members(const char *s, int *lo, int *hi)
     return 0;
 }
 
-size_t cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *idx)
+static int set_members(struct cli_parser *p, const struct cli_option *o, const char *arg)
 {
-    size_t n = 0;
+    struct cov_filter *flt = o->value;
+    if (parse_members(arg, &flt->members_min, &flt->members_max))
+        return cli_opt_error(p,
+                             "--members: '%s' (expected MIN-MAX, MIN-, -MAX or N with whole "
+                             "numbers)",
+                             arg);
+    return CLI_GO;
+}
+
+size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *n)
+{
+    size_t *idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
+    *n = 0;
+    if (!idx)
+        return NULL;
     for (size_t i = 0; i < m->n_orgs; i++)
         if (cov_filter_match(m, &m->orgs[i], flt))
-            idx[n++] = i;
+            idx[(*n)++] = i;
     sort_model = m;
-    qsort(idx, n, sizeof(*idx), by_place);
-    return n;
+    qsort(idx, *n, sizeof(*idx), by_place);
+    return idx;
 }
 
 int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
                          const char *format_ext, struct cov_err *err)
 {
-    struct row_ctx rctx = {.m = m, .idx = idx};
-    int rc = geo_export(path, format_ext, "uncovered", export_cols, NCOLS, n, export_row, &rctx,
-                        m->geos, m->srid, 1, err);
-    if (rctx.pt)
-        GEOSGeom_destroy_r(m->geos, rctx.pt);
-    return rc;
+    return cli_orgs_export(m, idx, n, path, format_ext, "uncovered", export_cols, NCOLS, fill_cells,
+                           err);
 }
 
 int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
 {
-    enum { O_DISTRICT = 256, O_STREET, O_COMMUNITY, O_MEMBERS, O_KIND, O_INDUSTRY, O_FORMAT };
-    static const struct option opts[] = {
-        {"district", required_argument, NULL, O_DISTRICT},
-        {"street", required_argument, NULL, O_STREET},
-        {"community", required_argument, NULL, O_COMMUNITY},
-        {"members", required_argument, NULL, O_MEMBERS},
-        {"kind", required_argument, NULL, O_KIND},
-        {"industry", required_argument, NULL, O_INDUSTRY},
-        {"format", required_argument, NULL, O_FORMAT},
-        {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *area_arg[3] = {NULL, NULL, NULL}, *out = NULL;
     struct cov_filter flt;
     cov_filter_init(&flt);
     flt.uncovered_only = 1;
-    int fmt = CLI_FMT_TABLE, c;
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case O_DISTRICT:
-        case O_STREET:
-        case O_COMMUNITY:
-            area_arg[c - O_DISTRICT] = optarg;
-            break;
-        case O_MEMBERS:
-            if (parse_members(optarg, &flt.members_min, &flt.members_max))
-                return cli_usage_error(ctx, synopsis,
-                                       "--members: '%s' (expected MIN-MAX, MIN-, -MAX or N with "
-                                       "whole numbers)",
-                                       optarg);
-            break;
-        case O_KIND:
-            flt.kind = optarg;
-            break;
-        case O_INDUSTRY:
-            flt.industry = optarg;
-            break;
-        case O_FORMAT:
-            if (cli_opt_format(ctx, synopsis, optarg, 1, &fmt))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'o':
-            out = optarg;
-            if (cli_opt_output(ctx, synopsis, out))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            help();
-            return CLI_EXIT_OK;
-        default:
-            return cli_usage_error(ctx, synopsis, "bad option");
-        }
-    }
-    if (cli_opt_end(ctx, synopsis, argc, argv))
-        return CLI_EXIT_USAGE;
-
-    struct cov_model *m = NULL;
-    int exit_code = cli_load_model(ctx, GEO_ALL_LAYERS, &m);
-    if (exit_code)
-        return exit_code;
+    struct cli_args args;
+    int ec;
+    struct cov_model *m;
+    const struct cli_option opts[] = {
+        CLI_OPT_INCLUDE(cli_opts_area, NULL),
+        CLI_OPT_CALLBACK(0, "members", "MIN-MAX", &flt, set_members,
+                         "formal members in range, e.g. 3-, 1-2, 0"),
+        CLI_OPT_STRING(0, "kind", "K", &flt.kind, "only this kind (e.g. 社会团体)"),
+        CLI_OPT_STRING(0, "industry", "I", &flt.industry, "only this industry"),
+        CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
+        CLI_OPT_INCLUDE(cli_opts_output, NULL),
+        CLI_OPT_END(),
+    };
+    if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
+        return ec;
     struct cov_err err;
     cov_err_init(&err);
-    int rc = COV_OK, usage_rc = 0;
-    size_t *idx = NULL, n = 0;
-    long *slots[3] = {&flt.district, &flt.street, &flt.community};
-    for (int l = 0; l < 3; l++) {
-        if (!area_arg[l])
-            continue;
-        *slots[l] = cov_model_find_area(m, (enum cov_layer)l, area_arg[l]);
-        if (*slots[l] < 0) {
-            rc = cov_err_set(&err, COV_EINPUT, "--%s: no %s has code or name '%s'",
-                             l == 0   ? "district"
-                             : l == 1 ? "street"
-                                      : "community",
-                             l == 0   ? "district"
-                             : l == 1 ? "street"
-                                      : "community",
-                             area_arg[l]);
-            cli_usage_error(ctx, synopsis, "%s", cov_err_msg(&err));
-            cov_err_clear(&err);
-            usage_rc = 1;
-            goto cleanup;
-        }
-    }
-    idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
+    int rc = COV_OK;
+    size_t n = 0;
+    cli_args_filter(&args, &flt);
+    size_t *idx = cli_uncovered_select(m, &flt, &n);
     if (!idx) {
         rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
         goto cleanup;
     }
-    n = cli_uncovered_select(m, &flt, idx);
 
-    int zh = ctx->lang == CLI_LANG_ZH;
-    if (out || fmt == CLI_FMT_GEOJSON) {
-        rc = cli_uncovered_export(m, idx, n, out ? out : "/vsistdout/", out ? NULL : ".geojson",
-                                  &err);
-        if (!rc && out && !ctx->quiet)
-            fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n, out);
+    int zh = ctx->lang == COV_LANG_ZH;
+    if (args.out || args.fmt == CLI_FMT_GEOJSON) {
+        rc = cli_uncovered_export(m, idx, n, args.out ? args.out : "/vsistdout/",
+                                  args.out ? NULL : ".geojson", &err);
+        if (!rc && args.out && !ctx->quiet)
+            fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n,
+                    args.out);
         goto cleanup;
     }
-    if (fmt == CLI_FMT_JSON) {
+    if (args.fmt == CLI_FMT_JSON) {
         printf("{\"organizations\": [");
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[idx[i]];
             printf("%s\n  {\"id\": ", i ? "," : "");
             cli_json_str(stdout, o->id);
-            printf(", \"name\": ");
-            cli_json_str(stdout, o->name);
-            printf(", \"kind\": ");
-            cli_json_str(stdout, o->kind);
-            printf(", \"industry\": ");
-            cli_json_str(stdout, o->industry);
+            cli_json_kv(stdout, "name", o->name);
+            cli_json_kv(stdout, "kind", o->kind);
+            cli_json_kv(stdout, "industry", o->industry);
             printf(", \"formal_members\": %d, \"district\": ", o->formal_members);
             cli_json_str(stdout,
                          o->area[COV_DISTRICTS] >= 0 ? area_name(m, o, COV_DISTRICTS) : NULL);
-            printf(", \"street\": ");
-            cli_json_str(stdout, o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
-            printf(", \"community\": ");
-            cli_json_str(stdout,
-                         o->area[COV_COMMUNITIES] >= 0 ? area_name(m, o, COV_COMMUNITIES) : NULL);
-            printf(", \"community_code\": ");
-            cli_json_str(stdout,
-                         o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
+            cli_json_kv(stdout, "street",
+                        o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
+            cli_json_kv(stdout, "community",
+                        o->area[COV_COMMUNITIES] >= 0 ? area_name(m, o, COV_COMMUNITIES) : NULL);
+            cli_json_kv(stdout, "community_code",
+                        o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
             printf(", \"status\": \"%s\", \"route\": \"%s\", \"placed\": \"%s\"}",
                    cov_status_name(o->status), cov_route_name(o->status),
                    cov_placed_name((enum cov_placed)o->placed));
@@ -312,20 +256,21 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
                                area_name(m, o, COV_DISTRICTS),
                                area_name(m, o, COV_STREETS),
                                area_name(m, o, COV_COMMUNITIES),
-                               zh ? cov_route_name_zh(o->status) : cov_route_name(o->status)};
+                               zh ? cov_label_route(o->status, COV_LANG_ZH)
+                                  : cov_route_name(o->status)};
         if ((rc = cli_table_add(&t, cells))) {
             cov_err_set(&err, rc, "out of memory");
             break;
         }
     }
-    cli_table_print(&t, stdout, fmt);
+    cli_table_print(&t, stdout, args.fmt);
     cli_table_release(&t);
-    if (fmt == CLI_FMT_TABLE && !ctx->quiet)
+    if (args.fmt == CLI_FMT_TABLE && !ctx->quiet)
         fprintf(stderr, zh ? "共 %zu 个未覆盖社会组织\n" : "%zu uncovered organizations\n", n);
 cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);
     free(idx);
     cov_model_free(m);
-    return usage_rc ? CLI_EXIT_USAGE : cli_exit_for(rc);
+    return cli_exit_for(rc);
 }

@@ -3,7 +3,6 @@
  * Opening and closing the project store happens here, once, for every
  * command flagged CLI_STORE.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,27 +32,44 @@ static const struct cli_cmd commands[] = {
 };
 enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
-static void usage(FILE *f)
+static void list_commands(FILE *f)
 {
-    fprintf(f, "Usage: orgcover [--db FILE] [--lang zh|en] [-q] COMMAND [options]\n"
-               "\n"
-               "Party-organization coverage of social organizations: import the layers,\n"
-               "analyse coverage against the policy targets, propose branches, draw maps.\n"
-               "\n"
-               "Commands:\n");
+    fprintf(f, "Commands:\n");
     for (int i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
                 (commands[i].flags & CLI_NOT_BUILT) ? " (not built yet)" : "");
-    fprintf(f, "\n"
-               "Global options:\n"
-               "  --db FILE      project store (default $ORGCOVER_DB or ./orgcover.sqlite)\n"
-               "  --lang zh|en   language of maps, legends and reports (default zh)\n"
-               "  -q, --quiet    no progress bar, no notes on stderr\n"
-               "  -h, --help     this help; 'orgcover COMMAND --help' for a command\n"
-               "  --version      print the version\n"
-               "\n"
-               "Exit status: 0 ok, 1 failure, 2 usage error, 3 a target was missed (--strict),\n"
+}
+
+static void exit_status(FILE *f)
+{
+    fprintf(f, "Exit status: 0 ok, 1 failure, 2 usage error, 3 a target was missed (--strict),\n"
                "4 input data failed validation (nothing was written).\n");
+}
+
+static const struct cli_usage usage = {
+    .synopsis = "orgcover [--db FILE] [--lang zh|en] [-q] COMMAND [options]",
+    .about = "Party-organization coverage of social organizations: import the layers,\n"
+             "analyse coverage against the policy targets, propose branches, draw maps.\n",
+    .options_title = "Global options ('orgcover COMMAND --help' for a command's):",
+    .about_fn = list_commands,
+    .notes_fn = exit_status,
+    .max_args = -1,
+    .stop_at_arg = 1, /* the command's own options follow its name */
+};
+
+static int set_db(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    p->ctx->db_path = arg;
+    p->ctx->db_given = 1;
+    return CLI_GO;
+}
+
+static int show_version(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)p, (void)o, (void)arg;
+    printf("orgcover 0.1.0\n");
+    return CLI_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -64,51 +80,25 @@ int main(int argc, char **argv)
     ctx.db_path = getenv("ORGCOVER_DB");
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "orgcover.sqlite";
-    ctx.lang = CLI_LANG_ZH;
+    ctx.lang = COV_LANG_ZH;
 
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'}, {"lang", required_argument, NULL, 'L'},
-        {"quiet", no_argument, NULL, 'q'},    {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},  {NULL, 0, NULL, 0},
+    const struct cli_option opts[] = {
+        CLI_OPT_CALLBACK(0, "db", "FILE", NULL, set_db,
+                         "project store (default $ORGCOVER_DB or ./orgcover.sqlite)"),
+        CLI_OPT_INCLUDE(cli_opts_lang, NULL),
+        CLI_OPT_FLAG('q', "quiet", &ctx.quiet, "no progress bar, no notes on stderr"),
+        CLI_OPT_CALLBACK(0, "version", NULL, NULL, show_version, "print the version"),
+        CLI_OPT_END(),
     };
-    int c;
-    /* '+': stop at the first non-option, the command name. */
-    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            ctx.db_path = optarg;
-            ctx.db_given = 1;
-            break;
-        case 'L':
-            if (!strcmp(optarg, "zh"))
-                ctx.lang = CLI_LANG_ZH;
-            else if (!strcmp(optarg, "en"))
-                ctx.lang = CLI_LANG_EN;
-            else {
-                fprintf(stderr, "orgcover: --lang: '%s' is not a language (expected zh or en)\n",
-                        optarg);
-                return CLI_EXIT_USAGE;
-            }
-            break;
-        case 'q':
-            ctx.quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_EXIT_OK;
-        case 'V':
-            printf("orgcover 0.1.0\n");
-            return CLI_EXIT_OK;
-        default:
-            fprintf(stderr, "try 'orgcover --help'\n");
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
+    struct cli_args args;
+    int ec = cli_parse(&ctx, &usage, opts, &args, argc, argv);
+    if (ec != CLI_GO)
+        return ec;
+    if (!args.npos) {
+        cli_help_print(stderr, &usage, opts);
         return CLI_EXIT_USAGE;
     }
-    const char *name = argv[optind];
+    const char *name = args.pos[0];
     const struct cli_cmd *cmd = NULL;
     for (int i = 0; i < N_COMMANDS; i++)
         if (!strcmp(commands[i].name, name))
@@ -125,11 +115,8 @@ int main(int argc, char **argv)
     }
     ctx.progress = !ctx.quiet && isatty(STDERR_FILENO);
 
-    int sub_argc = argc - optind;
-    char **sub_argv = argv + optind;
     ctx.flags = cmd->flags;
-    optind = 0; /* reset getopt for the subcommand (GNU: 0 re-initialises) */
-    int rc = cmd->fn(sub_argc, sub_argv, &ctx);
+    int rc = cmd->fn(args.npos, args.pos, &ctx);
     geo_store_close(ctx.store);
     map_global_cleanup(); /* pango/fontconfig caches: keeps leak checkers quiet */
     if (fflush(stdout) != 0 || ferror(stdout)) {

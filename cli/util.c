@@ -1,6 +1,5 @@
 /* util.c - helpers shared by the subcommands: messages, numbers, progress, tables. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,8 +8,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../analysis/assign.h"
-#include "../analysis/coverage.h"
 #include "../geodata/csv.h"
 #include "../geodata/export.h"
 #include "../geodata/outfile.h"
@@ -50,11 +47,13 @@ void cli_report(const struct cli_ctx *ctx, const struct cov_err *err)
 int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s %s: ", ctx->prog, ctx->cmd);
+    /* Without a command: the global options of main. */
+    const char *sp = ctx->cmd ? " " : "", *cmd = ctx->cmd ? ctx->cmd : "";
+    fprintf(stderr, "%s%s%s: ", ctx->prog, sp, cmd);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: %s\ntry '%s %s --help'\n", synopsis, ctx->prog, ctx->cmd);
+    fprintf(stderr, "\nusage: %s\ntry '%s%s%s --help'\n", synopsis, ctx->prog, sp, cmd);
     return CLI_EXIT_USAGE;
 }
 
@@ -213,41 +212,21 @@ int cli_parse_format(const char *s, int allow_geojson)
 
 int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
 {
-    struct cov_err err;
-    cov_err_init(&err);
-    int rc = COV_OK;
-    struct cov_model *m = NULL;
+    *out = NULL;
     int ec = cli_open_store(ctx);
     if (ec)
         return ec;
-    m = cov_model_new();
-    if (!m) {
-        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    rc = geo_store_load(ctx->store, mask, m, cli_progress, ctx, &err);
-    if (rc)
-        goto cleanup;
-    if (!m->assigned) {
-        rc = cov_assign(m, 0, cli_progress, ctx, &err);
-        if (rc)
-            goto cleanup;
-        /* A read-only store still answers: the assignment lives in memory only. */
-        if (geo_store_readonly(ctx->store)) {
-            if (!ctx->quiet)
-                fprintf(stderr,
-                        "%s %s: note: %s is read-only: the assignment to areas was computed in "
-                        "memory and nothing was saved\n",
-                        ctx->prog, ctx->cmd, ctx->db_path);
-        } else if (mask == GEO_ALL_LAYERS) {
-            /* Only a full load can be saved: a partial one would lose the other layers' codes. */
-            rc = geo_store_save_assignments(ctx->store, m, &err);
-            if (rc)
-                goto cleanup;
-        }
-    }
-    cov_classify(m);
-cleanup:
+    struct cov_err err;
+    cov_err_init(&err);
+    enum geo_load_outcome how;
+    struct cov_model *m = cov_model_new();
+    int rc = m ? geo_store_load_current(ctx->store, mask, m, cli_progress, ctx, &how, &err)
+               : cov_err_set(&err, COV_ENOMEM, "out of memory");
+    if (!rc && how == GEO_LOAD_READONLY && !ctx->quiet)
+        fprintf(stderr,
+                "%s %s: note: %s is read-only: the assignment to areas was computed in "
+                "memory and nothing was saved\n",
+                ctx->prog, ctx->cmd, ctx->db_path);
     if (rc) {
         cli_report(ctx, &err);
         cov_model_free(m);
@@ -277,6 +256,12 @@ void cli_json_str(FILE *f, const char *s)
             fputc(ch, f);
     }
     fputc('"', f);
+}
+
+void cli_json_kv(FILE *f, const char *key, const char *value)
+{
+    fprintf(f, ", \"%s\": ", key);
+    cli_json_str(f, value);
 }
 
 void cli_json_num(FILE *f, double v)
@@ -461,34 +446,6 @@ const char *cli_pct(char *buf, size_t n, double rate)
     else
         snprintf(buf, n, "%.1f%%", rate * 100.0);
     return buf;
-}
-
-int cli_opt_format(const struct cli_ctx *ctx, const char *synopsis, const char *arg,
-                   int allow_geojson, int *fmt)
-{
-    int f = cli_parse_format(arg, allow_geojson);
-    if (f < 0)
-        return cli_usage_error(ctx, synopsis, "--format: '%s' (expected table, csv, json%s)", arg,
-                               allow_geojson ? " or geojson" : "");
-    *fmt = f;
-    return 0;
-}
-
-int cli_opt_output(const struct cli_ctx *ctx, const char *synopsis, const char *arg)
-{
-    if (!geo_export_supported(arg))
-        return cli_usage_error(ctx, synopsis,
-                               "-o %s: unknown extension (expected .xlsx, .csv, .gpkg, .shp or "
-                               ".geojson)",
-                               arg);
-    return 0;
-}
-
-int cli_opt_end(const struct cli_ctx *ctx, const char *synopsis, int argc, char **argv)
-{
-    if (optind < argc)
-        return cli_usage_error(ctx, synopsis, "unexpected argument '%s'", argv[optind]);
-    return 0;
 }
 
 static int table_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)

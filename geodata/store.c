@@ -13,6 +13,8 @@
 #include <sqlite3.h>
 #include <spatialite.h>
 
+#include "../analysis/assign.h"
+#include "../analysis/coverage.h"
 #include "../analysis/place.h"
 #include "alias.h"
 #include "outfile.h"
@@ -1450,4 +1452,27 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
     if (!rc)
         rc = geo_store_meta_set(s, "assign.stamp", stamp, err);
     return sp_end(s, rc, err);
+}
+
+int geo_store_load_current(struct geo_store *s, unsigned mask, struct cov_model *m,
+                           cov_progress_fn progress, void *user, enum geo_load_outcome *outcome,
+                           struct cov_err *err)
+{
+    enum geo_load_outcome how = GEO_LOAD_STORED;
+    int rc = geo_store_load(s, mask, m, progress, user, err);
+    if (!rc && !m->assigned) {
+        rc = cov_assign(m, 0, progress, user, err);
+        /* A read-only store still answers from memory; only a full load can be saved
+         * (a partial one would lose the other layers' codes). */
+        how = s->readonly              ? GEO_LOAD_READONLY
+              : mask != GEO_ALL_LAYERS ? GEO_LOAD_PARTIAL
+                                       : GEO_LOAD_SAVED;
+        if (!rc && how == GEO_LOAD_SAVED)
+            rc = geo_store_save_assignments(s, m, err);
+    }
+    if (!rc)
+        cov_classify(m);
+    if (outcome)
+        *outcome = how;
+    return rc;
 }

@@ -94,6 +94,27 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
 /* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err);
 
+/* What geo_store_load_current did with the assignments of organizations to areas. */
+enum geo_load_outcome {
+    GEO_LOAD_STORED,   /* the stored ones were current and were loaded */
+    GEO_LOAD_SAVED,    /* stale or missing: recomputed and saved */
+    GEO_LOAD_READONLY, /* stale or missing: recomputed in memory; the store is read-only */
+    GEO_LOAD_PARTIAL,  /* stale or missing: recomputed in memory; mask left out a layer */
+};
+
+/*
+ * The staleness rule in one call: load into m (empty) as geo_store_load does;
+ * when the stored assignments are stale (a layer changed since they were
+ * computed) or missing, recompute them with cov_assign() and save them, unless
+ * the store is read-only or mask leaves out a layer; then classify coverage
+ * (cov_classify). m is then ready to report from. *outcome (may be NULL) says
+ * which of the above happened. 0 or a cov status (m is then partly filled:
+ * the caller frees it).
+ */
+int geo_store_load_current(struct geo_store *s, unsigned mask, struct cov_model *m,
+                           cov_progress_fn progress, void *user, enum geo_load_outcome *outcome,
+                           struct cov_err *err);
+
 /* Policy parameters (defaults when never set). A stored value outside its
  * range, not a whole number where one is needed, NaN or text is refused:
  * COV_EINPUT naming the parameter, with the policy's value left in p. */

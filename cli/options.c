@@ -1,0 +1,394 @@
+/*
+ * options.c - the option parser behind every command (see options.h): tables
+ * into getopt_long, --help generated from the same tables, and the options
+ * several commands share, each declared once.
+ */
+#include <assert.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../analysis/coverage.h"
+#include "../geodata/export.h"
+#include "cli.h"
+#include "options.h"
+
+/* ---- the shared options ---- */
+
+static int set_format(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    int allow_geojson = o->min != 0;
+    int f = cli_parse_format(arg, allow_geojson);
+    if (f < 0)
+        return cli_opt_error(p, "--format: '%s' (expected table, csv, json%s)", arg,
+                             allow_geojson ? " or geojson" : "");
+    p->args->fmt = f;
+    return CLI_GO;
+}
+
+const struct cli_option cli_opts_format[] = {
+    CLI_OPT_CALLBACK_DATA(0, "format", "F", NULL, set_format, 0,
+                          "output format: table (default), csv or json"),
+    CLI_OPT_END(),
+};
+
+const struct cli_option cli_opts_format_geo[] = {
+    CLI_OPT_CALLBACK_DATA(0, "format", "F", NULL, set_format, 1,
+                          "output format: table (default), csv, json or geojson"),
+    CLI_OPT_END(),
+};
+
+static int set_output(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (!geo_export_supported(arg))
+        return cli_opt_error(p,
+                             "-o %s: unknown extension (expected .xlsx, .csv, .gpkg, .shp or "
+                             ".geojson)",
+                             arg);
+    p->args->out = arg;
+    return CLI_GO;
+}
+
+const struct cli_option cli_opts_output[] = {
+    CLI_OPT_CALLBACK('o', "output", "FILE", NULL, set_output,
+                     "write to FILE instead; the extension picks the format: .xlsx .csv .gpkg "
+                     ".shp .geojson"),
+    CLI_OPT_END(),
+};
+
+static int set_output_map(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    const char *dot = strrchr(arg, '.');
+    if (!dot || (strcasecmp(dot, ".png") && strcasecmp(dot, ".pdf") && strcasecmp(dot, ".svg")))
+        return cli_opt_error(p, "-o %s: unknown extension (expected .png, .pdf or .svg)", arg);
+    p->args->out = arg;
+    return CLI_GO;
+}
+
+const struct cli_option cli_opts_output_map[] = {
+    CLI_OPT_CALLBACK('o', "output", "FILE", NULL, set_output_map,
+                     "the map file: .png, .pdf or .svg"),
+    CLI_OPT_END(),
+};
+
+static int set_lang(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (!strcmp(arg, "zh"))
+        p->ctx->lang = COV_LANG_ZH;
+    else if (!strcmp(arg, "en"))
+        p->ctx->lang = COV_LANG_EN;
+    else
+        return cli_opt_error(p, "--lang: '%s' (expected zh or en)", arg);
+    return CLI_GO;
+}
+
+const struct cli_option cli_opts_lang[] = {
+    CLI_OPT_CALLBACK(0, "lang", "zh|en", NULL, set_lang,
+                     "language of maps, legends, table headings and reports (default zh)"),
+    CLI_OPT_END(),
+};
+
+/* min: the layer (0 district, 1 street, 2 community). */
+static int set_area(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    p->args->area[o->min] = arg;
+    return CLI_GO;
+}
+
+const struct cli_option cli_opts_area[] = {
+    CLI_OPT_CALLBACK_DATA(0, "district", "X", NULL, set_area, 0,
+                          "only organizations in this district (code or name)"),
+    CLI_OPT_CALLBACK_DATA(0, "street", "X", NULL, set_area, 1,
+                          "only organizations in this street or township (code or name)"),
+    CLI_OPT_CALLBACK_DATA(0, "community", "X", NULL, set_area, 2,
+                          "only organizations in this community or village (code or name)"),
+    CLI_OPT_END(),
+};
+
+static int show_help(struct cli_parser *p, const struct cli_option *o, const char *arg);
+
+/* Part of every command's table, added by cli_parse. */
+static const struct cli_option opts_help[] = {
+    CLI_OPT_CALLBACK('h', "help", NULL, NULL, show_help, "this help"),
+    CLI_OPT_END(),
+};
+
+int cli_parse_model(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
+                    struct cli_args *args, int argc, char **argv, struct cov_model **m)
+{
+    static const char *const name[3] = {"district", "street", "community"};
+    *m = NULL;
+    int ec = cli_parse(ctx, u, opts, args, argc, argv);
+    if (ec != CLI_GO)
+        return ec;
+    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, m)))
+        return ec;
+    for (int l = 0; l < 3; l++) {
+        if (!args->area[l])
+            continue;
+        args->area_idx[l] = cov_model_find_area(*m, (enum cov_layer)l, args->area[l]);
+        if (args->area_idx[l] < 0) {
+            cov_model_free(*m);
+            *m = NULL;
+            return cli_usage_error(ctx, u->synopsis, "--%s: no %s has code or name '%s'", name[l],
+                                   name[l], args->area[l]);
+        }
+    }
+    return CLI_GO;
+}
+
+void cli_args_filter(const struct cli_args *args, struct cov_filter *flt)
+{
+    long *slot[3] = {&flt->district, &flt->street, &flt->community};
+    for (int l = 0; l < 3; l++)
+        if (args->area[l])
+            *slot[l] = args->area_idx[l];
+}
+
+/* ---- the parser ---- */
+
+/* The most options one command has, shared and -h included. */
+enum { MAX_OPTS = 40 };
+
+/* The table's options with the included tables' spliced in; returns how many.
+ * extra[i]: the help an include adds to option i (NULL: none). */
+static int flatten(const struct cli_option *opts, const struct cli_option **flat,
+                   const char **extra, int n)
+{
+    for (const struct cli_option *o = opts; o->type != CLI_OPTION_END; o++) {
+        if (o->type == CLI_OPTION_INCLUDE) {
+            int first = n;
+            n = flatten(o->include, flat, extra, n);
+            if (o->help && n > first)
+                extra[n - 1] = o->help;
+            continue;
+        }
+        assert(n < MAX_OPTS);
+        flat[n] = o;
+        extra[n] = NULL;
+        n++;
+    }
+    return n;
+}
+
+static int flatten_all(const struct cli_option *opts, const struct cli_option **flat,
+                       const char **extra)
+{
+    int n = flatten(opts, flat, extra, 0);
+    return flatten(opts_help, flat, extra, n);
+}
+
+/* Apply option o with argument arg; CLI_GO or an exit code. */
+static int apply(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    switch (o->type) {
+    case CLI_OPTION_FLAG:
+        *(int *)o->value = 1;
+        return CLI_GO;
+    case CLI_OPTION_STRING:
+        *(const char **)o->value = arg;
+        return CLI_GO;
+    case CLI_OPTION_INT: {
+        long v;
+        if (cli_parse_long(arg, o->min, o->max, &v))
+            return cli_opt_error(p, "--%s: '%s' (%s)", o->long_name, arg, o->expect);
+        *(int *)o->value = (int)v;
+        return CLI_GO;
+    }
+    case CLI_OPTION_POSITIVE: {
+        double v;
+        if (cli_parse_double(arg, &v) || !(v > 0) || (o->max && v > (double)o->max))
+            return cli_opt_error(p, "--%s: '%s' (%s)", o->long_name, arg, o->expect);
+        *(double *)o->value = v;
+        return CLI_GO;
+    }
+    case CLI_OPTION_CALLBACK:
+        return o->fn(p, o, arg);
+    case CLI_OPTION_END:
+    case CLI_OPTION_INCLUDE:
+        break;
+    }
+    assert(!"unreachable option type");
+    return CLI_EXIT_FAIL;
+}
+
+/* A long-only option's getopt value: past every char. */
+enum { LONG_ONLY = 256 };
+
+static int show_help(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    (void)arg;
+    cli_help_print(stdout, p->usage, p->opts);
+    return CLI_EXIT_OK;
+}
+
+int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
+              struct cli_args *args, int argc, char **argv)
+{
+    memset(args, 0, sizeof(*args));
+    args->fmt = CLI_FMT_TABLE;
+    for (int l = 0; l < 3; l++)
+        args->area_idx[l] = -1;
+    struct cli_parser p = {ctx, u, opts, args};
+    const struct cli_option *flat[MAX_OPTS];
+    const char *extra[MAX_OPTS];
+    int n = flatten_all(opts, flat, extra);
+
+    struct option longs[MAX_OPTS + 1];
+    char shorts[2 + 2 * MAX_OPTS + 1], *s = shorts;
+    if (u->stop_at_arg)
+        *s++ = '+';
+    int nl = 0;
+    for (int i = 0; i < n; i++) {
+        const struct cli_option *o = flat[i];
+        int has_arg = o->argh ? required_argument : no_argument;
+        if (o->short_name) {
+            *s++ = (char)o->short_name;
+            if (has_arg)
+                *s++ = ':';
+        }
+        if (o->long_name)
+            longs[nl++] = (struct option){o->long_name, has_arg, NULL,
+                                          o->short_name ? o->short_name : LONG_ONLY + i};
+    }
+    *s = 0;
+    longs[nl] = (struct option){NULL, 0, NULL, 0};
+
+    optind = 0; /* GNU: 0 starts a fresh scan */
+    int c, rc = CLI_GO;
+    while (rc == CLI_GO && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        const struct cli_option *o = NULL;
+        if (c >= LONG_ONLY && c < LONG_ONLY + n)
+            o = flat[c - LONG_ONLY];
+        for (int i = 0; i < n && !o && c < LONG_ONLY; i++)
+            if (flat[i]->short_name == c)
+                o = flat[i];
+        if (!o) /* getopt has said what was wrong */
+            rc = cli_opt_error(&p, "bad option");
+        else
+            rc = apply(&p, o, optarg);
+    }
+    if (rc != CLI_GO)
+        return rc;
+    args->pos = argv + optind;
+    args->npos = argc - optind;
+    if (args->npos < u->min_args || (u->max_args >= 0 && args->npos > u->max_args)) {
+        if (u->args_error)
+            return cli_opt_error(&p, "%s", u->args_error);
+        if (args->npos < u->min_args)
+            return cli_opt_error(&p, "missing argument");
+        return cli_opt_error(&p, "unexpected argument '%s'", args->pos[u->max_args]);
+    }
+    return CLI_GO;
+}
+
+int cli_opt_error(struct cli_parser *p, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return cli_usage_error(p->ctx, p->usage->synopsis, "%s", msg);
+}
+
+/* ---- --help ---- */
+
+enum { HELP_WIDTH = 80, HELP_COL_MAX = 26 };
+
+/* "-o, --output FILE", "--format F", "-q, --quiet" into buf. */
+static void option_left(const struct cli_option *o, char *buf, size_t len)
+{
+    int w = 0;
+    if (o->short_name && o->long_name)
+        w = snprintf(buf, len, "-%c, --%s", o->short_name, o->long_name);
+    else if (o->short_name)
+        w = snprintf(buf, len, "-%c", o->short_name);
+    else
+        w = snprintf(buf, len, "--%s", o->long_name);
+    if (o->argh && w >= 0 && (size_t)w < len)
+        snprintf(buf + w, len - (size_t)w, " %s", o->argh);
+}
+
+/* Print text from column `col` (the cursor is there), wrapped at HELP_WIDTH by
+ * display width; "\n" in text starts a new line. */
+static void print_wrapped(FILE *f, const char *text, int col)
+{
+    int x = col;
+    const char *p = text;
+    while (*p) {
+        if (*p == '\n') {
+            fprintf(f, "\n%*s", col, "");
+            x = col;
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, " \n");
+        char word[256];
+        size_t k = n < sizeof(word) - 1 ? n : sizeof(word) - 1;
+        memcpy(word, p, k);
+        word[k] = 0;
+        int w = cli_display_width(word);
+        if (x > col && x + 1 + w > HELP_WIDTH) {
+            fprintf(f, "\n%*s", col, "");
+            x = col;
+        } else if (x > col) {
+            fputc(' ', f);
+            x++;
+        }
+        fwrite(p, 1, n, f);
+        x += w;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
+
+void cli_help_print(FILE *f, const struct cli_usage *u, const struct cli_option *opts)
+{
+    const struct cli_option *flat[MAX_OPTS];
+    const char *extra[MAX_OPTS];
+    int n = flatten_all(opts, flat, extra);
+    char left[128];
+    int col = 0;
+    for (int i = 0; i < n; i++) {
+        option_left(flat[i], left, sizeof(left));
+        int w = 2 + cli_display_width(left) + 2;
+        if (w > col && w <= HELP_COL_MAX)
+            col = w;
+    }
+    fprintf(f, "Usage: %s\n\n", u->synopsis);
+    if (u->about)
+        fprintf(f, "%s\n", u->about);
+    if (u->about_fn) {
+        u->about_fn(f);
+        fputc('\n', f);
+    }
+    fprintf(f, "%s\n", u->options_title ? u->options_title : "Options:");
+    for (int i = 0; i < n; i++) {
+        option_left(flat[i], left, sizeof(left));
+        int w = 2 + cli_display_width(left);
+        fprintf(f, "  %s", left);
+        if (w + 2 > col)
+            fprintf(f, "\n%*s", col, "");
+        else
+            fprintf(f, "%*s", col - w, "");
+        char help[1024];
+        snprintf(help, sizeof(help), "%s%s%s%s", flat[i]->help ? flat[i]->help : "",
+                 extra[i] ? " (" : "", extra[i] ? extra[i] : "", extra[i] ? ")" : "");
+        print_wrapped(f, help, col);
+    }
+    if (u->notes)
+        fprintf(f, "\n%s", u->notes);
+    if (u->notes_fn) {
+        fputc('\n', f);
+        u->notes_fn(f);
+    }
+}
