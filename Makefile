@@ -15,7 +15,7 @@ SAN ?=
 OPT ?= -O2 -g
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
-       -Wshadow -Wformat=2 -Wvla -Wwrite-strings
+       -Wshadow -Wformat=2 -Wvla -Wwrite-strings -Werror=implicit-function-declaration
 # Dependency headers as -isystem: GDAL 3.6's ogr_core.h trips -Wpedantic.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -19,6 +19,7 @@
  */
 #include "assign.h"
 
+#include "geos.h"
 #include "place.h"
 
 #include <limits.h>

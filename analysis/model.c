@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geos.h"
 #include "place.h"
 
 static const char *const layer_names[COV_NLAYERS] = {"districts", "streets",   "communities",

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <spatialite.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/place.h"
 #include "alias.h"
 #include "outfile.h"

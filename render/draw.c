@@ -4,6 +4,7 @@
 #include "map.h"
 #include "render_int.h"
 
+#include "../analysis/geos.h"
 #include "../analysis/place.h"
 #include "themes.h"
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/targets.h"
 
 int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int layer, size_t idx)

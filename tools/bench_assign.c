@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/assign.h"
 #include "../analysis/model.h"
 

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/place.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/assign.h"
 #include "../analysis/coverage.h"
 #include "../analysis/targets.h"

@@ -15,6 +15,7 @@
 #include <ogr_api.h>
 #include <sqlite3.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/crs.h"
 #include "../../../geodata/export.h"
 #include "../../../geodata/plan.h"

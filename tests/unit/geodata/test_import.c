@@ -23,6 +23,7 @@
 #include <ogr_api.h>
 #include <sqlite3.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/import.h"
 #include "../../../geodata/store.h"
 

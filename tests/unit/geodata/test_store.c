@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/store.h"
 
 struct fx {

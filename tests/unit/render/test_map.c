@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../analysis/propose.h"
 #include "../../../analysis/targets.h"
 #include "../../../render/map.h"
