@@ -47,8 +47,8 @@ int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct c
     if (rc)
         return rc;
     if ((rc = geo_store_exec(s, plan_schema, err)) ||
-        (rc = geo_store_prepare(s, "INSERT INTO plan_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-                                &g, err)) ||
+        (rc = geo_store_prepare(
+             s, "INSERT INTO plan_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", &g, err)) ||
         (rc = geo_store_prepare(s, "INSERT INTO plan_members VALUES(?1,?2)", &mem, err)) ||
         (rc = geo_store_prepare(s, "INSERT INTO plan_instructor VALUES(?1)", &ins, err)))
         goto cleanup;
