@@ -17,6 +17,8 @@
  */
 #include "assign.h"
 
+#include "geos.h"
+
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>

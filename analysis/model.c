@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geos.h"
 #include "grow.h"
 #include "place.h"
 

@@ -12,8 +12,16 @@
 #include <stdint.h>
 
 #include "core.h"
-#include "geos.h"
 #include "policy.h"
+
+/*
+ * The GEOS types the model holds, declared by their tags so that the model
+ * does not carry <geos_c.h> into every header above it. geos_c.h declares
+ * the same typedefs (C11 allows the repetition); a file that calls GEOS
+ * includes "geos.h" (analysis/geos.h) itself.
+ */
+typedef struct GEOSGeom_t GEOSGeometry;
+typedef struct GEOSContextHandle_HS *GEOSContextHandle_t;
 
 /* Layers, in the order of the administrative hierarchy; organizations last. */
 enum cov_layer {

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geos.h"
+
 /* ------------------------------------------------------------------ names */
 
 static const char *const placed_names[COV_PLACED_COUNT] = {"none", "district", "street",

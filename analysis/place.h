@@ -71,7 +71,6 @@
 
 #include <stdint.h>
 
-#include "geos.h"
 #include "model.h"
 
 /* How precisely an organization was placed. */

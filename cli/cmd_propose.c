@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/propose.h"
 #include "../geodata/export.h"
 #include "../geodata/plan.h"

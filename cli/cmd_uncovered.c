@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/coverage.h"
 #include "../analysis/place.h"
 #include "../geodata/export.h"

@@ -8,7 +8,7 @@
 
 #include <ogr_srs_api.h>
 
-#include "../analysis/core.h"
+#include "../analysis/err.h"
 
 /*
  * Parse "EPSG:N" or "N" into an EPSG code and check that it is a projected

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../analysis/core.h"
+#include "../analysis/err.h"
 
 enum geo_encoding {
     GEO_ENC_UNKNOWN, /* neither valid UTF-8 nor valid GB18030 */

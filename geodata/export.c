@@ -4,6 +4,7 @@
 #include "crs.h"
 #include "csv.h"
 #include "outfile.h"
+#include "../analysis/geos.h"
 
 #include <stdio.h>
 #include <stdlib.h>

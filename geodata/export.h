@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../analysis/geos.h"
+#include "../analysis/model.h" /* GEOSGeometry, GEOSContextHandle_t, struct cov_err */
 
 enum geo_col_type { GEO_COL_TEXT, GEO_COL_INT, GEO_COL_REAL };
 

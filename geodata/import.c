@@ -32,6 +32,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/place.h"
 #include "alias.h"
 #include "coords.h"

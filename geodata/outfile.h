@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../analysis/core.h"
+#include "../analysis/err.h"
 
 struct geo_out {
     char *path; /* the target (owned copy) */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "store_sql.h"
 
 static const char plan_schema[] =
     "CREATE TABLE IF NOT EXISTS plan_groups(id INTEGER PRIMARY KEY, kind TEXT, name TEXT,"
@@ -28,12 +28,6 @@ static void plan_stamp(struct geo_store *s, const struct cov_policy *p, char *bu
     }
 }
 
-static int sql_err(struct geo_store *s, struct cov_err *err, const char *what)
-{
-    return cov_err_set(err, COV_EIO, "%s: %s: %s", geo_store_path(s), what,
-                       sqlite3_errmsg(geo_store_db(s)));
-}
-
 static const char *area_code(const struct cov_model *m, int layer, long idx)
 {
     if (idx < 0)
@@ -48,59 +42,51 @@ static const char *area_code(const struct cov_model *m, int layer, long idx)
 int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct cov_plan *p,
                   const struct cov_propose_opts *o, struct cov_err *err)
 {
-    sqlite3 *db = geo_store_db(s);
-    sqlite3_stmt *g = NULL, *mem = NULL, *ins = NULL;
+    struct geo_stmt *g = NULL, *mem = NULL, *ins = NULL;
     int rc = geo_store_begin(s, err);
     if (rc)
         return rc;
-    if (sqlite3_exec(db, plan_schema, NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sql_err(s, err, "creating the plan tables");
+    if ((rc = geo_store_exec(s, plan_schema, err)) ||
+        (rc = geo_store_prepare(
+             s, "INSERT INTO plan_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)", &g, err)) ||
+        (rc = geo_store_prepare(s, "INSERT INTO plan_members VALUES(?1,?2)", &mem, err)) ||
+        (rc = geo_store_prepare(s, "INSERT INTO plan_instructor VALUES(?1)", &ins, err)))
         goto cleanup;
-    }
-    if (sqlite3_prepare_v2(db, "INSERT INTO plan_groups VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-                           -1, &g, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO plan_members VALUES(?1,?2)", -1, &mem, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO plan_instructor VALUES(?1)", -1, &ins, NULL) !=
-            SQLITE_OK) {
-        rc = sql_err(s, err, "preparing the plan tables");
-        goto cleanup;
-    }
     for (size_t i = 0; i < p->n_groups; i++) {
         const struct cov_group *gr = &p->groups[i];
-        sqlite3_bind_int(g, 1, gr->id);
-        sqlite3_bind_text(g, 2, cov_group_kind_name(gr->kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(g, 3, gr->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(g, 4, cov_layer_name(gr->area_layer), -1, SQLITE_STATIC);
-        sqlite3_bind_text(g, 5, area_code(m, gr->area_layer, gr->area), -1, SQLITE_STATIC);
-        sqlite3_bind_text(g, 6, cov_layer_name(gr->host_layer), -1, SQLITE_STATIC);
-        sqlite3_bind_text(g, 7, area_code(m, gr->host_layer, gr->host), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(g, 8, (sqlite3_int64)gr->n_members);
-        sqlite3_bind_int(g, 9, gr->formal_members);
-        sqlite3_bind_double(g, 10, gr->diameter_m);
-        sqlite3_bind_text(g, 11, m->orgs[gr->medoid].id, -1, SQLITE_STATIC);
-        if (sqlite3_step(g) != SQLITE_DONE) {
-            rc = sql_err(s, err, "writing plan_groups");
+        geo_stmt_bind_int(g, 1, gr->id);
+        geo_stmt_bind_text(g, 2, cov_group_kind_name(gr->kind));
+        geo_stmt_bind_text(g, 3, gr->name);
+        geo_stmt_bind_text(g, 4, cov_layer_name(gr->area_layer));
+        geo_stmt_bind_text(g, 5, area_code(m, gr->area_layer, gr->area));
+        geo_stmt_bind_text(g, 6, cov_layer_name(gr->host_layer));
+        geo_stmt_bind_text(g, 7, area_code(m, gr->host_layer, gr->host));
+        geo_stmt_bind_int(g, 8, (int64_t)gr->n_members);
+        geo_stmt_bind_int(g, 9, gr->formal_members);
+        geo_stmt_bind_double(g, 10, gr->diameter_m);
+        geo_stmt_bind_text(g, 11, m->orgs[gr->medoid].id);
+        if (geo_stmt_step(g, "writing plan_groups", err) < 0) {
+            rc = COV_EIO;
             goto cleanup;
         }
-        sqlite3_reset(g);
+        geo_stmt_reset(g);
         for (size_t k = 0; k < gr->n_members; k++) {
-            sqlite3_bind_int(mem, 1, gr->id);
-            sqlite3_bind_text(mem, 2, m->orgs[gr->members[k]].id, -1, SQLITE_STATIC);
-            if (sqlite3_step(mem) != SQLITE_DONE) {
-                rc = sql_err(s, err, "writing plan_members");
+            geo_stmt_bind_int(mem, 1, gr->id);
+            geo_stmt_bind_text(mem, 2, m->orgs[gr->members[k]].id);
+            if (geo_stmt_step(mem, "writing plan_members", err) < 0) {
+                rc = COV_EIO;
                 goto cleanup;
             }
-            sqlite3_reset(mem);
+            geo_stmt_reset(mem);
         }
     }
     for (size_t i = 0; i < p->n_instructor; i++) {
-        sqlite3_bind_text(ins, 1, m->orgs[p->instructor[i]].id, -1, SQLITE_STATIC);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = sql_err(s, err, "writing plan_instructor");
+        geo_stmt_bind_text(ins, 1, m->orgs[p->instructor[i]].id);
+        if (geo_stmt_step(ins, "writing plan_instructor", err) < 0) {
+            rc = COV_EIO;
             goto cleanup;
         }
-        sqlite3_reset(ins);
+        geo_stmt_reset(ins);
     }
     char opts[256], stamp[1024];
     snprintf(opts, sizeof(opts), "%d %d %d %.17g %d %d", o->scope, o->max_units, o->min_members,
@@ -111,9 +97,9 @@ int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct c
         goto cleanup;
     rc = geo_store_commit(s, err);
 cleanup:
-    sqlite3_finalize(g);
-    sqlite3_finalize(mem);
-    sqlite3_finalize(ins);
+    geo_stmt_finalize(g);
+    geo_stmt_finalize(mem);
+    geo_stmt_finalize(ins);
     if (rc)
         geo_store_rollback(s);
     return rc;

@@ -1,6 +1,7 @@
 /* store.c - the project store: one SpatiaLite file per project. */
 #include "store.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -13,11 +14,13 @@
 #include <sqlite3.h>
 #include <spatialite.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/assign.h"
 #include "../analysis/coverage.h"
 #include "../analysis/place.h"
 #include "alias.h"
 #include "outfile.h"
+#include "store_sql.h"
 
 struct geo_store {
     char *path;
@@ -440,11 +443,6 @@ const char *geo_store_path(const struct geo_store *s)
 int geo_store_readonly(const struct geo_store *s)
 {
     return s->readonly;
-}
-
-struct sqlite3 *geo_store_db(struct geo_store *s)
-{
-    return s->db;
 }
 
 /* ---- spatial index ---- */
@@ -1475,4 +1473,91 @@ int geo_store_load_current(struct geo_store *s, unsigned mask, struct cov_model 
     if (outcome)
         *outcome = how;
     return rc;
+}
+
+/* ---- SQL for geodata's own tables (store_sql.h) ---- */
+
+struct geo_stmt {
+    struct geo_store *s; /* for messages: path and plain reasons */
+    sqlite3_stmt *st;
+};
+
+int geo_store_exec(struct geo_store *s, const char *sql, struct cov_err *err)
+{
+    return exec(s, sql, err);
+}
+
+int geo_store_prepare(struct geo_store *s, const char *sql, struct geo_stmt **out,
+                      struct cov_err *err)
+{
+    *out = NULL;
+    struct geo_stmt *g = calloc(1, sizeof(*g));
+    if (!g)
+        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+    int rc = prepare(s, sql, &g->st, err);
+    if (rc) {
+        free(g);
+        return rc;
+    }
+    g->s = s;
+    *out = g;
+    return 0;
+}
+
+void geo_stmt_bind_text(struct geo_stmt *g, int i, const char *v)
+{
+    /* SQLITE_STATIC copies nothing, so only a bad index can fail. */
+    int rc = v ? sqlite3_bind_text(g->st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(g->st, i);
+    assert(rc == SQLITE_OK);
+    (void)rc;
+}
+
+void geo_stmt_bind_int(struct geo_stmt *g, int i, int64_t v)
+{
+    int rc = sqlite3_bind_int64(g->st, i, (sqlite3_int64)v);
+    assert(rc == SQLITE_OK);
+    (void)rc;
+}
+
+void geo_stmt_bind_double(struct geo_stmt *g, int i, double v)
+{
+    int rc = sqlite3_bind_double(g->st, i, v);
+    assert(rc == SQLITE_OK);
+    (void)rc;
+}
+
+int geo_stmt_step(struct geo_stmt *g, const char *what, struct cov_err *err)
+{
+    switch (sqlite3_step(g->st)) {
+    case SQLITE_ROW:
+        return 1;
+    case SQLITE_DONE:
+        return 0;
+    default:
+        db_error(g->s, err, what);
+        return -1;
+    }
+}
+
+int64_t geo_stmt_column_int(struct geo_stmt *g, int col)
+{
+    return (int64_t)sqlite3_column_int64(g->st, col);
+}
+
+const char *geo_stmt_column_text(struct geo_stmt *g, int col)
+{
+    return col_text(g->st, col);
+}
+
+void geo_stmt_reset(struct geo_stmt *g)
+{
+    sqlite3_reset(g->st);
+}
+
+void geo_stmt_finalize(struct geo_stmt *g)
+{
+    if (!g)
+        return;
+    sqlite3_finalize(g->st);
+    free(g);
 }

@@ -129,7 +129,7 @@ int geo_store_meta_set(struct geo_store *s, const char *key, const char *value,
 /* "v0,v1,...": the current version of every layer (changes with each import or clear). */
 void geo_store_version_stamp(struct geo_store *s, char *buf, size_t len);
 
-/* Raw SQLite handle for modules of geodata/ that keep extra tables (e.g. saved plans). */
-struct sqlite3 *geo_store_db(struct geo_store *s);
+/* Modules of geodata/ that keep tables of their own (saved plans) run their
+ * SQL through geodata/store_sql.h; no SQLite handle leaves store.c. */
 
 #endif

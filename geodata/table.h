@@ -12,7 +12,7 @@
 
 #include <ogr_api.h>
 
-#include "../analysis/core.h"
+#include "../analysis/err.h"
 
 struct geo_table;
 

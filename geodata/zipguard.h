@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "../analysis/core.h"
+#include "../analysis/err.h"
 
 struct geo_zip_limits {
     uint64_t max_member; /* bytes one member may unpack to (default 256 MiB) */

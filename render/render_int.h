@@ -15,6 +15,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/labels.h"
 #include "../analysis/propose.h"
 #include "map.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/geos.h"
 #include "../analysis/targets.h"
 
 int map_targets_classes(const struct cov_model *m, const struct cov_targets *t, signed char *cls,

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/geos.h"
 #include "lib/bench_clock.h"
 #include "lib/rng.h"
 #include "../analysis/assign.h"

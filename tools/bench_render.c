@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../analysis/geos.h"
 #include "lib/bench_clock.h"
 #include "lib/rng.h"
 #include "../analysis/assign.h"

@@ -22,10 +22,10 @@
 #include <cpl_error.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
-#include <sqlite3.h>
 
 #include "../../geodata/import.h"
 #include "../../geodata/store.h"
+#include "../../geodata/store_sql.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -68,7 +68,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     cov_err_release(&err);
     /* Speed only: the store's transactions are still real, just not fsync'd. */
-    sqlite3_exec(geo_store_db(store), "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+    geo_store_exec(store, "PRAGMA synchronous=OFF", NULL);
     atexit(cleanup);
     return 0;
 }

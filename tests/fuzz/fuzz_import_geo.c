@@ -23,10 +23,10 @@
 #include <cpl_error.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
-#include <sqlite3.h>
 
 #include "../../geodata/import.h"
 #include "../../geodata/store.h"
+#include "../../geodata/store_sql.h"
 #include "../../geodata/zipguard.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -70,7 +70,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     cov_err_release(&err);
     /* Speed only: the store's transactions are still real, just not fsync'd. */
-    sqlite3_exec(geo_store_db(store), "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+    geo_store_exec(store, "PRAGMA synchronous=OFF", NULL);
     atexit(cleanup);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../analysis/assign.h"
 #include "../../../analysis/targets.h"
 

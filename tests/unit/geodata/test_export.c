@@ -13,11 +13,12 @@
 
 #include <gdal.h>
 #include <ogr_api.h>
-#include <sqlite3.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/crs.h"
 #include "../../../geodata/export.h"
 #include "../../../geodata/plan.h"
+#include "../../../geodata/store_sql.h"
 
 struct fx {
     char dir[64];
@@ -228,16 +229,16 @@ static void test_plan_save_and_staleness(void **state)
     po.max_distance_m = 2500;
     assert_int_equal(geo_plan_save(s, m, &p, &po, &f->err), 0);
 
-    sqlite3 *db = geo_store_db(s);
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, units, formal_members FROM plan_groups",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0), "第1联合党支部");
-    assert_int_equal(sqlite3_column_int(st, 1), 2);
-    assert_int_equal(sqlite3_column_int(st, 2), 3);
-    sqlite3_finalize(st);
+    struct geo_stmt *st = NULL;
+    assert_int_equal(
+        geo_store_prepare(s, "SELECT name, units, formal_members FROM plan_groups", &st, &f->err),
+        0);
+    assert_int_equal(geo_stmt_step(st, "reading plan_groups", &f->err), 1);
+    assert_string_equal(geo_stmt_column_text(st, 0), "第1联合党支部");
+    assert_int_equal(geo_stmt_column_int(st, 1), 2);
+    assert_int_equal(geo_stmt_column_int(st, 2), 3);
+    assert_int_equal(geo_stmt_step(st, "reading plan_groups", &f->err), 0);
+    geo_stmt_finalize(st);
 
     struct cov_propose_opts back;
     cov_propose_opts_init(&back, &m->policy);

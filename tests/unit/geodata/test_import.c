@@ -21,10 +21,11 @@
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
-#include <sqlite3.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/import.h"
 #include "../../../geodata/store.h"
+#include "../../../geodata/store_sql.h"
 
 struct fx {
     char dir[256];
@@ -300,13 +301,15 @@ static void test_bad_import_writes_nothing(void **state) {
 }
 
 static long log_rows(struct fx *f) {
-    sqlite3_stmt *st = NULL;
+    struct geo_stmt *st = NULL;
     long n = -1;
-    if (sqlite3_prepare_v2(geo_store_db(f->s), "SELECT count(*) FROM import_log", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct cov_err err;
+    cov_err_init(&err);
+    if (!geo_store_prepare(f->s, "SELECT count(*) FROM import_log", &st, &err) &&
+        geo_stmt_step(st, "counting import_log", &err) == 1)
+        n = (long)geo_stmt_column_int(st, 0);
+    geo_stmt_finalize(st);
+    cov_err_release(&err);
     return n;
 }
 

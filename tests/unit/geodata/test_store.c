@@ -13,7 +13,9 @@
 
 #include <sqlite3.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/store.h"
+#include "../../../geodata/store_sql.h"
 
 struct fx {
     char dir[64];
@@ -77,13 +79,16 @@ static GEOSGeometry *wkt(struct fx *f, const char *text) {
     return g;
 }
 
-/* Long value of a single-value query on the raw handle. */
+/* Long value of a single-value query, through geodata's private SQL calls. */
 static long query_long(struct geo_store *s, const char *sql) {
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(geo_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    struct cov_err err;
+    cov_err_init(&err);
+    struct geo_stmt *st = NULL;
+    if (geo_store_prepare(s, sql, &st, &err) || geo_stmt_step(st, "query_long", &err) != 1)
+        fail_msg("%s: %s", sql, cov_err_msg(&err));
+    long v = (long)geo_stmt_column_int(st, 0);
+    geo_stmt_finalize(st);
+    cov_err_release(&err);
     return v;
 }
 
@@ -223,6 +228,7 @@ static void test_empty_file_becomes_store_with_create(void **state) {
 
 static void test_foreign_sqlite_error(void **state) {
     struct fx *f = *state;
+    /* Someone else's database, made with SQLite itself: not through the store on purpose. */
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(
@@ -249,10 +255,6 @@ static void test_newer_schema_error(void **state) {
 static void test_schema_1_is_upgraded(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
-    geo_store_close(f->s);
-    f->s = NULL;
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     static const char *const drop[] = {
         "ALTER TABLE organizations DROP COLUMN address",
         "ALTER TABLE organizations DROP COLUMN community_ref",
@@ -269,9 +271,10 @@ static void test_schema_1_is_upgraded(void **state) {
         "INSERT OR REPLACE INTO meta(key, value) VALUES('assign.stamp', 'old')",
     };
     for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
-        if (sqlite3_exec(db, drop[i], NULL, NULL, NULL) != SQLITE_OK)
-            fail_msg("%s: %s", drop[i], sqlite3_errmsg(db));
-    sqlite3_close(db);
+        if (geo_store_exec(f->s, drop[i], &f->err))
+            fail_msg("%s: %s", drop[i], cov_err_msg(&f->err));
+    geo_store_close(f->s);
+    f->s = NULL;
     assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), 0);
     char *v = geo_store_meta_get(f->s, "schema_version");
     assert_string_equal(v, "2");
@@ -771,6 +774,65 @@ static void test_progress_and_cancel(void **state) {
     cov_model_free(m);
 }
 
+/* geodata's private SQL calls (store_sql.h): bound values go in and come back. */
+static void test_sql_statement_round_trip(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    assert_int_equal(geo_store_exec(f->s, "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, v REAL)",
+                                    &f->err),
+                     0);
+    struct geo_stmt *st = NULL;
+    assert_int_equal(geo_store_prepare(f->s, "INSERT INTO t VALUES(?1, ?2, ?3)", &st, &f->err), 0);
+    geo_stmt_bind_int(st, 1, 7);
+    geo_stmt_bind_text(st, 2, "第1联合党支部");
+    geo_stmt_bind_double(st, 3, 2.5);
+    assert_int_equal(geo_stmt_step(st, "writing t", &f->err), 0);
+    geo_stmt_reset(st);
+    geo_stmt_bind_int(st, 1, 8);
+    geo_stmt_bind_text(st, 2, NULL);
+    assert_int_equal(geo_stmt_step(st, "writing t", &f->err), 0);
+    geo_stmt_finalize(st);
+    assert_int_equal(geo_store_prepare(f->s, "SELECT id, name, v FROM t ORDER BY id", &st, &f->err),
+                     0);
+    assert_int_equal(geo_stmt_step(st, "reading t", &f->err), 1);
+    assert_int_equal(geo_stmt_column_int(st, 0), 7);
+    assert_string_equal(geo_stmt_column_text(st, 1), "第1联合党支部");
+    assert_string_equal(geo_stmt_column_text(st, 2), "2.5");
+    assert_int_equal(geo_stmt_step(st, "reading t", &f->err), 1);
+    assert_int_equal(geo_stmt_column_int(st, 0), 8);
+    assert_null(geo_stmt_column_text(st, 1));
+    assert_int_equal(geo_stmt_step(st, "reading t", &f->err), 0);
+    geo_stmt_finalize(st);
+    assert_int_equal(f->err.code, 0);
+    geo_stmt_finalize(NULL);
+}
+
+/* Failures name the store's file and the operation, and say why. */
+static void test_sql_errors_name_store_and_operation(void **state) {
+    struct fx *f = *state;
+    open_store(f, 0);
+    struct geo_stmt *st = (struct geo_stmt *)f; /* must be reset to NULL */
+    assert_int_equal(geo_store_prepare(f->s, "SELECT * FROM no_such_table", &st, &f->err), COV_EIO);
+    assert_null(st);
+    assert_non_null(strstr(cov_err_msg(&f->err), f->path));
+    assert_non_null(strstr(cov_err_msg(&f->err), "no_such_table"));
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_store_exec(f->s, "CREATE TABLE t(id INTEGER PRIMARY KEY); NOT SQL", &f->err),
+                     COV_EIO);
+    assert_non_null(strstr(cov_err_msg(&f->err), f->path));
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_store_prepare(f->s, "INSERT INTO t VALUES(?1)", &st, &f->err), 0);
+    geo_stmt_bind_int(st, 1, 1);
+    assert_int_equal(geo_stmt_step(st, "writing t", &f->err), 0);
+    geo_stmt_reset(st);
+    assert_int_equal(geo_stmt_step(st, "writing t", &f->err), -1);
+    assert_int_equal(f->err.code, COV_EIO);
+    assert_non_null(strstr(cov_err_msg(&f->err), f->path));
+    assert_non_null(strstr(cov_err_msg(&f->err), "writing t"));
+    assert_non_null(strstr(cov_err_msg(&f->err), "UNIQUE"));
+    geo_stmt_finalize(st);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_then_reopen, setup, teardown),
@@ -780,6 +842,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_foreign_sqlite_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_1_is_upgraded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sql_statement_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sql_errors_name_store_and_operation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_creates_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_change_while_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_inside_transaction_rolls_back, setup,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../analysis/labels.h"
 #include "../../../analysis/propose.h"
 #include "../../../analysis/targets.h"
