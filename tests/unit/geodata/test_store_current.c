@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../../analysis/geos.h"
 #include "../../../geodata/store.h"
 
 struct fx {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../../analysis/coverage.h"
+#include "../../../analysis/geos.h"
 #include "../../../analysis/labels.h"
 #include "../../../analysis/place.h"
 #include "../../../analysis/propose.h"
