@@ -152,6 +152,9 @@ static void legend_targets(const struct cov_model *m, const struct map_opts *o,
     add(b, MAP_LEG_NOTE, -1, -1, black, 0, "%s",
         en ? "Labels: failing communities, orgs / required" : "标注：未达标社区 现有数/要求数");
     add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", en ? "Rate targets" : "比率目标");
+    /* A count target's name is long: its figures go on a line of their own, so
+     * that a narrow panel never breaks a word such as 未达标 across lines (pango
+     * may break between any two Chinese characters). */
     for (size_t k = 0; k < rates.n; k++) {
         const struct map_rate *r = &rates.r[k];
         struct map_rgb c = r->met ? map_tclass_color(MAP_T_MET) : map_tclass_color(MAP_T_SHORT2);
@@ -167,7 +170,7 @@ static void legend_targets(const struct cov_model *m, const struct map_opts *o,
                 r->met ? (en ? "met" : "达标") : (en ? "missed" : "未达标"));
         else
             add(b, MAP_LEG_POINT, 1000 + (int)k, -1, c, 3,
-                en ? "%s: %.0f of %.0f communities: %s" : "%s：%.0f / %.0f 个社区 %s", name,
+                en ? "%s: %.0f of %.0f communities: %s" : "%s\n%.0f / %.0f 个社区，%s", name,
                 r->value, r->threshold,
                 r->met ? (en ? "met" : "达标") : (en ? "missed" : "未达标"));
     }

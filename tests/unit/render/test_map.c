@@ -547,6 +547,18 @@ static void test_legend_targets_classes(void **state) {
     for (size_t i = 0; i < n; i++)
         rate |= strstr(e[i].label, "组织覆盖率 50.0%") && strstr(e[i].label, "未达标");
     assert_true(rate);
+    /* a count target's figures start a line of their own: a narrow legend panel
+     * then wraps at that line, not inside 未达标 */
+    int counts = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *nl = strchr(e[i].label, '\n');
+        if (strstr(e[i].label, "城市社区社会组织达标")) {
+            assert_non_null(nl);
+            assert_non_null(strstr(nl, "个社区，未达标"));
+            counts++;
+        }
+    }
+    assert_int_equal(counts, 1);
 }
 
 /* A plan by hand: one standalone, one joint of three, one regional. */
