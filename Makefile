@@ -153,6 +153,8 @@ TOOL_LAYER_mksample := GEODATA
 TOOL_LAYER_mkxlsx := NONE
 tool_layer = $(or $(TOOL_LAYER_$(1)),CLI)
 $(call obj,$(TOOLS_LIB_SRC)): LAYER_CFLAGS = $(NONE_CFLAGS)
+# mksample's stages (tools/lib/sample*.c) read and write with OGR and GEOS.
+$(call obj,$(filter tools/lib/sample%,$(TOOLS_LIB_SRC))): LAYER_CFLAGS = $(GEODATA_CFLAGS)
 define tool_rules
 $(BUILD)/obj/tools/$(1).o: LAYER_CFLAGS = $$($(call tool_layer,$(1))_CFLAGS)
 $(BUILD)/tools/$(1): $(BUILD)/obj/tools/$(1).o $(LIB_TOOLS) $$($(call tool_layer,$(1))_ARCHIVES)
