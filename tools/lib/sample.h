@@ -71,6 +71,7 @@ struct comm {
     int urban;
     double x, y;
     int real_pt;
+    int virtual_unit; /* 虚拟社区 of the list: no road is named after it */
     GEOSGeometry *cell;
     const GEOSPreparedGeometry *prep;
     GEOSGeometry *boundary;
@@ -122,9 +123,9 @@ struct sample {
     int n_parks, n_bldgs;
     struct org *orgs;
     int n_orgs, cap_orgs;
-    /* Rows of the adcode CSV that were skipped (virtual units). */
-    char skipped[16][160];
-    int n_skipped;
+    /* Virtual units of the adcode CSV (kept: each is the only unit of its town). */
+    char virtual_units[16][160];
+    int n_virtual;
     int n_real_town_pts, n_real_comm_pts, n_comm_pts_rejected;
     int seq_party[SAMPLE_N_COUNTIES][N_PARTY]; /* last Party organization number */
 };

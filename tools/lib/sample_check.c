@@ -86,8 +86,8 @@ void sample_report(const struct sample *s)
            s->n_counties, s->n_towns, s->n_comms, urban, rural, s->n_parks, s->n_bldgs);
     printf("real points: towns %d of %d, communities %d (%d known points not usable)\n",
            s->n_real_town_pts, s->n_towns, s->n_real_comm_pts, s->n_comm_pts_rejected);
-    for (int i = 0; i < s->n_skipped; i++)
-        printf("skipped virtual unit: %s\n", s->skipped[i]);
+    for (int i = 0; i < s->n_virtual; i++)
+        printf("virtual unit kept as its town's community: %s\n", s->virtual_units[i]);
     printf("organizations %d: 社会团体 %d, 民办非企业单位 %d, 基金会 %d; community orgs %d\n",
            s->n_orgs, n_kind[1], n_kind[2], n_kind[3], n_comm_org);
     printf("formal members 0: %d, 1: %d, 2: %d, >=3: %d\n", members_hist[0], members_hist[1],

@@ -133,11 +133,14 @@ void sample_read_adcode(struct sample *s, const char *dir)
             t->first_comm = -1;
             s->n_towns++;
         } else if (strcmp(f[F_LEVEL], "village") == 0) {
+            /* A virtual (dummy) unit has no territory of its own in the list, but in
+             * this list each is the only unit of its town (a development zone, a farm):
+             * kept, it gets its town's whole cell, so no street of the sample is left
+             * without communities. */
             if (strcmp(f[F_VIRTUAL], "t") == 0 || strcmp(f[F_DUMMY], "t") == 0) {
-                if (s->n_skipped < 16)
-                    snprintf(s->skipped[s->n_skipped++], sizeof(s->skipped[0]), "%s %s (%s)",
-                             f[F_CODE], f[F_NAME], f[F_UR]);
-                continue;
+                if (s->n_virtual < 16)
+                    snprintf(s->virtual_units[s->n_virtual++], sizeof(s->virtual_units[0]),
+                             "%s %s (%s)", f[F_CODE], f[F_NAME], f[F_UR]);
             }
             if (s->n_comms == cap_c)
                 die("%s: too many communities", path);
@@ -158,6 +161,7 @@ void sample_read_adcode(struct sample *s, const char *dir)
                 die("%s:%d: communities of town %s are not contiguous", path, row, t->code);
             t->n_comm++;
             c->real_pt = has_pt;
+            c->virtual_unit = strcmp(f[F_VIRTUAL], "t") == 0 || strcmp(f[F_DUMMY], "t") == 0;
             c->x = x;
             c->y = y;
             s->n_comms++;

@@ -296,7 +296,7 @@ static void reg_road(struct sample *s, struct sample_register *reg, const struct
             } else {
                 int m = rng_int(&s->rng, s->n_comms);
                 if ((same && s->towns[s->comms[m].town].county != o->county) ||
-                    reg->comm_type[m] == NM_OTHER)
+                    reg->comm_type[m] == NM_OTHER || s->comms[m].virtual_unit)
                     continue;
                 snprintf(road, sizeof(road), "%s%s", reg->comm_stem[m],
                          RNG_ITEM(&s->rng, road_suf));
