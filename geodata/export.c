@@ -283,6 +283,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     int direct = !strncmp(path, "/vsi", 4); /* e.g. /vsistdout/: written as it goes */
     char mem_dir[96] = "", mem_path[96 + 260];
     int is_csv = !strcmp(dm->driver, "CSV"), is_xlsx = !strcmp(dm->driver, "XLSX");
+    int is_shp = !strcmp(dm->driver, "ESRI Shapefile");
     long n_cut = 0;
     char *guarded = NULL;
 
@@ -347,7 +348,6 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         rc = cov_err_set(err, COV_EIO, "%s: cannot create layer (%s)", path, short_msg());
         goto cleanup;
     }
-    int is_shp = !strcmp(dm->driver, "ESRI Shapefile");
     for (size_t c = 0; c < ncols; c++) {
         OGRFieldType ft = cols[c].type == GEO_COL_INT    ? OFTInteger
                           : cols[c].type == GEO_COL_REAL ? OFTReal
@@ -469,6 +469,9 @@ cleanup:
     }
     if (!rc && !direct)
         rc = publish(mem_dir, path, dm, err);
+    if (!rc && is_shp && !(geom_type >= 0 && srid > 0)) /* OGR writes no .shp for a table */
+        cov_err_warn(err, "%s: a table without geometry: written as %.*s.dbf (with .cpg)", path,
+                     (int)(strlen(path) - strlen(dm->ext)), path);
     if (*mem_dir)
         VSIRmdirRecursive(mem_dir);
     CPLPopErrorHandler();
