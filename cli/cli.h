@@ -145,8 +145,8 @@ struct cli_col {
     const char *zh_dbf;
 };
 struct cli_export {
-    enum cov_lang lang;          /* of column names and values */
-    struct geo_export_opts geo;  /* --t-srs; lon/lat column names in lang */
+    enum cov_lang lang;         /* of column names and values */
+    struct geo_export_opts geo; /* --t-srs; lon/lat column names in lang */
 };
 /* x for the command's -o (ctx->lang, args->t_srs; args may be NULL). */
 void cli_export_init(struct cli_export *x, const struct cli_ctx *ctx, const struct cli_args *args);

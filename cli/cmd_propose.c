@@ -18,8 +18,8 @@ static void propose_notes(FILE *f)
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] propose [--scope street|district|community] "
                 "[--max-units N] [--min-members N] [--max-distance M] [--exact [--time-limit S]] "
-                "[--no-memberless] [--greedy] [--format table|csv|json|geojson] [-o FILE [--t-srs SRS]] "
-                "[--save]",
+                "[--no-memberless] [--greedy] [--format table|csv|json|geojson] "
+                "[-o FILE [--t-srs SRS]] [--save]",
     .about = "Propose how to cover the uncovered organizations, in the policy's order:\n"
              "  1. standalone organizations (单独组建) for those with enough formal members\n"
              "  2. functional branch (功能型党支部) candidates: untransferred members\n"

@@ -30,7 +30,7 @@ struct cli_args {
     long area_idx[3];    /* cli_parse_model: the areas found (index in m->areas[layer]), else -1 */
     struct geo_export_srs t_srs; /* --t-srs; zeroed (the format's default) when not given */
     int t_srs_given;
-    char **pos;          /* positional arguments, in order (borrowed from argv) */
+    char **pos; /* positional arguments, in order (borrowed from argv) */
     int npos;
 };
 

@@ -479,9 +479,9 @@ void cli_export_cols(const struct cli_export *x, const struct cli_col *cols, siz
 {
     int zh = x->lang == COV_LANG_ZH;
     for (size_t c = 0; c < n; c++)
-        out[c] = (struct geo_export_col){zh ? cols[c].zh : cols[c].en,
-                                         (enum geo_col_type)cols[c].type,
-                                         zh ? cols[c].zh_dbf : NULL};
+        out[c] =
+            (struct geo_export_col){zh ? cols[c].zh : cols[c].en, (enum geo_col_type)cols[c].type,
+                                    zh ? cols[c].zh_dbf : NULL};
 }
 
 int cli_table_export(const struct cli_table *t, const struct cli_col *cols, const char *path,

@@ -246,7 +246,7 @@ static void dbf_field_name(const char *want, OGRFeatureDefnH defn, char *out, si
         int sl = snprintf(suffix, sizeof(suffix), "_%d", i);
         size_t keep = 0;
         while (keep < n) {
-            size_t k = p[keep] < 0x80               ? 1
+            size_t k = p[keep] < 0x80             ? 1
                        : (p[keep] & 0xe0) == 0xc0 ? 2
                        : (p[keep] & 0xf0) == 0xe0 ? 3
                                                   : 4;
