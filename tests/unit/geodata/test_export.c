@@ -63,7 +63,7 @@ static int teardown(void **state)
 }
 
 static const struct geo_export_col cols[3] = {
-    {"code", GEO_COL_TEXT}, {"count", GEO_COL_INT}, {"rate", GEO_COL_REAL}};
+    {"code", GEO_COL_TEXT, NULL}, {"count", GEO_COL_INT, NULL}, {"rate", GEO_COL_REAL, NULL}};
 
 static int row(void *user, size_t r, const char **cells, const GEOSGeometry **geom)
 {
