@@ -199,3 +199,10 @@ const char *cov_label_finding(enum cov_finding_kind k, enum cov_lang l)
 {
     return pick(finding_labels, N(finding_labels), (int)k, l);
 }
+
+static const struct label yesno_labels[] = {{"否", "no"}, {"是", "yes"}};
+
+const char *cov_label_yesno(int v, enum cov_lang l)
+{
+    return pick(yesno_labels, N(yesno_labels), v ? 1 : 0, l);
+}

@@ -57,6 +57,10 @@ const char *cov_label_status_p(enum cov_status s, const struct cov_policy *p, en
 const char *cov_label_target(int target, const struct cov_policy *p, enum cov_lang l, char *buf,
                              size_t len);
 
+/* A yes/no value (a target met, ...): 是/否, yes/no; v nonzero is yes. The importer reads
+ * both back (geo_parse_yesno). */
+const char *cov_label_yesno(int v, enum cov_lang l);
+
 /* A data-quality finding (coverage.h, 'status --issues'): 信用代码区划不符, 不在任何社区内,
  * 不在任何县区内. */
 const char *cov_label_finding(enum cov_finding_kind k, enum cov_lang l);

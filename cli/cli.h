@@ -133,26 +133,52 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_targets *tg, int fmt, int failing);
 
+/*
+ * Files for people (-o FILE: docs/FORMATS.md "Exports"): column names and enumerated values
+ * in the user's language (values from analysis/labels.h), coordinates as --t-srs says.
+ * A column has a Chinese and an English name, an enum geo_col_type, and a Chinese name of
+ * at most 10 bytes for a shapefile's .dbf (NULL: the Chinese name, cut to fit).
+ */
+struct cli_col {
+    const char *zh, *en;
+    int type;
+    const char *zh_dbf;
+};
+struct cli_export {
+    enum cov_lang lang;         /* of column names and values */
+    struct geo_export_opts geo; /* --t-srs; lon/lat column names in lang */
+};
+/* x for the command's -o (ctx->lang, args->t_srs; args may be NULL). */
+void cli_export_init(struct cli_export *x, const struct cli_ctx *ctx, const struct cli_args *args);
+/* x for --format geojson on stdout: English, as the JSON output (args->t_srs applies). */
+void cli_export_init_stdout(struct cli_export *x, const struct cli_args *args);
+/* The geo_export columns of cols[0..n) in x->lang, into out (n entries). */
+void cli_export_cols(const struct cli_export *x, const struct cli_col *cols, size_t n,
+                     struct geo_export_col *out);
+
 /* The indices of the organizations matching flt, sorted by district, street, community,
  * id; *n of them. Caller-owned (free); NULL when out of memory. */
 struct cov_filter;
 size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *n);
 /*
- * Export the organizations idx[0..n) through geo_export (path, format_ext, layer and cols
- * as there), a point for those placed by their own coordinates and none for the others;
- * fill writes an organization's ncols cells (num: room for CLI_ORG_NUM_LEN bytes of a
- * number the cells may point to). 0 or a cov status.
+ * Export the organizations idx[0..n) through geo_export (path, format_ext and layer as
+ * there; columns cols[0..ncols) in x's language), a point for those placed by their own
+ * coordinates and none for the others; fill writes an organization's ncols cells (they
+ * may point into b). 0 or a cov status.
  */
-enum { CLI_ORG_NUM_LEN = 16 };
-struct geo_export_col;
+struct cli_org_buf {
+    char num[16];
+    char status[128];
+};
 int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
-                    const char *format_ext, const char *layer, const struct geo_export_col *cols,
+                    const char *format_ext, const char *layer, const struct cli_col *cols,
                     size_t ncols,
-                    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num,
+                    void (*fill)(const struct cov_model *m, const struct cov_org *o,
+                                 const struct cli_export *x, struct cli_org_buf *b,
                                  const char **cells),
-                    struct cov_err *err);
+                    const struct cli_export *x, struct cov_err *err);
 int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
-                         const char *format_ext, struct cov_err *err);
+                         const char *format_ext, const struct cli_export *x, struct cov_err *err);
 
 struct cov_plan;
 /* The saved plan (recomputed from its saved options; a note when stale), or a fresh
@@ -162,12 +188,12 @@ int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt);
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,
-                       const char *format_ext, struct cov_err *err);
+                       const char *format_ext, const struct cli_export *x, struct cov_err *err);
 
-/* Write table t to path through geo_export (driver from the extension), one typed
- * column per table column (types: enum geo_col_type, ncols entries). */
-int cli_table_export(const struct cli_table *t, const int *types, const char *path,
-                     const char *layer, struct cov_err *err);
+/* Write table t to path through geo_export (driver from the extension), one column
+ * per table column: cols (t->ncols entries) name and type them in x's language. */
+int cli_table_export(const struct cli_table *t, const struct cli_col *cols, const char *path,
+                     const char *layer, const struct cli_export *x, struct cov_err *err);
 
 /*
  * Output files (docs/USAGE.md "Output files"): written to a temporary file

@@ -304,13 +304,15 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
     }
     snprintf(path, sizeof(path), "%s/uncovered.xlsx", dir);
-    rc = cli_uncovered_export(m, idx, n_unc, path, NULL, &err);
+    struct cli_export x;
+    cli_export_init(&x, ctx, NULL);
+    rc = cli_uncovered_export(m, idx, n_unc, path, NULL, &x, &err);
     free(idx);
     if (rc)
         goto cleanup;
     snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
     snprintf(path, sizeof(path), "%s/plan.gpkg", dir);
-    if ((rc = cli_propose_export(m, plan, path, NULL, &err)))
+    if ((rc = cli_propose_export(m, plan, path, NULL, &x, &err)))
         goto cleanup;
     snprintf(outputs[n_out++], sizeof(outputs[0]), "%s", path);
 

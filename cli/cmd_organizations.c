@@ -14,7 +14,7 @@
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] organizations [--district X] [--street X] [--community X] "
                 "[--placed point|community|street|district|none] "
-                "[--format table|csv|json|geojson] [-o FILE]",
+                "[--format table|csv|json|geojson] [-o FILE [--t-srs SRS]]",
     .about = "List every organization with the district, street and community it is\n"
              "placed in, how precisely (placed) and by what (placed_by: coordinates, the\n"
              "community or street column, the address, the credit code). Organizations\n"
@@ -38,27 +38,29 @@ static int set_placed(struct cli_parser *p, const struct cli_option *o, const ch
     return CLI_GO;
 }
 
+/* The columns of -o (docs/FORMATS.md "organizations"); 所属社区/所属街道 are the register's
+ * own columns, under the names the importer reads back ('import --update'). */
 enum { NCOLS = 19 };
-static const struct geo_export_col export_cols[NCOLS] = {
-    {"id", GEO_COL_TEXT},
-    {"name", GEO_COL_TEXT},
-    {"kind", GEO_COL_TEXT},
-    {"formal_members", GEO_COL_INT},
-    {"status", GEO_COL_TEXT},
-    {"district_code", GEO_COL_TEXT},
-    {"district", GEO_COL_TEXT},
-    {"street_code", GEO_COL_TEXT},
-    {"street", GEO_COL_TEXT},
-    {"community_code", GEO_COL_TEXT},
-    {"community", GEO_COL_TEXT},
-    {"placed", GEO_COL_TEXT},
-    {"placed_by", GEO_COL_TEXT},
-    {"address", GEO_COL_TEXT},
-    {"community_given", GEO_COL_TEXT},
-    {"street_given", GEO_COL_TEXT},
-    {"authority", GEO_COL_TEXT},
-    {"supervisor", GEO_COL_TEXT},
-    {"reg_date", GEO_COL_TEXT},
+static const struct cli_col export_cols[NCOLS] = {
+    {"统一社会信用代码", "id", GEO_COL_TEXT, "信用码"},
+    {"名称", "name", GEO_COL_TEXT, NULL},
+    {"类型", "kind", GEO_COL_TEXT, NULL},
+    {"正式党员数", "formal_members", GEO_COL_INT, "党员数"},
+    {"覆盖情况", "status", GEO_COL_TEXT, "覆盖"},
+    {"县区代码", "district_code", GEO_COL_TEXT, "县区码"},
+    {"县区", "district", GEO_COL_TEXT, NULL},
+    {"街道代码", "street_code", GEO_COL_TEXT, "街道码"},
+    {"街道/乡镇", "street", GEO_COL_TEXT, "街道"},
+    {"社区代码", "community_code", GEO_COL_TEXT, "社区码"},
+    {"社区/村", "community", GEO_COL_TEXT, NULL},
+    {"定位精度", "placed", GEO_COL_TEXT, "定位"},
+    {"定位依据", "placed_by", GEO_COL_TEXT, "依据"},
+    {"住所", "address", GEO_COL_TEXT, NULL},
+    {"所属社区", "community_given", GEO_COL_TEXT, "原社区"},
+    {"所属街道", "street_given", GEO_COL_TEXT, "原街道"},
+    {"登记管理机关", "authority", GEO_COL_TEXT, "机关"},
+    {"业务主管单位", "supervisor", GEO_COL_TEXT, "主管"},
+    {"成立登记日期", "reg_date", GEO_COL_TEXT, "成立日"},
 };
 
 static const char *area_field(const struct cov_model *m, const struct cov_org *o, int layer,
@@ -70,24 +72,25 @@ static const char *area_field(const struct cov_model *m, const struct cov_org *o
     return code ? m->areas[layer][a].code : m->areas[layer][a].name;
 }
 
-static void fill_cells(const struct cov_model *m, const struct cov_org *o, char *members,
-                       const char **cells)
+static void fill_cells(const struct cov_model *m, const struct cov_org *o,
+                       const struct cli_export *x, struct cli_org_buf *b, const char **cells)
 {
-    snprintf(members, CLI_ORG_NUM_LEN, "%d", o->formal_members);
+    snprintf(b->num, sizeof(b->num), "%d", o->formal_members);
+    enum cov_placed placed = (enum cov_placed)o->placed;
     const char *v[NCOLS] = {
         o->id,
         o->name,
         o->kind,
-        members,
-        cov_status_name(o->status),
+        b->num,
+        cov_label_status_p(o->status, &m->policy, x->lang, b->status, sizeof(b->status)),
         area_field(m, o, COV_DISTRICTS, 1),
         area_field(m, o, COV_DISTRICTS, 0),
         area_field(m, o, COV_STREETS, 1),
         area_field(m, o, COV_STREETS, 0),
         area_field(m, o, COV_COMMUNITIES, 1),
         area_field(m, o, COV_COMMUNITIES, 0),
-        cov_placed_name((enum cov_placed)o->placed),
-        cov_source_name((enum cov_source)o->placed_by),
+        cov_label_placed(placed, x->lang),
+        placed == COV_PLACED_NONE ? NULL : cov_label_source((enum cov_source)o->placed_by, x->lang),
         o->address,
         o->community_ref,
         o->street_ref,
@@ -180,6 +183,7 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
         CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
         CLI_OPT_INCLUDE(cli_opts_output,
                         "a point only for organizations placed by their coordinates"),
+        CLI_OPT_INCLUDE(cli_opts_t_srs, NULL),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
@@ -204,9 +208,14 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
         n = k;
     }
     if (args.out || args.fmt == CLI_FMT_GEOJSON) {
+        struct cli_export x;
+        if (args.out)
+            cli_export_init(&x, ctx, &args);
+        else
+            cli_export_init_stdout(&x, &args);
         rc = cli_orgs_export(m, idx, n, args.out ? args.out : "/vsistdout/",
                              args.out ? NULL : ".geojson", "organizations", export_cols, NCOLS,
-                             fill_cells, &err);
+                             fill_cells, &x, &err);
         if (!rc && args.out && !ctx->quiet)
             fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n,
                     args.out);

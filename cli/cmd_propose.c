@@ -18,7 +18,8 @@ static void propose_notes(FILE *f)
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] propose [--scope street|district|community] "
                 "[--max-units N] [--min-members N] [--max-distance M] [--exact [--time-limit S]] "
-                "[--no-memberless] [--greedy] [--format table|csv|json|geojson] [-o FILE] [--save]",
+                "[--no-memberless] [--greedy] [--format table|csv|json|geojson] "
+                "[-o FILE [--t-srs SRS]] [--save]",
     .about = "Propose how to cover the uncovered organizations, in the policy's order:\n"
              "  1. standalone organizations (单独组建) for those with enough formal members\n"
              "  2. functional branch (功能型党支部) candidates: untransferred members\n"
@@ -45,17 +46,24 @@ static int set_scope(struct cli_parser *p, const struct cli_option *o, const cha
 struct export_ctx {
     const struct cov_model *m;
     const struct cov_plan *p;
+    const struct cli_export *x;
     char buf[5][64];
     char *members;
     GEOSGeometry *g;
 };
 
-enum { NCOLS = 10 };
-static const struct geo_export_col cols[NCOLS] = {
-    {"id", GEO_COL_INT},       {"kind", GEO_COL_TEXT},          {"kind_zh", GEO_COL_TEXT},
-    {"name", GEO_COL_TEXT},    {"area_code", GEO_COL_TEXT},     {"area_name", GEO_COL_TEXT},
-    {"units", GEO_COL_INT},    {"formal_members", GEO_COL_INT}, {"diameter_m", GEO_COL_REAL},
-    {"members", GEO_COL_TEXT},
+/* The columns of -o (docs/FORMATS.md "propose"). */
+enum { NCOLS = 9 };
+static const struct cli_col cols[NCOLS] = {
+    {"编号", "id", GEO_COL_INT, NULL},
+    {"类型", "kind", GEO_COL_TEXT, NULL},
+    {"名称", "name", GEO_COL_TEXT, NULL},
+    {"区域代码", "area_code", GEO_COL_TEXT, "区域码"},
+    {"区域名称", "area_name", GEO_COL_TEXT, "区域"},
+    {"单位数", "units", GEO_COL_INT, NULL},
+    {"正式党员数", "formal_members", GEO_COL_INT, "党员数"},
+    {"直径（米）", "diameter_m", GEO_COL_REAL, "直径米"},
+    {"成员", "members", GEO_COL_TEXT, NULL},
 };
 
 /* The group drawn as its members linked to the medoid (a point for one member). */
@@ -110,18 +118,17 @@ static int export_row(void *user, size_t row, const char **cells, const GEOSGeom
     snprintf(x->buf[0], 64, "%d", g->id);
     snprintf(x->buf[1], 64, "%zu", g->n_members);
     snprintf(x->buf[2], 64, "%d", g->formal_members);
-    snprintf(x->buf[3], 64, "%.0f", g->diameter_m);
+    snprintf(x->buf[3], 64, "%.2f", g->diameter_m);
     const struct cov_area *a = g->area >= 0 ? &m->areas[g->area_layer][g->area] : NULL;
     cells[0] = x->buf[0];
-    cells[1] = cov_group_kind_name(g->kind);
-    cells[2] = cov_label_group_kind(g->kind, COV_LANG_ZH);
-    cells[3] = g->name;
-    cells[4] = a ? a->code : NULL;
-    cells[5] = a ? a->name : NULL;
-    cells[6] = x->buf[1];
-    cells[7] = x->buf[2];
-    cells[8] = x->buf[3];
-    cells[9] = x->members;
+    cells[1] = cov_label_group_kind(g->kind, x->x->lang);
+    cells[2] = g->name;
+    cells[3] = a ? a->code : NULL;
+    cells[4] = a ? a->name : NULL;
+    cells[5] = x->buf[1];
+    cells[6] = x->buf[2];
+    cells[7] = x->buf[3];
+    cells[8] = x->members;
     *geom = x->g;
     return x->members && x->g ? 0 : 1;
 }
@@ -152,11 +159,13 @@ static int propose_json_file(const struct cli_ctx *ctx, const struct cov_model *
 }
 
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,
-                       const char *format_ext, struct cov_err *err)
+                       const char *format_ext, const struct cli_export *xo, struct cov_err *err)
 {
-    struct export_ctx x = {.m = m, .p = p};
-    int rc = geo_export(path, format_ext, "plan", cols, NCOLS, p->n_groups, export_row, &x, m->geos,
-                        m->srid, 0, err);
+    struct export_ctx x = {.m = m, .p = p, .x = xo};
+    struct geo_export_col gc[NCOLS];
+    cli_export_cols(xo, cols, NCOLS, gc);
+    int rc = geo_export(path, format_ext, "plan", gc, NCOLS, p->n_groups, export_row, &x, m->geos,
+                        m->srid, 0, &xo->geo, err);
     free(x.members);
     if (x.g)
         GEOSGeom_destroy_r(m->geos, x.g);
@@ -394,6 +403,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
         CLI_OPT_INCLUDE(cli_opts_output, "the groups: one feature per group, members linked to "
                                          "the medoid; .json: the --format json text"),
+        CLI_OPT_INCLUDE(cli_opts_t_srs, NULL),
         CLI_OPT_FLAG(0, "save", &save,
                      "keep the plan in the project (tables plan_groups, plan_members, "
                      "plan_instructor) for 'render --theme plan' and 'status --plan'"),
@@ -443,7 +453,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
     }
     if (out || args.fmt == CLI_FMT_GEOJSON) {
-        rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &err);
+        struct cli_export x;
+        if (out)
+            cli_export_init(&x, ctx, &args);
+        else
+            cli_export_init_stdout(&x, &args);
+        rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &x,
+                                &err);
         if (!rc && out && !ctx->quiet)
             fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, plan->n_groups, out);
         if (!out || rc)

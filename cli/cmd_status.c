@@ -209,26 +209,26 @@ static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m
 static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, int by,
                          const char *path, struct cov_err *err)
 {
-    static const char *const head[] = {"code",
-                                       "name",
-                                       "organizations",
-                                       "covered",
-                                       "coverage_rate",
-                                       "standalone_eligible",
-                                       "standalone_formed",
-                                       "standalone_rate",
-                                       "no_members",
-                                       "work_covered",
-                                       "outside_all_communities"};
-    static const int types[] = {GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_INT, GEO_COL_INT,
-                                GEO_COL_REAL, GEO_COL_INT,  GEO_COL_INT, GEO_COL_REAL,
-                                GEO_COL_INT,  GEO_COL_INT,  GEO_COL_INT};
+    /* docs/FORMATS.md "status" */
+    static const struct cli_col cols[] = {
+        {"代码", "code", GEO_COL_TEXT, NULL},
+        {"名称", "name", GEO_COL_TEXT, NULL},
+        {"社会组织", "organizations", GEO_COL_INT, "组织数"},
+        {"已覆盖", "covered", GEO_COL_INT, NULL},
+        {"覆盖率", "coverage_rate", GEO_COL_REAL, NULL},
+        {"应单独组建", "standalone_eligible", GEO_COL_INT, "应单建"},
+        {"已单独组建", "standalone_formed", GEO_COL_INT, "已单建"},
+        {"单独组建率", "standalone_rate", GEO_COL_REAL, "单建率"},
+        {"无党员", "no_members", GEO_COL_INT, NULL},
+        {"工作覆盖", "work_covered", GEO_COL_INT, "工作覆"},
+        {"不在社区内", "outside_all_communities", GEO_COL_INT, "社区外"},
+    };
     struct cov_summary total, *per = NULL;
     int rc = cov_summarize(m, by, &total, by >= 0 ? &per : NULL, err);
     if (rc)
         return rc;
     struct cli_table t;
-    cli_table_init(&t, 11, head, NULL);
+    cli_table_init(&t, 11, NULL, NULL);
     size_t n = by >= 0 ? m->n_areas[by] : 0;
     for (size_t i = 0; i <= n && !rc; i++) {
         const struct cov_summary *s = i < n ? &per[i] : &total;
@@ -257,8 +257,10 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, i
         if (cli_table_add(&t, cells))
             rc = cov_err_set(err, COV_ENOMEM, "out of memory");
     }
+    struct cli_export x;
+    cli_export_init(&x, ctx, NULL);
     if (!rc)
-        rc = cli_table_export(&t, types, path, "status", err);
+        rc = cli_table_export(&t, cols, path, "status", &x, err);
     if (!rc && !ctx->quiet)
         fprintf(stderr, "%s status: wrote %zu rows to %s\n", ctx->prog, t.nrows, path);
     cli_table_release(&t);

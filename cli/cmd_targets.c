@@ -151,30 +151,38 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
                               const struct cov_targets *tg, int failing, const char *path,
                               struct cov_err *err)
 {
-    static const char *const head[] = {"code",     "name", "type",     "community_orgs",
-                                       "required", "met",  "shortfall"};
-    static const int types[] = {GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_INT,
-                                GEO_COL_INT,  GEO_COL_INT,  GEO_COL_INT};
+    /* docs/FORMATS.md "targets" */
+    static const struct cli_col cols[] = {
+        {"社区代码", "code", GEO_COL_TEXT, "社区码"},
+        {"社区名称", "name", GEO_COL_TEXT, "社区名"},
+        {"类型", "type", GEO_COL_TEXT, NULL},
+        {"社区社会组织", "community_orgs", GEO_COL_INT, "组织数"},
+        {"要求", "required", GEO_COL_INT, NULL},
+        {"是否达标", "met", GEO_COL_TEXT, "达标"},
+        {"缺口", "shortfall", GEO_COL_INT, NULL},
+    };
+    struct cli_export x;
+    cli_export_init(&x, ctx, NULL);
     struct cli_table t;
-    cli_table_init(&t, 7, head, NULL);
+    cli_table_init(&t, 7, NULL, NULL);
     int rc = 0;
     for (size_t i = 0; i < tg->n_communities && !rc; i++) {
         const struct cov_community_check *k = &tg->communities[i];
         if (failing && k->met)
             continue;
         const struct cov_area *a = &m->areas[COV_COMMUNITIES][k->community];
-        char v[4][16];
+        char v[3][16];
         snprintf(v[0], 16, "%d", k->community_orgs);
         snprintf(v[1], 16, "%d", k->required);
-        snprintf(v[2], 16, "%d", k->met);
-        snprintf(v[3], 16, "%d", k->shortfall);
-        const char *type = k->ur == COV_UR_URBAN ? "urban" : k->ur == COV_UR_RURAL ? "rural" : "";
-        const char *cells[] = {a->code, a->name, type, v[0], v[1], v[2], v[3]};
+        snprintf(v[2], 16, "%d", k->shortfall);
+        const char *cells[] = {a->code, a->name, cov_label_ur(k->ur, x.lang),
+                               v[0],    v[1],    cov_label_yesno(k->met, x.lang),
+                               v[2]};
         if (cli_table_add(&t, cells))
             rc = cov_err_set(err, COV_ENOMEM, "out of memory");
     }
     if (!rc)
-        rc = cli_table_export(&t, types, path, "communities", err);
+        rc = cli_table_export(&t, cols, path, "communities", &x, err);
     if (!rc && !ctx->quiet)
         fprintf(stderr, "%s targets: wrote %zu communities to %s\n", ctx->prog, t.nrows, path);
     cli_table_release(&t);

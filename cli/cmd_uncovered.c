@@ -11,7 +11,7 @@
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] uncovered [--district X] [--street X] [--community X] "
                 "[--members MIN-MAX] [--kind K] [--industry I] "
-                "[--format table|csv|json|geojson] [-o FILE]",
+                "[--format table|csv|json|geojson] [-o FILE [--t-srs SRS]]",
     .about = "List the organizations without a Party organization, with their formal\n"
              "members, where they are and the recommended route: their own organization\n"
              "(>= standalone_min_members formal members), a joint or regional branch\n"
@@ -28,40 +28,50 @@ static const char *area_code(const struct cov_model *m, const struct cov_org *o,
     return o->area[layer] >= 0 ? m->areas[layer][o->area[layer]].code : "";
 }
 
-enum { NCOLS = 14 };
-static const struct geo_export_col export_cols[NCOLS] = {
-    {"id", GEO_COL_TEXT},       {"name", GEO_COL_TEXT},          {"kind", GEO_COL_TEXT},
-    {"industry", GEO_COL_TEXT}, {"formal_members", GEO_COL_INT}, {"district", GEO_COL_TEXT},
-    {"street", GEO_COL_TEXT},   {"community", GEO_COL_TEXT},     {"community_code", GEO_COL_TEXT},
-    {"status", GEO_COL_TEXT},   {"route", GEO_COL_TEXT},         {"route_zh", GEO_COL_TEXT},
-    {"placed", GEO_COL_TEXT},   {"address", GEO_COL_TEXT},
+/* The columns of -o (docs/FORMATS.md "uncovered"). */
+enum { NCOLS = 13 };
+static const struct cli_col export_cols[NCOLS] = {
+    {"统一社会信用代码", "id", GEO_COL_TEXT, "信用码"},
+    {"名称", "name", GEO_COL_TEXT, NULL},
+    {"类型", "kind", GEO_COL_TEXT, NULL},
+    {"所属行业", "industry", GEO_COL_TEXT, "行业"},
+    {"正式党员数", "formal_members", GEO_COL_INT, "党员数"},
+    {"县区", "district", GEO_COL_TEXT, NULL},
+    {"街道/乡镇", "street", GEO_COL_TEXT, "街道"},
+    {"社区/村", "community", GEO_COL_TEXT, NULL},
+    {"社区代码", "community_code", GEO_COL_TEXT, "社区码"},
+    {"覆盖情况", "status", GEO_COL_TEXT, "覆盖"},
+    {"建议", "route", GEO_COL_TEXT, NULL},
+    {"定位精度", "placed", GEO_COL_TEXT, "定位"},
+    {"住所", "address", GEO_COL_TEXT, NULL},
 };
 
-static void fill_cells(const struct cov_model *m, const struct cov_org *o, char *members,
-                       const char **cells)
+static void fill_cells(const struct cov_model *m, const struct cov_org *o,
+                       const struct cli_export *x, struct cli_org_buf *b, const char **cells)
 {
-    snprintf(members, CLI_ORG_NUM_LEN, "%d", o->formal_members);
+    snprintf(b->num, sizeof(b->num), "%d", o->formal_members);
     cells[0] = o->id;
     cells[1] = o->name;
     cells[2] = o->kind;
     cells[3] = o->industry;
-    cells[4] = members;
+    cells[4] = b->num;
     cells[5] = area_name(m, o, COV_DISTRICTS);
     cells[6] = area_name(m, o, COV_STREETS);
     cells[7] = area_name(m, o, COV_COMMUNITIES);
     cells[8] = area_code(m, o, COV_COMMUNITIES);
-    cells[9] = cov_status_name(o->status);
-    cells[10] = cov_route_name(o->status);
-    cells[11] = cov_label_route(o->status, COV_LANG_ZH);
-    cells[12] = cov_placed_name((enum cov_placed)o->placed);
-    cells[13] = o->address;
+    cells[9] = cov_label_status_p(o->status, &m->policy, x->lang, b->status, sizeof(b->status));
+    cells[10] = cov_label_route(o->status, x->lang);
+    cells[11] = cov_label_placed((enum cov_placed)o->placed, x->lang);
+    cells[12] = o->address;
 }
 
 struct org_export {
     const struct cov_model *m;
     const size_t *idx;
-    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num, const char **cells);
-    char num[CLI_ORG_NUM_LEN];
+    void (*fill)(const struct cov_model *m, const struct cov_org *o, const struct cli_export *x,
+                 struct cli_org_buf *b, const char **cells);
+    const struct cli_export *x;
+    struct cli_org_buf buf;
     GEOSGeometry *pt;
 };
 
@@ -69,7 +79,7 @@ static int org_export_row(void *user, size_t row, const char **cells, const GEOS
 {
     struct org_export *x = user;
     const struct cov_org *o = &x->m->orgs[x->idx[row]];
-    x->fill(x->m, o, x->num, cells);
+    x->fill(x->m, o, x->x, &x->buf, cells);
     if (x->pt)
         GEOSGeom_destroy_r(x->m->geos, x->pt);
     x->pt = NULL;
@@ -84,17 +94,23 @@ static int org_export_row(void *user, size_t row, const char **cells, const GEOS
 }
 
 int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
-                    const char *format_ext, const char *layer, const struct geo_export_col *cols,
+                    const char *format_ext, const char *layer, const struct cli_col *cols,
                     size_t ncols,
-                    void (*fill)(const struct cov_model *m, const struct cov_org *o, char *num,
+                    void (*fill)(const struct cov_model *m, const struct cov_org *o,
+                                 const struct cli_export *x, struct cli_org_buf *b,
                                  const char **cells),
-                    struct cov_err *err)
+                    const struct cli_export *x, struct cov_err *err)
 {
-    struct org_export x = {.m = m, .idx = idx, .fill = fill};
-    int rc = geo_export(path, format_ext, layer, cols, ncols, n, org_export_row, &x, m->geos,
-                        m->srid, 1, err);
-    if (x.pt)
-        GEOSGeom_destroy_r(m->geos, x.pt);
+    struct geo_export_col *gc = calloc(ncols ? ncols : 1, sizeof(*gc));
+    if (!gc)
+        return cov_err_set(err, COV_ENOMEM, "out of memory");
+    cli_export_cols(x, cols, ncols, gc);
+    struct org_export ox = {.m = m, .idx = idx, .fill = fill, .x = x};
+    int rc = geo_export(path, format_ext, layer, gc, ncols, n, org_export_row, &ox, m->geos,
+                        m->srid, 1, &x->geo, err);
+    if (ox.pt)
+        GEOSGeom_destroy_r(m->geos, ox.pt);
+    free(gc);
     return rc;
 }
 
@@ -169,10 +185,10 @@ size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter 
 }
 
 int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n, const char *path,
-                         const char *format_ext, struct cov_err *err)
+                         const char *format_ext, const struct cli_export *x, struct cov_err *err)
 {
     return cli_orgs_export(m, idx, n, path, format_ext, "uncovered", export_cols, NCOLS, fill_cells,
-                           err);
+                           x, err);
 }
 
 int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
@@ -191,6 +207,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         CLI_OPT_STRING(0, "industry", "I", &flt.industry, "only this industry"),
         CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
         CLI_OPT_INCLUDE(cli_opts_output, NULL),
+        CLI_OPT_INCLUDE(cli_opts_t_srs, NULL),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
@@ -208,8 +225,13 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
 
     int zh = ctx->lang == COV_LANG_ZH;
     if (args.out || args.fmt == CLI_FMT_GEOJSON) {
+        struct cli_export x;
+        if (args.out)
+            cli_export_init(&x, ctx, &args);
+        else
+            cli_export_init_stdout(&x, &args);
         rc = cli_uncovered_export(m, idx, n, args.out ? args.out : "/vsistdout/",
-                                  args.out ? NULL : ".geojson", &err);
+                                  args.out ? NULL : ".geojson", &x, &err);
         if (!rc && args.out && !ctx->quiet)
             fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n,
                     args.out);

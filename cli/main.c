@@ -81,6 +81,9 @@ int main(int argc, char **argv)
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "orgcover.sqlite";
     ctx.lang = COV_LANG_ZH;
+    const char *env_lang = getenv("ORGCOVER_LANG"); /* --lang wins over it */
+    if (env_lang && !strncmp(env_lang, "en", 2))
+        ctx.lang = COV_LANG_EN;
 
     const struct cli_option opts[] = {
         CLI_OPT_CALLBACK(0, "db", "FILE", NULL, set_db,

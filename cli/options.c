@@ -110,6 +110,27 @@ const struct cli_option cli_opts_area[] = {
     CLI_OPT_END(),
 };
 
+static int set_t_srs(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    struct cov_err err;
+    cov_err_init(&err);
+    int rc = geo_export_srs_parse(arg, &p->args->t_srs, &err);
+    if (rc)
+        rc = cli_opt_error(p, "%s", cov_err_msg(&err));
+    cov_err_release(&err);
+    p->args->t_srs_given = 1;
+    return rc ? rc : CLI_GO;
+}
+
+const struct cli_option cli_opts_t_srs[] = {
+    CLI_OPT_CALLBACK(0, "t-srs", "SRS", NULL, set_t_srs,
+                     "coordinates of the exported file: GCJ02 (AMap, Tencent), BD09 (Baidu), "
+                     "WGS84 or EPSG:N (default: WGS84 lon/lat in .csv .xlsx .geojson, the "
+                     "project CRS in .gpkg .shp)"),
+    CLI_OPT_END(),
+};
+
 static int show_help(struct cli_parser *p, const struct cli_option *o, const char *arg);
 
 /* Part of every command's table, added by cli_parse. */
@@ -276,6 +297,10 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_o
     }
     if (rc != CLI_GO)
         return rc;
+    if (args->t_srs_given && !(args->out && !cli_is_json_path(args->out)) &&
+        args->fmt != CLI_FMT_GEOJSON)
+        return cli_opt_error(&p, "--t-srs applies to -o FILE (.xlsx .csv .gpkg .shp .geojson) "
+                                 "and --format geojson");
     args->pos = argv + optind;
     args->npos = argc - optind;
     if (args->npos < u->min_args || (u->max_args >= 0 && args->npos > u->max_args)) {

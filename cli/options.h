@@ -15,6 +15,8 @@
 
 #include <stdio.h>
 
+#include "../geodata/export.h" /* struct geo_export_srs */
+
 struct cli_ctx;
 struct cli_option;
 struct cov_model;
@@ -26,7 +28,9 @@ struct cli_args {
     const char *out;     /* -o/--output FILE (extension checked); NULL when not given */
     const char *area[3]; /* --district, --street, --community: code or name; NULL when not given */
     long area_idx[3];    /* cli_parse_model: the areas found (index in m->areas[layer]), else -1 */
-    char **pos;          /* positional arguments, in order (borrowed from argv) */
+    struct geo_export_srs t_srs; /* --t-srs; zeroed (the format's default) when not given */
+    int t_srs_given;
+    char **pos; /* positional arguments, in order (borrowed from argv) */
     int npos;
 };
 
@@ -136,6 +140,9 @@ struct cli_option {
  *   cli_opts_output_map  -o, --output FILE: a map (.png .pdf .svg) -> args->out
  *   cli_opts_lang        --lang zh|en                          -> ctx->lang
  *   cli_opts_area        --district X, --street X, --community X -> args->area[]
+ *   cli_opts_t_srs       --t-srs GCJ02|BD09|EPSG:N: coordinates of exported points and
+ *                        geometries                            -> args->t_srs
+ *                        (cli_parse refuses it without -o FILE or --format geojson)
  */
 extern const struct cli_option cli_opts_format[];
 extern const struct cli_option cli_opts_format_geo[];
@@ -143,6 +150,7 @@ extern const struct cli_option cli_opts_output[];
 extern const struct cli_option cli_opts_output_map[];
 extern const struct cli_option cli_opts_lang[];
 extern const struct cli_option cli_opts_area[];
+extern const struct cli_option cli_opts_t_srs[];
 
 /*
  * Parse argv (argv[0] is the command's name) by the table opts into the

@@ -457,17 +457,43 @@ static int table_row(void *user, size_t row, const char **cells, const GEOSGeome
     return 0;
 }
 
-int cli_table_export(const struct cli_table *t, const int *types, const char *path,
-                     const char *layer, struct cov_err *err)
+void cli_export_init(struct cli_export *x, const struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct geo_export_col *cols = calloc(t->ncols, sizeof(*cols));
-    if (!cols)
+    memset(x, 0, sizeof(*x));
+    x->lang = ctx->lang;
+    if (args)
+        x->geo.srs = args->t_srs;
+    /* the importer's own names, so that an exported sheet imports again */
+    x->geo.lon_name = x->lang == COV_LANG_ZH ? "经度" : "lon";
+    x->geo.lat_name = x->lang == COV_LANG_ZH ? "纬度" : "lat";
+}
+
+void cli_export_init_stdout(struct cli_export *x, const struct cli_args *args)
+{
+    struct cli_ctx en = {.lang = COV_LANG_EN};
+    cli_export_init(x, &en, args);
+}
+
+void cli_export_cols(const struct cli_export *x, const struct cli_col *cols, size_t n,
+                     struct geo_export_col *out)
+{
+    int zh = x->lang == COV_LANG_ZH;
+    for (size_t c = 0; c < n; c++)
+        out[c] =
+            (struct geo_export_col){zh ? cols[c].zh : cols[c].en, (enum geo_col_type)cols[c].type,
+                                    zh ? cols[c].zh_dbf : NULL};
+}
+
+int cli_table_export(const struct cli_table *t, const struct cli_col *cols, const char *path,
+                     const char *layer, const struct cli_export *x, struct cov_err *err)
+{
+    struct geo_export_col *gc = calloc(t->ncols ? t->ncols : 1, sizeof(*gc));
+    if (!gc)
         return cov_err_set(err, COV_ENOMEM, "out of memory");
-    for (size_t c = 0; c < t->ncols; c++)
-        cols[c] = (struct geo_export_col){t->head[c], (enum geo_col_type)types[c]};
-    int rc = geo_export(path, NULL, layer, cols, t->ncols, t->nrows, table_row, (void *)t, NULL, 0,
-                        -1, err);
-    free(cols);
+    cli_export_cols(x, cols, t->ncols, gc);
+    int rc = geo_export(path, NULL, layer, gc, t->ncols, t->nrows, table_row, (void *)t, NULL, 0,
+                        -1, &x->geo, err);
+    free(gc);
     return rc;
 }
 

@@ -108,6 +108,13 @@ void geo_bd09_to_wgs84(double lon, double lat, double *out_lon, double *out_lat)
     geo_gcj02_to_wgs84(glon, glat, out_lon, out_lat);
 }
 
+void geo_wgs84_to_bd09(double lon, double lat, double *out_lon, double *out_lat)
+{
+    double glon, glat;
+    geo_wgs84_to_gcj02(lon, lat, &glon, &glat);
+    geo_gcj02_to_bd09(glon, glat, out_lon, out_lat);
+}
+
 int geo_crs_choose(double lon, double lat)
 {
     if (!isfinite(lon) || !isfinite(lat))

@@ -17,6 +17,7 @@ void geo_gcj02_to_wgs84(double lon, double lat, double *out_lon, double *out_lat
 void geo_gcj02_to_bd09(double lon, double lat, double *out_lon, double *out_lat);
 void geo_bd09_to_gcj02(double lon, double lat, double *out_lon, double *out_lat);
 void geo_bd09_to_wgs84(double lon, double lat, double *out_lon, double *out_lat);
+void geo_wgs84_to_bd09(double lon, double lat, double *out_lon, double *out_lat);
 
 /* 1 if (lon, lat) lies in the rough box where GCJ-02 applies an offset. */
 int geo_in_china(double lon, double lat);

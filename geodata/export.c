@@ -1,11 +1,14 @@
 /* export.c - results to GeoPackage, Shapefile, GeoJSON, CSV or XLSX through OGR. */
 #include "export.h"
 
+#include "coords.h"
 #include "crs.h"
 #include "csv.h"
 #include "outfile.h"
 #include "../analysis/geos.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,11 +171,101 @@ static int publish(const char *mem_dir, const char *path, const struct driver_ma
     return rc;
 }
 
+int geo_export_srs_parse(const char *text, struct geo_export_srs *out, struct cov_err *err)
+{
+    struct geo_export_srs r = {0, GEO_WEB_NONE};
+    const char *t = text ? text : "";
+    if (!strcasecmp(t, "GCJ02") || !strcasecmp(t, "GCJ-02"))
+        r = (struct geo_export_srs){4326, GEO_WEB_GCJ02};
+    else if (!strcasecmp(t, "BD09") || !strcasecmp(t, "BD-09"))
+        r = (struct geo_export_srs){4326, GEO_WEB_BD09};
+    else if (!strcasecmp(t, "WGS84"))
+        r.epsg = 4326;
+    else {
+        const char *num = strncasecmp(t, "EPSG:", 5) ? t : t + 5;
+        char *end;
+        errno = 0;
+        long v = strtol(num, &end, 10);
+        if (end == num || *end || errno || v <= 0 || v > 1000000)
+            return cov_err_set(err, COV_EINPUT,
+                               "--t-srs: '%s' (expected GCJ02, BD09, WGS84 or EPSG:N)", t);
+        OGRSpatialReferenceH srs = geo_srs_from_epsg((int)v);
+        int ok = srs && (OSRIsGeographic(srs) || OSRIsProjected(srs));
+        OSRDestroySpatialReference(srs);
+        if (!ok)
+            return cov_err_set(err, COV_EINPUT,
+                               "--t-srs: EPSG:%ld is not a geographic or projected CRS known to "
+                               "PROJ",
+                               v);
+        r.epsg = (int)v;
+    }
+    *out = r;
+    return COV_OK;
+}
+
+/* v rounded to 1/scale (scale 0: unchanged). */
+static double round_to(double v, double scale)
+{
+    return scale > 0 ? round(v * scale) / scale : v;
+}
+
+/* Every vertex of g shifted to web-map coordinates (g in WGS84) and rounded. */
+static void map_vertices(OGRGeometryH g, enum geo_web_crs web, double scale)
+{
+    int n = OGR_G_GetGeometryCount(g);
+    for (int i = 0; i < n; i++)
+        map_vertices(OGR_G_GetGeometryRef(g, i), web, scale);
+    int np = OGR_G_GetPointCount(g);
+    for (int i = 0; i < np; i++) {
+        double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
+        if (web == GEO_WEB_GCJ02)
+            geo_wgs84_to_gcj02(x, y, &x, &y);
+        else if (web == GEO_WEB_BD09)
+            geo_wgs84_to_bd09(x, y, &x, &y);
+        OGR_G_SetPoint_2D(g, i, round_to(x, scale), round_to(y, scale));
+    }
+}
+
+enum { DBF_NAME_MAX = 10 };
+
+/* The .dbf name of a field: want cut to DBF_NAME_MAX bytes between UTF-8
+ * characters, numbered (_2, _3, ...) when the layer has that name already. */
+static void dbf_field_name(const char *want, OGRFeatureDefnH defn, char *out, size_t len)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)want;
+    while (p[n]) {
+        size_t k = p[n] < 0x80 ? 1 : (p[n] & 0xe0) == 0xc0 ? 2 : (p[n] & 0xf0) == 0xe0 ? 3 : 4;
+        if (n + k > DBF_NAME_MAX)
+            break;
+        n += k;
+    }
+    snprintf(out, len, "%.*s", (int)n, want);
+    for (int i = 2; OGR_FD_GetFieldIndex(defn, out) >= 0 && i < 100; i++) {
+        char suffix[8];
+        int sl = snprintf(suffix, sizeof(suffix), "_%d", i);
+        size_t keep = 0;
+        while (keep < n) {
+            size_t k = p[keep] < 0x80             ? 1
+                       : (p[keep] & 0xe0) == 0xc0 ? 2
+                       : (p[keep] & 0xf0) == 0xe0 ? 3
+                                                  : 4;
+            if (keep + k + (size_t)sl > DBF_NAME_MAX)
+                break;
+            keep += k;
+        }
+        snprintf(out, len, "%.*s%s", (int)keep, want, suffix);
+    }
+}
+
 int geo_export(const char *path, const char *format_ext, const char *layer_name,
                const struct geo_export_col *cols, size_t ncols, size_t nrows,
                geo_export_row_fn rowfn, void *user, GEOSContextHandle_t geos, int srid,
-               int geom_type, struct cov_err *err)
+               int geom_type, const struct geo_export_opts *xo, struct cov_err *err)
 {
+    static const struct geo_export_opts defaults = {{0, GEO_WEB_NONE}, NULL, NULL};
+    if (!xo)
+        xo = &defaults;
     const struct driver_map *dm = find_driver(format_ext ? format_ext : path);
     if (!dm)
         return cov_err_set(err, COV_EINPUT,
@@ -190,6 +283,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     int direct = !strncmp(path, "/vsi", 4); /* e.g. /vsistdout/: written as it goes */
     char mem_dir[96] = "", mem_path[96 + 260];
     int is_csv = !strcmp(dm->driver, "CSV"), is_xlsx = !strcmp(dm->driver, "XLSX");
+    int is_shp = !strcmp(dm->driver, "ESRI Shapefile");
     long n_cut = 0;
     char *guarded = NULL;
 
@@ -217,26 +311,35 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         goto cleanup;
     }
     int has_geom = geom_type >= 0 && srid > 0;
+    int out_epsg = xo->srs.web ? 4326 : xo->srs.epsg ? xo->srs.epsg : dm->wgs84 ? 4326 : srid;
+    double scale = 0; /* coordinates rounded to 1/scale: 7 decimals in degrees, 2 in metres */
     if (has_geom) {
         src = geo_srs_from_epsg(srid);
-        dst = dm->wgs84 ? geo_srs_from_epsg(4326) : geo_srs_from_epsg(srid);
+        dst = geo_srs_from_epsg(out_epsg);
         if (!src || !dst) {
-            rc = cov_err_set(err, COV_EIO, "%s: EPSG:%d unknown to PROJ", path, srid);
+            rc = cov_err_set(err, COV_EIO, "%s: EPSG:%d unknown to PROJ", path,
+                             src ? out_epsg : srid);
             goto cleanup;
         }
-        if (dm->wgs84 && !(ct = OCTNewCoordinateTransformation(src, dst))) {
-            rc = cov_err_set(err, COV_EIO, "%s: no transformation from EPSG:%d to WGS84", path,
-                             srid);
+        if (out_epsg != srid && !(ct = OCTNewCoordinateTransformation(src, dst))) {
+            rc = cov_err_set(err, COV_EIO, "%s: no transformation from EPSG:%d to EPSG:%d", path,
+                             srid, out_epsg);
             goto cleanup;
         }
+        scale = OSRIsGeographic(dst) ? 1e7 : 1e2;
         wkbw = GEOSWKBWriter_create_r(geos);
     }
     int as_xy = has_geom && dm->table;
     char **lopts = NULL;
     if (!strcmp(dm->driver, "ESRI Shapefile"))
         lopts = CSLSetNameValue(lopts, "ENCODING", "UTF-8");
-    if (!strcmp(dm->driver, "GeoJSON"))
-        lopts = CSLSetNameValue(lopts, "RFC7946", "YES");
+    if (!strcmp(dm->driver, "GeoJSON")) {
+        /* RFC 7946 is WGS84 only; another CRS is declared in a "crs" member */
+        lopts = CSLSetNameValue(lopts, "RFC7946", out_epsg == 4326 ? "YES" : "NO");
+        lopts = CSLSetNameValue(lopts, "COORDINATE_PRECISION", scale == 1e2 ? "2" : "7");
+    }
+    if (is_csv)
+        lopts = CSLSetNameValue(lopts, "WRITE_BOM", "YES"); /* else Excel reads it as ANSI */
     OGRLayerH lyr = GDALDatasetCreateLayer(
         ds, layer_name, (has_geom && !as_xy) ? dst : NULL,
         (has_geom && !as_xy) ? (OGRwkbGeometryType)geom_type : wkbNone, lopts);
@@ -249,7 +352,11 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         OGRFieldType ft = cols[c].type == GEO_COL_INT    ? OFTInteger
                           : cols[c].type == GEO_COL_REAL ? OFTReal
                                                          : OFTString;
-        OGRFieldDefnH fd = OGR_Fld_Create(cols[c].name, ft);
+        char dbf[DBF_NAME_MAX + 8];
+        if (is_shp) /* cut here, between characters: GDAL would cut inside one, and warn */
+            dbf_field_name(cols[c].dbf_name ? cols[c].dbf_name : cols[c].name,
+                           OGR_L_GetLayerDefn(lyr), dbf, sizeof(dbf));
+        OGRFieldDefnH fd = OGR_Fld_Create(is_shp ? dbf : cols[c].name, ft);
         OGRErr oe = OGR_L_CreateField(lyr, fd, 1);
         OGR_Fld_Destroy(fd);
         if (oe != OGRERR_NONE) {
@@ -258,7 +365,10 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         }
     }
     if (as_xy) {
-        const char *xy[2] = {"lon", "lat"};
+        const char *xy[2] = {xo->lon_name ? xo->lon_name : "lon",
+                             xo->lat_name ? xo->lat_name : "lat"};
+        if (scale == 1e2)
+            xy[0] = "x", xy[1] = "y";
         for (int i = 0; i < 2; i++) {
             OGRFieldDefnH fd = OGR_Fld_Create(xy[i], OFTReal);
             OGR_L_CreateField(lyr, fd, 1);
@@ -321,14 +431,16 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
             if (wkb && OGR_G_CreateFromWkb(wkb, NULL, &og, (int)len) == OGRERR_NONE) {
                 if (ct)
                     OGR_G_Transform(og, ct);
+                /* a centroid is taken before rounding, and rounded itself */
+                map_vertices(og, xo->srs.web, as_xy ? 0 : scale);
                 if (as_xy) {
                     OGRGeometryH pt = og;
                     if (wkbFlatten(OGR_G_GetGeometryType(og)) != wkbPoint) {
                         pt = OGR_G_CreateGeometry(wkbPoint);
                         OGR_G_Centroid(og, pt);
                     }
-                    OGR_F_SetFieldDouble(f, (int)ncols, OGR_G_GetX(pt, 0));
-                    OGR_F_SetFieldDouble(f, (int)ncols + 1, OGR_G_GetY(pt, 0));
+                    OGR_F_SetFieldDouble(f, (int)ncols, round_to(OGR_G_GetX(pt, 0), scale));
+                    OGR_F_SetFieldDouble(f, (int)ncols + 1, round_to(OGR_G_GetY(pt, 0), scale));
                     if (pt != og)
                         OGR_G_DestroyGeometry(pt);
                     OGR_G_DestroyGeometry(og);
@@ -357,6 +469,9 @@ cleanup:
     }
     if (!rc && !direct)
         rc = publish(mem_dir, path, dm, err);
+    if (!rc && is_shp && !(geom_type >= 0 && srid > 0)) /* OGR writes no .shp for a table */
+        cov_err_warn(err, "%s: a table without geometry: written as %.*s.dbf (with .cpg)", path,
+                     (int)(strlen(path) - strlen(dm->ext)), path);
     if (*mem_dir)
         VSIRmdirRecursive(mem_dir);
     CPLPopErrorHandler();

@@ -206,6 +206,15 @@ static void test_target_follows_policy(void **state)
     cov_err_release(&err);
 }
 
+static void test_yesno(void **state)
+{
+    (void)state;
+    assert_string_equal(cov_label_yesno(1, COV_LANG_ZH), "是");
+    assert_string_equal(cov_label_yesno(0, COV_LANG_ZH), "否");
+    assert_string_equal(cov_label_yesno(7, COV_LANG_EN), "yes");
+    assert_string_equal(cov_label_yesno(0, COV_LANG_EN), "no");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_status_default_policy),
         cmocka_unit_test(test_status_follows_policy),
         cmocka_unit_test(test_target_follows_policy),
+        cmocka_unit_test(test_yesno),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

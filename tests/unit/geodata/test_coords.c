@@ -104,6 +104,28 @@ static void test_bd09_to_wgs84_chains(void **state) {
     assert_true(metres(119.2, 34.6, wlon, wlat) < 0.5);
 }
 
+/* WGS84 -> BD-09 in one call: the published GCJ-02 of coordtransform's fixture point
+ * (116.404, 39.915) taken on to BD-09 by the published formula, and back. */
+static void test_wgs84_to_bd09(void **state) {
+    (void)state;
+    double lon, lat, glon, glat, want_lon, want_lat;
+    geo_wgs84_to_bd09(116.404, 39.915, &lon, &lat);
+    geo_gcj02_to_bd09(116.41024449916938, 39.91640428150164, &want_lon, &want_lat);
+    assert_float_equal(lon, want_lon, 1e-9);
+    assert_float_equal(lat, want_lat, 1e-9);
+    /* BD-09 lies about 0.0065 / 0.006 degrees beyond GCJ-02 */
+    geo_wgs84_to_gcj02(116.404, 39.915, &glon, &glat);
+    assert_float_equal(lon - glon, 0.0065, 0.001);
+    assert_float_equal(lat - glat, 0.006, 0.001);
+    for (double x = 74.0; x <= 134.0; x += 3.0)
+        for (double y = 18.0; y <= 53.0; y += 3.5) {
+            double blon, blat, wlon, wlat;
+            geo_wgs84_to_bd09(x, y, &blon, &blat);
+            geo_bd09_to_wgs84(blon, blat, &wlon, &wlat);
+            assert_true(metres(x, y, wlon, wlat) < 0.5);
+        }
+}
+
 static void test_outside_china_unchanged(void **state) {
     (void)state;
     double lon, lat;
@@ -164,6 +186,7 @@ int main(void) {
         cmocka_unit_test(test_bd09_round_trip_grid),
         cmocka_unit_test(test_published_coordtransform_fixture),
         cmocka_unit_test(test_bd09_to_wgs84_chains),
+        cmocka_unit_test(test_wgs84_to_bd09),
         cmocka_unit_test(test_outside_china_unchanged),
         cmocka_unit_test(test_in_china_box),
         cmocka_unit_test(test_crs_lianyungang),

@@ -15,6 +15,7 @@
 #include <ogr_api.h>
 
 #include "../../../analysis/geos.h"
+#include "../../../geodata/coords.h"
 #include "../../../geodata/crs.h"
 #include "../../../geodata/export.h"
 #include "../../../geodata/plan.h"
@@ -62,7 +63,7 @@ static int teardown(void **state)
 }
 
 static const struct geo_export_col cols[3] = {
-    {"code", GEO_COL_TEXT}, {"count", GEO_COL_INT}, {"rate", GEO_COL_REAL}};
+    {"code", GEO_COL_TEXT, NULL}, {"count", GEO_COL_INT, NULL}, {"rate", GEO_COL_REAL, NULL}};
 
 static int row(void *user, size_t r, const char **cells, const GEOSGeometry **geom)
 {
@@ -101,7 +102,7 @@ static void test_unknown_extension_is_named(void **state)
     struct fx *f = *state;
     char path[128];
     snprintf(path, sizeof(path), "%s/x.kml", f->dir);
-    assert_int_equal(geo_export(path, NULL, "t", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err),
+    assert_int_equal(geo_export(path, NULL, "t", cols, 3, 2, row, f, f->geos, 4549, 1, NULL, &f->err),
                      COV_EINPUT);
     assert_non_null(strstr(cov_err_msg(&f->err), "x.kml: unknown output format"));
     assert_int_equal(access(path, F_OK), -1);
@@ -112,7 +113,7 @@ static void test_gpkg_keeps_types_values_and_project_crs(void **state)
     struct fx *f = *state;
     char path[128];
     snprintf(path, sizeof(path), "%s/out.gpkg", f->dir);
-    assert_int_equal(geo_export(path, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err),
+    assert_int_equal(geo_export(path, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, NULL, &f->err),
                      0);
     GDALDatasetH ds = open_vector(path);
     assert_non_null(ds);
@@ -143,8 +144,8 @@ static void test_geojson_and_csv_are_wgs84(void **state)
     char gj[128], csv[128];
     snprintf(gj, sizeof(gj), "%s/out.geojson", f->dir);
     snprintf(csv, sizeof(csv), "%s/out.csv", f->dir);
-    assert_int_equal(geo_export(gj, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err), 0);
-    assert_int_equal(geo_export(csv, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &f->err),
+    assert_int_equal(geo_export(gj, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, NULL, &f->err), 0);
+    assert_int_equal(geo_export(csv, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, NULL, &f->err),
                      0);
     /* 420000 E, 3830000 N in CM 120E: about 119.12 E, 34.60 N */
     GDALDatasetH ds = open_vector(gj);
@@ -159,7 +160,7 @@ static void test_geojson_and_csv_are_wgs84(void **state)
     assert_non_null(fp);
     char line[256];
     assert_non_null(fgets(line, sizeof(line), fp));
-    assert_string_equal(line, "code,count,rate,lon,lat\n");
+    assert_string_equal(line, "\xef\xbb\xbf" "code,count,rate,lon,lat\n"); /* BOM for Excel */
     assert_non_null(fgets(line, sizeof(line), fp));
     double lon = 0, lat = 0;
     char *p = strrchr(line, ',');
@@ -170,12 +171,218 @@ static void test_geojson_and_csv_are_wgs84(void **state)
     fclose(fp);
 }
 
+/* Decimals of the number that starts at s (up to the next ',', ' ', ']' or end). */
+static int decimals(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    size_t end = strcspn(s, ", ]\n");
+    if (!dot || (size_t)(dot - s) > end)
+        return 0;
+    return (int)(end - (size_t)(dot - s) - 1);
+}
+
+/* The first data row's last two cells of a CSV file (lon/lat or x/y) and its header. */
+static void csv_xy(const char *path, char *head, size_t hlen, double *x, double *y, int *dx,
+                   int *dy)
+{
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[256];
+    assert_non_null(fgets(head, (int)hlen, fp));
+    assert_non_null(fgets(line, sizeof(line), fp));
+    fclose(fp);
+    char *p = strrchr(line, ',');
+    *y = atof(p + 1);
+    *dy = decimals(p + 1);
+    *p = 0;
+    p = strrchr(line, ',');
+    *x = atof(p + 1);
+    *dx = decimals(p + 1);
+}
+
+static void test_csv_degrees_to_7_decimals(void **state)
+{
+    struct fx *f = *state;
+    char csv[128], head[128];
+    snprintf(csv, sizeof(csv), "%s/d.csv", f->dir);
+    assert_int_equal(
+        geo_export(csv, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, NULL, &f->err), 0);
+    double lon, lat;
+    int dx, dy;
+    csv_xy(csv, head, sizeof(head), &lon, &lat, &dx, &dy);
+    /* PROJ gives 14 or so; 7 decimals are about a centimetre */
+    assert_in_range(dx, 5, 7);
+    assert_in_range(dy, 5, 7);
+    assert_true(fabs(lon * 1e7 - round(lon * 1e7)) < 1e-6);
+}
+
+static void test_csv_column_names_and_projected_xy(void **state)
+{
+    struct fx *f = *state;
+    char csv[128], head[128];
+    snprintf(csv, sizeof(csv), "%s/n.csv", f->dir);
+    struct geo_export_opts xo = {{0, GEO_WEB_NONE}, "经度", "纬度"};
+    assert_int_equal(geo_export(csv, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &xo,
+                                &f->err),
+                     0);
+    double x, y;
+    int dx, dy;
+    csv_xy(csv, head, sizeof(head), &x, &y, &dx, &dy);
+    assert_string_equal(head, "\xef\xbb\xbf" "code,count,rate,经度,纬度\n");
+    /* a projected --t-srs: x/y in metres, 2 decimals at most */
+    xo.srs.epsg = 4549;
+    assert_int_equal(geo_export(csv, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &xo,
+                                &f->err),
+                     0);
+    csv_xy(csv, head, sizeof(head), &x, &y, &dx, &dy);
+    assert_string_equal(head, "\xef\xbb\xbf" "code,count,rate,x,y\n");
+    assert_true(fabs(x - 420000.0) < 0.01 && fabs(y - 3830000.0) < 0.01);
+    assert_true(dx <= 2 && dy <= 2);
+}
+
+/* The first feature's point of the first layer of path. */
+static void first_point(const char *path, double *x, double *y, int *epsg)
+{
+    GDALDatasetH ds = open_vector(path);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH ft = OGR_L_GetNextFeature(l);
+    assert_non_null(ft);
+    OGRGeometryH g = OGR_F_GetGeometryRef(ft);
+    *x = OGR_G_GetX(g, 0);
+    *y = OGR_G_GetY(g, 0);
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
+    const char *code = srs ? OSRGetAuthorityCode(srs, NULL) : NULL;
+    *epsg = code ? atoi(code) : 0;
+    OGR_F_Destroy(ft);
+    GDALClose(ds);
+}
+
+static void test_t_srs_web_maps(void **state)
+{
+    struct fx *f = *state;
+    char wgs[128], gcj[128], bd[128];
+    snprintf(wgs, sizeof(wgs), "%s/w.gpkg", f->dir);
+    snprintf(gcj, sizeof(gcj), "%s/g.gpkg", f->dir);
+    snprintf(bd, sizeof(bd), "%s/b.geojson", f->dir);
+    struct geo_export_opts xo = {{4326, GEO_WEB_NONE}, NULL, NULL};
+    assert_int_equal(geo_export(wgs, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &xo,
+                                &f->err),
+                     0);
+    assert_int_equal(geo_export_srs_parse("GCJ02", &xo.srs, &f->err), 0);
+    assert_int_equal(geo_export(gcj, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &xo,
+                                &f->err),
+                     0);
+    assert_int_equal(geo_export_srs_parse("bd-09", &xo.srs, &f->err), 0);
+    assert_int_equal(geo_export(bd, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &xo,
+                                &f->err),
+                     0);
+    double wx, wy, gx, gy, bx, by, ex, ey;
+    int e1, e2, e3;
+    first_point(wgs, &wx, &wy, &e1);
+    first_point(gcj, &gx, &gy, &e2);
+    first_point(bd, &bx, &by, &e3);
+    assert_int_equal(e1, 4326);
+    assert_int_equal(e2, 4326); /* web-map files declare WGS84, as web maps' own do */
+    geo_wgs84_to_gcj02(wx, wy, &ex, &ey);
+    assert_true(fabs(gx - ex) < 2e-7 && fabs(gy - ey) < 2e-7);
+    geo_wgs84_to_bd09(wx, wy, &ex, &ey);
+    assert_true(fabs(bx - ex) < 2e-7 && fabs(by - ey) < 2e-7);
+    /* and back: within a few centimetres of the WGS84 point */
+    geo_gcj02_to_wgs84(gx, gy, &ex, &ey);
+    assert_true(fabs(ex - wx) < 1e-6 && fabs(ey - wy) < 1e-6);
+    geo_bd09_to_wgs84(bx, by, &ex, &ey);
+    assert_true(fabs(ex - wx) < 1e-6 && fabs(ey - wy) < 1e-6);
+}
+
+static void test_geojson_other_crs_and_precision(void **state)
+{
+    struct fx *f = *state;
+    char gj[128];
+    snprintf(gj, sizeof(gj), "%s/p.geojson", f->dir);
+    struct geo_export_opts xo = {{0, GEO_WEB_NONE}, NULL, NULL};
+    assert_int_equal(geo_export_srs_parse("EPSG:4549", &xo.srs, &f->err), 0);
+    assert_int_equal(geo_export(gj, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, &xo,
+                                &f->err),
+                     0);
+    double x, y;
+    int epsg;
+    first_point(gj, &x, &y, &epsg);
+    assert_int_equal(epsg, 4549);
+    assert_true(fabs(x - 420000.0) < 0.01);
+    /* default: RFC 7946, degrees with 7 decimals at most */
+    assert_int_equal(
+        geo_export(gj, NULL, "res", cols, 3, 2, row, f, f->geos, 4549, 1, NULL, &f->err), 0);
+    FILE *fp = fopen(gj, "r");
+    assert_non_null(fp);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    buf[n] = 0;
+    const char *c = strstr(buf, "\"coordinates\": [ ");
+    assert_non_null(c);
+    c += strlen("\"coordinates\": [ ");
+    assert_in_range(decimals(c), 5, 7);
+    assert_in_range(decimals(strchr(c, ',') + 2), 5, 7);
+}
+
+static void test_srs_parse(void **state)
+{
+    struct fx *f = *state;
+    struct geo_export_srs s;
+    assert_int_equal(geo_export_srs_parse("gcj-02", &s, &f->err), 0);
+    assert_int_equal(s.web, GEO_WEB_GCJ02);
+    assert_int_equal(s.epsg, 4326);
+    assert_int_equal(geo_export_srs_parse("BD09", &s, &f->err), 0);
+    assert_int_equal(s.web, GEO_WEB_BD09);
+    assert_int_equal(geo_export_srs_parse("WGS84", &s, &f->err), 0);
+    assert_true(s.epsg == 4326 && s.web == GEO_WEB_NONE);
+    assert_int_equal(geo_export_srs_parse("epsg:4490", &s, &f->err), 0);
+    assert_int_equal(s.epsg, 4490);
+    assert_int_equal(geo_export_srs_parse("32650", &s, &f->err), 0);
+    assert_int_equal(s.epsg, 32650);
+    assert_int_equal(geo_export_srs_parse("Mars", &s, &f->err), COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "--t-srs: 'Mars' (expected GCJ02, BD09"));
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_export_srs_parse("EPSG:999999", &s, &f->err), COV_EINPUT);
+    assert_non_null(strstr(cov_err_msg(&f->err), "EPSG:999999"));
+    cov_err_clear(&f->err);
+    assert_int_equal(geo_export_srs_parse("EPSG:", &s, &f->err), COV_EINPUT);
+}
+
+/* A shapefile's .dbf keeps 10 bytes of a name: cut between characters, the short
+ * name when given, numbered when a cut name repeats, and no GDAL warning. */
+static void test_shapefile_field_names(void **state)
+{
+    struct fx *f = *state;
+    static const struct geo_export_col zh[4] = {
+        {"统一社会信用代码", GEO_COL_TEXT, "信用码"},
+        {"正式党员数", GEO_COL_INT, NULL},
+        {"community_code", GEO_COL_TEXT, NULL},
+        {"community_given", GEO_COL_TEXT, NULL},
+    };
+    char path[128];
+    snprintf(path, sizeof(path), "%s/n.shp", f->dir);
+    assert_int_equal(geo_export(path, NULL, "n", zh, 4, 2, row, f, f->geos, 4549, 1, NULL, &f->err),
+                     0);
+    assert_int_equal(f->err.n_warnings, 0);
+    GDALDatasetH ds = open_vector(path);
+    assert_non_null(ds);
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(GDALDatasetGetLayer(ds, 0));
+    assert_int_equal(OGR_FD_GetFieldCount(d), 4);
+    assert_string_equal(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, 0)), "信用码");
+    assert_string_equal(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, 1)), "正式党"); /* 9 bytes */
+    assert_string_equal(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, 2)), "community_");
+    assert_string_equal(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, 3)), "communit_2");
+    GDALClose(ds);
+}
+
 static void test_table_without_geometry(void **state)
 {
     struct fx *f = *state;
     char path[128];
     snprintf(path, sizeof(path), "%s/plain.xlsx", f->dir);
-    assert_int_equal(geo_export(path, NULL, "t", cols, 3, 2, row, f, NULL, 0, -1, &f->err), 0);
+    assert_int_equal(geo_export(path, NULL, "t", cols, 3, 2, row, f, NULL, 0, -1, NULL, &f->err), 0);
     GDALDatasetH ds = open_vector(path);
     assert_non_null(ds);
     OGRLayerH l = GDALDatasetGetLayer(ds, 0);
@@ -280,6 +487,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gpkg_keeps_types_values_and_project_crs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_geojson_and_csv_are_wgs84, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_degrees_to_7_decimals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_column_names_and_projected_xy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_t_srs_web_maps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_geojson_other_crs_and_precision, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_srs_parse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shapefile_field_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_without_geometry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crs_parse_projected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_save_and_staleness, setup, teardown),
