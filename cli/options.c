@@ -274,11 +274,19 @@ int cli_find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struct c
 int cli_parse_model(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
                     struct cli_args *args, int argc, char **argv, struct cov_model **m)
 {
-    static const char *const opt[3] = {"--district", "--street", "--community"};
     *m = NULL;
     int ec = cli_parse(ctx, u, opts, args, argc, argv);
     if (ec != CLI_GO)
         return ec;
+    return cli_load_model_areas(ctx, u, args, m);
+}
+
+int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct cli_args *args,
+                         struct cov_model **m)
+{
+    static const char *const opt[3] = {"--district", "--street", "--community"};
+    int ec;
+    *m = NULL;
     if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, m)))
         return ec;
     struct cov_err err;

@@ -176,6 +176,10 @@ int cli_opt_error(struct cli_parser *p, const char *fmt, ...) __attribute__((for
  */
 int cli_parse_model(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
                     struct cli_args *args, int argc, char **argv, struct cov_model **m);
+/* The second half of cli_parse_model, for a command that checks its options
+ * against each other before it loads the model: after cli_parse. */
+int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct cli_args *args,
+                         struct cov_model **m);
 /* Free what cli_parse_model left in args (args->sel); accepts released args. */
 void cli_args_release(struct cli_args *args);
 
