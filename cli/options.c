@@ -244,7 +244,7 @@ static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struc
                 if (cov_areasel_find(sel, (enum cov_layer)l, text, -1, -1, 0, &out, &err))
                     break;
                 for (size_t i = 0; i < out.n && i < AREA_LIST_MAX; i++) {
-                    msg_add(&b, i ? ", " : "\nit is not inside the other area options: ");
+                    msg_add(&b, i ? ", " : "\nthere is, outside the other area options: ");
                     msg_area(&b, m, sel, l, out.hits[i]);
                 }
                 ok = out.n > 0;
