@@ -300,8 +300,7 @@ size_t cov_areasel_n_orgs(const struct cov_areasel *s)
 static int admin_inside(const struct cov_areasel *s, int layer, int32_t i)
 {
     int32_t anc[NLEV];
-    cov_gazetteer_ancestors(s->g, (enum cov_layer)layer, i, &anc[COV_DISTRICTS],
-                            &anc[COV_STREETS]);
+    cov_gazetteer_ancestors(s->g, (enum cov_layer)layer, i, &anc[COV_DISTRICTS], &anc[COV_STREETS]);
     anc[COV_COMMUNITIES] = layer == COV_COMMUNITIES ? i : -1;
     for (int j = 0; j < NLEV; j++) {
         if (s->area[j] < 0)

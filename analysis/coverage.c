@@ -127,8 +127,7 @@ int cov_summarize(const struct cov_model *m, int by, struct cov_summary *total,
 }
 
 int cov_summarize_in(const struct cov_model *m, const struct cov_areasel *sel, int by,
-                     struct cov_summary *total, struct cov_summary **per_area,
-                     struct cov_err *err)
+                     struct cov_summary *total, struct cov_summary **per_area, struct cov_err *err)
 {
     if (per_area)
         *per_area = NULL;

@@ -66,8 +66,7 @@ int cov_summarize(const struct cov_model *m, int by, struct cov_summary *total,
  * (areasel.h; NULL or no choice: all). */
 struct cov_areasel;
 int cov_summarize_in(const struct cov_model *m, const struct cov_areasel *sel, int by,
-                     struct cov_summary *total, struct cov_summary **per_area,
-                     struct cov_err *err);
+                     struct cov_summary *total, struct cov_summary **per_area, struct cov_err *err);
 
 /* num / den, NAN when den == 0. */
 double cov_rate(long num, long den);

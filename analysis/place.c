@@ -824,11 +824,11 @@ static enum cls area_stem_class(int lev, const char *name, size_t n, enum cov_ur
         return c;
     if (type_word_end(name, n))
         return CLS_BARE;
-    return lev == COV_DISTRICTS   ? CLS_DIST
-           : lev == COV_STREETS   ? CLS_STREET_ANY
-           : ur == COV_UR_URBAN   ? CLS_URBAN
-           : ur == COV_UR_RURAL   ? CLS_RURAL
-                                  : CLS_COMM_ANY;
+    return lev == COV_DISTRICTS ? CLS_DIST
+           : lev == COV_STREETS ? CLS_STREET_ANY
+           : ur == COV_UR_URBAN ? CLS_URBAN
+           : ur == COV_UR_RURAL ? CLS_RURAL
+                                : CLS_COMM_ANY;
 }
 
 /* Do an area's stem class and a text's suffix class (CLS_BARE: none) agree? */

@@ -317,10 +317,10 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     char r0[16], r1[16];
     /* over the organizations the plan counts: all, or those of the chosen areas
      * (cov_areasel_plan), whose number is after / rate_after */
-    double before = p->orgs_covered_after > 0 ? p->coverage_rate_after *
-                                                    (double)p->orgs_covered_before /
-                                                    (double)p->orgs_covered_after
-                                              : p->coverage_rate_after;
+    double before = p->orgs_covered_after > 0
+                        ? p->coverage_rate_after * (double)p->orgs_covered_before /
+                              (double)p->orgs_covered_after
+                        : p->coverage_rate_after;
     if (zh) {
         fprintf(f, "\n方案：");
         for (int k = 0; k < COV_G_COUNT; k++)

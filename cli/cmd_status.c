@@ -85,7 +85,7 @@ static void print_placed(FILE *f, const struct cov_summary *t, int zh)
 enum { LEAD_MAX = 6 };
 static size_t lead_heads(int by, int fmt, int zh, const char **head)
 {
-    static const char *const comm_zh[] = {"县区代码", "县区",     "街道代码",
+    static const char *const comm_zh[] = {"县区代码",  "县区",     "街道代码",
                                           "街道/乡镇", "社区代码", "社区名称"};
     static const char *const comm_en[] = {"district_code", "district_name", "street_code",
                                           "street_name",   "code",          "name"};
@@ -120,8 +120,8 @@ static void lead_cells(const struct cov_model *m, const struct cov_areasel *sel,
     struct cli_parents pa;
     cli_parents_get(m, sel, by, i, &pa);
     if (fmt != CLI_FMT_TABLE) {
-        const char *c[] = {pa.district_code, pa.district_name, pa.street_code, pa.street_name,
-                           a->code,          a->name};
+        const char *c[] = {pa.district_code, pa.district_name, pa.street_code,
+                           pa.street_name,   a->code,          a->name};
         memcpy(cell, c, sizeof(c));
     } else {
         const char *c[] = {pa.district_name, pa.street_name, a->code, a->name};
@@ -255,8 +255,7 @@ struct status_job {
 static int status_json_fn(FILE *f, void *user, struct cov_err *err)
 {
     const struct status_job *j = user;
-    return cli_status_write(f, j->ctx, j->m, j->sel, j->by, j->issues, CLI_FMT_JSON, j->plan,
-                            err);
+    return cli_status_write(f, j->ctx, j->m, j->sel, j->by, j->issues, CLI_FMT_JSON, j->plan, err);
 }
 
 static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m,
@@ -275,17 +274,12 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m,
                          const struct cov_areasel *sel, int by, const char *path,
                          struct cov_err *err)
 {
-    static const char *const head[] = {"organizations",
-                                       "covered",
-                                       "coverage_rate",
-                                       "standalone_eligible",
-                                       "standalone_formed",
-                                       "standalone_rate",
-                                       "no_members",
-                                       "work_covered",
-                                       "outside_all_communities"};
-    static const int types[] = {GEO_COL_INT, GEO_COL_INT, GEO_COL_REAL, GEO_COL_INT, GEO_COL_INT,
-                                GEO_COL_REAL, GEO_COL_INT, GEO_COL_INT, GEO_COL_INT};
+    static const char *const head[] = {
+        "organizations",       "covered",           "coverage_rate",
+        "standalone_eligible", "standalone_formed", "standalone_rate",
+        "no_members",          "work_covered",      "outside_all_communities"};
+    static const int types[] = {GEO_COL_INT,  GEO_COL_INT, GEO_COL_REAL, GEO_COL_INT, GEO_COL_INT,
+                                GEO_COL_REAL, GEO_COL_INT, GEO_COL_INT,  GEO_COL_INT};
     const char *heads[LEAD_MAX + 9];
     int coltypes[LEAD_MAX + 9];
     size_t nlead = lead_heads(by, CLI_FMT_CSV, 0, heads);
@@ -411,11 +405,10 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         }
         goto cleanup;
     }
-    static const char *const head_zh[] = {"社会组织", "已覆盖",     "覆盖率",
-                                          "应单独组建", "已单独组建", "单独组建率",
-                                          "无党员",   "工作覆盖"};
-    static const char *const head_en[] = {"orgs",       "covered",         "coverage",
-                                          "eligible",   "standalone",      "standalone_rate",
+    static const char *const head_zh[] = {"社会组织",   "已覆盖",     "覆盖率", "应单独组建",
+                                          "已单独组建", "单独组建率", "无党员", "工作覆盖"};
+    static const char *const head_en[] = {"orgs",       "covered",     "coverage",
+                                          "eligible",   "standalone",  "standalone_rate",
                                           "no_members", "work_covered"};
     const char *head[LEAD_MAX + 8];
     int right[LEAD_MAX + 8];

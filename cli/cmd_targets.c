@@ -103,15 +103,14 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         static const char *const hz[] = {"县区代码", "县区",     "街道代码", "街道/乡镇",
                                          "社区代码", "社区名称", "类型",     "社区社会组织",
                                          "要求",     "缺口"};
-        static const char *const he[] = {"district_code", "district_name", "street_code",
-                                         "street_name",   "code",          "name",
-                                         "type",          "community_orgs", "required",
-                                         "shortfall"};
+        static const char *const he[] = {
+            "district_code", "district_name", "street_code",    "street_name", "code",
+            "name",          "type",          "community_orgs", "required",    "shortfall"};
         static const int right[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1};
         static const char *const hz_table[] = {"县区", "街道/乡镇",    "社区代码", "社区名称",
                                                "类型", "社区社会组织", "要求",     "缺口"};
-        static const char *const he_table[] = {"district", "street",         "code",
-                                               "name",     "type",           "community_orgs",
+        static const char *const he_table[] = {"district", "street",   "code",
+                                               "name",     "type",     "community_orgs",
                                                "required", "shortfall"};
         static const int right_table[] = {0, 0, 0, 0, 0, 1, 1, 1};
         int csv = fmt != CLI_FMT_TABLE;
@@ -142,8 +141,8 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                                    a,
                                    b,
                                    d};
-            const char *names[] = {pa.district_name, pa.street_name, cells[4], cells[5],
-                                   cells[6],         a,              b,        d};
+            const char *names[] = {
+                pa.district_name, pa.street_name, cells[4], cells[5], cells[6], a, b, d};
             cli_table_add(&t, csv ? cells : names);
             shown++;
         }
@@ -190,10 +189,9 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
                               const struct cov_areasel *sel, const struct cov_targets *tg,
                               int failing, const char *path, struct cov_err *err)
 {
-    static const char *const head[] = {"district_code", "district_name", "street_code",
-                                       "street_name",   "code",          "name",
-                                       "type",          "community_orgs", "required",
-                                       "met",           "shortfall"};
+    static const char *const head[] = {
+        "district_code", "district_name",  "street_code", "street_name", "code",     "name",
+        "type",          "community_orgs", "required",    "met",         "shortfall"};
     static const int types[] = {GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_TEXT,
                                 GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_TEXT, GEO_COL_INT,
                                 GEO_COL_INT,  GEO_COL_INT,  GEO_COL_INT};
@@ -213,9 +211,17 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
         const char *type = k->ur == COV_UR_URBAN ? "urban" : k->ur == COV_UR_RURAL ? "rural" : "";
         struct cli_parents pa;
         cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
-        const char *cells[] = {pa.district_code, pa.district_name, pa.street_code, pa.street_name,
-                               a->code,          a->name,          type,           v[0],
-                               v[1],             v[2],             v[3]};
+        const char *cells[] = {pa.district_code,
+                               pa.district_name,
+                               pa.street_code,
+                               pa.street_name,
+                               a->code,
+                               a->name,
+                               type,
+                               v[0],
+                               v[1],
+                               v[2],
+                               v[3]};
         if (cli_table_add(&t, cells))
             rc = cov_err_set(err, COV_ENOMEM, "out of memory");
     }

@@ -301,8 +301,8 @@ int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct 
             continue;
         int layer;
         ec = find_area(ctx, u, *m, args->sel, opt[l], l, l, args->area[l],
-                       (int32_t)args->area_idx[COV_DISTRICTS],
-                       (int32_t)args->area_idx[COV_STREETS], &layer, &args->area_idx[l]);
+                       (int32_t)args->area_idx[COV_DISTRICTS], (int32_t)args->area_idx[COV_STREETS],
+                       &layer, &args->area_idx[l]);
         if (ec != CLI_GO)
             goto fail;
     }

@@ -29,7 +29,7 @@ struct cli_args {
     long area_idx[3];    /* cli_parse_model: the areas found (index in m->areas[layer]), else -1 */
     struct cov_areasel *sel; /* cli_parse_model: the model's areas, those chosen; owned
                                 (cli_args_release) */
-    char **pos;          /* positional arguments, in order (borrowed from argv) */
+    char **pos;              /* positional arguments, in order (borrowed from argv) */
     int npos;
 };
 

@@ -116,8 +116,8 @@ static int teardown(void **state)
 }
 
 /* Find text in layer inside d and st; the hits' count and how, hits into out[]. */
-static size_t find(struct fixture *f, enum cov_layer layer, const char *text, int32_t d,
-                   int32_t st, enum cov_area_how *how, int32_t *out)
+static size_t find(struct fixture *f, enum cov_layer layer, const char *text, int32_t d, int32_t st,
+                   enum cov_area_how *how, int32_t *out)
 {
     struct cov_area_lookup l;
     struct cov_err err;
@@ -145,8 +145,8 @@ static void test_name_match_forms(void **state)
                      1);
     assert_int_equal(
         cov_place_name_match(COV_COMMUNITIES, "王庄社区居委会", COV_UR_URBAN, "王庄社区"), 1);
-    assert_int_equal(cov_place_name_match(COV_COMMUNITIES, "王庄社区居委会", COV_UR_URBAN, "王庄村"),
-                     0);
+    assert_int_equal(
+        cov_place_name_match(COV_COMMUNITIES, "王庄社区居委会", COV_UR_URBAN, "王庄村"), 0);
     assert_int_equal(cov_place_name_match(COV_DISTRICTS, "海州区", 0, "海州"), 1);
     assert_int_equal(cov_place_name_match(COV_DISTRICTS, "灌云县", 0, "灌云"), 1);
     /* a name complete without a suffix matches only whole */
@@ -360,14 +360,23 @@ static void test_plan_part(void **state)
     size_t g0[] = {1}, g1[] = {2, 4}, instr[] = {5};
     struct cov_group groups[2];
     memset(groups, 0, sizeof(groups));
-    groups[0] = (struct cov_group){.id = 1, .kind = COV_G_STANDALONE, .area = S_XP,
-                                   .area_layer = COV_STREETS, .members = g0, .n_members = 1};
-    groups[1] = (struct cov_group){.id = 2, .kind = COV_G_JOINT, .area = S_PX,
-                                   .area_layer = COV_STREETS, .members = g1, .n_members = 2,
-                                   .cost_m = 100, .diameter_m = 200};
-    struct cov_scope_result scopes[] = {{.area = S_PX, .candidates = 1, .covered = 1, .bound = 1},
-                                        {.area = S_XP_LY, .candidates = 2, .covered = 1,
-                                         .bound = 2}};
+    groups[0] = (struct cov_group){.id = 1,
+                                   .kind = COV_G_STANDALONE,
+                                   .area = S_XP,
+                                   .area_layer = COV_STREETS,
+                                   .members = g0,
+                                   .n_members = 1};
+    groups[1] = (struct cov_group){.id = 2,
+                                   .kind = COV_G_JOINT,
+                                   .area = S_PX,
+                                   .area_layer = COV_STREETS,
+                                   .members = g1,
+                                   .n_members = 2,
+                                   .cost_m = 100,
+                                   .diameter_m = 200};
+    struct cov_scope_result scopes[] = {
+        {.area = S_PX, .candidates = 1, .covered = 1, .bound = 1},
+        {.area = S_XP_LY, .candidates = 2, .covered = 1, .bound = 2}};
     struct cov_plan p;
     memset(&p, 0, sizeof(p));
     p.groups = groups;
