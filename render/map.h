@@ -88,7 +88,8 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
  * of layer `by` (COV_DISTRICTS or COV_STREETS) in model order (areas without
  * geometry and those o->atlas_pages leaves out skipped), each zoomed to its
  * area with the figures of its own organizations, titled with its name
- * (o->title and o->subtitle apply to the overview only); PDF bookmarks name the pages. o->path must end in .pdf.
+ * (o->title and o->subtitle apply to the overview only); PDF bookmarks name
+ * the pages. o->path must end in .pdf.
  * progress may be NULL; returning nonzero from it cancels (COV_ECANCEL).
  * Cost: every page walks all organizations and areas, so an atlas of
  * thousands of pages over a national model is slow.
