@@ -1,6 +1,8 @@
 /* coverage.c - coverage status, summaries, filters and data-quality findings. */
 #include "coverage.h"
 
+#include "areasel.h"
+
 #include "labels.h"
 #include "place.h"
 
@@ -121,6 +123,12 @@ static void summary_rates(struct cov_summary *s)
 int cov_summarize(const struct cov_model *m, int by, struct cov_summary *total,
                   struct cov_summary **per_area, struct cov_err *err)
 {
+    return cov_summarize_in(m, NULL, by, total, per_area, err);
+}
+
+int cov_summarize_in(const struct cov_model *m, const struct cov_areasel *sel, int by,
+                     struct cov_summary *total, struct cov_summary **per_area, struct cov_err *err)
+{
     if (per_area)
         *per_area = NULL;
     if (by >= COV_NAREAS || (by >= 0 && !per_area))
@@ -143,6 +151,8 @@ int cov_summarize(const struct cov_model *m, int by, struct cov_summary *total,
     memset(&t, 0, sizeof(t));
     for (size_t i = 0; i < m->n_orgs; i++) {
         const struct cov_org *o = &m->orgs[i];
+        if (!cov_areasel_has_org(sel, o))
+            continue;
         summary_add(&t, o, &m->policy, count_outside);
         if (pa && o->area[by] >= 0 && (size_t)o->area[by] < na)
             summary_add(&pa[o->area[by]], o, &m->policy, count_outside);

@@ -62,6 +62,12 @@ struct cov_summary {
 int cov_summarize(const struct cov_model *m, int by, struct cov_summary *total,
                   struct cov_summary **per_area, struct cov_err *err);
 
+/* cov_summarize over the organizations inside the areas chosen in sel
+ * (areasel.h; NULL or no choice: all). */
+struct cov_areasel;
+int cov_summarize_in(const struct cov_model *m, const struct cov_areasel *sel, int by,
+                     struct cov_summary *total, struct cov_summary **per_area, struct cov_err *err);
+
 /* num / den, NAN when den == 0. */
 double cov_rate(long num, long den);
 

@@ -541,6 +541,40 @@ static size_t strip(const char *name, size_t n, const struct suf *list)
 }
 
 /*
+ * Split a normalised name (n bytes) of an area of level lev into stem and
+ * suffix: the class of its suffix (CLS_BARE when it has none) and the
+ * suffix's length in *sl.
+ */
+static enum cls name_split(int lev, const char *name, size_t n, size_t *sl)
+{
+    enum cls c = CLS_BARE;
+    *sl = 0;
+    if (lev == COV_DISTRICTS) {
+        size_t l;
+        if ((*sl = strip(name, n, SUF_DIST)) != 0)
+            c = ends_with(name, n, "市", &l) ? CLS_DIST_SHI : CLS_DIST;
+    } else if (lev == COV_STREETS) {
+        if ((*sl = strip(name, n, SUF_STREET)) != 0)
+            c = CLS_STREET;
+        else if ((*sl = strip(name, n, SUF_TOWN)) != 0)
+            c = CLS_TOWN;
+        else if ((*sl = strip(name, n, SUF_TOWNSHIP)) != 0)
+            c = CLS_TOWNSHIP;
+    } else {
+        if ((*sl = strip(name, n, SUF_URBAN)) != 0) {
+            c = CLS_URBAN;
+        } else if ((*sl = strip(name, n, SUF_RURAL)) != 0) {
+            size_t l;
+            c = CLS_RURAL;
+            /* 王庄村村委会: the village is 王庄 */
+            if (ends_with(name, n - *sl, "村", &l) && cp_count(name, n - *sl - l) >= 2)
+                *sl += l;
+        }
+    }
+    return c;
+}
+
+/*
  * The name forms of one area: a stem record of its class, or complete forms
  * for one-character stems (whose short forms would be common words).
  */
@@ -552,30 +586,8 @@ static int add_forms(struct cov_gazetteer *g, struct raws *r, int lev, const str
     if (!name)
         return -1;
     int rc = 0;
-    enum cls c = CLS_BARE;
-    size_t sl = 0;
-    if (lev == COV_DISTRICTS) {
-        size_t l;
-        if ((sl = strip(name, n, SUF_DIST)) != 0)
-            c = ends_with(name, n, "市", &l) ? CLS_DIST_SHI : CLS_DIST;
-    } else if (lev == COV_STREETS) {
-        if ((sl = strip(name, n, SUF_STREET)) != 0)
-            c = CLS_STREET;
-        else if ((sl = strip(name, n, SUF_TOWN)) != 0)
-            c = CLS_TOWN;
-        else if ((sl = strip(name, n, SUF_TOWNSHIP)) != 0)
-            c = CLS_TOWNSHIP;
-    } else {
-        if ((sl = strip(name, n, SUF_URBAN)) != 0) {
-            c = CLS_URBAN;
-        } else if ((sl = strip(name, n, SUF_RURAL)) != 0) {
-            size_t l;
-            c = CLS_RURAL;
-            /* 王庄村村委会: the village is 王庄 */
-            if (ends_with(name, n - sl, "村", &l) && cp_count(name, n - sl - l) >= 2)
-                sl += l;
-        }
-    }
+    size_t sl;
+    enum cls c = name_split(lev, name, n, &sl);
     size_t stem = n - sl;
     size_t stem_cps = cp_count(name, stem);
     if (c == CLS_BARE && type_word_end(name, n)) {
@@ -787,6 +799,104 @@ static void ancestors(const struct cov_gazetteer *g, int lev, int32_t idx, int32
 {
     *s = lev == COV_STREETS ? idx : lev == COV_COMMUNITIES ? street_of(g, idx) : -1;
     *d = lev == COV_DISTRICTS ? idx : dist_of_street(g, *s);
+}
+
+void cov_gazetteer_ancestors(const struct cov_gazetteer *g, enum cov_layer layer, int32_t idx,
+                             int32_t *district, int32_t *street)
+{
+    if (layer > COV_COMMUNITIES || idx < 0 ||
+        (size_t)idx >= g->m->n_areas[layer]) { /* unsigned: also catches a negative layer */
+        *district = *street = -1;
+        return;
+    }
+    ancestors(g, (int)layer, idx, district, street);
+}
+
+/* ---------------------------------------------------- names, one by one */
+
+/* The class the stem of an area's normalised name matches with (see
+ * add_forms): its suffix's; for a name without one, its level's (a
+ * community's from ur); CLS_BARE for a name complete as it stands (农场). */
+static enum cls area_stem_class(int lev, const char *name, size_t n, enum cov_ur ur, size_t *sl)
+{
+    enum cls c = name_split(lev, name, n, sl);
+    if (c != CLS_BARE)
+        return c;
+    if (type_word_end(name, n))
+        return CLS_BARE;
+    return lev == COV_DISTRICTS ? CLS_DIST
+           : lev == COV_STREETS ? CLS_STREET_ANY
+           : ur == COV_UR_URBAN ? CLS_URBAN
+           : ur == COV_UR_RURAL ? CLS_RURAL
+                                : CLS_COMM_ANY;
+}
+
+/* Do an area's stem class and a text's suffix class (CLS_BARE: none) agree? */
+static int cls_agree(int lev, enum cls area, enum cls text)
+{
+    if (area == CLS_BARE)
+        return 0; /* complete names match whole only */
+    if (text == CLS_BARE || lev == COV_DISTRICTS || area == text)
+        return 1;
+    if (area == CLS_STREET_ANY)
+        return text == CLS_STREET || text == CLS_TOWN || text == CLS_TOWNSHIP;
+    if (area == CLS_COMM_ANY)
+        return text == CLS_URBAN || text == CLS_RURAL;
+    return 0;
+}
+
+int cov_place_name_match(enum cov_layer layer, const char *area_name, enum cov_ur ur,
+                         const char *text)
+{
+    if (layer > COV_COMMUNITIES || !area_name || !text)
+        return 0;
+    size_t na, nt;
+    char *a = norm_dup(area_name, &na), *t = norm_dup(text, &nt);
+    int r = -1;
+    if (!a || !t)
+        goto cleanup;
+    r = 0;
+    if (!nt || !na)
+        goto cleanup;
+    if (na == nt && !memcmp(a, t, na)) {
+        r = 2;
+        goto cleanup;
+    }
+    size_t sla, slt;
+    enum cls ca = area_stem_class((int)layer, a, na, ur, &sla);
+    enum cls ct = name_split((int)layer, t, nt, &slt);
+    if (na - sla == nt - slt && na > sla && !memcmp(a, t, na - sla) &&
+        cls_agree((int)layer, ca, ct))
+        r = 1;
+cleanup:
+    free(a);
+    free(t);
+    return r;
+}
+
+size_t cov_place_name_stem(enum cov_layer layer, const char *name, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    out[0] = 0;
+    size_t n, sl = 0;
+    char *s = norm_dup(name, &n);
+    if (!s)
+        return 0;
+    if (layer <= COV_COMMUNITIES)
+        name_split((int)layer, s, n, &sl);
+    size_t k = n - sl, o = 0;
+    for (size_t i = 0; i < k;) { /* whole code points that fit */
+        size_t l = cp_len(s + i, k - i);
+        if (o + l >= cap)
+            break;
+        memcpy(out + o, s + i, l);
+        o += l;
+        i += l;
+    }
+    out[o] = 0;
+    free(s);
+    return o;
 }
 
 /* ------------------------------------------------------------- matching */

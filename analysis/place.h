@@ -127,6 +127,31 @@ struct cov_gazetteer *cov_gazetteer_new(const struct cov_model *m);
 /* Accepts NULL. */
 void cov_gazetteer_free(struct cov_gazetteer *g);
 
+/*
+ * The district and street that area idx of layer (COV_DISTRICTS ..
+ * COV_COMMUNITIES) lies in, by the parent codes as cov_gazetteer_new
+ * resolved them: a community's street and that street's district, a
+ * street's district, a district itself (street -1). -1 where unknown or idx
+ * is out of range.
+ */
+void cov_gazetteer_ancestors(const struct cov_gazetteer *g, enum cov_layer layer, int32_t idx,
+                             int32_t *district, int32_t *street);
+
+/*
+ * Does text name the area called area_name of layer (COV_DISTRICTS ..
+ * COV_COMMUNITIES; ur: a community's urban/rural, for a name without
+ * suffix)? Both are normalised as above. 2: the same name; 1: the same stem
+ * with a suffix of an agreeing kind, or text without suffix (新浦,
+ * 新浦街道办事处 for 新浦街道; 王庄, 王庄居委会 for 王庄社区, but 王庄村 not; for
+ * districts 区, 县 and 市 all agree); names complete as they stand
+ * (东辛农场) only as 2. 0: no; -1: out of memory.
+ */
+int cov_place_name_match(enum cov_layer layer, const char *area_name, enum cov_ur ur,
+                         const char *text);
+/* The normalised stem of name (a name of layer, its suffix stripped as above)
+ * into out (cap bytes, whole code points that fit, NUL-terminated); its length. */
+size_t cov_place_name_stem(enum cov_layer layer, const char *name, char *out, size_t cap);
+
 /* What a register row says about where an organization is. Any field may be
  * NULL or "". Borrowed for the call only. */
 struct cov_place_in {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "areasel.h"
 #include "coverage.h"
 
 static const double RATE_TOLERANCE = 1e-9;
@@ -36,9 +37,15 @@ int cov_targets_all_met(const struct cov_targets *t)
 
 int cov_targets_compute(const struct cov_model *m, struct cov_targets *out, struct cov_err *err)
 {
+    return cov_targets_compute_in(m, NULL, out, err);
+}
+
+int cov_targets_compute_in(const struct cov_model *m, const struct cov_areasel *sel,
+                           struct cov_targets *out, struct cov_err *err)
+{
     memset(out, 0, sizeof(*out));
     struct cov_summary s;
-    int rc = cov_summarize(m, -1, &s, NULL, err);
+    int rc = cov_summarize_in(m, sel, -1, &s, NULL, err);
     if (rc)
         return rc;
     const struct cov_policy *p = &m->policy;
@@ -48,23 +55,27 @@ int cov_targets_compute(const struct cov_model *m, struct cov_targets *out, stru
                 p->v[COV_P_STANDALONE_RATE_TARGET]);
 
     size_t nc = m->n_areas[COV_COMMUNITIES];
-    if (nc) {
+    int *count = calloc(nc + 1, sizeof(*count));
+    if (nc)
         out->communities = calloc(nc, sizeof(*out->communities));
-        if (!out->communities)
-            return cov_err_set(err, COV_ENOMEM, "out of memory checking %zu communities", nc);
-        out->n_communities = nc;
+    if (!count || (nc && !out->communities)) {
+        free(count);
+        return cov_err_set(err, COV_ENOMEM, "out of memory checking %zu communities", nc);
     }
     for (size_t i = 0; i < m->n_orgs; i++) {
         int32_t c = m->orgs[i].area[COV_COMMUNITIES];
         if (m->orgs[i].community_org == 1 && c >= 0 && (size_t)c < nc)
-            out->communities[c].community_orgs++;
+            count[c]++;
     }
     long urban = 0, urban_met = 0, rural = 0, rural_met = 0;
     int umin = (int)p->v[COV_P_URBAN_COMMUNITY_MIN_ORGS];
     int rmin = (int)p->v[COV_P_RURAL_COMMUNITY_MIN_ORGS];
     for (size_t c = 0; c < nc; c++) {
-        struct cov_community_check *k = &out->communities[c];
+        if (!cov_areasel_has_area(sel, COV_COMMUNITIES, c))
+            continue;
+        struct cov_community_check *k = &out->communities[out->n_communities++];
         k->community = c;
+        k->community_orgs = count[c];
         k->ur = m->areas[COV_COMMUNITIES][c].ur;
         k->required = k->ur == COV_UR_URBAN ? umin : k->ur == COV_UR_RURAL ? rmin : 0;
         k->met = k->community_orgs >= k->required;
@@ -77,6 +88,7 @@ int cov_targets_compute(const struct cov_model *m, struct cov_targets *out, stru
             rural_met += k->met;
         }
     }
+    free(count);
     struct cov_target *t = &out->targets[COV_T_URBAN];
     *t = (struct cov_target){"urban_community_orgs", (double)urban_met, (double)urban,
                              urban_met == urban};

@@ -46,7 +46,8 @@ struct cov_community_check {
 /* Embedded: filled by cov_targets_compute(), released by cov_targets_release(). */
 struct cov_targets {
     struct cov_target targets[COV_T_COUNT];  /* in the order of the enum above */
-    struct cov_community_check *communities; /* one per community, model order; owned */
+    struct cov_community_check *communities; /* one per community (of those chosen: _in),
+                                                model order; owned */
     size_t n_communities;
 };
 
@@ -56,6 +57,14 @@ struct cov_targets {
  * left released (safe to pass to cov_targets_release()).
  */
 int cov_targets_compute(const struct cov_model *m, struct cov_targets *out, struct cov_err *err);
+/*
+ * cov_targets_compute for the areas chosen in sel (areasel.h; NULL or no
+ * choice: the whole model): the rates over the organizations inside, the
+ * communities inside (communities[] lists only those, in model order).
+ */
+struct cov_areasel;
+int cov_targets_compute_in(const struct cov_model *m, const struct cov_areasel *sel,
+                           struct cov_targets *out, struct cov_err *err);
 /* Free what out owns; accepts NULL and a released value. */
 void cov_targets_release(struct cov_targets *t);
 /* 1 when every target is met. */

@@ -128,10 +128,15 @@ const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col);
 /* Report writers shared by the commands and the demo (cmd_status.c, cmd_targets.c). */
 struct cov_targets;
 struct cov_plan;
-int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
-                     int issues, int fmt, const struct cov_plan *plan, struct cov_err *err);
+int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                     const struct cov_areasel *sel, int by, int issues, int fmt,
+                     const struct cov_plan *plan, struct cov_err *err);
+/* sel: the chosen areas (cli_args.sel), for the district and street of each community;
+ * NULL: made for the call. */
+struct cov_areasel;
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
-                       const struct cov_targets *tg, int fmt, int failing);
+                       const struct cov_areasel *sel, const struct cov_targets *tg, int fmt,
+                       int failing);
 
 /*
  * Files for people (-o FILE: docs/FORMATS.md "Exports"): column names and enumerated values

@@ -105,13 +105,13 @@ static int report_fn(FILE *f, void *user, struct cov_err *err)
     int rc = 0;
     switch (j->kind) {
     case R_STATUS_TXT:
-        rc = cli_status_write(f, ctx, m, COV_DISTRICTS, 0, CLI_FMT_TABLE, NULL, err);
+        rc = cli_status_write(f, ctx, m, NULL, COV_DISTRICTS, 0, CLI_FMT_TABLE, NULL, err);
         break;
     case R_STATUS_JSON:
-        rc = cli_status_write(f, ctx, m, COV_STREETS, 0, CLI_FMT_JSON, plan, err);
+        rc = cli_status_write(f, ctx, m, NULL, COV_STREETS, 0, CLI_FMT_JSON, plan, err);
         break;
     case R_TARGETS_JSON:
-        cli_targets_write(f, ctx, m, tg, CLI_FMT_JSON, 0);
+        cli_targets_write(f, ctx, m, NULL, tg, CLI_FMT_JSON, 0);
         break;
     case R_PLAN_TXT:
         cli_propose_write(f, ctx, m, plan, CLI_FMT_TABLE);

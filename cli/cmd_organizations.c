@@ -228,6 +228,7 @@ cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);
     free(idx);
+    cli_args_release(&args);
     cov_model_free(m);
     return cli_exit_for(rc);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/areasel.h"
 #include "../analysis/geos.h"
 #include "../analysis/propose.h"
 #include "../geodata/export.h"
@@ -17,6 +18,7 @@ static void propose_notes(FILE *f)
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] propose [--scope street|district|community] "
+                "[--district X] [--street X] [--community X] "
                 "[--max-units N] [--min-members N] [--max-distance M] [--exact [--time-limit S]] "
                 "[--no-memberless] [--greedy] [--format table|csv|json|geojson] "
                 "[-o FILE [--t-srs SRS]] [--save]",
@@ -29,7 +31,12 @@ static const struct cli_usage usage = {
              "  5. joint branches (联合党支部) of 2 to --max-units adjacent units in one scope\n"
              "     area, reaching --min-members formal members together, every pair within\n"
              "     --max-distance metres\n"
-             "  6. an instructor (党建工作指导员) for the rest, grouped by street\n",
+             "  6. an instructor (党建工作指导员) for the rest, grouped by street\n"
+             "\n"
+             "The plan is made for the whole project (and --save keeps all of it); with\n"
+             "--district, --street or --community the output holds the groups with a member\n"
+             "there, the figures count its organizations, and the joint-branch candidates\n"
+             "and bounds are those of the scope areas inside it or holding it.\n",
     .options_title = "Options (defaults are the project's policy parameters):",
     .notes_fn = propose_notes,
 };
@@ -235,8 +242,13 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         }
         fprintf(f,
                 "],\n\"summary\": {\"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
-                "\"bound_simple\": %ld, \"manual\": %ld, \"covered_over_bound\": ",
-                p->candidates, p->covered, p->bound, p->bound_simple, p->n_manual);
+                "\"bound_simple\": ",
+                p->candidates, p->covered, p->bound);
+        if (p->bound_simple >= 0) /* -1: not known for the chosen areas */
+            fprintf(f, "%ld", p->bound_simple);
+        else
+            fprintf(f, "null");
+        fprintf(f, ", \"manual\": %ld, \"covered_over_bound\": ", p->n_manual);
         cli_json_num(f, p->bound ? (double)p->covered / (double)p->bound : NAN);
         fprintf(f,
                 ", \"orgs_covered_before\": %ld, \"orgs_covered_after\": %ld, "
@@ -312,7 +324,12 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     if (fmt != CLI_FMT_TABLE)
         return;
     char r0[16], r1[16];
-    double before = m->n_orgs ? (double)p->orgs_covered_before / (double)m->n_orgs : NAN;
+    /* over the organizations the plan counts: all, or those of the chosen areas
+     * (cov_areasel_plan), whose number is after / rate_after */
+    double before = p->orgs_covered_after > 0
+                        ? p->coverage_rate_after * (double)p->orgs_covered_before /
+                              (double)p->orgs_covered_after
+                        : p->coverage_rate_after;
     if (zh) {
         fprintf(f, "\n方案：");
         for (int k = 0; k < COV_G_COUNT; k++)
@@ -380,6 +397,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     struct cli_args args;
     int ec;
     const struct cli_option opts[] = {
+        CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_CALLBACK(0, "scope", "LAYER", &scope, set_scope,
                          "joint branches stay within one street (default), district or "
                          "community"),
@@ -416,7 +434,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     if (greedy && exact)
         return cli_usage_error(ctx, usage.synopsis, "--greedy and --exact exclude each other");
     struct cov_model *m = NULL;
-    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m)))
+    if ((ec = cli_load_model_areas(ctx, &usage, &args, &m)) != CLI_GO)
         return ec;
     const char *out = args.out;
     struct cov_propose_opts po;
@@ -437,7 +455,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
 
     struct cov_err err;
     cov_err_init(&err);
-    struct cov_plan *plan = NULL;
+    struct cov_plan *plan = NULL, *whole = NULL;
     int rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err);
     if (rc)
         goto cleanup;
@@ -447,6 +465,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         if (!ctx->quiet)
             fprintf(stderr, "%s propose: plan saved in %s (%zu groups)\n", ctx->prog, ctx->db_path,
                     plan->n_groups);
+    }
+    if (cov_areasel_active(args.sel)) { /* what of it concerns the chosen areas */
+        whole = plan;
+        if (!(plan = cov_areasel_plan(args.sel, whole))) {
+            rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+            goto cleanup;
+        }
     }
     if (out && cli_is_json_path(out)) {
         rc = propose_json_file(ctx, m, plan, out, &err);
@@ -470,6 +495,8 @@ cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);
     cov_plan_free(plan);
+    cov_plan_free(whole);
+    cli_args_release(&args);
     cov_model_free(m);
     return cli_exit_for(rc);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../analysis/areasel.h"
 #include "../analysis/propose.h"
 #include "../analysis/targets.h"
 #include "../render/map.h"
@@ -10,7 +11,8 @@
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] render -o FILE [--theme coverage|targets|plan] [--size SIZE] "
-                "[--dpi N] [--title TEXT] [--area CODE|NAME] [--atlas district|street] "
+                "[--dpi N] [--title TEXT] [--area CODE|NAME] [--district X] [--street X] "
+                "[--community X] [--atlas district|street] "
                 "[--attribution TEXT] [--lang zh|en]",
     .about = "Draw a map of the project to PNG, PDF or SVG (chosen by the extension of -o).\n"
              "\n"
@@ -22,7 +24,12 @@ static const struct cli_usage usage = {
              "  plan       the branch plan saved by 'orgcover propose --save', or one made\n"
              "             with the policy's defaults:\n"
              "             joint branches as members linked to the medoid, regional branches\n"
-             "             on their park or building, standalone candidates marked\n",
+             "             on their park or building, standalone candidates marked\n"
+             "\n"
+             "--area, --district, --street and --community zoom to one area: --area names\n"
+             "a district, street or community (inside those the others name), else the\n"
+             "narrowest of the others is the area. With --atlas the pages are those of the\n"
+             "districts or streets inside the area (the overview shows the area).\n",
 };
 
 /* --theme and --size (o->min: which) by the render layer's parsers, whose
@@ -66,7 +73,9 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
         CLI_OPT_INT(0, "dpi", "N", &dpi, 30, 1200, "expected a whole number, 30 to 1200",
                     "PNG resolution (default 150)"),
         CLI_OPT_STRING(0, "title", "TEXT", &mo.title, "map title (default: per theme)"),
-        CLI_OPT_STRING(0, "area", "CODE|NAME", &area, "zoom to a district, street or community"),
+        CLI_OPT_STRING(0, "area", "CODE|NAME", &area,
+                       "zoom to a district, street or community (name with or without suffix)"),
+        CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_CALLBACK(0, "atlas", "LAYER", &atlas, set_atlas,
                          "multi-page PDF: overview, then one page per district or street"),
         CLI_OPT_STRING(0, "attribution", "TEXT", &attribution,
@@ -87,25 +96,37 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     mo.lang_en = ctx->lang == COV_LANG_EN;
 
     struct cov_model *m = NULL;
-    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, &m)))
+    if ((ec = cli_load_model_areas(ctx, &usage, &args, &m)) != CLI_GO)
         return ec;
-    for (int l = COV_DISTRICTS; area && l <= COV_COMMUNITIES && mo.area < 0; l++) {
-        mo.area = cov_model_find_area(m, (enum cov_layer)l, area);
-        mo.area_layer = l;
-    }
-    if (area && mo.area < 0) {
-        cov_model_free(m);
-        return cli_usage_error(ctx, usage.synopsis,
-                               "--area: no district, street or community has code or name '%s'",
-                               area);
-    }
     struct cov_err err;
     cov_err_init(&err);
+    int rc = COV_OK;
     struct cov_targets tg = {0};
     struct cov_plan *plan = NULL;
     char *meta_attr = geo_store_meta_get(ctx->store, "attribution");
     char *meta_date = geo_store_meta_get(ctx->store, "data_date");
-    int rc = COV_OK;
+    /* The zoom area: --area (inside the others), else the narrowest of the others. */
+    long chosen[3] = {args.area_idx[0], args.area_idx[1], args.area_idx[2]};
+    if (area) {
+        int layer;
+        long idx;
+        if ((ec = cli_find_area(ctx, &usage, m, &args, "--area", area, &layer, &idx)) != CLI_GO)
+            goto cleanup; /* reported */
+        mo.area_layer = layer;
+        mo.area = idx;
+        chosen[layer] = idx;
+    } else {
+        for (int l = COV_DISTRICTS; l <= COV_COMMUNITIES; l++)
+            if (chosen[l] >= 0) {
+                mo.area_layer = l;
+                mo.area = chosen[l];
+            }
+    }
+    if (atlas >= 0 && mo.area >= 0) { /* the pages of the areas inside the zoom area */
+        if ((rc = cov_areasel_choose(args.sel, chosen, &err)))
+            goto cleanup;
+        mo.atlas_pages = cov_areasel_mask(args.sel, atlas);
+    }
     mo.attribution = attribution ? attribution : meta_attr;
     mo.data_date = meta_date;
     if (mo.theme == MAP_THEME_TARGETS && (rc = cov_targets_compute(m, &tg, &err)))
@@ -127,6 +148,7 @@ cleanup:
     cov_plan_free(plan);
     free(meta_attr);
     free(meta_date);
+    cli_args_release(&args);
     cov_model_free(m);
-    return cli_exit_for(rc);
+    return ec != CLI_GO ? ec : cli_exit_for(rc);
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/areasel.h"
 #include "../analysis/coverage.h"
 #include "../analysis/place.h"
 #include "../analysis/propose.h"
@@ -11,12 +12,16 @@
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] status [--by district|street|community|park|building] "
-                "[--issues] [--plan] [--format table|csv|json] [-o FILE]",
+                "[--district X] [--street X] [--community X] [--issues] [--plan] "
+                "[--format table|csv|json] [-o FILE]",
     .about = "Coverage figures of the project: organizations, covered by a Party\n"
              "organization, coverage rate (target policy coverage_rate_target), organizations\n"
              "with enough formal members for their own organization and how many have one\n"
              "(standalone formation rate), organizations without members and those with an\n"
-             "instructor (work coverage), organizations outside every community.\n",
+             "instructor (work coverage), organizations outside every community.\n"
+             "\n"
+             "With --district, --street or --community the figures count the organizations\n"
+             "of that area, and --by lists the areas inside it (and those holding it).\n",
     .notes = "Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n",
 };
 
@@ -74,7 +79,57 @@ static void print_placed(FILE *f, const struct cov_summary *t, int zh)
                 t->placed[COV_PLACED_NONE]);
 }
 
-static int add_row(struct cli_table *t, const char *code, const char *name,
+/* The columns that say which area a row is: code and name; a community's
+ * district and street too (names on the terminal, codes and names in csv
+ * and files). */
+enum { LEAD_MAX = 6 };
+static size_t lead_heads(int by, int fmt, int zh, const char **head)
+{
+    static const char *const comm_zh[] = {"县区代码",  "县区",     "街道代码",
+                                          "街道/乡镇", "社区代码", "社区名称"};
+    static const char *const comm_en[] = {"district_code", "district_name", "street_code",
+                                          "street_name",   "code",          "name"};
+    if (by != COV_COMMUNITIES) {
+        head[0] = zh ? "代码" : "code";
+        head[1] = zh ? "名称" : "name";
+        return 2;
+    }
+    const char *const *h = zh ? comm_zh : comm_en;
+    if (fmt != CLI_FMT_TABLE) {
+        for (size_t i = 0; i < 6; i++)
+            head[i] = h[i];
+        return 6;
+    }
+    head[0] = zh ? "县区" : "district";
+    head[1] = zh ? "街道/乡镇" : "street";
+    head[2] = h[4];
+    head[3] = h[5];
+    return 4;
+}
+
+/* The lead cells of area i of layer by (as lead_heads). */
+static void lead_cells(const struct cov_model *m, const struct cov_areasel *sel, int by, size_t i,
+                       int fmt, const char **cell)
+{
+    const struct cov_area *a = &m->areas[by][i];
+    if (by != COV_COMMUNITIES) {
+        cell[0] = a->code;
+        cell[1] = a->name;
+        return;
+    }
+    struct cli_parents pa;
+    cli_parents_get(m, sel, by, i, &pa);
+    if (fmt != CLI_FMT_TABLE) {
+        const char *c[] = {pa.district_code, pa.district_name, pa.street_code,
+                           pa.street_name,   a->code,          a->name};
+        memcpy(cell, c, sizeof(c));
+    } else {
+        const char *c[] = {pa.district_name, pa.street_name, a->code, a->name};
+        memcpy(cell, c, sizeof(c));
+    }
+}
+
+static int add_row(struct cli_table *t, const char *const *lead, size_t nlead,
                    const struct cov_summary *s)
 {
     char v[8][32];
@@ -86,7 +141,10 @@ static int add_row(struct cli_table *t, const char *code, const char *name,
     cli_pct(v[5], 32, s->standalone_rate);
     snprintf(v[6], 32, "%ld", s->no_members);
     snprintf(v[7], 32, "%ld", s->work_covered);
-    const char *cells[] = {code, name, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
+    const char *cells[LEAD_MAX + 8];
+    memcpy(cells, lead, nlead * sizeof(*lead));
+    for (size_t k = 0; k < 8; k++)
+        cells[nlead + k] = v[k];
     return cli_table_add(t, cells);
 }
 
@@ -96,14 +154,19 @@ static const char *finding_kind(enum cov_finding_kind k, enum cov_lang l)
     return l == COV_LANG_ZH ? cov_label_finding(k, l) : cov_finding_name(k);
 }
 
-static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int fmt,
-                        struct cov_err *err)
+static int print_issues(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                        const struct cov_areasel *sel, int fmt, struct cov_err *err)
 {
     struct cov_finding *fd = NULL;
     size_t n = 0;
     int rc = cov_findings(m, &fd, &n, err);
     if (rc)
         return rc;
+    size_t kept = 0; /* those of the organizations inside the chosen areas */
+    for (size_t i = 0; i < n; i++)
+        if (cov_areasel_has_org(sel, &m->orgs[fd[i].org]))
+            fd[kept++] = fd[i];
+    n = kept;
     if (fmt == CLI_FMT_JSON) {
         fprintf(f, "{\"issues\": [");
         for (size_t i = 0; i < n; i++) {
@@ -184,6 +247,7 @@ static void print_totals(FILE *f, const struct cov_model *m, const struct cov_su
 struct status_job {
     const struct cli_ctx *ctx;
     const struct cov_model *m;
+    const struct cov_areasel *sel;
     int by, issues;
     const struct cov_plan *plan;
 };
@@ -191,14 +255,14 @@ struct status_job {
 static int status_json_fn(FILE *f, void *user, struct cov_err *err)
 {
     const struct status_job *j = user;
-    return cli_status_write(f, j->ctx, j->m, j->by, j->issues, CLI_FMT_JSON, j->plan, err);
+    return cli_status_write(f, j->ctx, j->m, j->sel, j->by, j->issues, CLI_FMT_JSON, j->plan, err);
 }
 
-static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m, int by,
-                            int issues, const struct cov_plan *plan, const char *path,
-                            struct cov_err *err)
+static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m,
+                            const struct cov_areasel *sel, int by, int issues,
+                            const struct cov_plan *plan, const char *path, struct cov_err *err)
 {
-    struct status_job j = {ctx, m, by, issues, plan};
+    struct status_job j = {ctx, m, sel, by, issues, plan};
     int rc = cli_write_text(path, status_json_fn, &j, err);
     if (!rc && !ctx->quiet)
         fprintf(stderr, "%s status: wrote %s\n", ctx->prog, path);
@@ -206,13 +270,25 @@ static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m
 }
 
 /* The figures as a file a planner opens in Excel or QGIS: raw numbers, rates as fractions. */
-static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, int by,
-                         const char *path, struct cov_err *err)
+static int export_status(const struct cli_ctx *ctx, const struct cov_model *m,
+                         const struct cov_areasel *sel, int by, const char *path,
+                         struct cov_err *err)
 {
-    /* docs/FORMATS.md "status" */
-    static const struct cli_col cols[] = {
+    /* docs/FORMATS.md "status": the area's lead columns (a community's with its district
+     * and street), then the figures */
+    static const struct cli_col lead_area[] = {
         {"代码", "code", GEO_COL_TEXT, NULL},
         {"名称", "name", GEO_COL_TEXT, NULL},
+    };
+    static const struct cli_col lead_comm[] = {
+        {"县区代码", "district_code", GEO_COL_TEXT, "县区码"},
+        {"县区", "district_name", GEO_COL_TEXT, NULL},
+        {"街道代码", "street_code", GEO_COL_TEXT, "街道码"},
+        {"街道/乡镇", "street_name", GEO_COL_TEXT, "街道"},
+        {"社区代码", "code", GEO_COL_TEXT, "社区码"},
+        {"社区名称", "name", GEO_COL_TEXT, "社区名"},
+    };
+    static const struct cli_col figures[] = {
         {"社会组织", "organizations", GEO_COL_INT, "组织数"},
         {"已覆盖", "covered", GEO_COL_INT, NULL},
         {"覆盖率", "coverage_rate", GEO_COL_REAL, NULL},
@@ -223,14 +299,22 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, i
         {"工作覆盖", "work_covered", GEO_COL_INT, "工作覆"},
         {"不在社区内", "outside_all_communities", GEO_COL_INT, "社区外"},
     };
+    const struct cli_col *lead = by == COV_COMMUNITIES ? lead_comm : lead_area;
+    size_t nlead = by == COV_COMMUNITIES ? sizeof(lead_comm) / sizeof(*lead_comm)
+                                         : sizeof(lead_area) / sizeof(*lead_area);
+    struct cli_col cols[LEAD_MAX + 9];
+    memcpy(cols, lead, nlead * sizeof(*lead));
+    memcpy(cols + nlead, figures, sizeof(figures));
     struct cov_summary total, *per = NULL;
-    int rc = cov_summarize(m, by, &total, by >= 0 ? &per : NULL, err);
+    int rc = cov_summarize_in(m, sel, by, &total, by >= 0 ? &per : NULL, err);
     if (rc)
         return rc;
     struct cli_table t;
-    cli_table_init(&t, 11, NULL, NULL);
+    cli_table_init(&t, nlead + 9, NULL, NULL);
     size_t n = by >= 0 ? m->n_areas[by] : 0;
     for (size_t i = 0; i <= n && !rc; i++) {
+        if (i < n && !cov_areasel_has_area(sel, by, i))
+            continue;
         const struct cov_summary *s = i < n ? &per[i] : &total;
         char v[9][32];
         snprintf(v[0], 32, "%ld", s->organizations);
@@ -242,18 +326,13 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, i
         snprintf(v[6], 32, "%ld", s->no_members);
         snprintf(v[7], 32, "%ld", s->work_covered);
         snprintf(v[8], 32, "%ld", s->outside_all_communities);
-        const char *cells[] = {i < n ? m->areas[by][i].code : "",
-                               i < n ? m->areas[by][i].name
-                                     : (ctx->lang == COV_LANG_ZH ? "合计" : "total"),
-                               v[0],
-                               v[1],
-                               v[2],
-                               v[3],
-                               v[4],
-                               v[5],
-                               v[6],
-                               v[7],
-                               v[8]};
+        const char *cells[LEAD_MAX + 9] = {NULL};
+        if (i < n)
+            lead_cells(m, sel, by, i, CLI_FMT_CSV, cells);
+        else
+            cells[nlead - 1] = ctx->lang == COV_LANG_ZH ? "合计" : "total";
+        for (size_t k = 0; k < 9; k++)
+            cells[nlead + k] = v[k];
         if (cli_table_add(&t, cells))
             rc = cov_err_set(err, COV_ENOMEM, "out of memory");
     }
@@ -268,16 +347,30 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m, i
     return rc;
 }
 
-int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m, int by,
-                     int issues, int fmt, const struct cov_plan *plan, struct cov_err *err)
+int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
+                     const struct cov_areasel *sel, int by, int issues, int fmt,
+                     const struct cov_plan *plan, struct cov_err *err)
 {
     struct cov_summary total, *per = NULL;
+    struct cov_areasel *own = NULL;
+    struct cov_plan *part = NULL;
     int rc;
     if (issues) {
-        rc = print_issues(f, ctx, m, fmt, err);
+        rc = print_issues(f, ctx, m, sel, fmt, err);
         goto cleanup;
     }
-    rc = cov_summarize(m, by, &total, by >= 0 ? &per : NULL, err);
+    if (!sel && by == COV_COMMUNITIES && !(sel = own = cov_areasel_new(m))) {
+        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (plan && cov_areasel_active(sel)) { /* the plan's figures for the chosen areas */
+        if (!(part = cov_areasel_plan(sel, plan))) {
+            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        plan = part;
+    }
+    rc = cov_summarize_in(m, sel, by, &total, by >= 0 ? &per : NULL, err);
     if (rc)
         goto cleanup;
     size_t n = by >= 0 ? m->n_areas[by] : 0;
@@ -292,13 +385,25 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         }
         if (by >= 0) {
             fprintf(f, ", \"by\": \"%s\", \"areas\": [", cov_layer_name(by));
+            int first = 1;
             for (size_t i = 0; i < n; i++) {
-                fprintf(f, "%s\n  {\"code\": ", i ? "," : "");
+                if (!cov_areasel_has_area(sel, by, i))
+                    continue;
+                fprintf(f, "%s\n  {\"code\": ", first ? "" : ",");
+                first = 0;
                 cli_json_str(f, m->areas[by][i].code);
                 fprintf(f, ", \"name\": ");
                 cli_json_str(f, m->areas[by][i].name);
                 fprintf(f, ", ");
                 json_summary(f, &per[i]);
+                if (by == COV_COMMUNITIES) { /* after the figures older readers expect */
+                    struct cli_parents pa;
+                    cli_parents_get(m, sel, by, i, &pa);
+                    cli_json_kv(f, "district_code", pa.district_code);
+                    cli_json_kv(f, "district_name", pa.district_name);
+                    cli_json_kv(f, "street_code", pa.street_code);
+                    cli_json_kv(f, "street_name", pa.street_name);
+                }
                 fprintf(f, "}");
             }
             fprintf(f, "\n]");
@@ -318,19 +423,32 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         }
         goto cleanup;
     }
-    static const char *const head_zh[] = {"代码",   "名称",       "社会组织",   "已覆盖",
-                                          "覆盖率", "应单独组建", "已单独组建", "单独组建率",
-                                          "无党员", "工作覆盖"};
-    static const char *const head_en[] = {
-        "code",       "name",        "orgs",       "covered",
-        "coverage",   "eligible",    "standalone", "standalone_rate",
-        "no_members", "work_covered"};
-    static const int right[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+    static const char *const head_zh[] = {"社会组织",   "已覆盖",     "覆盖率", "应单独组建",
+                                          "已单独组建", "单独组建率", "无党员", "工作覆盖"};
+    static const char *const head_en[] = {"orgs",       "covered",     "coverage",
+                                          "eligible",   "standalone",  "standalone_rate",
+                                          "no_members", "work_covered"};
+    const char *head[LEAD_MAX + 8];
+    int right[LEAD_MAX + 8];
+    size_t nlead = lead_heads(by, fmt, zh, head);
+    for (size_t k = 0; k < nlead + 8; k++) {
+        if (k >= nlead)
+            head[k] = (zh ? head_zh : head_en)[k - nlead];
+        right[k] = k >= nlead;
+    }
     struct cli_table t;
-    cli_table_init(&t, 10, zh ? head_zh : head_en, right);
-    for (size_t i = 0; i < n; i++)
-        add_row(&t, m->areas[by][i].code, m->areas[by][i].name, &per[i]);
-    add_row(&t, "", zh ? "合计" : "total", &total);
+    cli_table_init(&t, nlead + 8, head, right);
+    const char *lead[LEAD_MAX];
+    for (size_t i = 0; i < n; i++) {
+        if (!cov_areasel_has_area(sel, by, i))
+            continue;
+        lead_cells(m, sel, by, i, fmt, lead);
+        add_row(&t, lead, nlead, &per[i]);
+    }
+    for (size_t k = 0; k < nlead; k++)
+        lead[k] = "";
+    lead[nlead - 1] = zh ? "合计" : "total";
+    add_row(&t, lead, nlead, &total);
     cli_table_print(&t, f, fmt);
     cli_table_release(&t);
     if (fmt == CLI_FMT_TABLE && total.outside_all_communities)
@@ -340,6 +458,8 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
                 total.outside_all_communities);
 cleanup:
     free(per);
+    cov_plan_free(part);
+    cov_areasel_free(own);
     return rc;
 }
 
@@ -352,6 +472,7 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     const struct cli_option opts[] = {
         CLI_OPT_CALLBACK(0, "by", "LAYER", &by, set_by,
                          "one row per district, street, community, park or building"),
+        CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_FLAG(0, "issues", &issues,
                      "list data-quality findings instead: credit codes whose division code "
                      "(characters 3-8) disagrees with the district the point lies in, "
@@ -373,11 +494,11 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     if (want_plan)
         rc = cli_plan_get(ctx, m, &plan, &saved, &err);
     if (!rc && args.out && cli_is_json_path(args.out))
-        rc = status_json_file(ctx, m, by, issues, plan, args.out, &err);
+        rc = status_json_file(ctx, m, args.sel, by, issues, plan, args.out, &err);
     else if (!rc && args.out)
-        rc = export_status(ctx, m, by, args.out, &err);
+        rc = export_status(ctx, m, args.sel, by, args.out, &err);
     else if (!rc)
-        rc = cli_status_write(stdout, ctx, m, by, issues, args.fmt, plan, &err);
+        rc = cli_status_write(stdout, ctx, m, args.sel, by, issues, args.fmt, plan, &err);
     char *rej = ctx->store ? geo_store_meta_get(ctx->store, "rejected.organizations") : NULL;
     if (!rc && rej && atol(rej) > 0 && !ctx->quiet)
         fprintf(stderr,
@@ -391,6 +512,7 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     cov_plan_free(plan);
     cli_report(ctx, &err);
     cov_err_release(&err);
+    cli_args_release(&args);
     cov_model_free(m);
     return cli_exit_for(rc);
 }

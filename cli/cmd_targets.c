@@ -2,18 +2,22 @@
 #include <math.h>
 #include <string.h>
 
+#include "../analysis/areasel.h"
 #include "../analysis/targets.h"
 #include "../geodata/export.h"
 #include "cli.h"
 
 static const struct cli_usage usage = {
-    .synopsis = "orgcover [--db FILE] targets [--failing] [--strict] [--format table|csv|json] "
-                "[-o FILE]",
+    .synopsis = "orgcover [--db FILE] targets [--district X] [--street X] [--community X] "
+                "[--failing] [--strict] [--format table|csv|json] [-o FILE]",
     .about = "Check the policy's targets: organization coverage rate (clause 4, >= 90%),\n"
              "standalone formation rate (clause 4, 100%), community social organizations\n"
              "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
              "These are the policy's values; the project's own are its policy parameters\n"
-             "('orgcover policy'), and the report shows those.\n",
+             "('orgcover policy'), and the report shows those.\n"
+             "\n"
+             "With --district, --street or --community the rates count the organizations\n"
+             "of that area and the community list holds its communities only.\n",
 };
 
 static int is_rate(int target)
@@ -22,11 +26,15 @@ static int is_rate(int target)
 }
 
 void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
-                       const struct cov_targets *tg, int fmt, int failing)
+                       const struct cov_areasel *sel, const struct cov_targets *tg, int fmt,
+                       int failing)
 {
     int zh = ctx->lang == COV_LANG_ZH;
     char label[128];
     const struct cov_area *comms = m->areas[COV_COMMUNITIES];
+    struct cov_areasel *own = sel ? NULL : cov_areasel_new(m);
+    if (!sel)
+        sel = own; /* NULL when out of memory: the district and street columns stay empty */
 
     if (fmt == CLI_FMT_JSON) {
         fprintf(f, "{\"targets\": [");
@@ -51,11 +59,18 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             cli_json_str(f, a->name);
             fprintf(f,
                     ", \"type\": %s, \"community_orgs\": %d, \"required\": %d, \"met\": %s, "
-                    "\"shortfall\": %d}",
+                    "\"shortfall\": %d",
                     k->ur == COV_UR_URBAN   ? "\"urban\""
                     : k->ur == COV_UR_RURAL ? "\"rural\""
                                             : "null",
                     k->community_orgs, k->required, k->met ? "true" : "false", k->shortfall);
+            struct cli_parents pa; /* where it lies, after the figures older readers expect */
+            cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
+            cli_json_kv(f, "district_code", pa.district_code);
+            cli_json_kv(f, "district_name", pa.district_name);
+            cli_json_kv(f, "street_code", pa.street_code);
+            cli_json_kv(f, "street_name", pa.street_name);
+            fprintf(f, "}");
         }
         fprintf(f, "\n]}\n");
     } else {
@@ -84,13 +99,26 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             cli_table_release(&t);
             fprintf(f, "\n");
         }
-        static const char *const hz[] = {"社区代码",     "社区名称", "类型",
-                                         "社区社会组织", "要求",     "缺口"};
-        static const char *const he[] = {"code",           "name",     "type",
-                                         "community_orgs", "required", "shortfall"};
-        static const int right[] = {0, 0, 0, 1, 1, 1};
+        /* Where each community lies: names on the terminal, codes and names in csv. */
+        static const char *const hz[] = {"县区代码", "县区",     "街道代码", "街道/乡镇",
+                                         "社区代码", "社区名称", "类型",     "社区社会组织",
+                                         "要求",     "缺口"};
+        static const char *const he[] = {
+            "district_code", "district_name", "street_code",    "street_name", "code",
+            "name",          "type",          "community_orgs", "required",    "shortfall"};
+        static const int right[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1};
+        static const char *const hz_table[] = {"县区", "街道/乡镇",    "社区代码", "社区名称",
+                                               "类型", "社区社会组织", "要求",     "缺口"};
+        static const char *const he_table[] = {"district", "street",   "code",
+                                               "name",     "type",     "community_orgs",
+                                               "required", "shortfall"};
+        static const int right_table[] = {0, 0, 0, 0, 0, 1, 1, 1};
+        int csv = fmt != CLI_FMT_TABLE;
         struct cli_table t;
-        cli_table_init(&t, 6, zh ? hz : he, right);
+        if (csv)
+            cli_table_init(&t, 10, zh ? hz : he, right);
+        else
+            cli_table_init(&t, 8, zh ? hz_table : he_table, right_table);
         size_t shown = 0;
         for (size_t i = 0; i < tg->n_communities; i++) {
             const struct cov_community_check *k = &tg->communities[i];
@@ -101,13 +129,21 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             snprintf(a, sizeof(a), "%d", k->community_orgs);
             snprintf(b, sizeof(b), "%d", k->required);
             snprintf(d, sizeof(d), "%d", k->shortfall);
-            const char *cells[] = {comms[k->community].code,
+            struct cli_parents pa;
+            cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
+            const char *cells[] = {pa.district_code,
+                                   pa.district_name,
+                                   pa.street_code,
+                                   pa.street_name,
+                                   comms[k->community].code,
                                    comms[k->community].name,
                                    cov_label_ur(k->ur, ctx->lang),
                                    a,
                                    b,
                                    d};
-            cli_table_add(&t, cells);
+            const char *names[] = {
+                pa.district_name, pa.street_name, cells[4], cells[5], cells[6], a, b, d};
+            cli_table_add(&t, csv ? cells : names);
             shown++;
         }
         if (fmt == CLI_FMT_TABLE)
@@ -117,6 +153,7 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         cli_table_print(&t, f, fmt);
         cli_table_release(&t);
     }
+    cov_areasel_free(own);
 }
 
 /* The per-community check as a file a planner opens in Excel or QGIS. */
@@ -124,6 +161,7 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
 struct targets_job {
     const struct cli_ctx *ctx;
     const struct cov_model *m;
+    const struct cov_areasel *sel;
     const struct cov_targets *tg;
     int failing;
 };
@@ -132,15 +170,15 @@ static int targets_json_fn(FILE *f, void *user, struct cov_err *err)
 {
     (void)err;
     const struct targets_job *j = user;
-    cli_targets_write(f, j->ctx, j->m, j->tg, CLI_FMT_JSON, j->failing);
+    cli_targets_write(f, j->ctx, j->m, j->sel, j->tg, CLI_FMT_JSON, j->failing);
     return 0;
 }
 
 static int targets_json_file(const struct cli_ctx *ctx, const struct cov_model *m,
-                             const struct cov_targets *tg, int failing, const char *path,
-                             struct cov_err *err)
+                             const struct cov_areasel *sel, const struct cov_targets *tg,
+                             int failing, const char *path, struct cov_err *err)
 {
-    struct targets_job j = {ctx, m, tg, failing};
+    struct targets_job j = {ctx, m, sel, tg, failing};
     int rc = cli_write_text(path, targets_json_fn, &j, err);
     if (!rc && !ctx->quiet)
         fprintf(stderr, "%s targets: wrote %s\n", ctx->prog, path);
@@ -148,11 +186,15 @@ static int targets_json_file(const struct cli_ctx *ctx, const struct cov_model *
 }
 
 static int export_communities(const struct cli_ctx *ctx, const struct cov_model *m,
-                              const struct cov_targets *tg, int failing, const char *path,
-                              struct cov_err *err)
+                              const struct cov_areasel *sel, const struct cov_targets *tg,
+                              int failing, const char *path, struct cov_err *err)
 {
     /* docs/FORMATS.md "targets" */
     static const struct cli_col cols[] = {
+        {"县区代码", "district_code", GEO_COL_TEXT, "县区码"},
+        {"县区", "district_name", GEO_COL_TEXT, NULL},
+        {"街道代码", "street_code", GEO_COL_TEXT, "街道码"},
+        {"街道/乡镇", "street_name", GEO_COL_TEXT, "街道"},
         {"社区代码", "code", GEO_COL_TEXT, "社区码"},
         {"社区名称", "name", GEO_COL_TEXT, "社区名"},
         {"类型", "type", GEO_COL_TEXT, NULL},
@@ -164,7 +206,7 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
     struct cli_export x;
     cli_export_init(&x, ctx, NULL);
     struct cli_table t;
-    cli_table_init(&t, 7, NULL, NULL);
+    cli_table_init(&t, sizeof(cols) / sizeof(*cols), NULL, NULL);
     int rc = 0;
     for (size_t i = 0; i < tg->n_communities && !rc; i++) {
         const struct cov_community_check *k = &tg->communities[i];
@@ -175,8 +217,18 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
         snprintf(v[0], 16, "%d", k->community_orgs);
         snprintf(v[1], 16, "%d", k->required);
         snprintf(v[2], 16, "%d", k->shortfall);
-        const char *cells[] = {a->code, a->name, cov_label_ur(k->ur, x.lang),
-                               v[0],    v[1],    cov_label_yesno(k->met, x.lang),
+        struct cli_parents pa;
+        cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
+        const char *cells[] = {pa.district_code,
+                               pa.district_name,
+                               pa.street_code,
+                               pa.street_name,
+                               a->code,
+                               a->name,
+                               cov_label_ur(k->ur, x.lang),
+                               v[0],
+                               v[1],
+                               cov_label_yesno(k->met, x.lang),
                                v[2]};
         if (cli_table_add(&t, cells))
             rc = cov_err_set(err, COV_ENOMEM, "out of memory");
@@ -196,6 +248,7 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     int ec;
     struct cov_model *m;
     const struct cli_option opts[] = {
+        CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_FLAG(0, "failing", &failing, "list only the communities that miss their target"),
         CLI_OPT_FLAG(0, "strict", &strict, "exit with status 3 when any target is missed"),
         CLI_OPT_INCLUDE(cli_opts_format, "csv lists the communities"),
@@ -210,24 +263,25 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     struct cov_err err;
     cov_err_init(&err);
     struct cov_targets tg = {0};
-    int rc = cov_targets_compute(m, &tg, &err);
+    int rc = cov_targets_compute_in(m, args.sel, &tg, &err);
     if (rc)
         goto cleanup;
     int all_met = 1;
     for (int i = 0; i < COV_T_COUNT; i++)
         all_met &= tg.targets[i].met;
     if (args.out && cli_is_json_path(args.out))
-        rc = targets_json_file(ctx, m, &tg, failing, args.out, &err);
+        rc = targets_json_file(ctx, m, args.sel, &tg, failing, args.out, &err);
     else if (args.out)
-        rc = export_communities(ctx, m, &tg, failing, args.out, &err);
+        rc = export_communities(ctx, m, args.sel, &tg, failing, args.out, &err);
     else
-        cli_targets_write(stdout, ctx, m, &tg, args.fmt, failing);
+        cli_targets_write(stdout, ctx, m, args.sel, &tg, args.fmt, failing);
     if (strict && !all_met)
         exit_code = CLI_EXIT_TARGET;
 cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);
     cov_targets_release(&tg);
+    cli_args_release(&args);
     cov_model_free(m);
     return rc ? cli_exit_for(rc) : exit_code;
 }

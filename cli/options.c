@@ -5,11 +5,13 @@
  */
 #include <assert.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../analysis/areasel.h"
 #include "../analysis/coverage.h"
 #include "../geodata/export.h"
 #include "cli.h"
@@ -102,11 +104,14 @@ static int set_area(struct cli_parser *p, const struct cli_option *o, const char
 
 const struct cli_option cli_opts_area[] = {
     CLI_OPT_CALLBACK_DATA(0, "district", "X", NULL, set_area, 0,
-                          "only organizations in this district (code or name)"),
+                          "only this district or county: its code, or its name with or without "
+                          "the suffix (海州区 or 海州)"),
     CLI_OPT_CALLBACK_DATA(0, "street", "X", NULL, set_area, 1,
-                          "only organizations in this street or township (code or name)"),
+                          "only this street or township (新浦, 新浦街道 and 新浦街道办事处 are "
+                          "one street)"),
     CLI_OPT_CALLBACK_DATA(0, "community", "X", NULL, set_area, 2,
-                          "only organizations in this community or village (code or name)"),
+                          "only this community or village (code or name; with --street or "
+                          "--district, one of theirs)"),
     CLI_OPT_END(),
 };
 
@@ -139,28 +144,226 @@ static const struct cli_option opts_help[] = {
     CLI_OPT_END(),
 };
 
+/* ---- finding the areas the options name ---- */
+
+/* Suggestions shown for a name that matches nothing; lines of an ambiguous one. */
+enum { AREA_SUGGEST = 5, AREA_LIST_MAX = 20 };
+
+static const char *const area_what[3] = {"district or county", "street or township",
+                                         "community or village"};
+static const char *const opt_layer[3] = {"district", "street", "community"};
+static const char *const areas_what[3] = {"districts or counties", "streets or townships",
+                                          "communities or villages"};
+
+/* A message built piece by piece (truncated when it outgrows the buffer). */
+struct msg {
+    char buf[4096];
+    size_t len;
+};
+
+__attribute__((format(printf, 2, 3))) static void msg_add(struct msg *b, const char *fmt, ...)
+{
+    if (b->len >= sizeof(b->buf) - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(b->buf + b->len, sizeof(b->buf) - b->len, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        b->len += (size_t)w < sizeof(b->buf) - b->len ? (size_t)w : sizeof(b->buf) - 1 - b->len;
+}
+
+/* "新浦街道 (320706010, 海州区)": an area with its code and where it lies. */
+static void msg_area(struct msg *b, const struct cov_model *m, const struct cov_areasel *sel,
+                     int layer, int32_t idx)
+{
+    const struct cov_area *a = &m->areas[layer][idx];
+    int32_t d, s;
+    cov_areasel_ancestors(sel, (enum cov_layer)layer, idx, &d, &s);
+    msg_add(b, "%s (%s", a->name ? a->name : "", a->code ? a->code : "");
+    if (layer > COV_DISTRICTS && d >= 0)
+        msg_add(b, ", %s", m->areas[COV_DISTRICTS][d].name);
+    if (layer > COV_STREETS && s >= 0)
+        msg_add(b, " %s", m->areas[COV_STREETS][s].name);
+    msg_add(b, ")");
+}
+
+/* " in 海州区 新浦街道": the chosen areas a lookup was limited to. */
+static void msg_within(struct msg *b, const struct cov_model *m, int32_t d, int32_t s)
+{
+    if (d < 0 && s < 0)
+        return;
+    msg_add(b, " in");
+    if (d >= 0)
+        msg_add(b, " %s", m->areas[COV_DISTRICTS][d].name);
+    if (s >= 0)
+        msg_add(b, " %s", m->areas[COV_STREETS][s].name);
+}
+
+/*
+ * Find the area that text (the value of option opt) names in the layers
+ * lo..hi, inside district d and street s (-1: anywhere): a code or whole name
+ * before a stem, the higher layer first. Returns CLI_GO with *layer and *idx,
+ * or the exit code after the usage error: none (with the closest names) or
+ * several (every one, with where it lies).
+ */
+static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struct cov_model *m,
+                     const struct cov_areasel *sel, const char *opt, int lo, int hi,
+                     const char *text, int32_t d, int32_t s, int *layer, long *idx)
+{
+    struct cov_area_lookup lk[3];
+    struct cov_err err;
+    cov_err_init(&err);
+    int rc = CLI_GO, best = -1;
+    for (int l = lo; l <= hi; l++) {
+        lk[l].hits = NULL;
+        lk[l].n = 0;
+        if (cov_areasel_find(sel, (enum cov_layer)l, text, d, s, AREA_SUGGEST, &lk[l], &err)) {
+            for (int k = lo; k < l; k++)
+                cov_area_lookup_release(&lk[k]);
+            cli_report(ctx, &err);
+            cov_err_release(&err);
+            return CLI_EXIT_FAIL;
+        }
+        if (lk[l].how != COV_AREA_NONE && (best < 0 || lk[l].how < lk[best].how))
+            best = l;
+    }
+    struct msg b = {.len = 0};
+    if (best >= 0 && lk[best].n == 1) {
+        *layer = best;
+        *idx = lk[best].hits[0];
+    } else if (best >= 0) {
+        msg_add(&b, "%s '%s': %zu %s have this %s", opt, text, lk[best].n, areas_what[best],
+                lk[best].how == COV_AREA_CODE ? "code" : "name");
+        msg_within(&b, m, d, s);
+        msg_add(&b, ":");
+        for (size_t i = 0; i < lk[best].n && i < AREA_LIST_MAX; i++) {
+            msg_add(&b, "\n  ");
+            msg_area(&b, m, sel, best, lk[best].hits[i]);
+        }
+        if (lk[best].n > AREA_LIST_MAX)
+            msg_add(&b, "\n  ... and %zu more", lk[best].n - AREA_LIST_MAX);
+        msg_add(&b, "\ngive the code (codes are unambiguous)%s",
+                best == COV_COMMUNITIES ? ", or add --street or --district"
+                : best == COV_STREETS   ? ", or add --district"
+                                        : "");
+        rc = cli_usage_error(ctx, u->synopsis, "%s", b.buf);
+    } else {
+        msg_add(&b, "%s '%s': no %s has this code or name", opt, text,
+                lo == hi ? area_what[lo] : "district, street or community");
+        msg_within(&b, m, d, s);
+        int any = 0;
+        for (int l = lo; l <= hi; l++)
+            for (size_t i = 0; i < lk[l].n; i++) {
+                msg_add(&b, any ? ", " : "\nclosest: ");
+                msg_area(&b, m, sel, l, lk[l].hits[i]);
+                any = 1;
+            }
+        if (d >= 0 || s >= 0) { /* perhaps it lies elsewhere */
+            struct cov_area_lookup out;
+            int ok = 0;
+            for (int l = lo; l <= hi && !ok; l++) {
+                if (cov_areasel_find(sel, (enum cov_layer)l, text, -1, -1, 0, &out, &err))
+                    break;
+                for (size_t i = 0; i < out.n && i < AREA_LIST_MAX; i++) {
+                    msg_add(&b, i ? ", " : "\nthere is, outside the other area options: ");
+                    msg_area(&b, m, sel, l, out.hits[i]);
+                }
+                ok = out.n > 0;
+                cov_area_lookup_release(&out);
+            }
+        }
+        if (!any)
+            msg_add(&b, "\nno similar name either ('orgcover status --by %s' lists them)",
+                    lo == hi ? opt_layer[lo] : "street");
+        rc = cli_usage_error(ctx, u->synopsis, "%s", b.buf);
+    }
+    for (int l = lo; l <= hi; l++)
+        cov_area_lookup_release(&lk[l]);
+    cov_err_release(&err);
+    return rc;
+}
+
+int cli_find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struct cov_model *m,
+                  const struct cli_args *args, const char *opt, const char *text, int *layer,
+                  long *idx)
+{
+    int32_t d = (int32_t)args->area_idx[COV_DISTRICTS], s = (int32_t)args->area_idx[COV_STREETS];
+    return find_area(ctx, u, m, args->sel, opt, COV_DISTRICTS, COV_COMMUNITIES, text, d, s, layer,
+                     idx);
+}
+
 int cli_parse_model(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
                     struct cli_args *args, int argc, char **argv, struct cov_model **m)
 {
-    static const char *const name[3] = {"district", "street", "community"};
     *m = NULL;
     int ec = cli_parse(ctx, u, opts, args, argc, argv);
     if (ec != CLI_GO)
         return ec;
+    return cli_load_model_areas(ctx, u, args, m);
+}
+
+int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct cli_args *args,
+                         struct cov_model **m)
+{
+    static const char *const opt[3] = {"--district", "--street", "--community"};
+    int ec;
+    *m = NULL;
     if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, m)))
         return ec;
+    struct cov_err err;
+    cov_err_init(&err);
+    if (!(args->sel = cov_areasel_new(*m))) {
+        cov_err_set(&err, COV_ENOMEM, "out of memory indexing the area names");
+        ec = CLI_EXIT_FAIL;
+        goto fail;
+    }
     for (int l = 0; l < 3; l++) {
         if (!args->area[l])
             continue;
-        args->area_idx[l] = cov_model_find_area(*m, (enum cov_layer)l, args->area[l]);
-        if (args->area_idx[l] < 0) {
-            cov_model_free(*m);
-            *m = NULL;
-            return cli_usage_error(ctx, u->synopsis, "--%s: no %s has code or name '%s'", name[l],
-                                   name[l], args->area[l]);
-        }
+        int layer;
+        ec = find_area(ctx, u, *m, args->sel, opt[l], l, l, args->area[l],
+                       (int32_t)args->area_idx[COV_DISTRICTS], (int32_t)args->area_idx[COV_STREETS],
+                       &layer, &args->area_idx[l]);
+        if (ec != CLI_GO)
+            goto fail;
+    }
+    if (cov_areasel_choose(args->sel, args->area_idx, &err)) {
+        ec = CLI_EXIT_FAIL;
+        goto fail;
     }
     return CLI_GO;
+fail:
+    cli_report(ctx, &err);
+    cov_err_release(&err);
+    cli_args_release(args);
+    cov_model_free(*m);
+    *m = NULL;
+    return ec;
+}
+
+void cli_args_release(struct cli_args *args)
+{
+    cov_areasel_free(args->sel);
+    args->sel = NULL;
+}
+
+void cli_parents_get(const struct cov_model *m, const struct cov_areasel *sel, int layer,
+                     size_t idx, struct cli_parents *out)
+{
+    *out = (struct cli_parents){NULL, NULL, NULL, NULL};
+    if (!sel || layer < COV_DISTRICTS || layer > COV_COMMUNITIES || idx > INT32_MAX)
+        return;
+    int32_t d, s;
+    cov_areasel_ancestors(sel, (enum cov_layer)layer, (int32_t)idx, &d, &s);
+    if (d >= 0) {
+        out->district_code = m->areas[COV_DISTRICTS][d].code;
+        out->district_name = m->areas[COV_DISTRICTS][d].name;
+    }
+    if (s >= 0) {
+        out->street_code = m->areas[COV_STREETS][s].code;
+        out->street_name = m->areas[COV_STREETS][s].name;
+    }
 }
 
 void cli_args_filter(const struct cli_args *args, struct cov_filter *flt)

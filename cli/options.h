@@ -21,6 +21,7 @@ struct cli_ctx;
 struct cli_option;
 struct cov_model;
 struct cov_filter;
+struct cov_areasel;
 
 /* Values of the shared options, and the arguments left after the options. */
 struct cli_args {
@@ -30,7 +31,9 @@ struct cli_args {
     long area_idx[3];    /* cli_parse_model: the areas found (index in m->areas[layer]), else -1 */
     struct geo_export_srs t_srs; /* --t-srs; zeroed (the format's default) when not given */
     int t_srs_given;
-    char **pos; /* positional arguments, in order (borrowed from argv) */
+    struct cov_areasel *sel; /* cli_parse_model: the model's areas, those chosen; owned
+                                (cli_args_release) */
+    char **pos;              /* positional arguments, in order (borrowed from argv) */
     int npos;
 };
 
@@ -171,12 +174,41 @@ int cli_opt_error(struct cli_parser *p, const char *fmt, ...) __attribute__((for
 
 /*
  * cli_parse, then for a command that runs: load the model (cli_load_model,
- * every layer; caller-owned *m) and find the areas of the area options in it
- * (args->area_idx). An area no code or name matches is a usage error. Returns
- * CLI_GO with *m set, or the exit code to return with *m NULL.
+ * every layer; caller-owned *m), find the areas of the area options in it
+ * (args->area_idx: --district first, then --street inside it, then
+ * --community inside those) and choose them in args->sel (caller-owned:
+ * cli_args_release). A code or name that names no area, or several, is a
+ * usage error listing the closest names or every match with where it lies.
+ * Returns CLI_GO with *m set, or the exit code to return with *m NULL (and
+ * nothing to release).
  */
 int cli_parse_model(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
                     struct cli_args *args, int argc, char **argv, struct cov_model **m);
+/* The second half of cli_parse_model, for a command that checks its options
+ * against each other before it loads the model: after cli_parse. */
+int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct cli_args *args,
+                         struct cov_model **m);
+/* Free what cli_parse_model left in args (args->sel); accepts released args. */
+void cli_args_release(struct cli_args *args);
+
+/*
+ * Find the district, street or community text names (render --area; opt the
+ * option's name for messages), inside the areas chosen in args (as
+ * cli_parse_model's options): a code or whole name before a stem, a district
+ * before a street before a community. CLI_GO with *layer and *idx, or the
+ * exit code after a usage error as cli_parse_model's.
+ */
+int cli_find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struct cov_model *m,
+                  const struct cli_args *args, const char *opt, const char *text, int *layer,
+                  long *idx);
+
+/* Where area idx of layer lies: the code and name of its district and street
+ * (borrowed from m; NULL where unknown, or sel NULL). */
+struct cli_parents {
+    const char *district_code, *district_name, *street_code, *street_name;
+};
+void cli_parents_get(const struct cov_model *m, const struct cov_areasel *sel, int layer,
+                     size_t idx, struct cli_parents *out);
 
 /* Set the area criteria of flt from args->area_idx (those given). */
 void cli_args_filter(const struct cli_args *args, struct cov_filter *flt);

@@ -62,6 +62,8 @@ struct map_opts {
     const struct cov_targets *targets; /* required for MAP_THEME_TARGETS */
     const struct cov_plan *plan;       /* required for MAP_THEME_PLAN */
     int aggregate;                     /* points: 0 auto (dense -> grid), 1 always, -1 never */
+    const unsigned char *atlas_pages;  /* map_render_atlas: per area of its layer, 0 leaves its
+                                          page out; NULL: every page */
 };
 
 /* Defaults: coverage theme, A4 landscape, 150 dpi, Chinese, whole model. */
@@ -84,9 +86,10 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
 /*
  * Multi-page PDF: an overview page (o->area as given), then one page per area
  * of layer `by` (COV_DISTRICTS or COV_STREETS) in model order (areas without
- * geometry skipped), each zoomed to its area with the figures of its own
- * organizations, titled with its name (o->title and o->subtitle apply to the
- * overview only); PDF bookmarks name the pages. o->path must end in .pdf.
+ * geometry and those o->atlas_pages leaves out skipped), each zoomed to its
+ * area with the figures of its own organizations, titled with its name
+ * (o->title and o->subtitle apply to the overview only); PDF bookmarks name
+ * the pages. o->path must end in .pdf.
  * progress may be NULL; returning nonzero from it cancels (COV_ECANCEL).
  * Cost: every page walks all organizations and areas, so an atlas of
  * thousands of pages over a national model is slow.

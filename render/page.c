@@ -366,7 +366,7 @@ int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o
             po.area = (long)(i - 1);
             po.title = NULL; /* each page titled with its area and its own figures */
             po.subtitle = NULL;
-            if (!m->areas[by][i - 1].geom)
+            if (!m->areas[by][i - 1].geom || (o->atlas_pages && !o->atlas_pages[i - 1]))
                 continue;
         }
         if ((rc = draw_page(cr, m, &po, NULL, err)))
