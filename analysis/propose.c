@@ -41,6 +41,35 @@ void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *
     o->time_limit_s = COV_EXACT_TIME_LIMIT_S;
 }
 
+int cov_propose_uses_param(int id)
+{
+    switch (id) {
+    case COV_P_STANDALONE_MIN_MEMBERS: /* who is covered, who gets a standalone branch */
+    case COV_P_JOINT_MAX_UNITS:
+    case COV_P_JOINT_MIN_MEMBERS:
+    case COV_P_JOINT_MAX_DISTANCE_M:
+    case COV_P_REGIONAL_MIN_ORGS:
+    case COV_P_FUNCTIONAL_MIN_UNTRANSFERRED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void cov_propose_opts_follow(struct cov_propose_opts *o, const struct cov_policy *was,
+                             const struct cov_policy *now)
+{
+    struct cov_propose_opts a, b;
+    cov_propose_opts_init(&a, was);
+    cov_propose_opts_init(&b, now);
+    if (o->max_units == a.max_units)
+        o->max_units = b.max_units;
+    if (o->min_members == a.min_members)
+        o->min_members = b.min_members;
+    if (o->max_distance_m == a.max_distance_m)
+        o->max_distance_m = b.max_distance_m;
+}
+
 void cov_plan_free(struct cov_plan *p)
 {
     if (!p)

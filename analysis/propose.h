@@ -144,6 +144,19 @@ struct cov_scope_result {
 
 /* Fill o with the defaults, joint thresholds taken from policy p. */
 void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *p);
+/*
+ * 1 when a plan depends on policy parameter id (enum cov_param_id): the
+ * thresholds of standalone, joint, regional and functional branches; 0 for
+ * the targets, which a plan is measured against but not made from.
+ */
+int cov_propose_uses_param(int id);
+/*
+ * Options o were made under policy was; move those that followed it (equal to
+ * what cov_propose_opts_init takes from was) to policy now, keeping the ones
+ * chosen explicitly.
+ */
+void cov_propose_opts_follow(struct cov_propose_opts *o, const struct cov_policy *was,
+                             const struct cov_policy *now);
 
 /*
  * Compute the plan for model m (must be classified: m->classified, else

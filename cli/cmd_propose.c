@@ -345,24 +345,6 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     }
 }
 
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out, int *saved,
-                 struct cov_err *err)
-{
-    struct cov_propose_opts po;
-    cov_propose_opts_init(&po, &m->policy);
-    int current = 0;
-    int have = geo_plan_saved_opts(ctx->store, &m->policy, &po, &current, err);
-    if (have < 0)
-        return err->code ? err->code : COV_EIO;
-    if (have && !current && !ctx->quiet)
-        fprintf(stderr,
-                "%s %s: the data or the policy changed since the plan was saved; using the plan "
-                "recomputed with its options (save it again with 'orgcover propose --save')\n",
-                ctx->prog, ctx->cmd);
-    *saved = have;
-    return cov_propose(m, &po, out, cli_progress, ctx, err);
-}
-
 int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
 {
     int scope = -1, max_units = 0, min_members = 0, exact = 0, no_memberless = 0, save = 0;

@@ -26,6 +26,7 @@ struct cli_args {
     const char *out;     /* -o/--output FILE (extension checked); NULL when not given */
     const char *area[3]; /* --district, --street, --community: code or name; NULL when not given */
     long area_idx[3];    /* cli_parse_model: the areas found (index in m->areas[layer]), else -1 */
+    int replan;          /* --replan: remake a saved plan that is out of date */
     char **pos;          /* positional arguments, in order (borrowed from argv) */
     int npos;
 };
@@ -136,6 +137,7 @@ struct cli_option {
  *   cli_opts_output_map  -o, --output FILE: a map (.png .pdf .svg) -> args->out
  *   cli_opts_lang        --lang zh|en                          -> ctx->lang
  *   cli_opts_area        --district X, --street X, --community X -> args->area[]
+ *   cli_opts_replan      --replan: a stale saved plan is made again -> args->replan
  */
 extern const struct cli_option cli_opts_format[];
 extern const struct cli_option cli_opts_format_geo[];
@@ -143,6 +145,7 @@ extern const struct cli_option cli_opts_output[];
 extern const struct cli_option cli_opts_output_map[];
 extern const struct cli_option cli_opts_lang[];
 extern const struct cli_option cli_opts_area[];
+extern const struct cli_option cli_opts_replan[];
 
 /*
  * Parse argv (argv[0] is the command's name) by the table opts into the
