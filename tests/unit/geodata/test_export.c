@@ -194,10 +194,10 @@ static void test_crs_parse_projected(void **state)
     assert_non_null(strstr(name, "CM 120E"));
     assert_int_equal(geo_crs_parse_projected("32650", &epsg, NULL, 0, &f->err), 0);
     assert_int_equal(epsg, 32650);
-    assert_int_equal(geo_crs_parse_projected("EPSG:4326", &epsg, NULL, 0, &f->err), COV_EINPUT);
+    assert_int_equal(geo_crs_parse_projected("EPSG:4326", &epsg, NULL, 0, &f->err), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&f->err), "is not a projected CRS"));
     cov_err_clear(&f->err);
-    assert_int_equal(geo_crs_parse_projected("banana", &epsg, NULL, 0, &f->err), COV_EINPUT);
+    assert_int_equal(geo_crs_parse_projected("banana", &epsg, NULL, 0, &f->err), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&f->err), "'banana' is not an EPSG code"));
     assert_null(geo_srs_from_epsg(999999));
 }
