@@ -169,7 +169,7 @@ void cov_propose_opts_follow(struct cov_propose_opts *o, const struct cov_policy
 /*
  * Compute the plan for model m (must be classified: m->classified, else
  * COV_EINPUT). o may be NULL for the defaults from m->policy. On success *out
- * is caller-owned (cov_plan_free). Errors: COV_EINPUT for bad options;
+ * is caller-owned (cov_plan_free). Errors: COV_EUSAGE for bad options;
  * COV_ENOMEM; COV_ECANCEL when progress returns nonzero. In exact mode a
  * scope the solver cannot prove is no error: its plan is the best found and
  * plan->scopes says what was proven. progress is only called from the

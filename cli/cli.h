@@ -165,8 +165,8 @@ struct cov_plan;
  * followed the policy follow the new values) and saved when the store is
  * writable; without, COV_EUSAGE saying what changed and the command to run.
  */
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan,
-                 struct cov_plan **out, int *saved, struct cov_err *err);
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan, struct cov_plan **out,
+                 int *saved, struct cov_err *err);
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt);
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,

@@ -100,8 +100,8 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
         goto done;
     }
     if (o.rejects_path && !o.skip_invalid) {
-        exit_code = cli_usage_error(ctx, usage.synopsis,
-                                    "--rejects only applies with --skip-invalid");
+        exit_code =
+            cli_usage_error(ctx, usage.synopsis, "--rejects only applies with --skip-invalid");
         goto done;
     }
     o.mode = replace  ? GEO_IMPORT_REPLACE

@@ -178,7 +178,7 @@ static void write_exact(FILE *f, const struct cov_model *m, const struct cov_pla
         else if (zh)
             fprintf(f, "  %s：纳入 %ld / 候选 %ld，上限 %ld，差距 %ld%s\n", name, r->covered,
                     r->candidates, r->bound, r->bound - r->covered,
-                    r->too_large  ? "（部分超出精确求解规模，用启发式方案）"
+                    r->too_large   ? "（部分超出精确求解规模，用启发式方案）"
                     : r->heuristic ? "（时限内未求解，用启发式方案）"
                                    : "（时限内未证明）");
         else if (r->optimal)
@@ -229,8 +229,7 @@ static void warn_unproven(const struct cli_ctx *ctx, const struct cov_model *m,
         /* "%.0ld": a count of 0 prints nothing, and neither does its text */
         snprintf(why, sizeof(why), "%.0ld%s%s%.0ld%s", large,
                  large ? " 个有部分超出精确求解规模（--exact-max-units），用启发式方案" : "",
-                 large && slow ? "；" : "", slow,
-                 slow ? " 个在时限内未证明（--time-limit）" : "");
+                 large && slow ? "；" : "", slow, slow ? " 个在时限内未证明（--time-limit）" : "");
     else
         snprintf(why, sizeof(why), "%.0ld%s%s%.0ld%s", large,
                  large ? " partly too large for the exact method (--exact-max-units), where "
@@ -302,9 +301,7 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                         "\"optimal\": %s, \"gap\": %ld, \"unproven\": ",
                         r->candidates, r->covered, r->bound, r->optimal ? "true" : "false",
                         r->bound - r->covered);
-                cli_json_str(f, r->optimal     ? NULL
-                                : r->too_large ? "too_large"
-                                               : "time_limit");
+                cli_json_str(f, r->optimal ? NULL : r->too_large ? "too_large" : "time_limit");
                 fprintf(f, ", \"seconds\": ");
                 cli_json_num(f, round(r->seconds * 100) / 100);
                 fprintf(f, "}");

@@ -9,7 +9,8 @@
 #include "cli.h"
 
 static const struct cli_usage usage = {
-    .synopsis = "orgcover [--db FILE] render -o FILE [--theme coverage|targets|plan [--replan]] [--size SIZE] "
+    .synopsis = "orgcover [--db FILE] render -o FILE [--theme coverage|targets|plan [--replan]] "
+                "[--size SIZE] "
                 "[--dpi N] [--title TEXT] [--area CODE|NAME] [--atlas district|street] "
                 "[--attribution TEXT] [--lang zh|en]",
     .about = "Draw a map of the project to PNG, PDF or SVG (chosen by the extension of -o).\n"

@@ -18,8 +18,8 @@ static void append_arg(char *buf, size_t len, const char *arg)
     size_t off = strlen(buf);
     int plain = *arg != 0;
     for (const char *c = arg; *c && plain; c++)
-        plain = (unsigned char)*c >= 0x80 || strchr("-_./:=,+@%", *c) ||
-                (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+        plain = (unsigned char)*c >= 0x80 || strchr("-_./:=,+@%", *c) || (*c >= '0' && *c <= '9') ||
+                (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
     if (plain) {
         snprintf(buf + off, len - off, "%s%s", off ? " " : "", arg);
         return;
@@ -84,18 +84,22 @@ static int refuse(const struct cli_ctx *ctx, const struct geo_plan_drift *d,
         policy_changes(d, now, zh, what, sizeof(what));
         if (d->policy_known && *what)
             off += (size_t)snprintf(why, sizeof(why),
-                                    zh ? "方案保存后政策参数已修改（%s）" : "the policy changed since "
-                                    "the plan was made (%s)", what);
+                                    zh ? "方案保存后政策参数已修改（%s）"
+                                       : "the policy changed since "
+                                         "the plan was made (%s)",
+                                    what);
         else
-            off += (size_t)snprintf(why, sizeof(why), zh ? "方案保存后政策参数已修改"
-                                                         : "the policy changed since the plan was "
-                                                           "made");
+            off += (size_t)snprintf(why, sizeof(why),
+                                    zh ? "方案保存后政策参数已修改"
+                                       : "the policy changed since the plan was "
+                                         "made");
     }
     if (d->layers && off < sizeof(why)) {
         unsigned all = (1u << COV_NLAYERS) - 1;
         layer_changes(d->layers, zh, what, sizeof(what));
-        const char *lead = !off ? (zh ? "方案保存后数据已变更" : "the data changed since the plan "
-                                                                 "was made")
+        const char *lead = !off ? (zh ? "方案保存后数据已变更"
+                                      : "the data changed since the plan "
+                                        "was made")
                                 : (zh ? "，数据也已变更" : "; the data changed too");
         if ((d->layers & all) != all)
             snprintf(why + off, sizeof(why) - off,
@@ -115,8 +119,8 @@ static int refuse(const struct cli_ctx *ctx, const struct geo_plan_drift *d,
                        why, cmd);
 }
 
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan,
-                 struct cov_plan **out, int *saved, struct cov_err *err)
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan, struct cov_plan **out,
+                 int *saved, struct cov_err *err)
 {
     struct cov_propose_opts po;
     cov_propose_opts_init(&po, &m->policy);

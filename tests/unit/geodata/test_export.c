@@ -218,9 +218,17 @@ static void test_plan_save_and_staleness(void **state)
     o.id = "B";
     cov_model_add_org(m, &o);
     size_t members[2] = {0, 1}, instr[1] = {1};
-    struct cov_group g = {.id = 1, .kind = COV_G_JOINT, .area_layer = -1, .area = -1,
-                          .host = -1, .host_layer = -1, .members = members, .n_members = 2,
-                          .formal_members = 3, .diameter_m = 12.5, .medoid = 0,
+    struct cov_group g = {.id = 1,
+                          .kind = COV_G_JOINT,
+                          .area_layer = -1,
+                          .area = -1,
+                          .host = -1,
+                          .host_layer = -1,
+                          .members = members,
+                          .n_members = 2,
+                          .formal_members = 3,
+                          .diameter_m = 12.5,
+                          .medoid = 0,
                           .name = "第1联合党支部"};
     struct cov_plan p = {.groups = &g, .n_groups = 1, .instructor = instr, .n_instructor = 1};
     struct cov_propose_opts po;
