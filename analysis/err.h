@@ -18,6 +18,8 @@
 enum {
     COV_OK = 0,
     COV_EFAIL = 1,   /* generic failure; the message says why */
+    COV_EUSAGE = 2,  /* a caller's argument is wrong: an option's value out of range, a
+                        name that names nothing, a request that needs another option */
     COV_EINPUT = 4,  /* bad input data (validation failed) */
     COV_EIO = 5,     /* cannot read or write a file / database */
     COV_ENOMEM = 6,  /* out of memory */

@@ -41,6 +41,35 @@ void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *
     o->time_limit_s = COV_EXACT_TIME_LIMIT_S;
 }
 
+int cov_propose_uses_param(int id)
+{
+    switch (id) {
+    case COV_P_STANDALONE_MIN_MEMBERS: /* who is covered, who gets a standalone branch */
+    case COV_P_JOINT_MAX_UNITS:
+    case COV_P_JOINT_MIN_MEMBERS:
+    case COV_P_JOINT_MAX_DISTANCE_M:
+    case COV_P_REGIONAL_MIN_ORGS:
+    case COV_P_FUNCTIONAL_MIN_UNTRANSFERRED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void cov_propose_opts_follow(struct cov_propose_opts *o, const struct cov_policy *was,
+                             const struct cov_policy *now)
+{
+    struct cov_propose_opts a, b;
+    cov_propose_opts_init(&a, was);
+    cov_propose_opts_init(&b, now);
+    if (o->max_units == a.max_units)
+        o->max_units = b.max_units;
+    if (o->min_members == a.min_members)
+        o->min_members = b.min_members;
+    if (o->max_distance_m == a.max_distance_m)
+        o->max_distance_m = b.max_distance_m;
+}
+
 void cov_plan_free(struct cov_plan *p)
 {
     if (!p)
@@ -437,6 +466,7 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j)
         .min_members = c->o->min_members,
         .max_distance_m = c->o->max_distance_m,
         .time_limit_s = c->o->time_limit_s,
+        .exact_max_units = c->o->exact_max_units,
     };
     j->bound = cov_joint_bound(mem, n, p.min_members, p.max_units);
     j->bound_simple = cov_joint_bound_simple(mem, n, p.min_members, p.max_units);
@@ -621,6 +651,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         r->bound = o->exact ? j->proof.bound : j->bound;
         r->optimal = o->exact && j->proof.covered == j->proof.bound;
         r->heuristic = o->exact && j->proof.pieces_heuristic > 0;
+        r->too_large = o->exact && j->proof.pieces_too_large > 0;
         r->seconds = j->proof.seconds;
         for (size_t q = j->lo; q < j->hi; q++)
             r->covered += group_of[q] >= 0;
@@ -715,19 +746,22 @@ static int stage_instructor(struct builder *b, const unsigned char *used)
 static int check_opts(const struct cov_propose_opts *o, struct cov_err *err)
 {
     if (o->scope != COV_STREETS && o->scope != COV_DISTRICTS && o->scope != COV_COMMUNITIES)
-        return cov_err_set(err, COV_EINPUT, "scope: expected districts, streets or communities");
+        return cov_err_set(err, COV_EUSAGE, "scope: expected districts, streets or communities");
     if (o->max_units < 2 || o->max_units > 200)
-        return cov_err_set(err, COV_EINPUT, "max units %d: expected 2 to 200", o->max_units);
+        return cov_err_set(err, COV_EUSAGE, "max units %d: expected 2 to 200", o->max_units);
     if (o->min_members < 1 || o->min_members > 1000)
-        return cov_err_set(err, COV_EINPUT, "min members %d: expected 1 to 1000", o->min_members);
+        return cov_err_set(err, COV_EUSAGE, "min members %d: expected 1 to 1000", o->min_members);
     if (!(o->max_distance_m > 0) || !isfinite(o->max_distance_m))
-        return cov_err_set(err, COV_EINPUT, "max distance %g m: expected a positive number",
+        return cov_err_set(err, COV_EUSAGE, "max distance %g m: expected a positive number",
                            o->max_distance_m);
     if (!(o->time_limit_s >= 0) || !isfinite(o->time_limit_s))
-        return cov_err_set(err, COV_EINPUT, "time limit %g s: expected a number >= 0",
+        return cov_err_set(err, COV_EUSAGE, "time limit %g s: expected a number >= 0",
                            o->time_limit_s);
+    if (o->exact_max_units < 0)
+        return cov_err_set(err, COV_EUSAGE, "exact max units %d: expected a number >= 0",
+                           o->exact_max_units);
     if (o->threads < 0)
-        return cov_err_set(err, COV_EINPUT, "threads %d: expected 0 (all cores) or more",
+        return cov_err_set(err, COV_EUSAGE, "threads %d: expected 0 (all cores) or more",
                            o->threads);
     return 0;
 }

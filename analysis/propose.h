@@ -120,6 +120,10 @@ struct cov_propose_opts {
     double max_distance_m; /* default: policy joint_max_distance_m */
     int exact;             /* exact joint branches per scope on the MIP solver (propose_mip.c) */
     double time_limit_s;   /* exact mode: solver seconds per scope; 0 = COV_EXACT_TIME_LIMIT_S */
+    int exact_max_units;   /* exact mode: most candidates of one connected piece of a scope
+                              (units within reach of each other) the solver takes; a larger
+                              piece keeps the heuristic's plan, not proven. 0 =
+                              COV_EXACT_MAX_UNITS */
     int no_memberless;     /* leave memberless orgs out of joint branches */
     int threads;           /* 0 = all cores */
     int baseline;          /* 1: group joint branches with the plain greedy (cov_joint_greedy)
@@ -128,6 +132,8 @@ struct cov_propose_opts {
 
 /* Default solver time per scope in exact mode, seconds. */
 #define COV_EXACT_TIME_LIMIT_S 5.0
+/* Default exact_max_units: the largest piece the solver takes. */
+#define COV_EXACT_MAX_UNITS 5000
 
 /* What exact mode proved about one scope. */
 struct cov_scope_result {
@@ -139,16 +145,31 @@ struct cov_scope_result {
     int optimal;     /* exact mode: covered == bound, proven */
     int heuristic;   /* exact mode: some part of the scope was left to the heuristic
                         (too large for the solver, solver failure or time) */
+    int too_large;   /* exact mode: some part, not proven, was too large for the solver
+                        (more than exact_max_units candidates, or too dense) */
     double seconds;  /* wall-clock seconds spent on the scope */
 };
 
 /* Fill o with the defaults, joint thresholds taken from policy p. */
 void cov_propose_opts_init(struct cov_propose_opts *o, const struct cov_policy *p);
+/*
+ * 1 when a plan depends on policy parameter id (enum cov_param_id): the
+ * thresholds of standalone, joint, regional and functional branches; 0 for
+ * the targets, which a plan is measured against but not made from.
+ */
+int cov_propose_uses_param(int id);
+/*
+ * Options o were made under policy was; move those that followed it (equal to
+ * what cov_propose_opts_init takes from was) to policy now, keeping the ones
+ * chosen explicitly.
+ */
+void cov_propose_opts_follow(struct cov_propose_opts *o, const struct cov_policy *was,
+                             const struct cov_policy *now);
 
 /*
  * Compute the plan for model m (must be classified: m->classified, else
  * COV_EINPUT). o may be NULL for the defaults from m->policy. On success *out
- * is caller-owned (cov_plan_free). Errors: COV_EINPUT for bad options;
+ * is caller-owned (cov_plan_free). Errors: COV_EUSAGE for bad options;
  * COV_ENOMEM; COV_ECANCEL when progress returns nonzero. In exact mode a
  * scope the solver cannot prove is no error: its plan is the best found and
  * plan->scopes says what was proven. progress is only called from the

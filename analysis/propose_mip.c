@@ -41,7 +41,6 @@
 #include "propose.h"
 #include "propose_joint.h"
 
-#define PIECE_MAX 5000         /* units in one piece the solver takes */
 #define CORES_MAX 400000       /* cores in one piece */
 #define EDGES_MAX 40000000L    /* compatible pairs in one scope (adjacency lists) */
 #define JOINT_NNZ_MAX 6000000L /* coefficients of one joint model */
@@ -1149,7 +1148,8 @@ static int scope_piece(struct scope *s, size_t k, long *group_of, long *next_gro
         hcov += hg[i] >= 0;
     }
     long bound = 0;
-    if (n > PIECE_MAX) {
+    int too_large = n > (p->exact_max_units > 0 ? p->exact_max_units : COV_EXACT_MAX_UNITS);
+    if (too_large) {
         bound = cov_joint_bound(pc.m, (size_t)n, pc.F, pc.K);
         memcpy(asg, hg, (size_t)n * sizeof(*asg));
     } else if ((rc = piece_solve(&pc, hg, bud, asg, &bound, &solved))) {
@@ -1190,6 +1190,8 @@ static int scope_piece(struct scope *s, size_t k, long *group_of, long *next_gro
         pr->pieces_optimal++;
     else if (!solved)
         pr->pieces_heuristic++;
+    if (cov != bound && too_large)
+        pr->pieces_too_large++;
 cleanup:
     piece_release(&pc);
     subp_release(&sub);
@@ -1231,6 +1233,7 @@ int cov_joint_solve_exact(const struct cov_joint_problem *p, long *group_of,
         pr.pieces = 1;
         pr.pieces_optimal = pr.covered == pr.bound;
         pr.pieces_heuristic = !pr.pieces_optimal;
+        pr.pieces_too_large = !pr.pieces_optimal;
         goto done;
     }
     if (rc)

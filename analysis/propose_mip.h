@@ -17,6 +17,8 @@ struct cov_joint_proof {
     int pieces_optimal;   /* of those, proven optimal */
     int pieces_heuristic; /* of those, left to the heuristic's plan: too large for the
                              solver, solver failure, or no time left */
+    int pieces_too_large; /* of those, not proven because too large for the solver (more
+                             than p->exact_max_units units, or too dense) */
     double seconds;       /* wall clock */
 };
 

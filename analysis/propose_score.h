@@ -33,6 +33,9 @@ struct cov_joint_problem {
     double max_distance_m;
     double time_limit_s; /* exact mode: solver seconds for the whole problem; 0 = the
                             default COV_EXACT_TIME_LIMIT_S */
+    int exact_max_units; /* exact mode: most units of one connected piece the solver takes
+                            (larger pieces keep the heuristic's plan); 0 = the default
+                            COV_EXACT_MAX_UNITS */
 };
 
 /* 0, or COV_EINPUT naming the parameter out of range (max_units 2..200,

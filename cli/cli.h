@@ -31,6 +31,8 @@ struct cli_ctx {
     const char *prog;        /* "orgcover" */
     const char *argv0;       /* how the program was invoked, e.g. "build/orgcover" */
     const char *cmd;         /* the subcommand's name */
+    int cmd_argc;            /* the subcommand's arguments (cmd_argv[0] its name), to */
+    char **cmd_argv;         /* repeat the command in a message; order as getopt left it */
     int store_created;       /* 1 if ctx->store's file was created for this command */
     unsigned flags;          /* the command's CLI_* flags */
 };
@@ -186,10 +188,16 @@ int cli_uncovered_export(const struct cov_model *m, const size_t *idx, size_t n,
                          const char *format_ext, const struct cli_export *x, struct cov_err *err);
 
 struct cov_plan;
-/* The saved plan (recomputed from its saved options; a note when stale), or a fresh
- * one with the policy's defaults. *saved = 1 when a saved plan was used. */
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out, int *saved,
-                 struct cov_err *err);
+/*
+ * The saved plan (recomputed from its saved options), or a fresh one with the
+ * policy's defaults when none is saved. *saved = 1 when a saved plan was used.
+ * A saved plan made before the data or a policy value it uses changed is
+ * never used as it is: with replan (--replan) it is made again (options that
+ * followed the policy follow the new values) and saved when the store is
+ * writable; without, COV_EUSAGE saying what changed and the command to run.
+ */
+int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan, struct cov_plan **out,
+                 int *saved, struct cov_err *err);
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
                        const struct cov_plan *p, int fmt);
 int cli_propose_export(const struct cov_model *m, const struct cov_plan *p, const char *path,

@@ -284,7 +284,7 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     if ((rc = cov_targets_compute(m, &tg, &err)))
         goto cleanup;
     int saved; /* a fresh store has no saved plan: this is the policy's default plan */
-    if ((rc = cli_plan_get(ctx, m, &plan, &saved, &err)))
+    if ((rc = cli_plan_get(ctx, m, 0, &plan, &saved, &err)))
         goto cleanup;
 
     /* 3. reports */

@@ -99,6 +99,11 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
                                     "--replace, --append and --update exclude each other");
         goto done;
     }
+    if (o.rejects_path && !o.skip_invalid) {
+        exit_code =
+            cli_usage_error(ctx, usage.synopsis, "--rejects only applies with --skip-invalid");
+        goto done;
+    }
     o.mode = replace  ? GEO_IMPORT_REPLACE
              : append ? GEO_IMPORT_APPEND
              : update ? GEO_IMPORT_UPDATE

@@ -19,7 +19,8 @@ static void propose_notes(FILE *f)
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] propose [--scope street|district|community] "
                 "[--district X] [--street X] [--community X] "
-                "[--max-units N] [--min-members N] [--max-distance M] [--exact [--time-limit S]] "
+                "[--max-units N] [--min-members N] [--max-distance M] "
+                "[--exact [--time-limit S] [--exact-max-units N]] "
                 "[--no-memberless] [--greedy] [--format table|csv|json|geojson] "
                 "[-o FILE [--t-srs SRS]] [--save]",
     .about = "Propose how to cover the uncovered organizations, in the policy's order:\n"
@@ -193,15 +194,18 @@ static void write_exact(FILE *f, const struct cov_model *m, const struct cov_pla
         else if (zh)
             fprintf(f, "  %s：纳入 %ld / 候选 %ld，上限 %ld，差距 %ld%s\n", name, r->covered,
                     r->candidates, r->bound, r->bound - r->covered,
-                    r->heuristic ? "（部分超出求解规模，用启发式方案）" : "（时限内未证明）");
+                    r->too_large   ? "（部分超出精确求解规模，用启发式方案）"
+                    : r->heuristic ? "（时限内未求解，用启发式方案）"
+                                   : "（时限内未证明）");
         else if (r->optimal)
             fprintf(f, "  %s: %ld of %ld covered, optimal (proven)\n", name, r->covered,
                     r->candidates);
         else
             fprintf(f, "  %s: %ld of %ld covered, bound %ld, gap %ld%s\n", name, r->covered,
                     r->candidates, r->bound, r->bound - r->covered,
-                    r->heuristic ? " (partly too large for the solver: heuristic plan)"
-                                 : " (not proven within the time limit)");
+                    r->too_large   ? " (partly too large for the exact method: heuristic plan)"
+                    : r->heuristic ? " (not solved within the time limit: heuristic plan)"
+                                   : " (not proven within the time limit)");
     }
     if (zh)
         fprintf(f, "精确求解：%ld / %zu 个区域已证明最优，差距合计 %ld 个单位\n", p->optimal_scopes,
@@ -209,6 +213,56 @@ static void write_exact(FILE *f, const struct cov_model *m, const struct cov_pla
     else
         fprintf(f, "exact: %ld of %zu scopes proven optimal, total gap %ld units\n",
                 p->optimal_scopes, p->n_scopes, p->gap);
+}
+
+/* On stderr: the scopes exact mode did not prove optimal, and why; a plan is there all the same. */
+static void warn_unproven(const struct cli_ctx *ctx, const struct cov_model *m,
+                          const struct cov_plan *p)
+{
+    long n = (long)p->n_scopes - p->optimal_scopes, shown = 0, large = 0;
+    if (n <= 0 || ctx->quiet)
+        return;
+    int zh = ctx->lang == COV_LANG_ZH;
+    char names[1024] = "";
+    size_t off = 0;
+    for (size_t k = 0; k < p->n_scopes; k++) {
+        const struct cov_scope_result *r = &p->scopes[k];
+        if (r->optimal)
+            continue;
+        large += r->too_large;
+        if (shown++ >= 8)
+            continue;
+        const char *name = r->area >= 0 ? m->areas[p->scope][r->area].name : NULL;
+        if (!name)
+            name = zh ? "（无所属区域）" : "(no area)";
+        if (off < sizeof(names))
+            off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+                                    shown > 1 ? (zh ? "、" : ", ") : "", name);
+    }
+    long slow = n - large;
+    char why[256];
+    if (zh)
+        /* "%.0ld": a count of 0 prints nothing, and neither does its text */
+        snprintf(why, sizeof(why), "%.0ld%s%s%.0ld%s", large,
+                 large ? " 个有部分超出精确求解规模（--exact-max-units），用启发式方案" : "",
+                 large && slow ? "；" : "", slow, slow ? " 个在时限内未证明（--time-limit）" : "");
+    else
+        snprintf(why, sizeof(why), "%.0ld%s%s%.0ld%s", large,
+                 large ? " partly too large for the exact method (--exact-max-units), where "
+                         "the heuristic's plan is kept"
+                       : "",
+                 large && slow ? "; " : "", slow,
+                 slow ? " not proven within the time limit (--time-limit)" : "");
+    if (zh)
+        fprintf(stderr,
+                "%s propose: 警告：%ld 个区域未证明最优（%s%s）：%s。方案照常给出；已证明最优的"
+                "区域 %ld 个\n",
+                ctx->prog, n, names, shown > 8 ? " 等" : "", why, p->optimal_scopes);
+    else
+        fprintf(stderr,
+                "%s propose: warning: %ld scopes not proven optimal (%s%s): %s. The plan is "
+                "complete all the same; %ld scopes are proven optimal\n",
+                ctx->prog, n, names, shown > 8 ? ", ..." : "", why, p->optimal_scopes);
 }
 
 void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model *m,
@@ -265,9 +319,11 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                 cli_json_str(f, r->area >= 0 ? m->areas[p->scope][r->area].code : NULL);
                 fprintf(f,
                         ", \"candidates\": %ld, \"covered\": %ld, \"bound\": %ld, "
-                        "\"optimal\": %s, \"gap\": %ld, \"seconds\": ",
+                        "\"optimal\": %s, \"gap\": %ld, \"unproven\": ",
                         r->candidates, r->covered, r->bound, r->optimal ? "true" : "false",
                         r->bound - r->covered);
+                cli_json_str(f, r->optimal ? NULL : r->too_large ? "too_large" : "time_limit");
+                fprintf(f, ", \"seconds\": ");
                 cli_json_num(f, round(r->seconds * 100) / 100);
                 fprintf(f, "}");
             }
@@ -371,28 +427,10 @@ void cli_propose_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
     }
 }
 
-int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, struct cov_plan **out, int *saved,
-                 struct cov_err *err)
-{
-    struct cov_propose_opts po;
-    cov_propose_opts_init(&po, &m->policy);
-    int current = 0;
-    int have = geo_plan_saved_opts(ctx->store, &m->policy, &po, &current, err);
-    if (have < 0)
-        return err->code ? err->code : COV_EIO;
-    if (have && !current && !ctx->quiet)
-        fprintf(stderr,
-                "%s %s: the data or the policy changed since the plan was saved; using the plan "
-                "recomputed with its options (save it again with 'orgcover propose --save')\n",
-                ctx->prog, ctx->cmd);
-    *saved = have;
-    return cov_propose(m, &po, out, cli_progress, ctx, err);
-}
-
 int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
 {
     int scope = -1, max_units = 0, min_members = 0, exact = 0, no_memberless = 0, save = 0;
-    int greedy = 0;
+    int greedy = 0, exact_max = 0;
     double max_dist = 0, time_limit = 0;
     struct cli_args args;
     int ec;
@@ -401,7 +439,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         CLI_OPT_CALLBACK(0, "scope", "LAYER", &scope, set_scope,
                          "joint branches stay within one street (default), district or "
                          "community"),
-        CLI_OPT_INT(0, "max-units", "N", &max_units, 2, 1000, "expected a whole number >= 2",
+        CLI_OPT_INT(0, "max-units", "N", &max_units, 2, 200, "expected a whole number, 2 to 200",
                     "most units in a joint branch (joint_max_units, 5)"),
         CLI_OPT_INT(0, "min-members", "N", &min_members, 1, 1000, "expected a whole number >= 1",
                     "formal members a joint branch needs (joint_min_members, 3)"),
@@ -413,6 +451,11 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
                      "gap"),
         CLI_OPT_POSITIVE(0, "time-limit", "S", &time_limit, 1000000, "expected seconds > 0",
                          "exact mode: solver seconds per scope"),
+        CLI_OPT_INT(0, "exact-max-units", "N", &exact_max, 2, 1000000,
+                    "expected a whole number >= 2",
+                    "exact mode: most candidates in one part of a scope (units within reach of "
+                    "each other) the solver takes; a larger part keeps the heuristic's plan and "
+                    "its scope is reported not proven optimal"),
         CLI_OPT_FLAG(0, "no-memberless", &no_memberless,
                      "leave organizations without members out of joint branches"),
         CLI_OPT_FLAG(0, "greedy", &greedy,
@@ -431,6 +474,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         return ec;
     if (time_limit > 0 && !exact)
         return cli_usage_error(ctx, usage.synopsis, "--time-limit only applies with --exact");
+    if (exact_max && !exact)
+        return cli_usage_error(ctx, usage.synopsis, "--exact-max-units only applies with --exact");
     if (greedy && exact)
         return cli_usage_error(ctx, usage.synopsis, "--greedy and --exact exclude each other");
     struct cov_model *m = NULL;
@@ -450,6 +495,7 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     po.exact = exact;
     if (time_limit > 0)
         po.time_limit_s = time_limit;
+    po.exact_max_units = exact_max;
     po.no_memberless = no_memberless;
     po.baseline = greedy;
 
@@ -459,6 +505,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     int rc = cov_propose(m, &po, &plan, cli_progress, ctx, &err);
     if (rc)
         goto cleanup;
+    if (plan->exact)
+        warn_unproven(ctx, m, plan);
     if (save) {
         if ((rc = geo_plan_save(ctx->store, m, plan, &po, &err)))
             goto cleanup;

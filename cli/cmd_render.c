@@ -10,9 +10,9 @@
 #include "cli.h"
 
 static const struct cli_usage usage = {
-    .synopsis = "orgcover [--db FILE] render -o FILE [--theme coverage|targets|plan] [--size SIZE] "
-                "[--dpi N] [--title TEXT] [--area CODE|NAME] [--district X] [--street X] "
-                "[--community X] [--atlas district|street] "
+    .synopsis = "orgcover [--db FILE] render -o FILE [--theme coverage|targets|plan [--replan]] "
+                "[--size SIZE] [--dpi N] [--title TEXT] [--area CODE|NAME] [--district X] "
+                "[--street X] [--community X] [--atlas district|street] "
                 "[--attribution TEXT] [--lang zh|en]",
     .about = "Draw a map of the project to PNG, PDF or SVG (chosen by the extension of -o).\n"
              "\n"
@@ -80,6 +80,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
                          "multi-page PDF: overview, then one page per district or street"),
         CLI_OPT_STRING(0, "attribution", "TEXT", &attribution,
                        "data credit line (default: the project's, if set)"),
+        CLI_OPT_INCLUDE(cli_opts_replan, "(--theme plan)"),
         CLI_OPT_INCLUDE(cli_opts_lang, NULL),
         CLI_OPT_END(),
     };
@@ -93,6 +94,8 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     if (atlas >= 0 && strcasecmp(strrchr(mo.path, '.'), ".pdf"))
         return cli_usage_error(ctx, usage.synopsis,
                                "--atlas writes a multi-page PDF: -o must end in .pdf");
+    if (args.replan && mo.theme != MAP_THEME_PLAN)
+        return cli_usage_error(ctx, usage.synopsis, "--replan only applies with --theme plan");
     mo.lang_en = ctx->lang == COV_LANG_EN;
 
     struct cov_model *m = NULL;
@@ -134,7 +137,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     mo.targets = &tg;
     if (mo.theme == MAP_THEME_PLAN) {
         int saved;
-        if ((rc = cli_plan_get(ctx, m, &plan, &saved, &err)))
+        if ((rc = cli_plan_get(ctx, m, args.replan, &plan, &saved, &err)))
             goto cleanup;
         mo.plan = plan;
     }

@@ -12,7 +12,7 @@
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] status [--by district|street|community|park|building] "
-                "[--district X] [--street X] [--community X] [--issues] [--plan] "
+                "[--district X] [--street X] [--community X] [--issues] [--plan [--replan]] "
                 "[--format table|csv|json] [-o FILE]",
     .about = "Coverage figures of the project: organizations, covered by a Party\n"
              "organization, coverage rate (target policy coverage_rate_target), organizations\n"
@@ -480,6 +480,7 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         CLI_OPT_FLAG(0, "plan", &want_plan,
                      "also the coverage rate the branch plan would reach (the plan saved with "
                      "'propose --save', else a fresh one with the policy's defaults)"),
+        CLI_OPT_INCLUDE(cli_opts_replan, NULL),
         CLI_OPT_INCLUDE(cli_opts_format, NULL),
         CLI_OPT_INCLUDE(cli_opts_output, "the figures, rates as fractions; .json: the --format "
                                          "json text"),
@@ -487,12 +488,16 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     };
     if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
         return ec;
+    if (args.replan && !want_plan) {
+        cov_model_free(m);
+        return cli_usage_error(ctx, usage.synopsis, "--replan only applies with --plan");
+    }
     struct cov_plan *plan = NULL;
     int saved = 0, rc = 0;
     struct cov_err err;
     cov_err_init(&err);
     if (want_plan)
-        rc = cli_plan_get(ctx, m, &plan, &saved, &err);
+        rc = cli_plan_get(ctx, m, args.replan, &plan, &saved, &err);
     if (!rc && args.out && cli_is_json_path(args.out))
         rc = status_json_file(ctx, m, args.sel, by, issues, plan, args.out, &err);
     else if (!rc && args.out)

@@ -111,6 +111,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     ctx.cmd = cmd->name;
+    ctx.cmd_argc = args.npos;
+    ctx.cmd_argv = args.pos;
     if (!cmd->fn) {
         fprintf(stderr, "orgcover %s: not built yet (see the open issues); try 'orgcover --help'\n",
                 cmd->name);

@@ -620,3 +620,19 @@ void cli_help_print(FILE *f, const struct cli_usage *u, const struct cli_option 
         u->notes_fn(f);
     }
 }
+
+/* --replan, shared by the commands that use the saved plan (cli_plan_get). */
+static int set_replan(struct cli_parser *p, const struct cli_option *o, const char *arg)
+{
+    (void)o, (void)arg;
+    p->args->replan = 1;
+    return CLI_GO;
+}
+
+const struct cli_option cli_opts_replan[] = {
+    CLI_OPT_CALLBACK(0, "replan", NULL, NULL, set_replan,
+                     "when the saved plan is out of date (the data or a policy value it uses "
+                     "changed since 'propose --save'), make it again with its options and save "
+                     "it; without --replan such a plan is refused (exit 2)"),
+    CLI_OPT_END(),
+};

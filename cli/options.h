@@ -33,6 +33,7 @@ struct cli_args {
     int t_srs_given;
     struct cov_areasel *sel; /* cli_parse_model: the model's areas, those chosen; owned
                                 (cli_args_release) */
+    int replan;              /* --replan: remake a saved plan that is out of date */
     char **pos;              /* positional arguments, in order (borrowed from argv) */
     int npos;
 };
@@ -146,6 +147,7 @@ struct cli_option {
  *   cli_opts_t_srs       --t-srs GCJ02|BD09|EPSG:N: coordinates of exported points and
  *                        geometries                            -> args->t_srs
  *                        (cli_parse refuses it without -o FILE or --format geojson)
+ *   cli_opts_replan      --replan: a stale saved plan is made again -> args->replan
  */
 extern const struct cli_option cli_opts_format[];
 extern const struct cli_option cli_opts_format_geo[];
@@ -154,6 +156,7 @@ extern const struct cli_option cli_opts_output_map[];
 extern const struct cli_option cli_opts_lang[];
 extern const struct cli_option cli_opts_area[];
 extern const struct cli_option cli_opts_t_srs[];
+extern const struct cli_option cli_opts_replan[];
 
 /*
  * Parse argv (argv[0] is the command's name) by the table opts into the

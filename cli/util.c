@@ -42,6 +42,8 @@ void cli_report(const struct cli_ctx *ctx, const struct cov_err *err)
         fprintf(stderr, "%s %s: %.*s\n", ctx->prog, ctx->cmd, n, m);
         m += n + (nl ? 1 : 0);
     }
+    if (err->code == COV_EUSAGE && ctx->cmd) /* a usage error found below cli/ */
+        fprintf(stderr, "try '%s %s --help'\n", ctx->prog, ctx->cmd);
 }
 
 int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char *fmt, ...)
@@ -64,6 +66,8 @@ int cli_exit_for(int status)
         return CLI_EXIT_OK;
     case COV_EINPUT:
         return CLI_EXIT_INPUT;
+    case COV_EUSAGE:
+        return CLI_EXIT_USAGE;
     default:
         return CLI_EXIT_FAIL;
     }

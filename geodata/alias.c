@@ -454,7 +454,7 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
                 strncat(names, f[i].name, sizeof(names) - strlen(names) - 1);
             }
             rc = cov_err_set(
-                err, COV_EINPUT, "%s: --field %s: unknown field '%.*s' (fields of %s: %s)", file,
+                err, COV_EUSAGE, "%s: --field %s: unknown field '%.*s' (fields of %s: %s)", file,
                 overrides[o], (int)klen, overrides[o], cov_layer_name((int)layer), names);
             continue;
         }
@@ -465,7 +465,7 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
             char present[2048] = "";
             join(present, sizeof(present), columns, n_cols);
             rc =
-                cov_err_set(err, COV_EINPUT, "%s: --field %s: no column '%s' (columns present: %s)",
+                cov_err_set(err, COV_EUSAGE, "%s: --field %s: no column '%s' (columns present: %s)",
                             file, overrides[o], eq + 1, n_cols ? present : "none");
             continue;
         }

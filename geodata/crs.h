@@ -14,7 +14,8 @@
  * Parse "EPSG:N" or "N" into an EPSG code and check that it is a projected
  * CRS with metre units (the analysis measures distances in metres).
  * Writes its name into name (name_len bytes, may be NULL).
- * Returns 0, or COV_EINPUT with a message naming text and what was expected.
+ * Returns 0, or COV_EUSAGE (a bad --crs) with a message naming text and what
+ * was expected.
  */
 int geo_crs_parse_projected(const char *text, int *epsg, char *name, size_t name_len,
                             struct cov_err *err);

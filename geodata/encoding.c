@@ -132,7 +132,7 @@ int geo_transcode_to_utf8(const void *in, size_t len, const char *from, const ch
     *out_len = 0;
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
-        return cov_err_set(err, COV_EFAIL,
+        return cov_err_set(err, COV_EUSAGE,
                            "%s: unknown encoding '%s' (expected UTF-8, GB18030, "
                            "GBK or another name iconv knows)",
                            what, from);

@@ -40,7 +40,7 @@ enum geo_encoding geo_encoding_detect(const void *buf, size_t len, int truncated
  * "CP936", ...) to UTF-8. *out is caller-owned (free()), NUL-terminated, its
  * length (without the NUL) in *out_len. Returns 0; COV_EINPUT when the bytes
  * are not valid in `from` (message names what and the byte offset);
- * COV_EFAIL when iconv does not know `from`; COV_ENOMEM.
+ * COV_EUSAGE when iconv does not know `from` (a bad --encoding); COV_ENOMEM.
  * what names the input in messages (e.g. the file name).
  */
 int geo_transcode_to_utf8(const void *in, size_t len, const char *from, const char *what,

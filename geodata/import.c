@@ -598,7 +598,7 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
         if (orgs) {
             im->tabular = 1;
             if (im->o->src_layer)
-                return cov_err_set(im->err, COV_EINPUT,
+                return cov_err_set(im->err, COV_EUSAGE,
                                    "%s: --src-layer %s: a text table has no layers or sheets",
                                    im->file, im->o->src_layer);
             if ((rc = load_text(im, source)))
@@ -642,7 +642,7 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
         if (!l) {
             char names[1024];
             int k = list_layers(im, names, sizeof(names));
-            return cov_err_set(im->err, COV_EINPUT, "%s: no %s '%s' (%s: %s)", im->file,
+            return cov_err_set(im->err, COV_EUSAGE, "%s: no %s '%s' (%s: %s)", im->file,
                                im->workbook ? "sheet" : "layer", im->o->src_layer,
                                im->workbook ? "sheets" : "layers", k ? names : "none");
         }
@@ -768,7 +768,7 @@ static int setup_srs(struct imp *im)
     if (s && im->web == WEB_NONE) {
         im->src_srs = OSRNewSpatialReference(NULL);
         if (!im->src_srs || OSRSetFromUserInput(im->src_srs, s) != OGRERR_NONE)
-            return cov_err_set(im->err, COV_EINPUT,
+            return cov_err_set(im->err, COV_EUSAGE,
                                "--s-srs %s: not a coordinate system (expected EPSG:N, GCJ02, BD09 "
                                "or a PROJ/WKT definition)",
                                s);

@@ -105,8 +105,56 @@ cleanup:
     return rc;
 }
 
+/* The layer versions of a stamp's first len bytes "v,v,...": 0 when there is one per layer. */
+static int parse_versions(const char *s, size_t len, long *v)
+{
+    const char *end = s + len;
+    for (int l = 0; l < COV_NLAYERS; l++) {
+        char *e;
+        v[l] = strtol(s, &e, 10);
+        if (e == s || e > end || (l + 1 < COV_NLAYERS ? *e != ',' : e != end))
+            return -1;
+        s = e + 1;
+    }
+    return 0;
+}
+
+/* Compare the saved stamp "v,v,...;p;p;..." (plan_stamp) with the store's now. */
+static void plan_drift(struct geo_store *s, const struct cov_policy *policy, const char *saved,
+                       struct geo_plan_drift *d)
+{
+    memset(d, 0, sizeof(*d));
+    char now[1024];
+    geo_store_version_stamp(s, now, sizeof(now));
+    const char *semi = saved ? strchr(saved, ';') : NULL;
+    long va[COV_NLAYERS], vb[COV_NLAYERS];
+    if (!semi || parse_versions(saved, (size_t)(semi - saved), va) ||
+        parse_versions(now, strlen(now), vb)) {
+        d->layers = (1u << COV_NLAYERS) - 1; /* cannot tell which */
+    } else {
+        for (int l = 0; l < COV_NLAYERS; l++)
+            if (va[l] != vb[l])
+                d->layers |= 1u << l;
+    }
+    /* the policy values after the ';', one per parameter */
+    int n = 0;
+    const char *q = semi;
+    while (q && *q == ';' && n < COV_P_COUNT) {
+        char *e;
+        d->was.v[n] = strtod(q + 1, &e);
+        if (e == q + 1)
+            break;
+        n++;
+        q = e;
+    }
+    d->policy_known = n == COV_P_COUNT && q && !*q;
+    for (int i = 0; i < COV_P_COUNT; i++)
+        if (cov_propose_uses_param(i) && (!d->policy_known || d->was.v[i] != policy->v[i]))
+            d->policy = 1;
+}
+
 int geo_plan_saved_opts(struct geo_store *s, const struct cov_policy *policy,
-                        struct cov_propose_opts *o, int *current, struct cov_err *err)
+                        struct cov_propose_opts *o, struct geo_plan_drift *d, struct cov_err *err)
 {
     char *opts = geo_store_meta_get(s, "plan.options");
     char *saved = geo_store_meta_get(s, "plan.stamp");
@@ -124,9 +172,8 @@ int geo_plan_saved_opts(struct geo_store *s, const struct cov_policy *policy,
         goto cleanup;
     }
     *o = t;
-    char stamp[1024];
-    plan_stamp(s, policy, stamp, sizeof(stamp));
-    *current = saved && !strcmp(saved, stamp);
+    struct geo_plan_drift tmp;
+    plan_drift(s, policy, saved, d ? d : &tmp);
     rc = 1;
 cleanup:
     free(opts);

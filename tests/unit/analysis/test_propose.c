@@ -303,7 +303,7 @@ static void test_bad_scope(void **state)
     struct cov_plan *p = NULL;
     struct cov_err e;
     cov_err_init(&e);
-    assert_int_equal(cov_propose(m, &o, &p, NULL, NULL, &e), COV_EINPUT);
+    assert_int_equal(cov_propose(m, &o, &p, NULL, NULL, &e), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&e), "scope"));
     cov_err_release(&e);
     cov_model_free(m);
@@ -1037,7 +1037,7 @@ static void test_exact_large_scope_proven(void **state)
     o.time_limit_s = -1;
     struct cov_err e;
     cov_err_init(&e);
-    assert_int_equal(cov_propose(m, &o, &p, NULL, NULL, &e), COV_EINPUT);
+    assert_int_equal(cov_propose(m, &o, &p, NULL, NULL, &e), COV_EUSAGE);
     cov_err_release(&e);
     cov_model_free(m);
 }
@@ -1198,6 +1198,60 @@ static void test_prefers_shared_building(void **state)
     cov_model_free(m);
 }
 
+/* A plan follows the policy values it is made from, not the targets. */
+static void test_plan_uses_thresholds_not_targets(void **state)
+{
+    (void)state;
+    assert_int_equal(cov_propose_uses_param(COV_P_JOINT_MAX_UNITS), 1);
+    assert_int_equal(cov_propose_uses_param(COV_P_STANDALONE_MIN_MEMBERS), 1);
+    assert_int_equal(cov_propose_uses_param(COV_P_REGIONAL_MIN_ORGS), 1);
+    assert_int_equal(cov_propose_uses_param(COV_P_COVERAGE_RATE_TARGET), 0);
+    assert_int_equal(cov_propose_uses_param(COV_P_URBAN_COMMUNITY_MIN_ORGS), 0);
+}
+
+/* Replanning: options that followed the old policy follow the new one; chosen ones stay. */
+static void test_opts_follow_policy(void **state)
+{
+    (void)state;
+    struct cov_policy was, now;
+    cov_policy_init(&was);
+    now = was;
+    now.v[COV_P_JOINT_MAX_UNITS] = 4;
+    now.v[COV_P_JOINT_MAX_DISTANCE_M] = 2000;
+    struct cov_propose_opts o;
+    cov_propose_opts_init(&o, &was);
+    o.min_members = 2; /* chosen with --min-members */
+    o.exact = 1;
+    cov_propose_opts_follow(&o, &was, &now);
+    assert_int_equal(o.max_units, 4);
+    assert_true(o.max_distance_m == 2000);
+    assert_int_equal(o.min_members, 2);
+    assert_int_equal(o.exact, 1);
+    /* --max-units 3 chosen: kept */
+    cov_propose_opts_init(&o, &was);
+    o.max_units = 3;
+    cov_propose_opts_follow(&o, &was, &now);
+    assert_int_equal(o.max_units, 3);
+}
+
+/* Options out of range are the caller's mistake: a usage error (exit 2), not bad data. */
+static void test_bad_option_is_usage_error(void **state)
+{
+    (void)state;
+    struct cov_model *m = cov_model_new();
+    struct cov_propose_opts o;
+    cov_propose_opts_init(&o, &m->policy);
+    o.max_units = 500;
+    struct cov_plan *p = NULL;
+    struct cov_err err;
+    cov_err_init(&err);
+    m->classified = 1;
+    assert_int_equal(cov_propose(m, &o, &p, NULL, NULL, &err), COV_EUSAGE);
+    assert_null(p);
+    cov_err_release(&err);
+    cov_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1235,6 +1289,9 @@ int main(void)
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_baseline_option_is_worse),
         cmocka_unit_test(test_prefers_shared_building),
+        cmocka_unit_test(test_plan_uses_thresholds_not_targets),
+        cmocka_unit_test(test_opts_follow_policy),
+        cmocka_unit_test(test_bad_option_is_usage_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,7 +126,7 @@ static void test_override_unknown_field_names_fields(void **state) {
     struct fixture *f = *state;
     static const char *const cols[] = {"信用代码", "名称", "正式党员数"};
     static const char *const ov[] = {"members=正式党员数"};
-    assert_int_equal(map(f, COV_ORGANIZATIONS, cols, 3, ov, 1, 0), COV_EINPUT);
+    assert_int_equal(map(f, COV_ORGANIZATIONS, cols, 3, ov, 1, 0), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&f->err), "unknown field 'members' (fields of "
                                                  "organizations: id, name, kind,"));
 }
@@ -135,7 +135,7 @@ static void test_override_absent_column_lists_columns(void **state) {
     struct fixture *f = *state;
     static const char *const cols[] = {"信用代码", "名称", "正式党员数"};
     static const char *const ov[] = {"name=单位"};
-    assert_int_equal(map(f, COV_ORGANIZATIONS, cols, 3, ov, 1, 0), COV_EINPUT);
+    assert_int_equal(map(f, COV_ORGANIZATIONS, cols, 3, ov, 1, 0), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&f->err),
                            "--field name=单位: no column '单位' (columns present: 信用代码, 名称, "
                            "正式党员数)"));

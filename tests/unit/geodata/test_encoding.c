@@ -96,7 +96,7 @@ static void test_transcode_unknown_encoding(void **state) {
     struct cov_err err;
     cov_err_init(&err);
     assert_int_equal(geo_transcode_to_utf8("ab", 2, "NO-SUCH-ENC", "x.csv", &out, &n, &err),
-                     COV_EFAIL);
+                     COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&err), "unknown encoding 'NO-SUCH-ENC'"));
     cov_err_release(&err);
 }

@@ -401,10 +401,10 @@ static void test_crs_parse_projected(void **state)
     assert_non_null(strstr(name, "CM 120E"));
     assert_int_equal(geo_crs_parse_projected("32650", &epsg, NULL, 0, &f->err), 0);
     assert_int_equal(epsg, 32650);
-    assert_int_equal(geo_crs_parse_projected("EPSG:4326", &epsg, NULL, 0, &f->err), COV_EINPUT);
+    assert_int_equal(geo_crs_parse_projected("EPSG:4326", &epsg, NULL, 0, &f->err), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&f->err), "is not a projected CRS"));
     cov_err_clear(&f->err);
-    assert_int_equal(geo_crs_parse_projected("banana", &epsg, NULL, 0, &f->err), COV_EINPUT);
+    assert_int_equal(geo_crs_parse_projected("banana", &epsg, NULL, 0, &f->err), COV_EUSAGE);
     assert_non_null(strstr(cov_err_msg(&f->err), "'banana' is not an EPSG code"));
     assert_null(geo_srs_from_epsg(999999));
 }
@@ -425,9 +425,17 @@ static void test_plan_save_and_staleness(void **state)
     o.id = "B";
     cov_model_add_org(m, &o);
     size_t members[2] = {0, 1}, instr[1] = {1};
-    struct cov_group g = {.id = 1, .kind = COV_G_JOINT, .area_layer = -1, .area = -1,
-                          .host = -1, .host_layer = -1, .members = members, .n_members = 2,
-                          .formal_members = 3, .diameter_m = 12.5, .medoid = 0,
+    struct cov_group g = {.id = 1,
+                          .kind = COV_G_JOINT,
+                          .area_layer = -1,
+                          .area = -1,
+                          .host = -1,
+                          .host_layer = -1,
+                          .members = members,
+                          .n_members = 2,
+                          .formal_members = 3,
+                          .diameter_m = 12.5,
+                          .medoid = 0,
                           .name = "第1联合党支部"};
     struct cov_plan p = {.groups = &g, .n_groups = 1, .instructor = instr, .n_instructor = 1};
     struct cov_propose_opts po;
@@ -449,16 +457,32 @@ static void test_plan_save_and_staleness(void **state)
 
     struct cov_propose_opts back;
     cov_propose_opts_init(&back, &m->policy);
-    int current = -1;
-    assert_int_equal(geo_plan_saved_opts(s, &m->policy, &back, &current, &f->err), 1);
-    assert_int_equal(current, 1);
+    struct geo_plan_drift d;
+    assert_int_equal(geo_plan_saved_opts(s, &m->policy, &back, &d, &f->err), 1);
+    assert_int_equal(d.layers, 0);
+    assert_int_equal(d.policy, 0);
     assert_int_equal(back.max_units, 4);
     assert_true(fabs(back.max_distance_m - 2500) < 1e-9);
-    /* a policy change makes it stale */
+    /* a change of a value the plan uses makes it stale, and the old values are known */
     struct cov_policy changed = m->policy;
     changed.v[COV_P_STANDALONE_MIN_MEMBERS] = 4;
-    assert_int_equal(geo_plan_saved_opts(s, &changed, &back, &current, &f->err), 1);
-    assert_int_equal(current, 0);
+    assert_int_equal(geo_plan_saved_opts(s, &changed, &back, &d, &f->err), 1);
+    assert_int_equal(d.policy, 1);
+    assert_int_equal(d.layers, 0);
+    assert_int_equal(d.policy_known, 1);
+    assert_true(d.was.v[COV_P_STANDALONE_MIN_MEMBERS] == m->policy.v[COV_P_STANDALONE_MIN_MEMBERS]);
+    /* a target is not what the plan is made from: still current */
+    changed = m->policy;
+    changed.v[COV_P_COVERAGE_RATE_TARGET] = 0.95;
+    assert_int_equal(geo_plan_saved_opts(s, &changed, &back, &d, &f->err), 1);
+    assert_int_equal(d.policy, 0);
+    /* a layer imported again: named by its bit */
+    assert_int_equal(geo_store_begin(s, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(s, COV_PARKS, "p.geojson", 0, &f->err), 0);
+    assert_int_equal(geo_store_commit(s, &f->err), 0);
+    assert_int_equal(geo_plan_saved_opts(s, &m->policy, &back, &d, &f->err), 1);
+    assert_int_equal(d.layers, 1u << COV_PARKS);
+    assert_int_equal(d.policy, 0);
     cov_model_free(m);
     geo_store_close(s);
 }
@@ -474,8 +498,7 @@ static void test_no_saved_plan(void **state)
     cov_policy_init(&pol);
     struct cov_propose_opts po;
     cov_propose_opts_init(&po, &pol);
-    int current = -1;
-    assert_int_equal(geo_plan_saved_opts(s, &pol, &po, &current, &f->err), 0);
+    assert_int_equal(geo_plan_saved_opts(s, &pol, &po, NULL, &f->err), 0);
     geo_store_close(s);
 }
 

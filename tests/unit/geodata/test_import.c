@@ -646,7 +646,7 @@ static void test_gcj02_is_converted(void **state) {
 static void test_bad_s_srs_is_named(void **state) {
     struct fx *f = *state;
     f->o.s_srs = "EPSG:99999999";
-    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), COV_EINPUT);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_gbk.csv")), COV_EUSAGE);
     assert_msg(f, "--s-srs EPSG:99999999: not a coordinate system");
 }
 
