@@ -222,6 +222,14 @@ static void add_point(struct map_ctx *r, double x, double y, double rad)
     }
 }
 
+/* The theme's symbols at the pass's strength (r->fade): a neighbour's
+ * symbols take the alpha MAP_FADE directly rather than a composited group,
+ * which cairo 1.16's SVG surface leaks. */
+static void sym_rgba(struct map_ctx *r, struct map_rgb c, double a)
+{
+    map_set_rgba(r->cr, c, a * r->fade);
+}
+
 /* Which features a pass draws: those of the zoom area (IN), the others (OUT)
  * or all (ALL, a map without a zoom area). */
 enum { SET_OUT, SET_IN, SET_ALL };
@@ -234,10 +242,10 @@ static int org_in_set(const struct map_ctx *r, size_t i, int set)
 static void fill_outline(struct map_ctx *r, struct map_rgb c, double rad)
 {
     cairo_t *cr = r->cr;
-    map_set_rgb(cr, c);
+    sym_rgba(r, c, 1);
     if (rad >= 1.5 * r->L.dev) {
         cairo_fill_preserve(cr);
-        cairo_set_source_rgba(cr, 0.15, 0.15, 0.15, 0.6);
+        sym_rgba(r, (struct map_rgb){0.15, 0.15, 0.15}, 0.6);
         cairo_set_line_width(cr, 0.25 * r->L.u);
         cairo_stroke(cr);
     } else {
@@ -263,7 +271,7 @@ static void draw_points(struct map_ctx *r, int set)
             if (o->status == s && o->placed != COV_PLACED_POINT && org_in_set(r, i, set))
                 add_point(r, o->x, o->y, ring);
         }
-        map_set_rgb(r->cr, map_status_color(s));
+        sym_rgba(r, map_status_color(s), 1);
         cairo_set_line_width(r->cr, fmax(0.5 * r->L.u, r->L.dev));
         cairo_stroke(r->cr);
     }
@@ -326,7 +334,7 @@ static void draw_points_faint(struct map_ctx *r, double rad, int set)
     for (size_t i = 0; i < r->m->n_orgs; i++)
         if (org_in_set(r, i, set))
             add_point(r, r->m->orgs[i].x, r->m->orgs[i].y, rad);
-    map_set_rgb(r->cr, (struct map_rgb){0.75, 0.75, 0.75});
+    sym_rgba(r, (struct map_rgb){0.75, 0.75, 0.75}, 1);
     cairo_fill(r->cr);
 }
 
@@ -355,7 +363,7 @@ static void draw_plan(struct map_ctx *r, int set)
         if (p->instructor[k] < m->n_orgs && org_in_set(r, p->instructor[k], set))
             add_point(r, m->orgs[p->instructor[k]].x, m->orgs[p->instructor[k]].y,
                       fmin(r->L.point_r, 1.6 * u));
-    map_set_rgb(cr, (struct map_rgb){0.5, 0.5, 0.5});
+    sym_rgba(r, (struct map_rgb){0.5, 0.5, 0.5}, 1);
     cairo_fill(cr);
     /* regional: the park or building highlighted */
     for (size_t g = 0; g < p->n_groups; g++) {
@@ -370,9 +378,9 @@ static void draw_plan(struct map_ctx *r, int set)
             map_path_point_area(r, a, 3 * u);
         else
             map_path_geom(r, a->geom);
-        map_set_rgba(cr, map_group_color(COV_G_REGIONAL), 0.3);
+        sym_rgba(r, map_group_color(COV_G_REGIONAL), 0.3);
         cairo_fill_preserve(cr);
-        map_set_rgb(cr, map_group_color(COV_G_REGIONAL));
+        sym_rgba(r, map_group_color(COV_G_REGIONAL), 1);
         cairo_set_line_width(cr, 1.2 * u);
         cairo_stroke(cr);
     }
@@ -402,7 +410,7 @@ static void draw_plan(struct map_ctx *r, int set)
             }
         }
         /* industry groups are not spatial: their spokes stay in the background */
-        map_set_rgba(cr, map_group_color(kind), kind == COV_G_INDUSTRY ? 0.35 : 0.9);
+        sym_rgba(r, map_group_color(kind), kind == COV_G_INDUSTRY ? 0.35 : 0.9);
         cairo_set_line_width(cr, (kind == COV_G_INDUSTRY ? 0.4 : 0.9) * u);
         cairo_stroke(cr);
     }
@@ -480,15 +488,14 @@ void map_draw_layers(struct map_ctx *r)
             cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
         return;
     }
+    r->fade = 1;
     if (r->L.focus < 0 || (o->theme == MAP_THEME_COVERAGE && r->L.aggregated)) {
         draw_theme(r, SET_ALL);
         return;
     }
-    /* neighbours drawn as one group composited at reduced strength, so that
-     * overlapping symbols do not add up; push/pop keep the cairo state */
-    cairo_push_group(cr);
+    /* the neighbours first and faded, the area's own over them */
+    r->fade = MAP_FADE;
     draw_theme(r, SET_OUT);
-    cairo_pop_group_to_source(cr);
-    cairo_paint_with_alpha(cr, MAP_FADE);
+    r->fade = 1;
     draw_theme(r, SET_IN);
 }

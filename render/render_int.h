@@ -56,7 +56,7 @@ void map_set_rgba(cairo_t *cr, struct map_rgb c, double a);
 /* Thousands separators: 1234567 -> "1,234,567". */
 void map_format_count(long v, char *buf, size_t n);
 /* Features outside a zoom area (its neighbours) are drawn at this strength:
- * symbols composited with this alpha, label colours mixed towards white. */
+ * symbols with this alpha, label colours mixed towards white. */
 #define MAP_FADE 0.35
 /* ... and their names at this strength (text must stay legible). */
 #define MAP_FADE_TEXT 0.55
@@ -241,6 +241,7 @@ struct map_ctx {
     cairo_t *cr;
     PangoContext *pc;
     double stroke_w; /* line width of the paths being built for a stroke, or 0 for a fill */
+    double fade;     /* strength of the theme's symbols being drawn: 1, or MAP_FADE */
     double *buf;     /* page coordinates of the ring being drawn */
     size_t cap;
     int oom;
