@@ -1,6 +1,8 @@
-/* furniture.c - what a map page carries besides the map: north arrow, scale
- * bar, frame, title and subtitle with the page's figures, footer, and the
- * legend panel drawn from the legend's entries (legend.c). */
+/* furniture.c - what a map page carries besides the map: north arrow and
+ * scale bar in the corners of the frame that hide the fewest features,
+ * arrows to the detached pieces of a zoom area, frame, title and subtitle
+ * with the page's figures, footer, and the legend panel drawn from the
+ * legend's entries (legend.c). */
 #include "render_int.h"
 
 #include <math.h>
@@ -38,14 +40,30 @@ void map_format_length(double metres, char *buf, size_t n)
     }
 }
 
-void map_north_arrow_box(const struct map_ctx *r, double b[4])
+/* Insets of furniture from the frame edges, mm (times u). */
+#define INSET_SIDE 4.0
+#define INSET_TOP 4.0
+#define INSET_BOTTOM 5.0
+
+/* The box of size w x h in corner c of the frame. */
+static void corner_box(const struct map_ctx *r, int c, double w, double h, double b[4])
 {
     const struct map_view *v = &r->L.view;
-    double u = r->L.u, w = MAP_MM(7) * u, h = MAP_MM(13) * u;
-    b[0] = v->fx + v->fw - MAP_MM(4) * u - w;
-    b[1] = v->fy + MAP_MM(4) * u;
+    double u = r->L.u;
+    int right = c == MAP_C_BR || c == MAP_C_TR, top = c == MAP_C_TL || c == MAP_C_TR;
+    b[0] = right ? v->fx + v->fw - MAP_MM(INSET_SIDE) * u - w : v->fx + MAP_MM(INSET_SIDE) * u;
+    b[1] = top ? v->fy + MAP_MM(INSET_TOP) * u : v->fy + v->fh - MAP_MM(INSET_BOTTOM) * u - h;
     b[2] = w;
     b[3] = h;
+}
+
+static const char *const CORNER_NAMES[MAP_C_COUNT] = {"bottom-left", "bottom-right", "top-left",
+                                                      "top-right"};
+
+void map_north_arrow_box(const struct map_ctx *r, double b[4])
+{
+    double u = r->L.u;
+    corner_box(r, r->na_corner, MAP_MM(7) * u, MAP_MM(13) * u, b);
 }
 
 void map_draw_north_arrow(struct map_ctx *r)
@@ -77,40 +95,59 @@ void map_draw_north_arrow(struct map_ctx *r)
     cairo_stroke(cr);
 }
 
-void map_draw_scalebar(struct map_ctx *r, double box[4])
+/* The scale bar's parts relative to its box's top-left corner. */
+struct scalebar {
+    double len, bl, bh; /* length in metres and on the page, bar height */
+    double x0, ybar;    /* bar start, bar top (relative to the box) */
+    double w, h;        /* the white box */
+    char lab[48], half[48], den[64];
+    PangoLayout *dl, *ll; /* caller-owned */
+    double dw, dh, lw, lh;
+};
+
+static void scalebar_measure(const struct map_ctx *r, struct scalebar *sb)
 {
     const struct map_view *v = &r->L.view;
+    double u = r->L.u;
+    char num[32];
+    sb->len = map_scalebar_length(0.25 * v->fw / v->s);
+    sb->bl = sb->len * v->s;
+    sb->bh = MAP_MM(1.5) * u;
+    map_format_length(sb->len, sb->lab, sizeof(sb->lab));
+    map_format_length(sb->len / 2, sb->half, sizeof(sb->half));
+    map_format_count((long)(round(map_view_denominator(v) / 10) * 10), num, sizeof(num));
+    snprintf(sb->den, sizeof(sb->den), "1:%s", num);
+    sb->dl = map_text_new(r->pc, sb->den, 6.5 * u, 0, 0);
+    sb->ll = map_text_new(r->pc, sb->lab, 6.5 * u, 0, 0);
+    map_text_size(sb->dl, &sb->dw, &sb->dh);
+    map_text_size(sb->ll, &sb->lw, &sb->lh);
+    double pad = MAP_MM(2.5) * u;
+    double right = fmax(sb->bl + sb->lw / 2, sb->bl + MAP_MM(3) * u + sb->dw);
+    sb->x0 = pad;
+    sb->ybar = pad / 2 + MAP_MM(3.6) * u;
+    sb->w = right + 2 * pad;
+    sb->h = sb->ybar + sb->bh + pad;
+}
+
+void map_draw_scalebar(struct map_ctx *r, double box[4])
+{
     cairo_t *cr = r->cr;
     double u = r->L.u;
-    double len = map_scalebar_length(0.25 * v->fw / v->s);
-    double bl = len * v->s, bh = MAP_MM(1.5) * u;
-    double x0 = v->fx + MAP_MM(6) * u, ybar = v->fy + v->fh - MAP_MM(9) * u;
-    char lab[48], half[48], den[64], num[32];
-    map_format_length(len, lab, sizeof(lab));
-    map_format_length(len / 2, half, sizeof(half));
-    map_format_count((long)(round(map_view_denominator(v) / 10) * 10), num, sizeof(num));
-    snprintf(den, sizeof(den), "1:%s", num);
-    PangoLayout *dl = map_text_new(r->pc, den, 6.5 * u, 0, 0),
-                *ll = map_text_new(r->pc, lab, 6.5 * u, 0, 0);
-    double dw, dh, lw, lh;
-    map_text_size(dl, &dw, &dh);
-    map_text_size(ll, &lw, &lh);
-    /* white backing so the bar reads over any map content */
-    double pad = MAP_MM(2.5) * u, right = fmax(x0 + bl + lw / 2, x0 + bl + MAP_MM(3) * u + dw);
-    box[0] = x0 - pad;
-    box[1] = ybar - MAP_MM(3.6) * u - pad / 2;
-    box[2] = right + pad - box[0];
-    box[3] = ybar + bh + pad - box[1];
+    struct scalebar sb;
+    scalebar_measure(r, &sb);
+    corner_box(r, r->sb_corner, sb.w, sb.h, box);
+    double x0 = box[0] + sb.x0, ybar = box[1] + sb.ybar, bl = sb.bl, bh = sb.bh;
     if (!map_on(r, ML_FURNITURE)) {
-        g_object_unref(dl);
-        g_object_unref(ll);
+        g_object_unref(sb.dl);
+        g_object_unref(sb.ll);
         return;
     }
+    /* white backing so the bar reads over any map content */
     cairo_rectangle(cr, box[0], box[1], box[2], box[3]);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_fill(cr);
     /* 1-2-5 lengths split into 5 (1, 5) or 4 (2) equal segments */
-    int first = (int)round(len / pow(10, floor(log10(len) + 1e-9)));
+    int first = (int)round(sb.len / pow(10, floor(log10(sb.len) + 1e-9)));
     int seg = first == 2 ? 4 : 5;
     for (int i = 0; i < seg; i++) {
         cairo_rectangle(cr, x0 + bl * i / seg, ybar, bl / seg, bh);
@@ -127,13 +164,186 @@ void map_draw_scalebar(struct map_ctx *r, double box[4])
     struct map_rgb dark = {0.15, 0.15, 0.15};
     double ty = ybar - MAP_MM(3.6) * u;
     map_text_at(r->cr, r->pc, "0", x0, ty, 6.5 * u, 0, dark, 2);
-    if (bl > 3 * lw) /* room for the middle figure */
-        map_text_at(r->cr, r->pc, half, x0 + bl / 2, ty, 6.5 * u, 0, dark, 2);
-    map_text_draw(r->cr, ll, x0 + bl - lw / 2, ty, dark, 0);
-    map_text_draw(r->cr, dl, x0 + bl + MAP_MM(3) * u, ybar + bh / 2 - dh / 2,
+    if (bl > 3 * sb.lw) /* room for the middle figure */
+        map_text_at(r->cr, r->pc, sb.half, x0 + bl / 2, ty, 6.5 * u, 0, dark, 2);
+    map_text_draw(r->cr, sb.ll, x0 + bl - sb.lw / 2, ty, dark, 0);
+    map_text_draw(r->cr, sb.dl, x0 + bl + MAP_MM(3) * u, ybar + bh / 2 - sb.dh / 2,
                   (struct map_rgb){0.35, 0.35, 0.35}, 0);
-    g_object_unref(dl);
-    g_object_unref(ll);
+    g_object_unref(sb.dl);
+    g_object_unref(sb.ll);
+}
+
+/* ---- arrows to the detached pieces of a zoom area ---- */
+
+/* The text of the arrow to piece p (the zoom area's name, its organizations,
+ * how far it lies from the main piece). */
+static void arrow_text(const struct map_ctx *r, const struct map_part *p, char *buf, size_t n)
+{
+    const struct cov_area *a = &r->m->areas[r->L.focus_layer][r->L.focus];
+    char d[48], c[32];
+    map_format_length(p->dist >= 1000 ? round(p->dist / 100) * 100 : round(p->dist / 10) * 10, d,
+                      sizeof(d));
+    map_format_count(p->orgs, c, sizeof(c));
+    const char *name = a->name ? a->name : a->code;
+    if (r->o->lang_en)
+        snprintf(buf, n, "%s, detached part: %s %s, %s away", name, c, map_unit_orgs(p->orgs, 1),
+                 d);
+    else
+        snprintf(buf, n, "%s飞地：%s 个组织，相距 %s", name, c, d);
+}
+
+/* Where the arrow to piece p goes: its tip on the frame edge towards the
+ * piece, its unit direction, the text's layout (caller-owned) and
+ * top-left corner, and the box holding both. */
+struct arrow {
+    double tx, ty, dx, dy;
+    PangoLayout *ly;
+    double lx, ly_y, lw, lh;
+    double box[4];
+};
+
+static void arrow_geom(const struct map_ctx *r, const struct map_part *p, struct arrow *a)
+{
+    const struct map_view *v = &r->L.view;
+    double u = r->L.u, in = MAP_MM(2) * u, len = MAP_MM(7) * u, gap = MAP_MM(1.2) * u;
+    double cx = v->fx + v->fw / 2, cy = v->fy + v->fh / 2, px, py;
+    map_view_to_page(v, p->x, p->y, &px, &py);
+    double dx = px - cx, dy = py - cy, d = hypot(dx, dy);
+    if (!(d > 0))
+        dx = 0, dy = -1, d = 1;
+    a->dx = dx / d, a->dy = dy / d;
+    double hx = v->fw / 2 - in, hy = v->fh / 2 - in;
+    double t = fmin(fabs(a->dx) > 1e-12 ? hx / fabs(a->dx) : INFINITY,
+                    fabs(a->dy) > 1e-12 ? hy / fabs(a->dy) : INFINITY);
+    a->tx = cx + t * a->dx, a->ty = cy + t * a->dy;
+    char text[256];
+    arrow_text(r, p, text, sizeof(text));
+    a->ly = map_text_new(r->pc, text, 6.5 * u, 1, 0);
+    map_text_size(a->ly, &a->lw, &a->lh);
+    /* the text beyond the arrow's tail, kept inside the frame */
+    double bx = a->tx - (len + gap) * a->dx, by = a->ty - (len + gap) * a->dy;
+    a->lx = bx - a->lw / 2 - a->dx * a->lw / 2;
+    a->ly_y = by - a->lh / 2 - a->dy * a->lh / 2;
+    a->lx = fmax(v->fx + in, fmin(a->lx, v->fx + v->fw - in - a->lw));
+    a->ly_y = fmax(v->fy + in, fmin(a->ly_y, v->fy + v->fh - in - a->lh));
+    double x0 = fmin(a->lx, fmin(a->tx, a->tx - len * a->dx)) - u;
+    double y0 = fmin(a->ly_y, fmin(a->ty, a->ty - len * a->dy)) - u;
+    double x1 = fmax(a->lx + a->lw, fmax(a->tx, a->tx - len * a->dx)) + u;
+    double y1 = fmax(a->ly_y + a->lh, fmax(a->ty, a->ty - len * a->dy)) + u;
+    a->box[0] = x0, a->box[1] = y0, a->box[2] = x1 - x0, a->box[3] = y1 - y0;
+}
+
+/* 1 when piece a goes before piece b: more organizations, then larger. */
+static int part_before(const struct map_part *a, const struct map_part *b)
+{
+    return a->orgs != b->orgs ? a->orgs > b->orgs : a->area > b->area;
+}
+
+void map_furniture_place(struct map_ctx *r)
+{
+    const struct map_layout *L = &r->L;
+    /* the detached pieces out of view, most organizations first; pieces are
+     * few, so a selection will do */
+    r->n_arrows = 0;
+    while (r->n_arrows < MAP_PART_ARROWS) {
+        size_t best = L->n_parts;
+        for (size_t i = 0; i < L->n_parts; i++) {
+            int taken = L->parts[i].shown;
+            for (size_t k = 0; k < r->n_arrows && !taken; k++)
+                taken = r->arrows[k] == i;
+            if (!taken && (best == L->n_parts || part_before(&L->parts[i], &L->parts[best])))
+                best = i;
+        }
+        if (best == L->n_parts)
+            break;
+        r->arrows[r->n_arrows++] = best;
+    }
+    for (size_t k = 0; k < r->n_arrows; k++) {
+        struct arrow a;
+        arrow_geom(r, &L->parts[r->arrows[k]], &a);
+        memcpy(r->arrow_box[k], a.box, sizeof(a.box));
+        g_object_unref(a.ly);
+    }
+    /* the scale bar first (it is the larger), then the north arrow */
+    struct scalebar sb;
+    scalebar_measure(r, &sb);
+    g_object_unref(sb.dl);
+    g_object_unref(sb.ll);
+    double boxes[MAP_C_COUNT][4];
+    static const int sb_pref[MAP_C_COUNT] = {MAP_C_BL, MAP_C_BR, MAP_C_TL, MAP_C_TR};
+    static const int na_pref[MAP_C_COUNT] = {MAP_C_TR, MAP_C_TL, MAP_C_BR, MAP_C_BL};
+    for (int c = 0; c < MAP_C_COUNT; c++)
+        corner_box(r, c, sb.w, sb.h, boxes[c]);
+    r->sb_corner = map_corner_best(L, (const double(*)[4])boxes, 0,
+                                   (const double(*)[4])r->arrow_box, r->n_arrows, sb_pref);
+    double sbw = map_occupancy(L, boxes[r->sb_corner]);
+    double u = L->u;
+    for (int c = 0; c < MAP_C_COUNT; c++)
+        corner_box(r, c, MAP_MM(7) * u, MAP_MM(13) * u, boxes[c]);
+    r->na_corner = map_corner_best(L, (const double(*)[4])boxes, 1u << r->sb_corner,
+                                   (const double(*)[4])r->arrow_box, r->n_arrows, na_pref);
+    double naw = map_occupancy(L, boxes[r->na_corner]);
+    /* a machine-readable account of the frame (SVG <desc>; tests read it) */
+    if (!r->meta)
+        return;
+    char line[256];
+    snprintf(line, sizeof(line), "\nlayout:\n  view %.0f %.0f %.0f %.0f", L->vminx, L->vminy,
+             L->vmaxx, L->vmaxy);
+    map_sb_add(r->meta, line, 0);
+    if (L->n_parts) {
+        const struct map_part *mp = &L->parts[L->main_part];
+        snprintf(line, sizeof(line),
+                 "\n  pieces %zu main %ld orgs %ld envelope %.0f %.0f %.0f %.0f", L->n_parts,
+                 L->main_part, mp->orgs, mp->minx, mp->miny, mp->maxx, mp->maxy);
+        map_sb_add(r->meta, line, 0);
+    }
+    for (size_t i = 0; i < L->n_parts; i++) {
+        if ((long)i == L->main_part)
+            continue;
+        int arrow = 0;
+        for (size_t k = 0; k < r->n_arrows; k++)
+            arrow |= r->arrows[k] == i;
+        snprintf(line, sizeof(line), "\n  piece %zu orgs %ld at %.0f %.0f %s", i, L->parts[i].orgs,
+                 L->parts[i].x, L->parts[i].y,
+                 L->parts[i].shown ? "shown"
+                 : arrow           ? "arrow"
+                                   : "left out");
+        map_sb_add(r->meta, line, 0);
+    }
+    snprintf(line, sizeof(line), "\n  scalebar %s covers %.1f\n  north-arrow %s covers %.1f",
+             CORNER_NAMES[r->sb_corner], sbw, CORNER_NAMES[r->na_corner], naw);
+    map_sb_add(r->meta, line, 0);
+}
+
+void map_draw_part_arrows(struct map_ctx *r)
+{
+    cairo_t *cr = r->cr;
+    double u = r->L.u, len = MAP_MM(7) * u, hw = MAP_MM(1.6) * u, hl = MAP_MM(2.6) * u;
+    struct map_rgb dark = {0.1, 0.1, 0.1};
+    cairo_save(cr); /* the later steps keep the line cap they had */
+    for (size_t k = 0; k < r->n_arrows; k++) {
+        struct arrow a;
+        arrow_geom(r, &r->L.parts[r->arrows[k]], &a);
+        double bx = a.tx - hl * a.dx, by = a.ty - hl * a.dy, nx = -a.dy, ny = a.dx;
+        cairo_new_path(cr);
+        cairo_move_to(cr, a.tx - len * a.dx, a.ty - len * a.dy);
+        cairo_line_to(cr, bx, by);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+        cairo_set_line_width(cr, 2.6 * u);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        cairo_stroke_preserve(cr);
+        map_set_rgb(cr, dark);
+        cairo_set_line_width(cr, 1.1 * u);
+        cairo_stroke(cr);
+        cairo_move_to(cr, a.tx, a.ty);
+        cairo_line_to(cr, bx + hw * nx, by + hw * ny);
+        cairo_line_to(cr, bx - hw * nx, by - hw * ny);
+        cairo_close_path(cr);
+        cairo_fill(cr);
+        map_text_draw(cr, a.ly, a.lx, a.ly_y, dark, 2.2 * u);
+        g_object_unref(a.ly);
+    }
+    cairo_restore(cr);
 }
 
 static void legend_symbol(struct map_ctx *r, const struct map_legend_entry *e, double x, double y,

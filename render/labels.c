@@ -169,6 +169,7 @@ struct lab {
     char *text;
     double size;
     int bold;
+    int context; /* outside the zoom area: faded, listed with " (context)" */
     struct map_rgb color;
     PangoLayout *ly;
 };
@@ -180,7 +181,7 @@ struct labels {
 };
 
 static void labels_add(struct map_ctx *r, struct labels *ls, const char *text, double x, double y,
-                       double prio, int point, double size, int bold, struct map_rgb c)
+                       double prio, int point, double size, int bold, struct map_rgb c, int context)
 {
     if (ls->n == ls->cap) {
         size_t cap = ls->cap ? 2 * ls->cap : 64;
@@ -205,8 +206,24 @@ static void labels_add(struct map_ctx *r, struct labels *ls, const char *text, d
     map_view_to_page(&r->L.view, x, y, &px, &py);
     ls->l[ls->n] = (struct map_label){
         .ax = px, .ay = py, .priority = prio, .point = point, .gap = r->L.point_r + 1.5 * r->L.u};
-    ls->t[ls->n] = (struct lab){dup, size, bold, c, NULL};
+    if (context)
+        c = map_rgb_fade(c, MAP_FADE_TEXT);
+    ls->t[ls->n] = (struct lab){dup, size, bold, context, c, NULL};
     ls->n++;
+}
+
+static int anchor_of(struct map_ctx *r, const GEOSGeometry *g, double *x, double *y);
+
+/* The anchor of area i of layer: the zoom area's on its main piece. */
+static int anchor_area(struct map_ctx *r, int layer, size_t i, double *x, double *y)
+{
+    const GEOSGeometry *g = r->m->areas[layer][i].geom;
+    if (layer == r->L.focus_layer && (long)i == r->L.focus && r->L.main_part >= 0) {
+        *x = r->L.parts[r->L.main_part].x;
+        *y = r->L.parts[r->L.main_part].y;
+        return 0;
+    }
+    return anchor_of(r, g, x, y);
 }
 
 static int anchor_of(struct map_ctx *r, const GEOSGeometry *g, double *x, double *y)
@@ -251,10 +268,11 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
     for (size_t i = 0; district_labels && i < m->n_areas[COV_DISTRICTS]; i++) {
         const struct cov_area *a = &m->areas[COV_DISTRICTS][i];
         double x, y;
-        if (a->name && map_area_visible(r, a) && !anchor_of(r, a->geom, &x, &y))
+        int in = map_area_in_focus(m, &r->L, COV_DISTRICTS, i);
+        if (a->name && map_area_visible(r, a) && !anchor_area(r, COV_DISTRICTS, i, &x, &y))
             labels_add(r, ls, a->name, x, y,
-                       1000 + (a->maxx - a->minx) * (a->maxy - a->miny) * 1e-12, 0, 10 * u, 1,
-                       dark);
+                       (in ? 1000 : 450) + (a->maxx - a->minx) * (a->maxy - a->miny) * 1e-12, 0,
+                       10 * u, 1, dark, !in);
     }
     /* streets when zoomed in far enough that their names can fit */
     size_t ns = m->n_areas[COV_STREETS], vis = 0;
@@ -264,12 +282,12 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
         for (size_t i = 0; i < ns; i++) {
             const struct cov_area *a = &m->areas[COV_STREETS][i];
             double x, y;
-            if (!a->name || !map_area_visible(r, a) || anchor_of(r, a->geom, &x, &y))
+            if (!a->name || !map_area_visible(r, a) || anchor_area(r, COV_STREETS, i, &x, &y))
                 continue;
             /* outside a zoom area: context only, lighter and placed last */
             int in = map_area_in_focus(m, &r->L, COV_STREETS, i);
             labels_add(r, ls, a->name, x, y, (in ? 500 : 400) + (a->maxx - a->minx) * 1e-9, 0,
-                       6.5 * u, 0, in ? mid : (struct map_rgb){0.62, 0.62, 0.62});
+                       6.5 * u, 0, mid, !in);
         }
     }
     /* community names once few enough are in view to read them */
@@ -281,10 +299,11 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
         for (size_t i = 0; i < nc; i++) {
             const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
             double x, y;
-            if (!a->name || !map_area_visible(r, a) || anchor_of(r, a->geom, &x, &y))
+            if (!a->name || !map_area_visible(r, a) || anchor_area(r, COV_COMMUNITIES, i, &x, &y))
                 continue;
-            labels_add(r, ls, a->name, x, y, 300 + (a->maxx - a->minx) * 1e-9, 0, 5.5 * u, 0,
-                       (struct map_rgb){0.5, 0.44, 0.38});
+            int in = map_area_in_focus(m, &r->L, COV_COMMUNITIES, i);
+            labels_add(r, ls, a->name, x, y, (in ? 300 : 250) + (a->maxx - a->minx) * 1e-9, 0,
+                       5.5 * u, 0, (struct map_rgb){0.5, 0.44, 0.38}, !in);
         }
     }
     if (cls) {
@@ -305,8 +324,10 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
             /* a label much wider than its community says little about it */
             if ((a->maxx - a->minx) * r->L.view.s < 0.35 * est_width(buf, 6 * u))
                 continue;
-            labels_add(r, ls, buf, x, y, 10 + (need[i] - have[i]) + sz * 1e-4, 0, 6 * u, 0,
-                       (struct map_rgb){0.45, 0.18, 0.0});
+            int in = map_area_in_focus(m, &r->L, COV_COMMUNITIES, i);
+            labels_add(r, ls, buf, x, y,
+                       (in ? 10 + (need[i] - have[i]) : 1e-3 * (need[i] - have[i])) + sz * 1e-4, 0,
+                       6 * u, 0, (struct map_rgb){0.45, 0.18, 0.0}, !in);
         }
     }
     if (r->o->theme == MAP_THEME_PLAN && r->o->plan) {
@@ -317,8 +338,13 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
                 gr->kind == COV_G_FUNCTIONAL)
                 continue;
             const struct cov_org *o = &m->orgs[gr->medoid];
-            labels_add(r, ls, gr->name, o->x, o->y, 20 + (double)gr->n_members, 1, 6 * u, 0,
-                       map_group_color(gr->kind));
+            int in = r->L.focus < 0;
+            for (size_t k = 0; k < gr->n_members && !in; k++)
+                in = gr->members[k] < m->n_orgs && map_org_in_focus(m, &r->L, gr->members[k]);
+            /* a neighbour's group: faded, and after every name of the area */
+            labels_add(r, ls, gr->name, o->x, o->y,
+                       (in ? 20 : 1) + (double)gr->n_members * (in ? 1 : 1e-3), 1, 6 * u, 0,
+                       map_group_color(gr->kind), !in);
         }
     }
 }
@@ -386,6 +412,8 @@ void map_draw_labels(struct map_ctx *r)
         if (ls.l[i].placed && r->meta) {
             map_sb_add(r->meta, "\n  ", 0);
             map_sb_add(r->meta, ls.t[i].text, 1);
+            if (ls.t[i].context)
+                map_sb_add(r->meta, " (context)", 0);
         }
     for (size_t i = 0; i < ls.n; i++)
         if (ls.l[i].placed)

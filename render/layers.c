@@ -1,6 +1,7 @@
 /* layers.c - the map inside the frame: district, community, park and
- * building, street and district layers, the organizations (points or their
- * aggregation) or the plan, and the mask around a zoom area. */
+ * building, street and district layers, the mask around a zoom area, and the
+ * organizations (points or their aggregation) or the plan, those outside a
+ * zoom area faded (MAP_FADE). */
 #include "render_int.h"
 
 #include "../analysis/place.h"
@@ -221,13 +222,30 @@ static void add_point(struct map_ctx *r, double x, double y, double rad)
     }
 }
 
+/* The theme's symbols at the pass's strength (r->fade): a neighbour's
+ * symbols take the alpha MAP_FADE directly rather than a composited group,
+ * which cairo 1.16's SVG surface leaks. */
+static void sym_rgba(struct map_ctx *r, struct map_rgb c, double a)
+{
+    map_set_rgba(r->cr, c, a * r->fade);
+}
+
+/* Which features a pass draws: those of the zoom area (IN), the others (OUT)
+ * or all (ALL, a map without a zoom area). */
+enum { SET_OUT, SET_IN, SET_ALL };
+
+static int org_in_set(const struct map_ctx *r, size_t i, int set)
+{
+    return set == SET_ALL || map_org_in_focus(r->m, &r->L, i) == (set == SET_IN);
+}
+
 static void fill_outline(struct map_ctx *r, struct map_rgb c, double rad)
 {
     cairo_t *cr = r->cr;
-    map_set_rgb(cr, c);
+    sym_rgba(r, c, 1);
     if (rad >= 1.5 * r->L.dev) {
         cairo_fill_preserve(cr);
-        cairo_set_source_rgba(cr, 0.15, 0.15, 0.15, 0.6);
+        sym_rgba(r, (struct map_rgb){0.15, 0.15, 0.15}, 0.6);
         cairo_set_line_width(cr, 0.25 * r->L.u);
         cairo_stroke(cr);
     } else {
@@ -235,7 +253,7 @@ static void fill_outline(struct map_ctx *r, struct map_rgb c, double rad)
     }
 }
 
-static void draw_points(struct map_ctx *r)
+static void draw_points(struct map_ctx *r, int set)
 {
     /* most alarming on top */
     static const enum cov_status order[COV_ST_COUNT] = {
@@ -250,10 +268,10 @@ static void draw_points(struct map_ctx *r)
         cairo_new_path(r->cr);
         for (size_t i = 0; i < r->m->n_orgs; i++) {
             const struct cov_org *o = &r->m->orgs[i];
-            if (o->status == s && o->placed != COV_PLACED_POINT)
+            if (o->status == s && o->placed != COV_PLACED_POINT && org_in_set(r, i, set))
                 add_point(r, o->x, o->y, ring);
         }
-        map_set_rgb(r->cr, map_status_color(s));
+        sym_rgba(r, map_status_color(s), 1);
         cairo_set_line_width(r->cr, fmax(0.5 * r->L.u, r->L.dev));
         cairo_stroke(r->cr);
     }
@@ -261,7 +279,8 @@ static void draw_points(struct map_ctx *r)
         enum cov_status s = order[k];
         cairo_new_path(r->cr);
         for (size_t i = 0; i < r->m->n_orgs; i++)
-            if (r->m->orgs[i].status == s && r->m->orgs[i].placed == COV_PLACED_POINT)
+            if (r->m->orgs[i].status == s && r->m->orgs[i].placed == COV_PLACED_POINT &&
+                org_in_set(r, i, set))
                 add_point(r, r->m->orgs[i].x, r->m->orgs[i].y, r->L.point_r);
         fill_outline(r, map_status_color(s), r->L.point_r);
     }
@@ -309,36 +328,49 @@ static void draw_aggregated(struct map_ctx *r)
 }
 
 /* Orgs drawn light grey under a theme's own symbols. */
-static void draw_points_faint(struct map_ctx *r, double rad)
+static void draw_points_faint(struct map_ctx *r, double rad, int set)
 {
     cairo_new_path(r->cr);
     for (size_t i = 0; i < r->m->n_orgs; i++)
-        add_point(r, r->m->orgs[i].x, r->m->orgs[i].y, rad);
-    map_set_rgb(r->cr, (struct map_rgb){0.75, 0.75, 0.75});
+        if (org_in_set(r, i, set))
+            add_point(r, r->m->orgs[i].x, r->m->orgs[i].y, rad);
+    sym_rgba(r, (struct map_rgb){0.75, 0.75, 0.75}, 1);
     cairo_fill(r->cr);
 }
 
-static void draw_plan(struct map_ctx *r)
+/* 1 when group gr belongs to the pass: a group with a member in the zoom
+ * area is the area's. */
+static int group_in_set(const struct map_ctx *r, const struct cov_group *gr, int set)
+{
+    if (set == SET_ALL)
+        return 1;
+    int in = 0;
+    for (size_t k = 0; k < gr->n_members && !in; k++)
+        in = gr->members[k] < r->m->n_orgs && map_org_in_focus(r->m, &r->L, gr->members[k]);
+    return in == (set == SET_IN);
+}
+
+static void draw_plan(struct map_ctx *r, int set)
 {
     const struct cov_plan *p = r->o->plan;
     const struct cov_model *m = r->m;
     cairo_t *cr = r->cr;
     double u = r->L.u, rad = fmax(r->L.point_r, 1.6 * u);
-    draw_points_faint(r, fmin(r->L.point_r, 1.2 * u));
+    draw_points_faint(r, fmin(r->L.point_r, 1.2 * u), set);
     /* instructor candidates: small dark grey dots */
     cairo_new_path(cr);
     for (size_t k = 0; k < p->n_instructor; k++)
-        if (p->instructor[k] < m->n_orgs)
+        if (p->instructor[k] < m->n_orgs && org_in_set(r, p->instructor[k], set))
             add_point(r, m->orgs[p->instructor[k]].x, m->orgs[p->instructor[k]].y,
                       fmin(r->L.point_r, 1.6 * u));
-    map_set_rgb(cr, (struct map_rgb){0.5, 0.5, 0.5});
+    sym_rgba(r, (struct map_rgb){0.5, 0.5, 0.5}, 1);
     cairo_fill(cr);
     /* regional: the park or building highlighted */
     for (size_t g = 0; g < p->n_groups; g++) {
         const struct cov_group *gr = &p->groups[g];
         if (gr->kind != COV_G_REGIONAL || gr->host < 0 ||
             (gr->host_layer != COV_PARKS && gr->host_layer != COV_BUILDINGS) ||
-            (size_t)gr->host >= m->n_areas[gr->host_layer])
+            (size_t)gr->host >= m->n_areas[gr->host_layer] || !group_in_set(r, gr, set))
             continue;
         const struct cov_area *a = &m->areas[gr->host_layer][gr->host];
         cairo_new_path(cr);
@@ -346,9 +378,9 @@ static void draw_plan(struct map_ctx *r)
             map_path_point_area(r, a, 3 * u);
         else
             map_path_geom(r, a->geom);
-        map_set_rgba(cr, map_group_color(COV_G_REGIONAL), 0.3);
+        sym_rgba(r, map_group_color(COV_G_REGIONAL), 0.3);
         cairo_fill_preserve(cr);
-        map_set_rgb(cr, map_group_color(COV_G_REGIONAL));
+        sym_rgba(r, map_group_color(COV_G_REGIONAL), 1);
         cairo_set_line_width(cr, 1.2 * u);
         cairo_stroke(cr);
     }
@@ -358,7 +390,7 @@ static void draw_plan(struct map_ctx *r)
         cairo_new_path(cr);
         for (size_t g = 0; g < p->n_groups; g++) {
             const struct cov_group *gr = &p->groups[g];
-            if ((int)gr->kind != kind)
+            if ((int)gr->kind != kind || !group_in_set(r, gr, set))
                 continue;
             size_t hub = gr->medoid;
             if (kind == COV_G_INDUSTRY && gr->host_layer == COV_ORGANIZATIONS && gr->host >= 0)
@@ -378,7 +410,7 @@ static void draw_plan(struct map_ctx *r)
             }
         }
         /* industry groups are not spatial: their spokes stay in the background */
-        map_set_rgba(cr, map_group_color(kind), kind == COV_G_INDUSTRY ? 0.35 : 0.9);
+        sym_rgba(r, map_group_color(kind), kind == COV_G_INDUSTRY ? 0.35 : 0.9);
         cairo_set_line_width(cr, (kind == COV_G_INDUSTRY ? 0.4 : 0.9) * u);
         cairo_stroke(cr);
     }
@@ -387,7 +419,7 @@ static void draw_plan(struct map_ctx *r)
         cairo_new_path(cr);
         for (size_t g = 0; g < p->n_groups; g++) {
             const struct cov_group *gr = &p->groups[g];
-            if ((int)gr->kind != kind)
+            if ((int)gr->kind != kind || !group_in_set(r, gr, set))
                 continue;
             for (size_t k = 0; k < gr->n_members; k++)
                 if (gr->members[k] < m->n_orgs)
@@ -421,29 +453,49 @@ static void draw_focus_mask(struct map_ctx *r)
     cairo_stroke(cr);
 }
 
+/* The theme's own layer: the points, their aggregation or the plan. */
+static void draw_theme(struct map_ctx *r, int set)
+{
+    if (r->o->theme == MAP_THEME_PLAN)
+        draw_plan(r, set);
+    else if (r->o->theme == MAP_THEME_COVERAGE && r->L.aggregated)
+        draw_aggregated(r); /* cells mix the area with its neighbours: drawn as one */
+    else if (r->o->theme == MAP_THEME_COVERAGE)
+        draw_points(r, set);
+}
+
 void map_draw_layers(struct map_ctx *r)
 {
     cairo_t *cr = r->cr;
     const struct map_opts *o = r->o;
     draw_base(r, r->cls);
-    /* a skipped step sets the state the later steps inherit from it */
-    if (o->theme == MAP_THEME_PLAN) {
-        if (map_on(r, ML_PLAN))
-            draw_plan(r);
-        else
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    } else if (o->theme == MAP_THEME_COVERAGE && r->L.aggregated) {
-        if (map_on(r, ML_ORGS))
-            draw_aggregated(r);
-    } else if (o->theme == MAP_THEME_COVERAGE) {
-        if (map_on(r, ML_ORGS))
-            draw_points(r);
-        else
-            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-    }
-    /* targets: communities are the subject, points would only add noise */
+    /* the mask under the symbols, so that a neighbour's symbols are faded by
+     * one rule (MAP_FADE) and the area's own stay at full strength */
     if (map_on(r, ML_FOCUS))
         draw_focus_mask(r);
     else if (r->L.focus >= 0)
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    unsigned theme = o->theme == MAP_THEME_PLAN       ? ML_PLAN
+                     : o->theme == MAP_THEME_COVERAGE ? ML_ORGS
+                                                      : 0;
+    if (!theme)
+        return; /* targets: communities are the subject, points would only add noise */
+    /* a skipped step sets the state the later steps inherit from it */
+    if (!map_on(r, theme)) {
+        if (o->theme == MAP_THEME_PLAN)
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        else if (!r->L.aggregated)
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+        return;
+    }
+    r->fade = 1;
+    if (r->L.focus < 0 || (o->theme == MAP_THEME_COVERAGE && r->L.aggregated)) {
+        draw_theme(r, SET_ALL);
+        return;
+    }
+    /* the neighbours first and faded, the area's own over them */
+    r->fade = MAP_FADE;
+    draw_theme(r, SET_OUT);
+    r->fade = 1;
+    draw_theme(r, SET_IN);
 }

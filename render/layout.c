@@ -1,6 +1,7 @@
 /* layout.c - the geometry of a map page: page size, map frame and legend
- * panel, the world-to-page view, what is in focus and counted, and whether
- * the points are aggregated or how large they are drawn. */
+ * panel, the world-to-page view (a zoom area in pieces framed by its main
+ * piece), what is in focus and counted, whether the points are aggregated or
+ * how large they are drawn, and how crowded each corner of the frame is. */
 #include "render_int.h"
 
 #include "../analysis/place.h"
@@ -71,10 +72,148 @@ static int path_is_png(const char *path)
     return strcasecmp(path + n - 4, ".pdf") && strcasecmp(path + n - 4, ".svg");
 }
 
-static void extent_of(const struct cov_model *m, const struct map_layout *L, double e[4])
+long map_main_part(const struct map_part *p, size_t n)
+{
+    long best = -1;
+    for (size_t i = 0; i < n; i++)
+        if (best < 0 || p[i].orgs > p[best].orgs ||
+            (p[i].orgs == p[best].orgs && p[i].area > p[best].area))
+            best = (long)i;
+    return best;
+}
+
+/* The pieces of a zoom area given as a multipolygon, the organizations of the
+ * area inside each, and the main one. Nothing for an area in one piece. */
+static int parts_compute(const struct cov_model *m, struct map_layout *L)
+{
+    GEOSContextHandle_t h = m->geos;
+    const GEOSGeometry *g = m->areas[L->focus_layer][L->focus].geom;
+    int n = GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, g) : 0;
+    if (n < 2)
+        return 0;
+    int rc = 0;
+    const GEOSPreparedGeometry **prep = calloc((size_t)n, sizeof(*prep));
+    L->parts = calloc((size_t)n, sizeof(*L->parts));
+    if (!prep || !L->parts) {
+        rc = COV_ENOMEM;
+        goto cleanup;
+    }
+    L->n_parts = (size_t)n;
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *pg = GEOSGetGeometryN_r(h, g, i);
+        struct map_part *p = &L->parts[i];
+        GEOSGeometry *pt = pg ? GEOSPointOnSurface_r(h, pg) : NULL;
+        if (!pg || !pt || !GEOSGeom_getXMin_r(h, pg, &p->minx) ||
+            !GEOSGeom_getYMin_r(h, pg, &p->miny) || !GEOSGeom_getXMax_r(h, pg, &p->maxx) ||
+            !GEOSGeom_getYMax_r(h, pg, &p->maxy) || !GEOSArea_r(h, pg, &p->area) ||
+            !GEOSGeomGetX_r(h, pt, &p->x) || !GEOSGeomGetY_r(h, pt, &p->y) ||
+            !(prep[i] = GEOSPrepare_r(h, pg))) {
+            if (pt)
+                GEOSGeom_destroy_r(h, pt);
+            rc = COV_EFAIL;
+            goto cleanup;
+        }
+        GEOSGeom_destroy_r(h, pt);
+    }
+    for (size_t k = 0; k < m->n_orgs; k++) {
+        const struct cov_org *o = &m->orgs[k];
+        if (!map_org_in_focus(m, L, k) || !isfinite(o->x) || !isfinite(o->y))
+            continue;
+        GEOSGeometry *pt = NULL;
+        for (int i = 0; i < n; i++) {
+            struct map_part *p = &L->parts[i];
+            if (o->x < p->minx || o->x > p->maxx || o->y < p->miny || o->y > p->maxy)
+                continue;
+            if (!pt && !(pt = GEOSGeom_createPointFromXY_r(h, o->x, o->y))) {
+                rc = COV_ENOMEM;
+                goto cleanup;
+            }
+            if (GEOSPreparedIntersects_r(h, prep[i], pt) == 1) {
+                p->orgs++;
+                break;
+            }
+        }
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+    }
+    L->main_part = map_main_part(L->parts, L->n_parts);
+    const GEOSGeometry *mg = GEOSGetGeometryN_r(h, g, (int)L->main_part);
+    for (int i = 0; i < n; i++)
+        if (i != L->main_part &&
+            !GEOSDistance_r(h, GEOSGetGeometryN_r(h, g, i), mg, &L->parts[i].dist))
+            L->parts[i].dist = INFINITY;
+cleanup:
+    for (int i = 0; prep && i < n; i++)
+        if (prep[i])
+            GEOSPreparedGeom_destroy_r(h, prep[i]);
+    free(prep);
+    return rc;
+}
+
+/* The scale a view of box e would have in the frame. */
+static double fit_scale(const double frame[4], const double e[4])
+{
+    struct map_view v;
+    map_view_fit(&v, frame[0], frame[1], frame[2], frame[3], e[0], e[1], e[2], e[3], 0.04);
+    return v.s;
+}
+
+/* The main piece's envelope, grown by the other pieces (nearest first) that
+ * cost the scale little. */
+static void extent_of_parts(const struct map_layout *L, const double frame[4], double e[4])
+{
+    const struct map_part *mp = &L->parts[L->main_part];
+    e[0] = mp->minx, e[1] = mp->miny, e[2] = mp->maxx, e[3] = mp->maxy;
+    double s0 = fit_scale(frame, e);
+    for (size_t tried = 1; tried < L->n_parts; tried++) {
+        /* the next nearest piece not tried yet: parts are few, a scan will do */
+        size_t best = L->n_parts;
+        double bd = 0;
+        for (size_t i = 0; i < L->n_parts; i++) {
+            const struct map_part *p = &L->parts[i];
+            if ((long)i == L->main_part || p->shown < 0)
+                continue;
+            double d = p->dist;
+            if (best == L->n_parts || d < bd)
+                best = i, bd = d;
+        }
+        struct map_part *p = &L->parts[best];
+        p->shown = -1; /* tried (reset below) */
+        double e2[4] = {fmin(e[0], p->minx), fmin(e[1], p->miny), fmax(e[2], p->maxx),
+                        fmax(e[3], p->maxy)};
+        if (fit_scale(frame, e2) >= MAP_PART_ZOOM_KEEP * s0)
+            memcpy(e, e2, sizeof(e2));
+    }
+    for (size_t i = 0; i < L->n_parts; i++)
+        L->parts[i].shown = 0;
+}
+
+/* Which pieces the view shows (enough of their envelope in it). */
+static void parts_shown(struct map_layout *L)
+{
+    for (size_t i = 0; i < L->n_parts; i++) {
+        struct map_part *p = &L->parts[i];
+        double w = fmin(p->maxx, L->vmaxx) - fmax(p->minx, L->vminx);
+        double hh = fmin(p->maxy, L->vmaxy) - fmax(p->miny, L->vminy);
+        double env = (p->maxx - p->minx) * (p->maxy - p->miny);
+        if ((long)i == L->main_part)
+            p->shown = 1;
+        else if (env > 0)
+            p->shown = w > 0 && hh > 0 && w * hh >= MAP_PART_SHOWN * env;
+        else
+            p->shown = p->x >= L->vminx && p->x <= L->vmaxx && p->y >= L->vminy && p->y <= L->vmaxy;
+    }
+}
+
+static void extent_of(const struct cov_model *m, const struct map_layout *L, const double frame[4],
+                      double e[4])
 {
     e[0] = e[1] = INFINITY;
     e[2] = e[3] = -INFINITY;
+    if (L->focus >= 0 && L->main_part >= 0) {
+        extent_of_parts(L, frame, e);
+        return;
+    }
     if (L->focus >= 0) {
         const struct cov_area *a = &m->areas[L->focus_layer][L->focus];
         e[0] = a->minx, e[1] = a->miny, e[2] = a->maxx, e[3] = a->maxy;
@@ -195,6 +334,114 @@ int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int
     return in;
 }
 
+/* Cells whose centre lies in one of the n geometries get w each. */
+static int occupancy_area(const struct cov_model *m, struct map_layout *L,
+                          const struct cov_area *const *a, size_t n, double w)
+{
+    GEOSContextHandle_t h = m->geos;
+    const struct map_view *v = &L->view;
+    for (size_t k = 0; k < n; k++) {
+        if (!a[k]->geom || a[k]->maxx < L->vminx || a[k]->minx > L->vmaxx ||
+            a[k]->maxy < L->vminy || a[k]->miny > L->vmaxy)
+            continue;
+        const GEOSPreparedGeometry *pg = GEOSPrepare_r(h, a[k]->geom);
+        if (!pg)
+            return COV_EFAIL;
+        for (int cy = 0; cy < L->oy; cy++)
+            for (int cx = 0; cx < L->ox; cx++) {
+                double x, y;
+                map_view_to_world(v, v->fx + (cx + 0.5) * L->ocell, v->fy + (cy + 0.5) * L->ocell,
+                                  &x, &y);
+                if (x < a[k]->minx || x > a[k]->maxx || y < a[k]->miny || y > a[k]->maxy)
+                    continue;
+                GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+                if (!pt) {
+                    GEOSPreparedGeom_destroy_r(h, pg);
+                    return COV_ENOMEM;
+                }
+                if (GEOSPreparedIntersects_r(h, pg, pt) == 1)
+                    L->occ[(size_t)cy * (size_t)L->ox + (size_t)cx] += w;
+                GEOSGeom_destroy_r(h, pt);
+            }
+        GEOSPreparedGeom_destroy_r(h, pg);
+    }
+    return 0;
+}
+
+/* The occupancy grid of the frame (see MAP_OCC_CELL_MM). */
+static int occupancy(const struct cov_model *m, struct map_layout *L)
+{
+    const struct map_view *v = &L->view;
+    L->ocell = MAP_MM(MAP_OCC_CELL_MM) * L->u;
+    L->ox = (int)ceil(v->fw / L->ocell);
+    L->oy = (int)ceil(v->fh / L->ocell);
+    size_t nc = (size_t)L->ox * (size_t)L->oy;
+    L->occ = calloc(nc ? nc : 1, sizeof(*L->occ));
+    if (!L->occ)
+        return COV_ENOMEM;
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        double px, py;
+        map_view_to_page(v, m->orgs[i].x, m->orgs[i].y, &px, &py);
+        double cx = (px - v->fx) / L->ocell, cy = (py - v->fy) / L->ocell;
+        if (!(cx >= 0 && cy >= 0 && cx < L->ox && cy < L->oy))
+            continue;
+        int in = L->focus >= 0 && (!m->assigned || map_org_in_focus(m, L, i));
+        L->occ[(size_t)cy * (size_t)L->ox + (size_t)cx] += in ? MAP_OCC_FOCUS_ORG : MAP_OCC_ORG;
+    }
+    if (L->focus >= 0) {
+        const struct cov_area *f = &m->areas[L->focus_layer][L->focus];
+        return occupancy_area(m, L, &f, 1, MAP_OCC_AREA);
+    }
+    size_t nd = m->n_areas[COV_DISTRICTS];
+    const struct cov_area **d = malloc((nd ? nd : 1) * sizeof(*d));
+    if (!d)
+        return COV_ENOMEM;
+    for (size_t k = 0; k < nd; k++)
+        d[k] = &m->areas[COV_DISTRICTS][k];
+    int rc = occupancy_area(m, L, d, nd, MAP_OCC_AREA);
+    free(d);
+    return rc;
+}
+
+double map_occupancy(const struct map_layout *L, const double b[4])
+{
+    if (!L->occ || !(L->ocell > 0))
+        return 0;
+    const struct map_view *v = &L->view;
+    int x0 = (int)floor((b[0] - v->fx) / L->ocell), y0 = (int)floor((b[1] - v->fy) / L->ocell);
+    int x1 = (int)ceil((b[0] + b[2] - v->fx) / L->ocell),
+        y1 = (int)ceil((b[1] + b[3] - v->fy) / L->ocell);
+    double sum = 0;
+    for (int cy = y0 < 0 ? 0 : y0; cy < y1 && cy < L->oy; cy++)
+        for (int cx = x0 < 0 ? 0 : x0; cx < x1 && cx < L->ox; cx++)
+            sum += L->occ[(size_t)cy * (size_t)L->ox + (size_t)cx];
+    return sum;
+}
+
+static int box_overlap(const double a[4], const double b[4])
+{
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+}
+
+int map_corner_best(const struct map_layout *L, const double box[MAP_C_COUNT][4], unsigned taken,
+                    const double (*avoid)[4], size_t n_avoid, const int pref[MAP_C_COUNT])
+{
+    int best = -1, best_free = 0;
+    double bw = 0;
+    for (int k = 0; k < MAP_C_COUNT; k++) {
+        int c = pref[k];
+        if (c < 0 || c >= MAP_C_COUNT || (taken >> c & 1u))
+            continue;
+        int is_free = 1;
+        for (size_t a = 0; a < n_avoid; a++)
+            is_free &= !box_overlap(box[c], avoid[a]);
+        double w = map_occupancy(L, box[c]);
+        if (best < 0 || (is_free && !best_free) || (is_free == best_free && w < bw))
+            best = c, bw = w, best_free = is_free;
+    }
+    return best < 0 ? pref[0] : best;
+}
+
 void map_page_size(const struct map_opts *o, int png, double *w, double *h)
 {
     double dpi = o->dpi > 0 ? o->dpi : 150;
@@ -213,6 +460,7 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     memset(L, 0, sizeof(*L));
     L->focus_layer = -1;
     L->focus = -1;
+    L->main_part = -1;
     L->png = path_is_png(o->path);
     L->dpi = o->dpi > 0 ? o->dpi : 150;
     map_page_size(o, L->png, &L->pw, &L->ph);
@@ -259,10 +507,20 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
         return cov_err_set(err, COV_EINPUT, "page %.0fx%.0f mm is too small for a map",
                            L->pw * 25.4 / 72, L->ph * 25.4 / 72);
 
-    double e[4];
-    extent_of(m, L, e);
+    if (L->focus >= 0 && m->assigned) {
+        int prc = parts_compute(m, L);
+        if (prc == COV_ENOMEM)
+            return cov_err_set(err, COV_ENOMEM, "out of memory splitting the zoom area");
+        if (prc)
+            return cov_err_set(err, COV_EFAIL, "cannot split zoom area %s into its pieces: %s",
+                               m->areas[L->focus_layer][L->focus].code,
+                               cov_geos_last_error(m->geos));
+    }
+    double e[4], frame[4] = {fx, fy, fw, fh};
+    extent_of(m, L, frame, e);
     map_view_fit(&L->view, fx, fy, fw, fh, e[0], e[1], e[2], e[3], 0.04);
     map_view_extent(&L->view, &L->vminx, &L->vminy, &L->vmaxx, &L->vmaxy);
+    parts_shown(L);
 
     for (size_t i = 0; i < m->n_orgs; i++) {
         const struct cov_org *g = &m->orgs[i];
@@ -288,6 +546,10 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     if (!L->aggregated && point_radius(m, L))
         return cov_err_set(err, COV_ENOMEM, "out of memory sizing the point symbols");
     L->point_r = fmax(L->point_r, 1.2 * L->dev);
+    int orc = occupancy(m, L);
+    if (orc)
+        return cov_err_set(err, orc, "%s weighing the corners of the map",
+                           orc == COV_ENOMEM ? "out of memory" : "GEOS failed");
     return 0;
 }
 
@@ -297,8 +559,13 @@ void map_layout_release(struct map_layout *L)
     free(L->cell_cov);
     free(L->cell_x);
     free(L->cell_y);
+    free(L->parts);
+    free(L->occ);
     L->cell_n = L->cell_cov = NULL;
     L->cell_x = L->cell_y = NULL;
+    L->parts = NULL;
+    L->occ = NULL;
+    L->n_parts = 0;
 }
 
 int map_page_view(const struct cov_model *m, const struct map_opts *o, struct map_view *v,

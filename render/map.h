@@ -15,8 +15,8 @@
  *
  * SVG layers: cairo 1.16's SVG surface writes a flat list of elements and
  * cannot name groups, so an SVG page is drawn once per layer (background,
- * communities, parks-buildings, streets, districts, organizations or plan,
- * focus, labels, furniture, legend; a layer the page does not have is left
+ * communities, parks-buildings, streets, districts, focus, organizations or
+ * plan, labels, furniture, legend; a layer the page does not have is left
  * out), each pass into its own in-memory SVG document with the same layout
  * and transforms and only that layer's drawing steps enabled. The documents
  * are merged into one: one <svg> root (that of the first), then per layer
@@ -27,7 +27,17 @@
  * passes never collide. The layout and the label placement are computed once
  * for all passes. PNG and PDF pages draw all layers in one pass, unchanged.
  * cairo writes SVG text as glyph outlines, so the SVG also carries its title,
- * legend entries with counts and placed labels as <title> and <desc> text.
+ * legend entries with counts and placed labels as <title> and <desc> text,
+ * and a "layout:" section: the world box in view, the pieces of a zoom area
+ * in several pieces (which is framed, which marked by an arrow) and the
+ * corners of scale bar and north arrow with the feature weight they cover.
+ * Labels of features outside a zoom area, drawn faded, end in " (context)".
+ *
+ * One area (o->area): the frame holds the area's main piece (most of its
+ * organizations); detached pieces out of view get an arrow at the frame edge
+ * with their name, organizations and distance; features outside the area
+ * are drawn faded; scale bar and north arrow take the corners of the frame
+ * that hide the fewest features.
  *
  * Dense data: above ~20,000 organizations in view (or points closer than
  * ~2.5 pt) the coverage theme draws per-cell proportional circles coloured by

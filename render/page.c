@@ -16,16 +16,11 @@ static const struct {
     unsigned bit;
     const char *name; /* SVG group "layer-NAME"; also the id prefix of the pass */
 } LAYERS[] = {
-    {ML_BACKGROUND, "background"},
-    {ML_COMMUNITIES, "communities"},
-    {ML_PARKS, "parks-buildings"},
-    {ML_STREETS, "streets"},
-    {ML_DISTRICTS, "districts"},
-    {ML_ORGS, "organizations"},
-    {ML_PLAN, "plan"},
-    {ML_FOCUS, "focus"},
-    {ML_LABELS, "labels"},
-    {ML_FURNITURE, "furniture"},
+    {ML_BACKGROUND, "background"}, {ML_COMMUNITIES, "communities"},
+    {ML_PARKS, "parks-buildings"}, {ML_STREETS, "streets"},
+    {ML_DISTRICTS, "districts"},   {ML_FOCUS, "focus"},
+    {ML_ORGS, "organizations"},    {ML_PLAN, "plan"},
+    {ML_LABELS, "labels"},         {ML_FURNITURE, "furniture"},
     {ML_LEGEND, "legend"},
 };
 
@@ -39,6 +34,7 @@ static int page_begin(struct map_ctx *r, cairo_t *cr, const struct cov_model *m,
     if (rc)
         return rc;
     r->pc = map_text_context_new(cr);
+    map_furniture_place(r);
 
     if (o->theme == MAP_THEME_TARGETS) {
         size_t nc = m->n_areas[COV_COMMUNITIES];
@@ -105,10 +101,14 @@ static int page_draw(struct map_ctx *r, struct cov_err *err)
     double sb[4];
     map_draw_scalebar(r, sb);
     memcpy(r->obst[r->n_obst++], sb, sizeof(sb));
+    for (size_t k = 0; k < r->n_arrows; k++)
+        memcpy(r->obst[r->n_obst++], r->arrow_box[k], sizeof(r->arrow_box[k]));
     if (map_on(r, ML_LABELS))
         map_draw_labels(r);
-    if (map_on(r, ML_FURNITURE))
+    if (map_on(r, ML_FURNITURE)) {
         map_draw_north_arrow(r);
+        map_draw_part_arrows(r);
+    }
     /* redraw the scale bar over any label halo that came close */
     map_draw_scalebar(r, sb);
     cairo_restore(cr);

@@ -55,6 +55,13 @@ void map_set_rgb(cairo_t *cr, struct map_rgb c);
 void map_set_rgba(cairo_t *cr, struct map_rgb c, double a);
 /* Thousands separators: 1234567 -> "1,234,567". */
 void map_format_count(long v, char *buf, size_t n);
+/* Features outside a zoom area (its neighbours) are drawn at this strength:
+ * symbols with this alpha, label colours mixed towards white. */
+#define MAP_FADE 0.35
+/* ... and their names at this strength (text must stay legible). */
+#define MAP_FADE_TEXT 0.55
+/* c as it shows at strength a (0..1) over white. */
+struct map_rgb map_rgb_fade(struct map_rgb c, double a);
 
 /* ---- svg.c: a growable string, and SVG documents merged into named layers ---- */
 
@@ -100,6 +107,46 @@ double map_text_at(cairo_t *cr, PangoContext *pc, const char *s, double x, doubl
 /* Above this many organizations in view the points are aggregated. */
 #define MAP_AGG_MAX_POINTS 20000
 
+/*
+ * Maps of one area in several pieces (a street with a detached part): the
+ * frame holds the main part, the piece with most of the area's organizations
+ * (ties: the larger). Another piece joins the frame while the scale stays at
+ * least MAP_PART_ZOOM_KEEP of the main part's; a piece with less than
+ * MAP_PART_SHOWN of its envelope in view is marked by an arrow at the frame
+ * edge (furniture.c), at most MAP_PART_ARROWS of them (most organizations,
+ * then the largest, first).
+ */
+#define MAP_PART_ZOOM_KEEP 0.9
+#define MAP_PART_SHOWN 0.5
+#define MAP_PART_ARROWS 6
+struct map_part {
+    double x, y;                   /* a point inside the piece, metres */
+    double minx, miny, maxx, maxy; /* its envelope */
+    double area;                   /* square metres */
+    long orgs;                     /* organizations of the zoom area inside it */
+    double dist;                   /* metres from the main part */
+    int shown;                     /* 1: in view; 0: outside, marked by an arrow */
+};
+/*
+ * The main piece of n: the one with most organizations, ties by the larger
+ * area, then the first. -1 when n is 0.
+ */
+long map_main_part(const struct map_part *p, size_t n);
+
+/*
+ * Where the furniture goes: the frame is cut into square cells of
+ * MAP_OCC_CELL_MM (times u) holding the weight of the features under them,
+ * an organization of the zoom area MAP_OCC_FOCUS_ORG, any other
+ * organization in view MAP_OCC_ORG, a cell whose centre lies in the subject
+ * (the zoom area, or any district on a whole map) MAP_OCC_AREA. A box in a
+ * corner of the frame covers the sum of the cells it touches.
+ */
+#define MAP_OCC_CELL_MM 2.5
+#define MAP_OCC_FOCUS_ORG 3.0
+#define MAP_OCC_ORG 1.0
+#define MAP_OCC_AREA 0.5
+enum map_corner { MAP_C_BL, MAP_C_BR, MAP_C_TL, MAP_C_TR, MAP_C_COUNT };
+
 struct map_layout {
     double pw, ph;    /* page size, points */
     int png;          /* 1 when the output is a raster */
@@ -125,6 +172,12 @@ struct map_layout {
     long *cell_n, *cell_cov;           /* per cell: organizations, covered ones */
     double *cell_x, *cell_y;           /* per cell: sum of page coordinates */
     long agg_max;                      /* largest cell count */
+    struct map_part *parts;            /* pieces of the zoom area (n_parts > 1), else NULL */
+    size_t n_parts;
+    long main_part; /* index into parts of the piece framed, -1 for an area in one piece */
+    double *occ;    /* features per cell of the frame (MAP_OCC_*), ox x oy cells */
+    int ox, oy;
+    double ocell; /* cell size, points */
 };
 
 /* The page size in points of the map o draws (png: whether it is a raster, where
@@ -142,6 +195,17 @@ int map_org_in_focus(const struct cov_model *m, const struct map_layout *L, size
 /* 1 when area idx of layer lies in the layout's focus (its point on surface
  * is in the focus area); always 1 without a zoom area. */
 int map_area_in_focus(const struct cov_model *m, const struct map_layout *L, int layer, size_t idx);
+/* The feature weight a page box (x, y, w, h) covers on the occupancy grid;
+ * a box reaching out of the frame also counts what it hides of it only. */
+double map_occupancy(const struct map_layout *L, const double b[4]);
+/*
+ * The corner (enum map_corner) whose box covers the least weight: box[c] is
+ * the box the furniture would take in corner c; corners whose bit is set in
+ * taken, or whose box overlaps one of the n_avoid boxes, are skipped unless
+ * none is left. Ties go to the earlier corner in pref (MAP_C_COUNT entries).
+ */
+int map_corner_best(const struct map_layout *L, const double box[MAP_C_COUNT][4], unsigned taken,
+                    const double (*avoid)[4], size_t n_avoid, const int pref[MAP_C_COUNT]);
 
 /* ---- one pass of drawing one page (set up by page.c, drawn by the files below) ---- */
 
@@ -177,11 +241,16 @@ struct map_ctx {
     cairo_t *cr;
     PangoContext *pc;
     double stroke_w; /* line width of the paths being built for a stroke, or 0 for a fill */
+    double fade;     /* strength of the theme's symbols being drawn: 1, or MAP_FADE */
     double *buf;     /* page coordinates of the ring being drawn */
     size_t cap;
     int oom;
-    double obst[4][4]; /* furniture boxes inside the frame, for the labels */
+    double obst[4 + MAP_PART_ARROWS][4]; /* furniture boxes inside the frame, for the labels */
     size_t n_obst;
+    int sb_corner, na_corner;       /* corners (enum map_corner) of scale bar and north arrow */
+    size_t arrows[MAP_PART_ARROWS]; /* L.parts marked by an arrow at the frame edge */
+    double arrow_box[MAP_PART_ARROWS][4];
+    size_t n_arrows;
     signed char *cls; /* targets theme: per community class, target and count */
     int *have, *need;
 };
@@ -251,6 +320,12 @@ void map_draw_layers(struct map_ctx *r);
 void map_draw_labels(struct map_ctx *r);
 
 /* ---- furniture.c: north arrow, scale bar, frame, titles, legend panel ---- */
+
+/* Choose the corners of the scale bar and the north arrow and the arrows to
+ * detached pieces of the zoom area (once per page, before the labels). */
+void map_furniture_place(struct map_ctx *r);
+/* The arrows to detached pieces of the zoom area, with their names. */
+void map_draw_part_arrows(struct map_ctx *r);
 
 /* The box the north arrow takes inside the frame. */
 void map_north_arrow_box(const struct map_ctx *r, double b[4]);

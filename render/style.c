@@ -114,3 +114,8 @@ const char *map_unit_orgs(long n, int en)
         return "个组织";
     return n == 1 ? "organization" : "organizations";
 }
+
+struct map_rgb map_rgb_fade(struct map_rgb c, double a)
+{
+    return (struct map_rgb){1 - a * (1 - c.r), 1 - a * (1 - c.g), 1 - a * (1 - c.b)};
+}

@@ -10,6 +10,13 @@ PangoContext *map_text_context_new(cairo_t *cr)
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(pc, fo);
     cairo_font_options_destroy(fo);
+    /* Pango rounds glyph positions to whole units of user space by default.
+     * Our user space is the page in points, scaled to the device afterwards
+     * (2.08 pixels a point at 150 dpi): a position rounded by up to half a
+     * point lands a pixel or more off, so small text falls apart ("Vonn g/ad
+     * code") at sizes where the rounding errors add up. Unrounded positions
+     * are exact at every scale. */
+    pango_context_set_round_glyph_positions(pc, FALSE);
     return pc;
 }
 

@@ -1292,9 +1292,10 @@ static void test_svg_plan_zoom_parks_layers(void **state) {
     render_ok(f->m, &o);
     char *doc = slurp(o.path, NULL);
     assert_svg_sound(o.path, doc);
+    /* the zoom mask under the plan: a neighbour's symbols are faded by one rule */
     static const char *const want[] = {"background", "communities", "parks-buildings",
-                                       "streets",    "districts",   "plan",
-                                       "focus",      "labels",      "furniture",
+                                       "streets",    "districts",   "focus",
+                                       "plan",       "labels",      "furniture",
                                        "legend"};
     assert_layers(doc, want, sizeof(want) / sizeof(want[0]));
     assert_non_null(strstr(doc, "\n  洪门联合党支部")); /* a group name placed as a label */
