@@ -40,6 +40,7 @@
 #include "mip.h"
 #include "propose.h"
 #include "propose_joint.h"
+#include "i18n.h"
 
 #define PIECE_MAX 5000         /* units in one piece the solver takes */
 #define CORES_MAX 400000       /* cores in one piece */
@@ -1216,7 +1217,7 @@ int cov_joint_solve_exact(const struct cov_joint_problem *p, long *group_of,
     if (proof)
         memset(proof, 0, sizeof(*proof));
     if (p->time_limit_s < 0 || !isfinite(p->time_limit_s))
-        return cov_err_set(err, COV_EINPUT, "time limit %g s: expected a number >= 0",
+        return cov_err_set(err, COV_EINPUT, _("time limit %g s: expected a number >= 0"),
                            p->time_limit_s);
     if ((rc = cov_joint_solve(p, group_of, err)))
         return rc;
@@ -1264,5 +1265,5 @@ done:
 nomem:
     scope_release(&s);
     free(order);
-    return cov_err_set(err, COV_ENOMEM, "exact mode: out of memory (%zu units)", p->n);
+    return cov_err_set(err, COV_ENOMEM, _("exact mode: out of memory (%zu units)"), p->n);
 }

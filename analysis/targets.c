@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "i18n.h"
 
 static const double RATE_TOLERANCE = 1e-9;
 
@@ -51,7 +52,7 @@ int cov_targets_compute(const struct cov_model *m, struct cov_targets *out, stru
     if (nc) {
         out->communities = calloc(nc, sizeof(*out->communities));
         if (!out->communities)
-            return cov_err_set(err, COV_ENOMEM, "out of memory checking %zu communities", nc);
+            return cov_err_set(err, COV_ENOMEM, _("out of memory checking %zu communities"), nc);
         out->n_communities = nc;
     }
     for (size_t i = 0; i < m->n_orgs; i++) {
