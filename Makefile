@@ -90,7 +90,6 @@ UNIT_TESTS := $(UNIT_ANALYSIS) $(UNIT_GEODATA) $(UNIT_RENDER)
 # binary as $(BUILD)/locale/<lang>/LC_MESSAGES/orgcover.mo.
 PO_LANGS := zh_CN
 MO := $(foreach l,$(PO_LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/orgcover.mo)
-I18N_SRC = $(ANALYSIS_SRC) $(GEODATA_SRC) $(RENDER_SRC) $(CLI_SRC)
 
 TOOLS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
@@ -146,12 +145,10 @@ $(BUILD)/locale/%/LC_MESSAGES/orgcover.mo: po/%.po
 	@echo "  MSGFMT  $<"
 	@msgfmt --check -o $@ $<
 
-# xgettext over the sources (sorted, without line numbers, so the .pot only
-# changes when a message does), then msgmerge into each translation.
+# The sources' messages (po/mkpot.sh), then msgmerge into each translation;
+# no line numbers, so the files change only when a message does.
 pot:
-	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
-	    --package-name=orgcover --msgid-bugs-address=orgcover --sort-by-file --add-location=file \
-	    -o po/orgcover.pot $(I18N_SRC)
+	sh po/mkpot.sh po/orgcover.pot
 	for l in $(PO_LANGS); do msgmerge --quiet --update --backup=none --add-location=file \
 	    po/$$l.po po/orgcover.pot || exit 1; done
 
