@@ -108,6 +108,11 @@ $(BUILD)/obj/render/%.o $(BUILD)/obj/tests/unit/render/%.o: LAYER_CFLAGS = $(REN
 $(BUILD)/obj/cli/%.o: LAYER_CFLAGS = $(CLI_CFLAGS)
 # Where `make install` puts the message catalogues (cli/lang.c looks there last).
 $(BUILD)/obj/cli/lang.o: LAYER_CFLAGS = $(CLI_CFLAGS) -DCOV_LOCALEDIR='"$(PREFIX)/share/locale"'
+# ... rebuilt when PREFIX changes (`make` then `make install PREFIX=/usr`).
+$(BUILD)/obj/cli/lang.o: $(BUILD)/prefix.stamp
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ 2>/dev/null || echo '$(PREFIX)' >$@
 
 $(LIB_ANALYSIS): $(call obj,$(ANALYSIS_SRC)) $(BUILD)/libanalysis.members
 $(LIB_GEODATA): $(call obj,$(GEODATA_SRC)) $(BUILD)/libgeodata.members
