@@ -5,6 +5,7 @@
 #   make check      layer check, unit + end-to-end tests, then the same under ASan/UBSan
 #   make bench      benchmarks (see docs/BENCHMARKS.md)
 #   make install PREFIX=/usr/local
+#   make pot        regenerate po/orgcover.pot and merge it into po/zh_CN.po
 
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -84,10 +85,16 @@ UNIT_GEODATA := $(patsubst tests/unit/geodata/%.c,$(BUILD)/tests/%,$(wildcard te
 UNIT_RENDER := $(patsubst tests/unit/render/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/render/test_*.c))
 UNIT_TESTS := $(UNIT_ANALYSIS) $(UNIT_GEODATA) $(UNIT_RENDER)
 
+# Message catalogues (docs/ARCHITECTURE.md, "Messages and languages"): the
+# English msgids of the sources, po/<lang>.po translated, compiled next to the
+# binary as $(BUILD)/locale/<lang>/LC_MESSAGES/orgcover.mo.
+PO_LANGS := zh_CN
+MO := $(foreach l,$(PO_LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/orgcover.mo)
+
 TOOLS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
-.PHONY: all deps deps-check demo check check-plain check-san unit e2e bench install clean format format-check tools layers-check
-all: $(BIN)
+.PHONY: all deps deps-check demo check check-plain check-san unit e2e bench install clean format format-check tools layers-check pot
+all: $(BIN) $(MO)
 
 # An object compiles with its layer's flags (LAYER_CFLAGS, set per folder below).
 $(BUILD)/obj/%.o: %.c
@@ -99,6 +106,13 @@ $(BUILD)/obj/analysis/%.o $(BUILD)/obj/tests/unit/analysis/%.o: LAYER_CFLAGS = $
 $(BUILD)/obj/geodata/%.o $(BUILD)/obj/tests/unit/geodata/%.o: LAYER_CFLAGS = $(GEODATA_CFLAGS)
 $(BUILD)/obj/render/%.o $(BUILD)/obj/tests/unit/render/%.o: LAYER_CFLAGS = $(RENDER_CFLAGS)
 $(BUILD)/obj/cli/%.o: LAYER_CFLAGS = $(CLI_CFLAGS)
+# Where `make install` puts the message catalogues (cli/lang.c looks there last).
+$(BUILD)/obj/cli/lang.o: LAYER_CFLAGS = $(CLI_CFLAGS) -DCOV_LOCALEDIR='"$(PREFIX)/share/locale"'
+# ... rebuilt when PREFIX changes (`make` then `make install PREFIX=/usr`).
+$(BUILD)/obj/cli/lang.o: $(BUILD)/prefix.stamp
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ 2>/dev/null || echo '$(PREFIX)' >$@
 
 $(LIB_ANALYSIS): $(call obj,$(ANALYSIS_SRC)) $(BUILD)/libanalysis.members
 $(LIB_GEODATA): $(call obj,$(GEODATA_SRC)) $(BUILD)/libgeodata.members
@@ -130,6 +144,18 @@ NONE_ARCHIVES :=
 
 $(BIN): $(call obj,$(CLI_SRC)) $(CLI_ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/orgcover.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	@msgfmt --check -o $@ $<
+
+# The sources' messages (po/mkpot.sh), then msgmerge into each translation;
+# no line numbers, so the files change only when a message does.
+pot:
+	sh po/mkpot.sh po/orgcover.pot
+	for l in $(PO_LANGS); do msgmerge --quiet --update --backup=none --add-location=file \
+	    po/$$l.po po/orgcover.pot || exit 1; done
 
 $(UNIT_ANALYSIS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/analysis/%.o $(ANALYSIS_ARCHIVES)
 	@mkdir -p $(dir $@)
@@ -221,7 +247,7 @@ check: deps-check
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-check-plain check-san: $(BIN) $(UNIT_TESTS) $(TOOLS) $(LAYER_LINKS)
+check-plain check-san: $(BIN) $(MO) $(UNIT_TESTS) $(TOOLS) $(LAYER_LINKS)
 	@mkdir -p $(BUILD)/results
 	$(SAN_ENV) sh tests/run-unit.sh --results $(BUILD)/results/unit $(UNIT_TESTS)
 	$(SAN_ENV) sh tests/e2e/run.sh --results $(BUILD)/results/e2e $(BIN)
@@ -233,8 +259,11 @@ demo: deps
 bench: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) | tee $(BUILD)/bench.txt
 
-install: $(BIN)
+install: $(BIN) $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/source
+	for l in $(PO_LANGS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/orgcover.mo \
+	        $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/orgcover.mo || exit 1; done
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/orgcover
 	install -m 644 $$(find data/lianyungang -maxdepth 1 -type f) $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/
 	install -m 644 data/lianyungang/source/* $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/source/

@@ -33,8 +33,9 @@
 #include "pip.h"
 #include "place.h"
 #include "pool.h"
+#include "i18n.h"
 
-static const char WHAT[] = "assigning organizations";
+#define WHAT _("assigning organizations") /* progress text */
 
 /* ------------------------------------------------------------------ */
 /* the threaded, polygon-driven driver                                  */
@@ -137,9 +138,9 @@ static void process_area(struct worker *w, int layer, uint32_t a)
     char msg[768];
     int rc = cov_poly_load(w->h, &w->poly, ar->geom);
     if (rc) {
-        snprintf(msg, sizeof(msg), "cannot read the geometry of %s '%s': %s", cov_layer_name(layer),
-                 ar->code ? ar->code : "?",
-                 rc == COV_ENOMEM ? "out of memory" : cov_geos_last_error(w->h));
+        snprintf(msg, sizeof(msg), _("cannot read the geometry of %s '%s': %s"),
+                 cov_layer_name(layer), ar->code ? ar->code : "?",
+                 rc == COV_ENOMEM ? _("out of memory") : cov_geos_last_error(w->h));
         job_fail(w, rc == COV_ENOMEM ? COV_ENOMEM : COV_EFAIL, msg);
         return;
     }
@@ -147,13 +148,13 @@ static void process_area(struct worker *w, int layer, uint32_t a)
     if (p->n_rings == 0 && p->n_pts == 0)
         return;
     if (cov_pindex_query(j->ix, p->minx, p->miny, p->maxx, p->maxy, &w->cand)) {
-        job_fail(w, COV_ENOMEM, "out of memory while assigning organizations");
+        job_fail(w, COV_ENOMEM, _("out of memory while assigning organizations"));
         return;
     }
     if (w->cand.n == 0)
         return;
     if (cov_poly_prepare(p, w->cand.n)) {
-        job_fail(w, COV_ENOMEM, "out of memory while assigning organizations");
+        job_fail(w, COV_ENOMEM, _("out of memory while assigning organizations"));
         return;
     }
     _Atomic int32_t *res = j->res[layer];
@@ -164,13 +165,13 @@ static void process_area(struct worker *w, int layer, uint32_t a)
         double px = j->ix->x[pos], py = j->ix->y[pos];
         int c = cov_poly_covers(p, px, py);
         if (c < -1) {
-            job_fail(w, COV_ENOMEM, "out of memory while assigning organizations");
+            job_fail(w, COV_ENOMEM, _("out of memory while assigning organizations"));
             return;
         }
         if (c < 0)
             c = geos_decide(w, layer, (long)a, ar->geom, px, py);
         if (c < 0) {
-            snprintf(msg, sizeof(msg), "GEOS failed testing a point against %s '%s': %s",
+            snprintf(msg, sizeof(msg), _("GEOS failed testing a point against %s '%s': %s"),
                      cov_layer_name(layer), ar->code ? ar->code : "?", cov_geos_last_error(w->h));
             job_fail(w, COV_EFAIL, msg);
             return;
@@ -215,7 +216,7 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
 
     rc = cov_pindex_build(&ix, m->orgs, m->n_orgs);
     if (rc) {
-        cov_err_set(err, rc, "out of memory indexing %zu organizations", m->n_orgs);
+        cov_err_set(err, rc, _("out of memory indexing %zu organizations"), m->n_orgs);
         goto cleanup;
     }
     threads = cov_pool_workers(threads);
@@ -227,7 +228,7 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
             continue;
         j.res[l] = malloc(ix.n ? ix.n * sizeof(*j.res[l]) : 1);
         if (!j.res[l]) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory assigning organizations");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
             goto cleanup;
         }
         for (size_t i = 0; i < ix.n; i++)
@@ -237,7 +238,7 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
         cs = cs < 1 ? 1 : cs > 512 ? 512 : cs;
         for (size_t s = 0; s < n; s += cs) {
             if (COV_GROW(j.chunks, cap_chunks, j.n_chunks + 1)) {
-                rc = cov_err_set(err, COV_ENOMEM, "out of memory assigning organizations");
+                rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
                 goto cleanup;
             }
             j.chunks[j.n_chunks++] =
@@ -248,7 +249,7 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
         threads = j.n_chunks ? (int)j.n_chunks : 1;
     w = calloc((size_t)threads, sizeof(*w));
     if (!w) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory assigning organizations");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
         goto cleanup;
     }
     j.w = w;
@@ -256,12 +257,12 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
         w[nw].job = &j;
         w[nw].h = cov_geos_new();
         if (!w[nw].h) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory creating a GEOS context");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory creating a GEOS context"));
             goto cleanup;
         }
     }
     if (progress && progress(0.0, WHAT, user)) {
-        rc = cov_err_set(err, COV_ECANCEL, "assignment cancelled");
+        rc = cov_err_set(err, COV_ECANCEL, _("assignment cancelled"));
         goto cleanup;
     }
     struct cov_pool_opts po = {.n_tasks = j.n_chunks,
@@ -278,7 +279,7 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
         goto cleanup;
     }
     if (prc) {
-        rc = cov_err_set(err, COV_ECANCEL, "assignment cancelled");
+        rc = cov_err_set(err, COV_ECANCEL, _("assignment cancelled"));
         goto cleanup;
     }
     for (size_t i = 0; i < m->n_orgs; i++)
@@ -347,7 +348,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
     ids = malloc((max_areas ? max_areas : 1) * sizeof(*ids));
     out = malloc((m->n_orgs ? m->n_orgs : 1) * COV_NAREAS * sizeof(*out));
     if (!ids || !out) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory assigning organizations");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
         goto cleanup;
     }
     for (size_t i = 0; i < max_areas; i++)
@@ -358,7 +359,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
         tree[l] = GEOSSTRtree_create_r(h, 10);
         prep[l] = calloc(m->n_areas[l], sizeof(*prep[l]));
         if (!tree[l] || !prep[l]) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory indexing %s", cov_layer_name(l));
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory indexing %s"), cov_layer_name(l));
             goto cleanup;
         }
         for (size_t a = 0; a < m->n_areas[l]; a++) {
@@ -367,7 +368,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
                 continue;
             prep[l][a] = GEOSPrepare_r(h, g);
             if (!prep[l][a]) {
-                rc = cov_err_set(err, COV_EFAIL, "cannot prepare %s '%s': %s", cov_layer_name(l),
+                rc = cov_err_set(err, COV_EFAIL, _("cannot prepare %s '%s': %s"), cov_layer_name(l),
                                  m->areas[l][a].code ? m->areas[l][a].code : "?",
                                  cov_geos_last_error(h));
                 goto cleanup;
@@ -384,7 +385,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
             continue;
         GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, o->x, o->y);
         if (!pt) {
-            rc = cov_err_set(err, COV_EFAIL, "GEOS: %s", cov_geos_last_error(h));
+            rc = cov_err_set(err, COV_EFAIL, _("GEOS: %s"), cov_geos_last_error(h));
             goto cleanup;
         }
         for (int l = 0; l < COV_NAREAS && !rc; l++) {
@@ -393,7 +394,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
             cand.v.n = 0;
             GEOSSTRtree_query_r(h, tree[l], pt, collect_item, &cand);
             if (cand.oom) {
-                rc = cov_err_set(err, COV_ENOMEM, "out of memory assigning organizations");
+                rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
                 break;
             }
             if (cand.v.n > 1)
@@ -401,7 +402,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
             for (size_t k = 0; k < cand.v.n; k++) {
                 char c = GEOSPreparedCovers_r(h, prep[l][cand.v.v[k]], pt);
                 if (c == 2) {
-                    rc = cov_err_set(err, COV_EFAIL, "GEOS failed testing organization '%s': %s",
+                    rc = cov_err_set(err, COV_EFAIL, _("GEOS failed testing organization '%s': %s"),
                                      o->id ? o->id : "?", cov_geos_last_error(h));
                     break;
                 }
@@ -418,7 +419,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
         if (progress && pct > last_pct) {
             last_pct = pct;
             if (progress((double)(i + 1) / (double)m->n_orgs, WHAT, user)) {
-                rc = cov_err_set(err, COV_ECANCEL, "assignment cancelled");
+                rc = cov_err_set(err, COV_ECANCEL, _("assignment cancelled"));
                 goto cleanup;
             }
         }
@@ -522,7 +523,7 @@ static int place_by_text(struct cov_model *m, struct cov_err *err)
     for (int k = 0; k < 3; k++)
         free(cache[k]);
     if (rc == COV_ENOMEM)
-        return cov_err_set(err, COV_ENOMEM, "out of memory placing organizations by address");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory placing organizations by address"));
     return rc;
 }
 
@@ -533,12 +534,12 @@ int cov_assign_ex(struct cov_model *m, const struct cov_assign_opts *opts, cov_p
     if (!opts)
         opts = &def;
     if (m->n_orgs > (size_t)INT32_MAX)
-        return cov_err_set(err, COV_EINPUT, "too many organizations (%zu, at most %d)", m->n_orgs,
-                           INT32_MAX);
+        return cov_err_set(err, COV_EINPUT, _("too many organizations (%zu, at most %d)"),
+                           m->n_orgs, INT32_MAX);
     for (int l = 0; l < COV_NAREAS; l++)
         if (m->n_areas[l] >= (size_t)INT32_MAX)
-            return cov_err_set(err, COV_EINPUT, "too many %s (%zu, at most %d)", cov_layer_name(l),
-                               m->n_areas[l], INT32_MAX - 1);
+            return cov_err_set(err, COV_EINPUT, _("too many %s (%zu, at most %d)"),
+                               cov_layer_name(l), m->n_areas[l], INT32_MAX - 1);
     /* Drawing points of a previous placement are not coordinates. */
     for (size_t i = 0; i < m->n_orgs; i++) {
         struct cov_org *o = &m->orgs[i];

@@ -5,6 +5,7 @@
 
 #include "labels.h"
 #include "place.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -132,19 +133,19 @@ int cov_summarize_in(const struct cov_model *m, const struct cov_areasel *sel, i
     if (per_area)
         *per_area = NULL;
     if (by >= COV_NAREAS || (by >= 0 && !per_area))
-        return cov_err_set(err, COV_EINPUT, "cannot summarize by layer %d (expected 0 to %d)", by,
-                           COV_NAREAS - 1);
+        return cov_err_set(err, COV_EINPUT, _("cannot summarize by layer %d (expected 0 to %d)"),
+                           by, COV_NAREAS - 1);
     if (has_areas(m) && !m->assigned)
         return cov_err_set(err, COV_EINPUT,
-                           "organizations are not assigned to the current areas; "
-                           "recompute the assignments first");
+                           _("organizations are not assigned to the current areas; "
+                             "recompute the assignments first"));
     int count_outside = m->n_areas[COV_COMMUNITIES] > 0;
     struct cov_summary *pa = NULL;
     size_t na = by >= 0 ? m->n_areas[by] : 0;
     if (na) {
         pa = calloc(na, sizeof(*pa));
         if (!pa)
-            return cov_err_set(err, COV_ENOMEM, "out of memory summarizing %zu %s", na,
+            return cov_err_set(err, COV_ENOMEM, _("out of memory summarizing %zu %s"), na,
                                cov_layer_name(by));
     }
     struct cov_summary t;
@@ -263,8 +264,8 @@ int cov_findings(const struct cov_model *m, struct cov_finding **out, size_t *n,
     *n = 0;
     if (has_areas(m) && !m->assigned)
         return cov_err_set(err, COV_EINPUT,
-                           "organizations are not assigned to the current areas; "
-                           "recompute the assignments first");
+                           _("organizations are not assigned to the current areas; "
+                             "recompute the assignments first"));
     struct findings f = {NULL, 0, 0};
     int have_d = m->n_areas[COV_DISTRICTS] > 0, have_c = m->n_areas[COV_COMMUNITIES] > 0;
     for (size_t i = 0; i < m->n_orgs; i++) {
@@ -277,9 +278,10 @@ int cov_findings(const struct cov_model *m, struct cov_finding **out, size_t *n,
                 if (!(x = findings_push(&f, COV_F_DIVISION_MISMATCH, i)))
                     goto oom;
                 snprintf(x->detail, sizeof(x->detail),
-                         "%s: credit code division %.6s, but %s in district %.6s (%s)", o->id,
-                         o->id + 2, o->placed == COV_PLACED_POINT ? "the point is" : "it is placed",
-                         dc, nz(m->areas[COV_DISTRICTS][d].name));
+                         _("%s: credit code division %.6s, but %s in district %.6s (%s)"), o->id,
+                         o->id + 2,
+                         o->placed == COV_PLACED_POINT ? _("the point is") : _("it is placed"), dc,
+                         nz(m->areas[COV_DISTRICTS][d].name));
             }
         }
         if (o->placed != COV_PLACED_POINT)
@@ -287,13 +289,13 @@ int cov_findings(const struct cov_model *m, struct cov_finding **out, size_t *n,
         if (have_c && o->area[COV_COMMUNITIES] < 0) {
             if (!(x = findings_push(&f, COV_F_OUTSIDE_COMMUNITIES, i)))
                 goto oom;
-            snprintf(x->detail, sizeof(x->detail), "%s: outside every community (%.1f, %.1f)",
+            snprintf(x->detail, sizeof(x->detail), _("%s: outside every community (%.1f, %.1f)"),
                      nz(o->id), o->x, o->y);
         }
         if (have_d && d < 0) {
             if (!(x = findings_push(&f, COV_F_OUTSIDE_DISTRICTS, i)))
                 goto oom;
-            snprintf(x->detail, sizeof(x->detail), "%s: outside every district (%.1f, %.1f)",
+            snprintf(x->detail, sizeof(x->detail), _("%s: outside every district (%.1f, %.1f)"),
                      nz(o->id), o->x, o->y);
         }
     }
@@ -302,5 +304,5 @@ int cov_findings(const struct cov_model *m, struct cov_finding **out, size_t *n,
     return 0;
 oom:
     free(f.v);
-    return cov_err_set(err, COV_ENOMEM, "out of memory listing data-quality findings");
+    return cov_err_set(err, COV_ENOMEM, _("out of memory listing data-quality findings"));
 }

@@ -4,6 +4,7 @@
  * the two on the same models; docs/ARCHITECTURE.md says why GLPK).
  */
 #include "mip.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <pthread.h>

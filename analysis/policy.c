@@ -1,5 +1,6 @@
 /* policy.c - the policy parameter table. */
 #include "policy.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -67,19 +68,19 @@ void cov_policy_init(struct cov_policy *p)
 int cov_policy_set(struct cov_policy *p, int id, const char *text, struct cov_err *err)
 {
     if (id < 0 || id >= COV_P_COUNT)
-        return cov_err_set(err, COV_EINPUT, "unknown policy parameter");
+        return cov_err_set(err, COV_EINPUT, _("unknown policy parameter"));
     const struct cov_param *t = &table[id];
     char *end = NULL;
     errno = 0;
     double v = text ? strtod(text, &end) : NAN;
     if (!text || end == text || *end || errno || !isfinite(v))
-        return cov_err_set(err, COV_EINPUT, "%s: '%s' is not a number (expected %g to %g)", t->name,
-                           text ? text : "", t->min, t->max);
+        return cov_err_set(err, COV_EINPUT, _("%s: '%s' is not a number (expected %g to %g)"),
+                           t->name, text ? text : "", t->min, t->max);
     if (v < t->min || v > t->max)
-        return cov_err_set(err, COV_EINPUT, "%s: %s is out of range (expected %g to %g)", t->name,
-                           text, t->min, t->max);
+        return cov_err_set(err, COV_EINPUT, _("%s: %s is out of range (expected %g to %g)"),
+                           t->name, text, t->min, t->max);
     if (t->integer && v != floor(v))
-        return cov_err_set(err, COV_EINPUT, "%s: %s is not a whole number", t->name, text);
+        return cov_err_set(err, COV_EINPUT, _("%s: %s is not a whole number"), t->name, text);
     p->v[id] = v;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "propose_joint.h"
 #include "propose_mip.h"
 #include "propose_score.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -474,13 +475,13 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j)
          : c->o->exact  ? cov_joint_solve_exact(&p, c->group_of + j->lo, &j->proof, &err)
                         : cov_joint_solve(&p, c->group_of + j->lo, &err);
     if (rc) {
-        const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : "(no area)";
+        const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : _("(no area)");
         size_t len = strlen(lbl) + strlen(cov_err_msg(&err)) + 64;
         j->msg = malloc(len);
         if (j->msg)
             snprintf(j->msg, len, "%s %s: %s", cov_layer_name(c->o->scope), lbl, cov_err_msg(&err));
     } else if (err.n_warnings > 0) {
-        const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : "(no area)";
+        const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : _("(no area)");
         size_t len = strlen(lbl) + strlen(err.warnings[0]) + 64;
         j->warn = malloc(len);
         if (j->warn)
@@ -556,7 +557,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     char name[512];
     struct joint_ctx c;
     if (!start)
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
         /* scope bucket of org i: its area, or na for "no area" */
 #define BUCKET(i)                                                                                  \
     (m->orgs[i].placed == COV_PLACED_COMMUNITY ? na + 1 + (size_t)m->orgs[i].area[COV_COMMUNITIES] \
@@ -581,7 +582,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     order = malloc(nb * sizeof(*order));
     mem = malloc((nc + 1) * sizeof(*mem));
     if (!cand || !group_of || !ind || !jobs || !order || !mem) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     for (size_t i = 0; i < n_orgs; i++)
@@ -590,7 +591,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
 #undef BUCKET
 #undef IS_CAND
     if (industry_ids(m, cand, nc, ind)) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     size_t nj = 0;
@@ -622,14 +623,14 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
                                .ctx = &c,
                                .progress = progress,
                                .user = user,
-                               .what = "grouping joint branches"};
+                               .what = _("grouping joint branches")};
     if (nj > 0 && cov_pool_run(&po) == COV_ECANCEL) {
-        rc = cov_err_set(err, COV_ECANCEL, "cancelled while grouping joint branches");
+        rc = cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches"));
         goto cleanup;
     }
     for (size_t k = 0; k < nj; k++)
         if (jobs[k].rc) {
-            rc = cov_err_set(err, jobs[k].rc, "%s", jobs[k].msg ? jobs[k].msg : "out of memory");
+            rc = cov_err_set(err, jobs[k].rc, "%s", jobs[k].msg ? jobs[k].msg : _("out of memory"));
             goto cleanup;
         }
     for (size_t k = 0; k < nj; k++)
@@ -639,7 +640,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     p->exact = o->exact;
     p->scopes = calloc(nj + 1, sizeof(*p->scopes));
     if (!p->scopes) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     p->n_scopes = nj;
@@ -674,7 +675,7 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
             snprintf(name, sizeof(name), "%s第%ld联合党支部", lbl, g + 1);
             struct cov_group *gr = add_group(b, COV_G_JOINT, mem, n, -1, -1, name);
             if (!gr) {
-                rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+                rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
                 goto cleanup;
             }
             gr->same_community = j->community >= 0;
@@ -746,22 +747,23 @@ static int stage_instructor(struct builder *b, const unsigned char *used)
 static int check_opts(const struct cov_propose_opts *o, struct cov_err *err)
 {
     if (o->scope != COV_STREETS && o->scope != COV_DISTRICTS && o->scope != COV_COMMUNITIES)
-        return cov_err_set(err, COV_EUSAGE, "scope: expected districts, streets or communities");
+        return cov_err_set(err, COV_EUSAGE, _("scope: expected districts, streets or communities"));
     if (o->max_units < 2 || o->max_units > 200)
-        return cov_err_set(err, COV_EUSAGE, "max units %d: expected 2 to 200", o->max_units);
+        return cov_err_set(err, COV_EUSAGE, _("max units %d: expected 2 to 200"), o->max_units);
     if (o->min_members < 1 || o->min_members > 1000)
-        return cov_err_set(err, COV_EUSAGE, "min members %d: expected 1 to 1000", o->min_members);
+        return cov_err_set(err, COV_EUSAGE, _("min members %d: expected 1 to 1000"),
+                           o->min_members);
     if (!(o->max_distance_m > 0) || !isfinite(o->max_distance_m))
-        return cov_err_set(err, COV_EUSAGE, "max distance %g m: expected a positive number",
+        return cov_err_set(err, COV_EUSAGE, _("max distance %g m: expected a positive number"),
                            o->max_distance_m);
     if (!(o->time_limit_s >= 0) || !isfinite(o->time_limit_s))
-        return cov_err_set(err, COV_EUSAGE, "time limit %g s: expected a number >= 0",
+        return cov_err_set(err, COV_EUSAGE, _("time limit %g s: expected a number >= 0"),
                            o->time_limit_s);
     if (o->exact_max_units < 0)
         return cov_err_set(err, COV_EUSAGE, "exact max units %d: expected a number >= 0",
                            o->exact_max_units);
     if (o->threads < 0)
-        return cov_err_set(err, COV_EUSAGE, "threads %d: expected 0 (all cores) or more",
+        return cov_err_set(err, COV_EUSAGE, _("threads %d: expected 0 (all cores) or more"),
                            o->threads);
     return 0;
 }
@@ -776,7 +778,7 @@ int cov_propose(const struct cov_model *m, const struct cov_propose_opts *o, str
     *out = NULL;
     if (!m->classified)
         return cov_err_set(err, COV_EINPUT,
-                           "the model is not classified: run the coverage classification first");
+                           _("the model is not classified: run the coverage classification first"));
     if (!o) {
         cov_propose_opts_init(&def, &m->policy);
         o = &def;
@@ -786,7 +788,7 @@ int cov_propose(const struct cov_model *m, const struct cov_propose_opts *o, str
     p = calloc(1, sizeof(*p));
     used = calloc(m->n_orgs + 1, 1);
     if (!p || !used) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     cov_arena_init(&p->arena);
@@ -795,17 +797,17 @@ int cov_propose(const struct cov_model *m, const struct cov_propose_opts *o, str
     for (size_t i = 0; i < m->n_orgs; i++)
         p->orgs_covered_before += is_covered(&m->orgs[i]);
     if (stage_single(&b, used, o) || stage_regional(&b, used, o) || stage_industry(&b, used)) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
-    if (progress && progress(0.0, "grouping joint branches", user)) {
-        rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+    if (progress && progress(0.0, _("grouping joint branches"), user)) {
+        rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
         goto cleanup;
     }
     if ((rc = stage_joint(&b, used, o, progress, user, err)))
         goto cleanup;
     if (stage_instructor(&b, used)) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     p->orgs_covered_after = p->orgs_covered_before;

@@ -17,6 +17,7 @@
  * feasible groups containing it.
  */
 #include "propose_exact.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -270,13 +271,13 @@ int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start
                             long max_nodes, int *complete, struct cov_err *err)
 {
     if (p->n > COV_EXACT_MAX_CANDIDATES)
-        return cov_err_set(err, COV_EINPUT, "exact mode: %zu candidates, at most %d per scope",
+        return cov_err_set(err, COV_EINPUT, _("exact mode: %zu candidates, at most %d per scope"),
                            p->n, COV_EXACT_MAX_CANDIDATES);
     if (p->max_units < 2 || p->min_members < 1 || !(p->max_distance_m > 0))
-        return cov_err_set(err, COV_EINPUT, "exact mode: invalid joint-branch parameters");
+        return cov_err_set(err, COV_EINPUT, _("exact mode: invalid joint-branch parameters"));
     struct xst *x = calloc(1, sizeof(*x));
     if (!x)
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     int rc = 0;
     x->p = p;
     x->max_nodes = max_nodes > 0 ? max_nodes : X_MAX_NODES;
@@ -323,10 +324,10 @@ int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start
     }
     if (x->failed) {
         rc = x->failed == COV_ENOMEM
-                 ? cov_err_set(err, COV_ENOMEM, "exact mode: out of memory")
+                 ? cov_err_set(err, COV_ENOMEM, _("exact mode: out of memory"))
                  : cov_err_set(err, COV_EINPUT,
-                               "exact mode: more than %d feasible groups among %d candidates; "
-                               "use the heuristic or a smaller scope",
+                               _("exact mode: more than %d feasible groups among %d candidates; "
+                                 "use the heuristic or a smaller scope"),
                                X_MAX_GROUPS, x->n);
         goto cleanup;
     }
@@ -341,7 +342,7 @@ int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start
         x->first[x->n] = x->ng;
         struct xgroup *tmp = x->quick ? malloc((x->ng + 1) * sizeof(*tmp)) : NULL;
         if (x->quick && !tmp) {
-            rc = cov_err_set(err, COV_ENOMEM, "exact mode: out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("exact mode: out of memory"));
             goto cleanup;
         }
         int top = x->K < x->n ? x->K : x->n;
@@ -361,14 +362,14 @@ int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start
     if (start) {
         cov_joint_score(p, start, &x->best_cov, &x->best_cost);
         if (x->best_cov < 0) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
             goto cleanup;
         }
     }
     if (!x->quick && x->n > 16) {
         x->memo = calloc((size_t)1 << X_MEMO_BITS, sizeof(*x->memo));
         if (!x->memo) {
-            rc = cov_err_set(err, COV_ENOMEM, "exact mode: out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("exact mode: out of memory"));
             goto cleanup;
         }
     }
@@ -379,8 +380,9 @@ int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start
         *complete = 0;
     }
     if (x->failed) {
-        rc = cov_err_set(err, COV_EINPUT,
-                         "exact mode: search too large (%d candidates); use the heuristic", x->n);
+        rc =
+            cov_err_set(err, COV_EINPUT,
+                        _("exact mode: search too large (%d candidates); use the heuristic"), x->n);
         goto cleanup;
     }
     if (!x->have_sel && start) {

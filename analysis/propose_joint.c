@@ -38,6 +38,7 @@
 
 #include "propose_lns.h"
 #include "propose_state.h"
+#include "i18n.h"
 
 #define COVER_PASSES 8 /* local-search passes raising coverage */
 #define COMPACT_PASSES 4
@@ -392,10 +393,11 @@ static int heuristic(const struct cov_joint_problem *p, long *group_of, struct c
     struct ukey *keys = NULL;
     int rc = 0;
     if (cov_jst_init(&s, p))
-        return cov_err_set(err, COV_ENOMEM, "out of memory for joint branches (%zu units)", p->n);
+        return cov_err_set(err, COV_ENOMEM, _("out of memory for joint branches (%zu units)"),
+                           p->n);
     keys = malloc(p->n * sizeof(*keys) + 1);
     if (!keys) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory for joint branches (%zu units)", p->n);
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory for joint branches (%zu units)"), p->n);
         goto cleanup;
     }
     /* Cores: richest first (a 2 finds its 1), the most constrained first among equals. */
@@ -468,7 +470,8 @@ int cov_joint_polish(const struct cov_joint_problem *p, long *group_of, struct c
     long *map = malloc((p->n + 1) * sizeof(*map));
     if (!map || cov_jst_init(&s, p)) {
         free(map);
-        return cov_err_set(err, COV_ENOMEM, "out of memory for joint branches (%zu units)", p->n);
+        return cov_err_set(err, COV_ENOMEM, _("out of memory for joint branches (%zu units)"),
+                           p->n);
     }
     for (size_t i = 0; i < p->n; i++)
         map[i] = -1;
@@ -513,11 +516,12 @@ int cov_joint_greedy(const struct cov_joint_problem *p, long *group_of, struct c
         return rc;
     struct cov_jst s;
     if (cov_jst_init(&s, p))
-        return cov_err_set(err, COV_ENOMEM, "out of memory for joint branches (%zu units)", p->n);
+        return cov_err_set(err, COV_ENOMEM, _("out of memory for joint branches (%zu units)"),
+                           p->n);
     struct ukey *keys = malloc(p->n * sizeof(*keys) + 1);
     if (!keys) {
         cov_jst_release(&s);
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     size_t k = 0;
     for (size_t u = 0; u < p->n; u++)

@@ -40,6 +40,7 @@
 #include "mip.h"
 #include "propose.h"
 #include "propose_joint.h"
+#include "i18n.h"
 
 #define CORES_MAX 400000       /* cores in one piece */
 #define EDGES_MAX 40000000L    /* compatible pairs in one scope (adjacency lists) */
@@ -1218,7 +1219,7 @@ int cov_joint_solve_exact(const struct cov_joint_problem *p, long *group_of,
     if (proof)
         memset(proof, 0, sizeof(*proof));
     if (p->time_limit_s < 0 || !isfinite(p->time_limit_s))
-        return cov_err_set(err, COV_EINPUT, "time limit %g s: expected a number >= 0",
+        return cov_err_set(err, COV_EINPUT, _("time limit %g s: expected a number >= 0"),
                            p->time_limit_s);
     if ((rc = cov_joint_solve(p, group_of, err)))
         return rc;
@@ -1267,5 +1268,5 @@ done:
 nomem:
     scope_release(&s);
     free(order);
-    return cov_err_set(err, COV_ENOMEM, "exact mode: out of memory (%zu units)", p->n);
+    return cov_err_set(err, COV_ENOMEM, _("exact mode: out of memory (%zu units)"), p->n);
 }

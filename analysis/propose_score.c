@@ -4,6 +4,7 @@
  * industries), shared by every joint-branch solver.
  */
 #include "propose_score.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,14 +12,15 @@
 int cov_joint_check(const struct cov_joint_problem *p, struct cov_err *err)
 {
     if (p->max_units < 2 || p->max_units > 200)
-        return cov_err_set(err, COV_EINPUT, "max units %d: expected 2 to 200", p->max_units);
+        return cov_err_set(err, COV_EINPUT, _("max units %d: expected 2 to 200"), p->max_units);
     if (p->min_members < 1)
-        return cov_err_set(err, COV_EINPUT, "min members %d: expected at least 1", p->min_members);
+        return cov_err_set(err, COV_EINPUT, _("min members %d: expected at least 1"),
+                           p->min_members);
     if (!(p->max_distance_m > 0) || !isfinite(p->max_distance_m))
-        return cov_err_set(err, COV_EINPUT, "max distance %g m: expected a positive number",
+        return cov_err_set(err, COV_EINPUT, _("max distance %g m: expected a positive number"),
                            p->max_distance_m);
     if (p->n >= UINT32_MAX / 2)
-        return cov_err_set(err, COV_EINPUT, "too many units (%zu) in one scope", p->n);
+        return cov_err_set(err, COV_EINPUT, _("too many units (%zu) in one scope"), p->n);
     return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "areasel.h"
 #include "coverage.h"
+#include "i18n.h"
 
 static const double RATE_TOLERANCE = 1e-9;
 
@@ -60,7 +61,7 @@ int cov_targets_compute_in(const struct cov_model *m, const struct cov_areasel *
         out->communities = calloc(nc, sizeof(*out->communities));
     if (!count || (nc && !out->communities)) {
         free(count);
-        return cov_err_set(err, COV_ENOMEM, "out of memory checking %zu communities", nc);
+        return cov_err_set(err, COV_ENOMEM, _("out of memory checking %zu communities"), nc);
     }
     for (size_t i = 0; i < m->n_orgs; i++) {
         int32_t c = m->orgs[i].area[COV_COMMUNITIES];

@@ -10,47 +10,51 @@
 
 #include "../render/map.h"
 #include "cli.h"
+#include "lang.h"
 
 static const struct cli_cmd commands[] = {
-    {"init", cli_cmd_init, "create a project store and choose its CRS", 0},
+    {"init", cli_cmd_init, N_("create a project store and choose its CRS"), 0},
     {"import", cli_cmd_import,
-     "import a layer from a Shapefile, GeoPackage, GeoJSON, CSV, XLSX or PostGIS",
+     N_("import a layer from a Shapefile, GeoPackage, GeoJSON, CSV, XLSX or PostGIS"),
      CLI_STORE | CLI_STORE_CREATE},
     {"organizations", cli_cmd_organizations,
-     "list organizations with where and how precisely they are placed", CLI_STORE},
+     N_("list organizations with where and how precisely they are placed"), CLI_STORE},
     {"status", cli_cmd_status,
-     "coverage figures, overall or by district/street/community/park/building", CLI_STORE},
+     N_("coverage figures, overall or by district/street/community/park/building"), CLI_STORE},
     {"targets", cli_cmd_targets,
-     "check the policy targets (coverage, standalone rate, community orgs)", CLI_STORE},
-    {"uncovered", cli_cmd_uncovered, "list uncovered organizations with the recommended route",
+     N_("check the policy targets (coverage, standalone rate, community orgs)"), CLI_STORE},
+    {"uncovered", cli_cmd_uncovered, N_("list uncovered organizations with the recommended route"),
      CLI_STORE},
-    {"policy", cli_cmd_policy, "show or set the policy parameters", CLI_STORE},
+    {"policy", cli_cmd_policy, N_("show or set the policy parameters"), CLI_STORE},
     {"propose", cli_cmd_propose,
-     "propose standalone, joint, regional, industry and functional branches", CLI_STORE},
-    {"render", cli_cmd_render, "draw coverage, target and plan maps to PNG, PDF or SVG", CLI_STORE},
-    {"demo", cli_cmd_demo, "build the Lianyungang sample project, analyse it and draw its maps", 0},
+     N_("propose standalone, joint, regional, industry and functional branches"), CLI_STORE},
+    {"render", cli_cmd_render, N_("draw coverage, target and plan maps to PNG, PDF or SVG"),
+     CLI_STORE},
+    {"demo", cli_cmd_demo, N_("build the Lianyungang sample project, analyse it and draw its maps"),
+     0},
 };
 enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
 static void list_commands(FILE *f)
 {
-    fprintf(f, "Commands:\n");
+    fprintf(f, "%s\n", _("Commands:"));
     for (int i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
-                (commands[i].flags & CLI_NOT_BUILT) ? " (not built yet)" : "");
+        fprintf(f, "  %-10s %s%s\n", commands[i].name, _(commands[i].summary),
+                (commands[i].flags & CLI_NOT_BUILT) ? _(" (not built yet)") : "");
 }
 
 static void exit_status(FILE *f)
 {
-    fprintf(f, "Exit status: 0 ok, 1 failure, 2 usage error, 3 a target was missed (--strict),\n"
-               "4 input data failed validation (nothing was written).\n");
+    fputs(_("Exit status: 0 ok, 1 failure, 2 usage error, 3 a target was missed (--strict),\n"
+            "4 input data failed validation (nothing was written).\n"),
+          f);
 }
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] [--lang zh|en] [-q] COMMAND [options]",
-    .about = "Party-organization coverage of social organizations: import the layers,\n"
-             "analyse coverage against the policy targets, propose branches, draw maps.\n",
-    .options_title = "Global options ('orgcover COMMAND --help' for a command's):",
+    .about = N_("Party-organization coverage of social organizations: import the layers,\n"
+                "analyse coverage against the policy targets, propose branches, draw maps.\n"),
+    .options_title = N_("Global options ('orgcover COMMAND --help' for a command's):"),
     .about_fn = list_commands,
     .notes_fn = exit_status,
     .max_args = -1,
@@ -80,17 +84,14 @@ int main(int argc, char **argv)
     ctx.db_path = getenv("ORGCOVER_DB");
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "orgcover.sqlite";
-    ctx.lang = COV_LANG_ZH;
-    const char *env_lang = getenv("ORGCOVER_LANG"); /* --lang wins over it */
-    if (env_lang && !strncmp(env_lang, "en", 2))
-        ctx.lang = COV_LANG_EN;
+    ctx.lang = cli_lang_init(argc, argv); /* first: every message after this is translated */
 
     const struct cli_option opts[] = {
         CLI_OPT_CALLBACK(0, "db", "FILE", NULL, set_db,
-                         "project store (default $ORGCOVER_DB or ./orgcover.sqlite)"),
+                         N_("project store (default $ORGCOVER_DB or ./orgcover.sqlite)")),
         CLI_OPT_INCLUDE(cli_opts_lang, NULL),
-        CLI_OPT_FLAG('q', "quiet", &ctx.quiet, "no progress bar, no notes on stderr"),
-        CLI_OPT_CALLBACK(0, "version", NULL, NULL, show_version, "print the version"),
+        CLI_OPT_FLAG('q', "quiet", &ctx.quiet, N_("no progress bar, no notes on stderr")),
+        CLI_OPT_CALLBACK(0, "version", NULL, NULL, show_version, N_("print the version")),
         CLI_OPT_END(),
     };
     struct cli_args args;
@@ -107,14 +108,15 @@ int main(int argc, char **argv)
         if (!strcmp(commands[i].name, name))
             cmd = &commands[i];
     if (!cmd) {
-        fprintf(stderr, "orgcover: '%s' is not a command; try 'orgcover --help'\n", name);
+        fprintf(stderr, _("orgcover: '%s' is not a command; try 'orgcover --help'\n"), name);
         return CLI_EXIT_USAGE;
     }
     ctx.cmd = cmd->name;
     ctx.cmd_argc = args.npos;
     ctx.cmd_argv = args.pos;
     if (!cmd->fn) {
-        fprintf(stderr, "orgcover %s: not built yet (see the open issues); try 'orgcover --help'\n",
+        fprintf(stderr,
+                _("orgcover %s: not built yet (see the open issues); try 'orgcover --help'\n"),
                 cmd->name);
         return CLI_EXIT_USAGE;
     }
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
     geo_store_close(ctx.store);
     map_global_cleanup(); /* pango/fontconfig caches: keeps leak checkers quiet */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        perror("orgcover: writing output");
+        perror(_("orgcover: writing output"));
         if (!rc)
             rc = CLI_EXIT_FAIL;
     }

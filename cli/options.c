@@ -15,6 +15,7 @@
 #include "../analysis/coverage.h"
 #include "../geodata/export.h"
 #include "cli.h"
+#include "lang.h"
 #include "options.h"
 
 /* ---- the shared options ---- */
@@ -24,21 +25,24 @@ static int set_format(struct cli_parser *p, const struct cli_option *o, const ch
     int allow_geojson = o->min != 0;
     int f = cli_parse_format(arg, allow_geojson);
     if (f < 0)
-        return cli_opt_error(p, "--format: '%s' (expected table, csv, json%s)", arg,
-                             allow_geojson ? " or geojson" : "");
+        return cli_opt_error(p,
+                             allow_geojson
+                                 ? _("--format: '%s' (expected table, csv, json or geojson)")
+                                 : _("--format: '%s' (expected table, csv or json)"),
+                             arg);
     p->args->fmt = f;
     return CLI_GO;
 }
 
 const struct cli_option cli_opts_format[] = {
     CLI_OPT_CALLBACK_DATA(0, "format", "F", NULL, set_format, 0,
-                          "output format: table (default), csv or json"),
+                          N_("output format: table (default), csv or json")),
     CLI_OPT_END(),
 };
 
 const struct cli_option cli_opts_format_geo[] = {
     CLI_OPT_CALLBACK_DATA(0, "format", "F", NULL, set_format, 1,
-                          "output format: table (default), csv, json or geojson"),
+                          N_("output format: table (default), csv, json or geojson")),
     CLI_OPT_END(),
 };
 
@@ -47,8 +51,8 @@ static int set_output(struct cli_parser *p, const struct cli_option *o, const ch
     (void)o;
     if (!geo_export_supported(arg))
         return cli_opt_error(p,
-                             "-o %s: unknown extension (expected .xlsx, .csv, .gpkg, .shp or "
-                             ".geojson)",
+                             _("-o %s: unknown extension (expected .xlsx, .csv, .gpkg, .shp or "
+                               ".geojson)"),
                              arg);
     p->args->out = arg;
     return CLI_GO;
@@ -56,8 +60,8 @@ static int set_output(struct cli_parser *p, const struct cli_option *o, const ch
 
 const struct cli_option cli_opts_output[] = {
     CLI_OPT_CALLBACK('o', "output", "FILE", NULL, set_output,
-                     "write to FILE instead; the extension picks the format: .xlsx .csv .gpkg "
-                     ".shp .geojson"),
+                     N_("write to FILE instead; the extension picks the format: .xlsx .csv "
+                        ".gpkg .shp .geojson")),
     CLI_OPT_END(),
 };
 
@@ -66,14 +70,14 @@ static int set_output_map(struct cli_parser *p, const struct cli_option *o, cons
     (void)o;
     const char *dot = strrchr(arg, '.');
     if (!dot || (strcasecmp(dot, ".png") && strcasecmp(dot, ".pdf") && strcasecmp(dot, ".svg")))
-        return cli_opt_error(p, "-o %s: unknown extension (expected .png, .pdf or .svg)", arg);
+        return cli_opt_error(p, _("-o %s: unknown extension (expected .png, .pdf or .svg)"), arg);
     p->args->out = arg;
     return CLI_GO;
 }
 
 const struct cli_option cli_opts_output_map[] = {
     CLI_OPT_CALLBACK('o', "output", "FILE", NULL, set_output_map,
-                     "the map file: .png, .pdf or .svg"),
+                     N_("the map file: .png, .pdf or .svg")),
     CLI_OPT_END(),
 };
 
@@ -85,13 +89,15 @@ static int set_lang(struct cli_parser *p, const struct cli_option *o, const char
     else if (!strcmp(arg, "en"))
         p->ctx->lang = COV_LANG_EN;
     else
-        return cli_opt_error(p, "--lang: '%s' (expected zh or en)", arg);
+        return cli_opt_error(p, _("--lang: '%s' (expected zh or en)"), arg);
+    cli_lang_use(p->ctx->lang);
     return CLI_GO;
 }
 
 const struct cli_option cli_opts_lang[] = {
     CLI_OPT_CALLBACK(0, "lang", "zh|en", NULL, set_lang,
-                     "language of maps, legends, table headings and reports (default zh)"),
+                     N_("language of everything printed: maps, tables, reports, messages "
+                        "(default zh, or $ORGCOVER_LANG)")),
     CLI_OPT_END(),
 };
 
@@ -140,7 +146,7 @@ static int show_help(struct cli_parser *p, const struct cli_option *o, const cha
 
 /* Part of every command's table, added by cli_parse. */
 static const struct cli_option opts_help[] = {
-    CLI_OPT_CALLBACK('h', "help", NULL, NULL, show_help, "this help"),
+    CLI_OPT_CALLBACK('h', "help", NULL, NULL, show_help, N_("this help")),
     CLI_OPT_END(),
 };
 
@@ -420,14 +426,14 @@ static int apply(struct cli_parser *p, const struct cli_option *o, const char *a
     case CLI_OPTION_INT: {
         long v;
         if (cli_parse_long(arg, o->min, o->max, &v))
-            return cli_opt_error(p, "--%s: '%s' (%s)", o->long_name, arg, o->expect);
+            return cli_opt_error(p, _("--%s: '%s' (%s)"), o->long_name, arg, _(o->expect));
         *(int *)o->value = (int)v;
         return CLI_GO;
     }
     case CLI_OPTION_POSITIVE: {
         double v;
         if (cli_parse_double(arg, &v) || !(v > 0) || (o->max && v > (double)o->max))
-            return cli_opt_error(p, "--%s: '%s' (%s)", o->long_name, arg, o->expect);
+            return cli_opt_error(p, _("--%s: '%s' (%s)"), o->long_name, arg, _(o->expect));
         *(double *)o->value = v;
         return CLI_GO;
     }
@@ -452,6 +458,39 @@ static int show_help(struct cli_parser *p, const struct cli_option *o, const cha
     return CLI_EXIT_OK;
 }
 
+/* The option getopt_long reported by value v (optopt), or NULL. */
+static const struct cli_option *option_of(const struct cli_option **flat, int n, int v)
+{
+    if (v >= LONG_ONLY && v < LONG_ONLY + n)
+        return flat[v - LONG_ONLY];
+    for (int i = 0; i < n && v > 0 && v < LONG_ONLY; i++)
+        if (flat[i]->short_name == v)
+            return flat[i];
+    return NULL;
+}
+
+/* What getopt_long found wrong (c '?' or ':'), said in the user's language;
+ * `word` is the argument it stopped at. */
+static int bad_option(struct cli_parser *p, const struct cli_option **flat, int n, int c,
+                      const char *word)
+{
+    const struct cli_option *o = option_of(flat, n, optopt);
+    char name[64];
+    if (o && o->long_name && !strncmp(word, "--", 2))
+        snprintf(name, sizeof(name), "--%s", o->long_name);
+    else if (o && o->short_name)
+        snprintf(name, sizeof(name), "-%c", o->short_name);
+    else if (o)
+        snprintf(name, sizeof(name), "--%s", o->long_name);
+    if (c == ':' && o)
+        return cli_opt_error(p, _("option '%s' needs an argument"), name);
+    if (o) /* '?' for a known option: "--quiet=1" */
+        return cli_opt_error(p, _("option '%s' takes no argument"), name);
+    if (optopt > 0 && optopt < LONG_ONLY)
+        return cli_opt_error(p, _("unknown option '-%c'"), optopt);
+    return cli_opt_error(p, _("unknown or ambiguous option '%s'"), word);
+}
+
 int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_option *opts,
               struct cli_args *args, int argc, char **argv)
 {
@@ -465,9 +504,10 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_o
     int n = flatten_all(opts, flat, extra);
 
     struct option longs[MAX_OPTS + 1];
-    char shorts[2 + 2 * MAX_OPTS + 1], *s = shorts;
+    char shorts[3 + 2 * MAX_OPTS + 1], *s = shorts;
     if (u->stop_at_arg)
         *s++ = '+';
+    *s++ = ':'; /* a missing argument returns ':'; the messages are ours (translated) */
     int nl = 0;
     for (int i = 0; i < n; i++) {
         const struct cli_option *o = flat[i];
@@ -485,16 +525,21 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_o
     longs[nl] = (struct option){NULL, 0, NULL, 0};
 
     optind = 0; /* GNU: 0 starts a fresh scan */
+    opterr = 0; /* getopt's own messages are English only */
     int c, rc = CLI_GO;
     while (rc == CLI_GO && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            rc = bad_option(&p, flat, n, c, argv[optind - 1]);
+            continue;
+        }
         const struct cli_option *o = NULL;
         if (c >= LONG_ONLY && c < LONG_ONLY + n)
             o = flat[c - LONG_ONLY];
         for (int i = 0; i < n && !o && c < LONG_ONLY; i++)
             if (flat[i]->short_name == c)
                 o = flat[i];
-        if (!o) /* getopt has said what was wrong */
-            rc = cli_opt_error(&p, "bad option");
+        if (!o) /* an option in getopt's table is always in flat: cannot happen */
+            rc = cli_opt_error(&p, _("unknown option '%s'"), argv[optind - 1]);
         else
             rc = apply(&p, o, optarg);
     }
@@ -508,10 +553,10 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_o
     args->npos = argc - optind;
     if (args->npos < u->min_args || (u->max_args >= 0 && args->npos > u->max_args)) {
         if (u->args_error)
-            return cli_opt_error(&p, "%s", u->args_error);
+            return cli_opt_error(&p, "%s", _(u->args_error));
         if (args->npos < u->min_args)
-            return cli_opt_error(&p, "missing argument");
-        return cli_opt_error(&p, "unexpected argument '%s'", args->pos[u->max_args]);
+            return cli_opt_error(&p, "%s", _("missing argument"));
+        return cli_opt_error(&p, _("unexpected argument '%s'"), args->pos[u->max_args]);
     }
     return CLI_GO;
 }
@@ -544,37 +589,79 @@ static void option_left(const struct cli_option *o, char *buf, size_t len)
         snprintf(buf + w, len - (size_t)w, " %s", o->argh);
 }
 
+/* Bytes of the next unit of p that wrapping keeps whole: a run of narrow
+ * characters up to a space or newline, or one wide (CJK) character, which
+ * may be broken after as Chinese text is. Its display width into *w. */
+static size_t wrap_unit(const char *p, int *w)
+{
+    size_t n = 0;
+    for (;;) {
+        const unsigned char c = (unsigned char)p[n];
+        if (!c || c == ' ' || c == '\n')
+            break;
+        size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+        char ch[5] = {0};
+        for (size_t i = 0; i < k; i++) {
+            if (!p[n + i]) {
+                k = i;
+                break;
+            }
+            ch[i] = p[n + i];
+        }
+        if (!k)
+            break;
+        int cw = cli_display_width(ch);
+        if (cw == 2) {
+            if (!n) { /* a wide character is a unit of its own */
+                *w = 2;
+                return k;
+            }
+            break;
+        }
+        n += k;
+    }
+    char buf[256];
+    size_t m = n < sizeof(buf) - 1 ? n : sizeof(buf) - 1;
+    memcpy(buf, p, m);
+    buf[m] = 0;
+    *w = cli_display_width(buf);
+    return n;
+}
+
 /* Print text from column `col` (the cursor is there), wrapped at HELP_WIDTH by
- * display width; "\n" in text starts a new line. */
+ * display width, between words and between Chinese characters; "\n" in text
+ * starts a new line. */
 static void print_wrapped(FILE *f, const char *text, int col)
 {
     int x = col;
     const char *p = text;
+    int space = 0; /* a space separates the next unit from the last */
     while (*p) {
         if (*p == '\n') {
             fprintf(f, "\n%*s", col, "");
             x = col;
+            space = 0;
             p++;
             continue;
         }
-        size_t n = strcspn(p, " \n");
-        char word[256];
-        size_t k = n < sizeof(word) - 1 ? n : sizeof(word) - 1;
-        memcpy(word, p, k);
-        word[k] = 0;
-        int w = cli_display_width(word);
-        if (x > col && x + 1 + w > HELP_WIDTH) {
+        if (*p == ' ') {
+            space = x > col;
+            p++;
+            continue;
+        }
+        int w;
+        size_t n = wrap_unit(p, &w);
+        if (x > col && x + space + w > HELP_WIDTH) {
             fprintf(f, "\n%*s", col, "");
             x = col;
-        } else if (x > col) {
+        } else if (space) {
             fputc(' ', f);
             x++;
         }
         fwrite(p, 1, n, f);
         x += w;
         p += n;
-        while (*p == ' ')
-            p++;
+        space = 0;
     }
     fputc('\n', f);
 }
@@ -592,14 +679,14 @@ void cli_help_print(FILE *f, const struct cli_usage *u, const struct cli_option 
         if (w > col && w <= HELP_COL_MAX)
             col = w;
     }
-    fprintf(f, "Usage: %s\n\n", u->synopsis);
+    fprintf(f, _("Usage: %s\n\n"), u->synopsis);
     if (u->about)
-        fprintf(f, "%s\n", u->about);
+        fprintf(f, "%s\n", _(u->about));
     if (u->about_fn) {
         u->about_fn(f);
         fputc('\n', f);
     }
-    fprintf(f, "%s\n", u->options_title ? u->options_title : "Options:");
+    fprintf(f, "%s\n", u->options_title ? _(u->options_title) : _("Options:"));
     for (int i = 0; i < n; i++) {
         option_left(flat[i], left, sizeof(left));
         int w = 2 + cli_display_width(left);
@@ -609,12 +696,13 @@ void cli_help_print(FILE *f, const struct cli_usage *u, const struct cli_option 
         else
             fprintf(f, "%*s", col - w, "");
         char help[1024];
-        snprintf(help, sizeof(help), "%s%s%s%s", flat[i]->help ? flat[i]->help : "",
-                 extra[i] ? " (" : "", extra[i] ? extra[i] : "", extra[i] ? ")" : "");
+        /* The tables hold English (marked N_()); translated as printed. */
+        snprintf(help, sizeof(help), "%s%s%s%s", flat[i]->help ? _(flat[i]->help) : "",
+                 extra[i] ? _(" (") : "", extra[i] ? _(extra[i]) : "", extra[i] ? _(")") : "");
         print_wrapped(f, help, col);
     }
     if (u->notes)
-        fprintf(f, "\n%s", u->notes);
+        fprintf(f, "\n%s", _(u->notes));
     if (u->notes_fn) {
         fputc('\n', f);
         u->notes_fn(f);

@@ -13,6 +13,7 @@
 #include "../geodata/outfile.h"
 #include "../render/map.h"
 #include "cli.h"
+#include "lang.h"
 
 int cli_open_store(struct cli_ctx *ctx)
 {
@@ -34,7 +35,7 @@ void cli_report(const struct cli_ctx *ctx, const struct cov_err *err)
         return;
     if (!ctx->quiet)
         for (size_t i = 0; i < err->n_warnings; i++)
-            fprintf(stderr, "%s %s: warning: %s\n", ctx->prog, ctx->cmd, err->warnings[i]);
+            fprintf(stderr, _("%s %s: warning: %s\n"), ctx->prog, ctx->cmd, err->warnings[i]);
     const char *m = cov_err_msg(err);
     while (*m) {
         const char *nl = strchr(m, '\n');
@@ -55,7 +56,7 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char 
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: %s\ntry '%s%s%s --help'\n", synopsis, ctx->prog, sp, cmd);
+    fprintf(stderr, _("\nusage: %s\ntry '%s%s%s --help'\n"), synopsis, ctx->prog, sp, cmd);
     return CLI_EXIT_USAGE;
 }
 
@@ -225,11 +226,11 @@ int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
     enum geo_load_outcome how;
     struct cov_model *m = cov_model_new();
     int rc = m ? geo_store_load_current(ctx->store, mask, m, cli_progress, ctx, &how, &err)
-               : cov_err_set(&err, COV_ENOMEM, "out of memory");
+               : cov_err_set(&err, COV_ENOMEM, "%s", _("out of memory"));
     if (!rc && how == GEO_LOAD_READONLY && !ctx->quiet)
         fprintf(stderr,
-                "%s %s: note: %s is read-only: the assignment to areas was computed in "
-                "memory and nothing was saved\n",
+                _("%s %s: note: %s is read-only: the assignment to areas was computed in "
+                  "memory and nothing was saved\n"),
                 ctx->prog, ctx->cmd, ctx->db_path);
     if (rc) {
         cli_report(ctx, &err);

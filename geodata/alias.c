@@ -1,5 +1,6 @@
 /* alias.c - canonical fields, column aliases and value parsers. */
 #include "alias.h"
+#include "../analysis/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -412,12 +413,12 @@ static void missing_column(const char *file, const struct geo_field_def *f,
     join(present, sizeof(present), columns, n_cols);
     if (also)
         cov_err_set(err, COV_EINPUT,
-                    "%s: required column for %s or %s not found (looked for: %s; columns "
-                    "present: %s)",
+                    _("%s: required column for %s or %s not found (looked for: %s; columns "
+                      "present: %s)"),
                     file, f->name, also->name, looked, n_cols ? present : "none");
     else
         cov_err_set(err, COV_EINPUT,
-                    "%s: required column for %s not found (looked for: %s; columns present: %s)",
+                    _("%s: required column for %s not found (looked for: %s; columns present: %s)"),
                     file, f->name, looked, n_cols ? present : "none");
 }
 
@@ -430,7 +431,7 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
     int rc = COV_OK;
     char(*norm)[NAME_MAX_LEN] = calloc(n_cols ? n_cols : 1, sizeof(*norm));
     if (!norm)
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", file);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), file);
     for (size_t c = 0; c < n_cols; c++)
         geo_alias_normalize(columns[c], norm[c], NAME_MAX_LEN);
 
@@ -454,7 +455,7 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
                 strncat(names, f[i].name, sizeof(names) - strlen(names) - 1);
             }
             rc = cov_err_set(
-                err, COV_EUSAGE, "%s: --field %s: unknown field '%.*s' (fields of %s: %s)", file,
+                err, COV_EUSAGE, _("%s: --field %s: unknown field '%.*s' (fields of %s: %s)"), file,
                 overrides[o], (int)klen, overrides[o], cov_layer_name((int)layer), names);
             continue;
         }
@@ -464,9 +465,9 @@ int geo_alias_map(enum cov_layer layer, const char *const *columns, size_t n_col
         if (c < 0) {
             char present[2048] = "";
             join(present, sizeof(present), columns, n_cols);
-            rc =
-                cov_err_set(err, COV_EUSAGE, "%s: --field %s: no column '%s' (columns present: %s)",
-                            file, overrides[o], eq + 1, n_cols ? present : "none");
+            rc = cov_err_set(err, COV_EUSAGE,
+                             _("%s: --field %s: no column '%s' (columns present: %s)"), file,
+                             overrides[o], eq + 1, n_cols ? present : "none");
             continue;
         }
         map->col[fi] = c;

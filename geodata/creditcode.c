@@ -1,5 +1,6 @@
 /* creditcode.c - the GB 32100-2015 unified social credit code check. */
 #include "creditcode.h"
+#include "../analysis/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,12 +53,12 @@ int geo_creditcode_check(const char *code, char *why, size_t why_len)
     }
     why[0] = 0;
     if (!code || !*code) {
-        snprintf(why, why_len, "is empty (expected 18 characters)");
+        snprintf(why, why_len, _("is empty (expected 18 characters)"));
         return -1;
     }
     size_t n = strlen(code);
     if (n != CODE_LEN) {
-        snprintf(why, why_len, "has %zu characters (expected 18)", n);
+        snprintf(why, why_len, _("has %zu characters (expected 18)"), n);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -66,20 +67,20 @@ int geo_creditcode_check(const char *code, char *why, size_t why_len)
             describe_char(code[i], what, sizeof(what));
             if (code[i] >= 'a' && code[i] <= 'z')
                 snprintf(why, why_len,
-                         "character %s at position %zu is lower-case (expected 0-9 or upper-case "
-                         "A-Z without I, O, S, V, Z)",
+                         _("character %s at position %zu is lower-case (expected 0-9 or upper-case "
+                           "A-Z without I, O, S, V, Z)"),
                          what, i + 1);
             else
                 snprintf(why, why_len,
-                         "character %s at position %zu is not allowed (expected 0-9 or A-Z "
-                         "without I, O, S, V, Z)",
+                         _("character %s at position %zu is not allowed (expected 0-9 or A-Z "
+                           "without I, O, S, V, Z)"),
                          what, i + 1);
             return -1;
         }
     }
     char expect = geo_creditcode_check_char(code);
     if (code[CODE_LEN - 1] != expect) {
-        snprintf(why, why_len, "check character is '%c' (expected '%c')", code[CODE_LEN - 1],
+        snprintf(why, why_len, _("check character is '%c' (expected '%c')"), code[CODE_LEN - 1],
                  expect);
         return -1;
     }

@@ -1,5 +1,6 @@
 /* crs.c - CRS checks through OGR. */
 #include "crs.h"
+#include "../analysis/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,25 +32,25 @@ int geo_crs_parse_projected(const char *text, int *epsg, char *name, size_t name
     int code = 0;
     if (parse_epsg(text, &code))
         return cov_err_set(err, COV_EUSAGE,
-                           "--crs: '%s' is not an EPSG code (expected EPSG:N, "
-                           "e.g. EPSG:4549 for CGCS2000 3-degree GK CM 120E)",
+                           _("--crs: '%s' is not an EPSG code (expected EPSG:N, "
+                             "e.g. EPSG:4549 for CGCS2000 3-degree GK CM 120E)"),
                            text ? text : "");
     int rc = COV_OK;
     OGRSpatialReferenceH srs = geo_srs_from_epsg(code);
     if (!srs) {
-        rc = cov_err_set(err, COV_EUSAGE, "--crs: EPSG:%d is not known to PROJ", code);
+        rc = cov_err_set(err, COV_EUSAGE, _("--crs: EPSG:%d is not known to PROJ"), code);
         goto cleanup;
     }
     if (!OSRIsProjected(srs)) {
         rc = cov_err_set(err, COV_EUSAGE,
-                         "--crs: EPSG:%d (%s) is not a projected CRS (expected one in metres, "
-                         "e.g. EPSG:4549)",
+                         _("--crs: EPSG:%d (%s) is not a projected CRS (expected one in metres, "
+                           "e.g. EPSG:4549)"),
                          code, OSRGetName(srs) ? OSRGetName(srs) : "?");
         goto cleanup;
     }
     double to_m = OSRGetLinearUnits(srs, NULL);
     if (to_m < 0.999999 || to_m > 1.000001) {
-        rc = cov_err_set(err, COV_EUSAGE, "--crs: EPSG:%d (%s) is not in metres", code,
+        rc = cov_err_set(err, COV_EUSAGE, _("--crs: EPSG:%d (%s) is not in metres"), code,
                          OSRGetName(srs) ? OSRGetName(srs) : "?");
         goto cleanup;
     }

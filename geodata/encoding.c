@@ -1,5 +1,6 @@
 /* encoding.c - UTF-8 / GB18030 detection and transcoding with iconv. */
 #include "encoding.h"
+#include "../analysis/i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -133,14 +134,14 @@ int geo_transcode_to_utf8(const void *in, size_t len, const char *from, const ch
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
         return cov_err_set(err, COV_EUSAGE,
-                           "%s: unknown encoding '%s' (expected UTF-8, GB18030, "
-                           "GBK or another name iconv knows)",
+                           _("%s: unknown encoding '%s' (expected UTF-8, GB18030, "
+                             "GBK or another name iconv knows)"),
                            what, from);
     size_t cap = len * 2 + 16; /* GBK -> UTF-8 grows by at most 3/2; 4-byte GB18030 stays 4 */
     char *buf = malloc(cap);
     int rc = COV_OK;
     if (!buf) {
-        rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory transcoding %zu bytes", what, len);
+        rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory transcoding %zu bytes"), what, len);
         goto cleanup;
     }
     char *src = (char *)(uintptr_t)in; /* iconv's prototype is not const-correct */
@@ -154,7 +155,7 @@ int geo_transcode_to_utf8(const void *in, size_t len, const char *from, const ch
             cap *= 2;
             char *nb = realloc(buf, cap);
             if (!nb) {
-                rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory transcoding", what);
+                rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory transcoding"), what);
                 goto cleanup;
             }
             buf = nb;
@@ -163,8 +164,8 @@ int geo_transcode_to_utf8(const void *in, size_t len, const char *from, const ch
             continue;
         }
         rc = cov_err_set(err, COV_EINPUT,
-                         "%s: byte offset %zu: not valid %s text (expected UTF-8 or GB18030; "
-                         "try --encoding)",
+                         _("%s: byte offset %zu: not valid %s text (expected UTF-8 or GB18030; "
+                           "try --encoding)"),
                          what, len - left, from);
         goto cleanup;
     }

@@ -40,6 +40,7 @@
 #include "encoding.h"
 #include "table.h"
 #include "zipguard.h"
+#include "../analysis/i18n.h"
 
 enum {
     MAX_PROBLEMS = 200,
@@ -168,20 +169,15 @@ static void CPL_STDCALL cpl_handler(CPLErr cls, CPLErrorNum no, const char *msg)
     }
 }
 
-static const char *loc_word(const struct imp *im)
-{
-    return im->tabular ? "row" : "feature";
-}
-
 /* "FILE:row N" or "FILE:sheet S row N" for row info ri, into buf. */
 static const char *where(const struct imp *im, const struct rowinfo *ri, char *buf, size_t len)
 {
     const char *sn =
         im->workbook && ri->sheet < im->n_sheets ? OGR_L_GetName(im->sheets[ri->sheet]) : NULL;
     if (sn)
-        snprintf(buf, len, "%s:sheet %s row %ld", im->file, sn, ri->loc);
+        snprintf(buf, len, _("%s:sheet %s row %ld"), im->file, sn, ri->loc);
     else
-        snprintf(buf, len, "%s:%s %ld", im->file, loc_word(im), ri->loc);
+        snprintf(buf, len, im->tabular ? _("%s:row %ld") : _("%s:feature %ld"), im->file, ri->loc);
     return buf;
 }
 
@@ -189,9 +185,9 @@ static const char *where(const struct imp *im, const struct rowinfo *ri, char *b
 static const char *where_short(const struct imp *im, int sheet, long loc, char *buf, size_t len)
 {
     if (im->workbook && sheet < im->n_sheets)
-        snprintf(buf, len, "sheet %s row %ld", OGR_L_GetName(im->sheets[sheet]), loc);
+        snprintf(buf, len, _("sheet %s row %ld"), OGR_L_GetName(im->sheets[sheet]), loc);
     else
-        snprintf(buf, len, "%s %ld", loc_word(im), loc);
+        snprintf(buf, len, im->tabular ? _("row %ld") : _("feature %ld"), loc);
     return buf;
 }
 
@@ -368,7 +364,7 @@ static int slurp(struct imp *im, const char *path, size_t limit, char **buf, siz
     *len = 0;
     VSILFILE *fp = VSIFOpenL(path, "rb");
     if (!fp)
-        return cov_err_set(im->err, COV_EIO, "%s: cannot open for reading", path);
+        return cov_err_set(im->err, COV_EIO, _("%s: cannot open for reading"), path);
     size_t cap = 1 << 16, n = 0;
     char *b = malloc(cap + 1);
     int rc = COV_OK;
@@ -397,7 +393,7 @@ static int slurp(struct imp *im, const char *path, size_t limit, char **buf, siz
     }
     VSIFCloseL(fp);
     if (!b)
-        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory reading the file", path);
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory reading the file"), path);
     b[n] = '\0';
     *buf = b;
     *len = n;
@@ -467,7 +463,7 @@ static int load_text(struct imp *im, const char *source)
         if (e == GEO_ENC_UNKNOWN) {
             free(raw);
             return cov_err_set(im->err, COV_EINPUT,
-                               "%s: text is neither UTF-8 nor GB18030/GBK (give --encoding)",
+                               _("%s: text is neither UTF-8 nor GB18030/GBK (give --encoding)"),
                                im->file);
         }
         from = e == GEO_ENC_GB18030 ? "GB18030" : "UTF-8";
@@ -476,8 +472,8 @@ static int load_text(struct imp *im, const char *source)
         if (!geo_utf8_valid(raw, len, 0)) {
             free(raw);
             return cov_err_set(im->err, COV_EINPUT,
-                               "%s: text is not valid UTF-8 (--encoding %s); give --encoding "
-                               "GBK if it came from Excel on a Chinese Windows",
+                               _("%s: text is not valid UTF-8 (--encoding %s); give --encoding "
+                                 "GBK if it came from Excel on a Chinese Windows"),
                                im->file, from);
         }
         if (len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3)) {
@@ -514,7 +510,7 @@ static int open_csv_ogr(struct imp *im, const char *source, char *vsimem, size_t
         VSIFileFromMemBuffer(vsimem, (GByte *)im->membuf, (vsi_l_offset)im->memlen, FALSE);
     if (!fp) {
         vsimem[0] = '\0';
-        return cov_err_set(im->err, COV_EIO, "%s: cannot stage the transcoded text", im->file);
+        return cov_err_set(im->err, COV_EIO, _("%s: cannot stage the transcoded text"), im->file);
     }
     VSIFCloseL(fp);
     static const char *const drivers[] = {"CSV", NULL};
@@ -575,10 +571,11 @@ static int check_json_nul(struct imp *im, const char *source)
         long feature = -1;
         for (const char *p = buf; (p = strstr(p, "\"Feature\"")) != NULL && p < hit; p += 9)
             feature++;
-        rc = cov_err_set(im->err, COV_EINPUT,
-                         "%s:feature %ld: a value contains a NUL character (\\u0000), which would "
-                         "cut it short (expected text without control characters)",
-                         im->file, feature < 0 ? 0 : feature);
+        rc =
+            cov_err_set(im->err, COV_EINPUT,
+                        _("%s:feature %ld: a value contains a NUL character (\\u0000), which would "
+                          "cut it short (expected text without control characters)"),
+                        im->file, feature < 0 ? 0 : feature);
     }
     free(buf);
     return rc;
@@ -590,7 +587,7 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
     if (!is_pg) {
         VSIStatBufL st;
         if (VSIStatL(source, &st) != 0)
-            return cov_err_set(im->err, COV_EIO, "%s: no such file", source);
+            return cov_err_set(im->err, COV_EIO, _("%s: no such file"), source);
     }
     int orgs = im->layer == COV_ORGANIZATIONS;
     int rc = COV_OK;
@@ -599,7 +596,7 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
             im->tabular = 1;
             if (im->o->src_layer)
                 return cov_err_set(im->err, COV_EUSAGE,
-                                   "%s: --src-layer %s: a text table has no layers or sheets",
+                                   _("%s: --src-layer %s: a text table has no layers or sheets"),
                                    im->file, im->o->src_layer);
             if ((rc = load_text(im, source)))
                 return rc;
@@ -632,17 +629,17 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
     if (rc)
         return im->err->code
                    ? im->err->code
-                   : cov_err_set(im->err, rc, "%s: cannot open as a vector source", im->file);
+                   : cov_err_set(im->err, rc, _("%s: cannot open as a vector source"), im->file);
     int n = GDALDatasetGetLayerCount(im->ds);
     im->sheets = cov_arena_alloc(&im->arena, sizeof(OGRLayerH) * (size_t)(n > 0 ? n : 1));
     if (!im->sheets)
-        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
     if (im->o->src_layer) {
         OGRLayerH l = GDALDatasetGetLayerByName(im->ds, im->o->src_layer);
         if (!l) {
             char names[1024];
             int k = list_layers(im, names, sizeof(names));
-            return cov_err_set(im->err, COV_EUSAGE, "%s: no %s '%s' (%s: %s)", im->file,
+            return cov_err_set(im->err, COV_EUSAGE, _("%s: no %s '%s' (%s: %s)"), im->file,
                                im->workbook ? "sheet" : "layer", im->o->src_layer,
                                im->workbook ? "sheets" : "layers", k ? names : "none");
         }
@@ -654,7 +651,7 @@ static int open_source(struct imp *im, const char *source, char *vsimem, size_t 
         im->sheets[im->n_sheets++] = GDALDatasetGetLayer(im->ds, 0);
     }
     if (!im->n_sheets)
-        return cov_err_set(im->err, COV_EINPUT, "%s: has no layer", im->file);
+        return cov_err_set(im->err, COV_EINPUT, _("%s: has no layer"), im->file);
     return COV_OK;
 }
 
@@ -687,17 +684,17 @@ static int set_columns(struct imp *im, const char *const *names, int n)
     im->cols = cov_arena_alloc(&im->arena, sizeof(char *) * (size_t)(n + 1));
     im->ucol = cov_arena_alloc(&im->arena, sizeof(int) * (size_t)(n + 1));
     if (!im->cols || !im->ucol)
-        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
     for (int i = 0; i < n; i++) {
         char fallback[32];
         const char *nm = names[i];
         if (!nm || !*nm) {
-            snprintf(fallback, sizeof(fallback), "column %d", i + 1);
+            snprintf(fallback, sizeof(fallback), _("column %d"), i + 1);
             nm = fallback;
         }
         im->cols[i] = cov_arena_strdup(&im->arena, nm);
         if (!im->cols[i] || (im->ucol[i] = union_col(im, nm)) < 0)
-            return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+            return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
     }
     int is_org = im->layer == COV_ORGANIZATIONS;
     unsigned flags = im->update ? GEO_MAP_UPDATE : 0;
@@ -708,8 +705,8 @@ static int set_columns(struct imp *im, const char *const *names, int n)
     int lon = im->map.col[GEO_ORG_LON] >= 0, lat = im->map.col[GEO_ORG_LAT] >= 0;
     if (lon != lat)
         return cov_err_set(im->err, COV_EINPUT,
-                           "%s: found a column for %s but none for %s (expected both 经度 and "
-                           "纬度, or neither)",
+                           _("%s: found a column for %s but none for %s (expected both 经度 and "
+                             "纬度, or neither)"),
                            im->file, lon ? "lon" : "lat", lon ? "lat" : "lon");
     im->have_lonlat = lon && lat;
     int text_place = im->map.col[GEO_ORG_ADDRESS] >= 0 || im->map.col[GEO_ORG_COMM_REF] >= 0 ||
@@ -723,9 +720,9 @@ static int set_columns(struct imp *im, const char *const *names, int n)
                      geo_escape(im->cols[i], esc, sizeof(esc)));
         }
         return cov_err_set(im->err, COV_EINPUT,
-                           "%s: no column says where the organizations are (expected 经度/纬度, "
-                           "or 住所/地址, 所属社区 or 所属街道, or 统一社会信用代码; columns "
-                           "present: %s)",
+                           _("%s: no column says where the organizations are (expected 经度/纬度, "
+                             "or 住所/地址, 所属社区 or 所属街道, or 统一社会信用代码; columns "
+                             "present: %s)"),
                            im->file, n ? present : "none");
     }
     return COV_OK;
@@ -738,7 +735,7 @@ static int map_layer_columns(struct imp *im, OGRLayerH lyr)
     int n = OGR_FD_GetFieldCount(fd);
     const char **names = calloc((size_t)n + 1, sizeof(*names));
     if (!names)
-        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
     for (int i = 0; i < n; i++)
         names[i] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i));
     int has_geom = OGR_FD_GetGeomFieldCount(fd) > 0 && OGR_L_GetGeomType(lyr) != wkbNone;
@@ -747,8 +744,8 @@ static int map_layer_columns(struct imp *im, OGRLayerH lyr)
     int rc = COV_OK;
     if (!is_org && !has_geom)
         rc = cov_err_set(im->err, COV_EINPUT,
-                         "%s: has no geometry (%s need polygons: give a Shapefile, GeoPackage, "
-                         "GeoJSON or a CSV with a WKT column)",
+                         _("%s: has no geometry (%s need polygons: give a Shapefile, GeoPackage, "
+                           "GeoJSON or a CSV with a WKT column)"),
                          im->file, cov_layer_name((int)im->layer));
     if (!rc)
         rc = set_columns(im, names, n);
@@ -768,10 +765,11 @@ static int setup_srs(struct imp *im)
     if (s && im->web == WEB_NONE) {
         im->src_srs = OSRNewSpatialReference(NULL);
         if (!im->src_srs || OSRSetFromUserInput(im->src_srs, s) != OGRERR_NONE)
-            return cov_err_set(im->err, COV_EUSAGE,
-                               "--s-srs %s: not a coordinate system (expected EPSG:N, GCJ02, BD09 "
-                               "or a PROJ/WKT definition)",
-                               s);
+            return cov_err_set(
+                im->err, COV_EUSAGE,
+                _("--s-srs %s: not a coordinate system (expected EPSG:N, GCJ02, BD09 "
+                  "or a PROJ/WKT definition)"),
+                s);
         OSRSetAxisMappingStrategy(im->src_srs, OAMS_TRADITIONAL_GIS_ORDER);
     } else if (!s && im->use_geom && OGR_L_GetSpatialRef(im->sheets[im->sheet])) {
         im->src_srs = OSRClone(OGR_L_GetSpatialRef(im->sheets[im->sheet]));
@@ -781,7 +779,7 @@ static int setup_srs(struct imp *im)
         im->src_srs = geo_srs_from_epsg(4326);
     }
     if (!im->src_srs)
-        return cov_err_set(im->err, COV_EFAIL, "%s: cannot set up the source CRS", im->file);
+        return cov_err_set(im->err, COV_EFAIL, _("%s: cannot set up the source CRS"), im->file);
     im->geographic = OSRIsGeographic(im->src_srs) != 0;
     return COV_OK;
 }
@@ -854,7 +852,7 @@ static void check_count(struct imp *im, int fi, const char *name, int required, 
 {
     const char *v = fval(im, fi);
     enum geo_count_status st = geo_parse_count(v, out);
-    static const char expected[] = "expected a whole number >= 0";
+    const char *expected = _("expected a whole number >= 0");
     char esc[160];
     switch (st) {
     case GEO_COUNT_OK:
@@ -862,20 +860,21 @@ static void check_count(struct imp *im, int fi, const char *name, int required, 
     case GEO_COUNT_EMPTY:
         *out = empty_value;
         if (required && !im->bad_cell[fi])
-            problem(im, name, "missing (%s)", expected);
+            problem(im, name, _("missing (%s)"), expected);
         return;
     case GEO_COUNT_NOT_NUMBER:
-        problem(im, name, "'%s' is not a number (%s)", geo_escape(v, esc, sizeof(esc)), expected);
+        problem(im, name, _("'%s' is not a number (%s)"), geo_escape(v, esc, sizeof(esc)),
+                expected);
         return;
     case GEO_COUNT_NEGATIVE:
-        problem(im, name, "%s is negative (%s)", geo_escape(v, esc, sizeof(esc)), expected);
+        problem(im, name, _("%s is negative (%s)"), geo_escape(v, esc, sizeof(esc)), expected);
         return;
     case GEO_COUNT_NOT_INTEGER:
-        problem(im, name, "%s is not a whole number (%s)", geo_escape(v, esc, sizeof(esc)),
+        problem(im, name, _("%s is not a whole number (%s)"), geo_escape(v, esc, sizeof(esc)),
                 expected);
         return;
     case GEO_COUNT_TOO_LARGE:
-        problem(im, name, "%s is too large (%s)", geo_escape(v, esc, sizeof(esc)), expected);
+        problem(im, name, _("%s is too large (%s)"), geo_escape(v, esc, sizeof(esc)), expected);
         return;
     }
 }
@@ -886,7 +885,8 @@ static void check_yesno(struct imp *im, int fi, const char *name, int *out)
     char esc[160];
     *out = 0;
     if (geo_parse_yesno(v, out))
-        problem(im, name, "'%s' is not yes or no (expected 是/否, 有/无, yes/no, true/false, 1/0)",
+        problem(im, name,
+                _("'%s' is not yes or no (expected 是/否, 有/无, yes/no, true/false, 1/0)"),
                 geo_escape(v, esc, sizeof(esc)));
 }
 
@@ -898,25 +898,25 @@ static int read_lonlat(struct imp *im, double *x, double *y)
     if (rx == -1 && ry == -1)
         return 1;
     int bad = 0;
-    static const char *const what[] = {"", "missing", "is not a number", "is not finite"};
-    static const char lon_exp[] =
-        "expected longitude in degrees, e.g. 119.16, 119°09'41.1\" or 119度9分41秒";
-    static const char lat_exp[] =
-        "expected latitude in degrees, e.g. 34.60, 34°36'00\" or 34度36分0秒";
+    static const char *const what[] = {"", N_("missing"), N_("is not a number"),
+                                       N_("is not finite")};
+    const char *lon_exp =
+        _("expected longitude in degrees, e.g. 119.16, 119°09'41.1\" or 119度9分41秒");
+    const char *lat_exp = _("expected latitude in degrees, e.g. 34.60, 34°36'00\" or 34度36分0秒");
     char esc[160];
     if (rx) {
         if (rx == -1)
-            problem(im, "lon", "missing while lat is given (%s)", lon_exp);
+            problem(im, "lon", _("missing while lat is given (%s)"), lon_exp);
         else
-            problem(im, "lon", "'%s' %s (%s)", geo_escape(sx, esc, sizeof(esc)), what[-rx],
+            problem(im, "lon", "'%s' %s (%s)", geo_escape(sx, esc, sizeof(esc)), _(what[-rx]),
                     lon_exp);
         bad = 1;
     }
     if (ry) {
         if (ry == -1)
-            problem(im, "lat", "missing while lon is given (%s)", lat_exp);
+            problem(im, "lat", _("missing while lon is given (%s)"), lat_exp);
         else
-            problem(im, "lat", "'%s' %s (%s)", geo_escape(sy, esc, sizeof(esc)), what[-ry],
+            problem(im, "lat", "'%s' %s (%s)", geo_escape(sy, esc, sizeof(esc)), _(what[-ry]),
                     lat_exp);
         bad = 1;
     }
@@ -930,14 +930,15 @@ static int check_range(struct imp *im, double x, double y)
     if (lon_ok && lat_ok)
         return 0;
     if (x >= -90 && x <= 90 && y >= -180 && y <= 180)
-        problem(im, "lon/lat",
-                "lon %.10g, lat %.10g out of range; looks like longitude and latitude are swapped "
-                "(expected lon -180..180, lat -90..90)",
-                x, y);
+        problem(
+            im, "lon/lat",
+            _("lon %.10g, lat %.10g out of range; looks like longitude and latitude are swapped "
+              "(expected lon -180..180, lat -90..90)"),
+            x, y);
     else if (!lon_ok)
-        problem(im, "lon", "%.10g is out of range (expected -180..180)", x);
+        problem(im, "lon", _("%.10g is out of range (expected -180..180)"), x);
     else
-        problem(im, "lat", "%.10g is out of range (expected -90..90)", y);
+        problem(im, "lat", _("%.10g is out of range (expected -90..90)"), y);
     return -1;
 }
 
@@ -958,19 +959,19 @@ static void read_org(struct imp *im, struct cov_org *o)
     if (!o->id && im->bad_cell[GEO_ORG_ID]) {
         /* reported by check_text */
     } else if (!o->id) {
-        problem(im, "id", "missing (expected %s)",
-                im->map.id_is_credit ? "an 18-character unified social credit code"
-                                     : "an id unique in the file");
+        problem(im, "id", _("missing (expected %s)"),
+                im->map.id_is_credit ? _("an 18-character unified social credit code")
+                                     : _("an id unique in the file"));
     } else {
         char why[256];
         if (im->map.id_is_credit && !im->update && geo_creditcode_check(o->id, why, sizeof(why)))
-            problem(im, "id", "'%s' is not a valid unified social credit code: %s",
+            problem(im, "id", _("'%s' is not a valid unified social credit code: %s"),
                     geo_escape(o->id, esc, sizeof(esc)), why);
         struct dup_slot prev;
         int d = dup_check(im, o->id, ri->sheet, ri->loc, &prev);
         if (d > 0) {
             char w[256];
-            problem(im, "id", "duplicate '%s' (also in %s; expected each id once)",
+            problem(im, "id", _("duplicate '%s' (also in %s; expected each id once)"),
                     geo_escape(o->id, esc, sizeof(esc)),
                     where_short(im, prev.sheet, prev.loc, w, sizeof(w)));
         }
@@ -980,7 +981,7 @@ static void read_org(struct imp *im, struct cov_org *o)
             ri->set |= 1u << fi;
     o->name = dup_trim(im, fval(im, GEO_ORG_NAME));
     if (!o->name && !im->update && !im->bad_cell[GEO_ORG_NAME])
-        problem(im, "name", "missing (expected the organization's name)");
+        problem(im, "name", _("missing (expected the organization's name)"));
     o->kind = dup_trim(im, fval(im, GEO_ORG_KIND));
     o->industry = dup_trim(im, fval(im, GEO_ORG_INDUSTRY));
     o->rating = dup_trim(im, fval(im, GEO_ORG_RATING));
@@ -1000,10 +1001,11 @@ static void read_org(struct imp *im, struct cov_org *o)
     check_count(im, GEO_ORG_STAFF, "staff", 0, COV_UNKNOWN, &o->staff);
     const char *pv = fval(im, GEO_ORG_PARTY);
     if (geo_parse_party(pv, &o->party))
-        problem(im, "party_org",
-                "'%s' is not a Party organization type (expected 无/单独/联合/区域/行业/功能型 or "
-                "none/standalone/joint/regional/industry/functional)",
-                geo_escape(pv, esc, sizeof(esc)));
+        problem(
+            im, "party_org",
+            _("'%s' is not a Party organization type (expected 无/单独/联合/区域/行业/功能型 or "
+              "none/standalone/joint/regional/industry/functional)"),
+            geo_escape(pv, esc, sizeof(esc)));
 
     double x, y;
     OGRFeatureH f = im->use_geom && im->tab ? geo_table_feature(im->tab) : NULL;
@@ -1013,13 +1015,13 @@ static void read_org(struct imp *im, struct cov_org *o)
         if (t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1)
             g = OGR_G_GetGeometryRef(g, 0);
         else if (t != wkbPoint) {
-            problem(im, "geometry", "is a %s (expected Point)", geom_type_name(g));
+            problem(im, "geometry", _("is a %s (expected Point)"), geom_type_name(g));
             return;
         }
         x = OGR_G_GetX(g, 0);
         y = OGR_G_GetY(g, 0);
         if (!isfinite(x) || !isfinite(y)) {
-            problem(im, "geometry", "coordinates are not finite (expected a Point)");
+            problem(im, "geometry", _("coordinates are not finite (expected a Point)"));
             return;
         }
     } else if (im->have_lonlat) {
@@ -1058,24 +1060,27 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
     char esc[160];
     a->code = dup_trim(im, fval(im, GEO_AREA_CODE));
     if (!a->code) {
-        problem(im, "code", "missing (expected a code unique in the layer)");
+        problem(im, "code", _("missing (expected a code unique in the layer)"));
     } else {
         struct dup_slot prev;
         if (dup_check(im, a->code, ri->sheet, ri->loc, &prev) > 0) {
             char w[256];
-            problem(im, "code", "duplicate '%s' (also in %s; expected each code once)",
+            problem(im, "code", _("duplicate '%s' (also in %s; expected each code once)"),
                     geo_escape(a->code, esc, sizeof(esc)),
                     where_short(im, prev.sheet, prev.loc, w, sizeof(w)));
         }
         if (im->layer == COV_COMMUNITIES && !(strlen(a->code) == 12 && all_digits(a->code))) {
-            if (!im->long_town_codes++)
-                snprintf(im->town_example, sizeof(im->town_example), "%s %ld: '%s'", loc_word(im),
-                         ri->loc, geo_escape(a->code, esc, sizeof(esc)));
+            if (!im->long_town_codes++) {
+                char w[256];
+                snprintf(im->town_example, sizeof(im->town_example), "%s: '%s'",
+                         where_short(im, ri->sheet, ri->loc, w, sizeof(w)),
+                         geo_escape(a->code, esc, sizeof(esc)));
+            }
         }
     }
     a->name = dup_trim(im, fval(im, GEO_AREA_NAME));
     if (!a->name)
-        problem(im, "name", "missing (expected a name)");
+        problem(im, "name", _("missing (expected a name)"));
     a->parent = dup_trim(im, fval(im, GEO_AREA_PARENT));
     if (im->layer == COV_COMMUNITIES) {
         const char *uc = fval(im, GEO_AREA_UR_CODE), *ut = fval(im, GEO_AREA_TYPE);
@@ -1084,18 +1089,18 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
         /* The 2008 categories 城区/镇区/乡村 often stand in the code column. */
         if (has_c && geo_parse_urcode(uc, &ur_c, &a->ur_code) && geo_parse_ur(uc, &ur_c))
             problem(im, "ur_code",
-                    "'%s' is not an urban-rural code (expected 3 digits, 1xx urban or 2xx rural, "
-                    "or 城区/镇区/乡村)",
+                    _("'%s' is not an urban-rural code (expected 3 digits, 1xx urban or 2xx rural, "
+                      "or 城区/镇区/乡村)"),
                     geo_escape(uc, esc, sizeof(esc)));
         if (has_t && geo_parse_ur(ut, &ur_t) && geo_parse_urcode(ut, &ur_t, &a->ur_code))
             problem(im, "type",
-                    "'%s' is not a community type (expected 城市/农村, 城区/镇区/乡村, "
-                    "居委会/村委会 or urban/rural)",
+                    _("'%s' is not a community type (expected 城市/农村, 城区/镇区/乡村, "
+                      "居委会/村委会 or urban/rural)"),
                     geo_escape(ut, esc, sizeof(esc)));
         if (!has_c && !has_t)
             problem(im, "type",
-                    "missing (expected 城乡分类代码 1xx/2xx or 类型 城市/农村, 城区/镇区/乡村, "
-                    "居委会/村委会, urban/rural)");
+                    _("missing (expected 城乡分类代码 1xx/2xx or 类型 城市/农村, 城区/镇区/乡村, "
+                      "居委会/村委会, urban/rural)"));
         a->ur = ur_c != COV_UR_UNKNOWN ? ur_c : ur_t;
     }
 
@@ -1103,16 +1108,16 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
     OGRGeometryH g = f ? OGR_F_GetGeometryRef(f) : NULL;
     int polygonal_only = im->layer != COV_BUILDINGS;
     const char *expected =
-        polygonal_only ? "Polygon or MultiPolygon" : "Polygon, MultiPolygon or Point";
+        polygonal_only ? _("Polygon or MultiPolygon") : _("Polygon, MultiPolygon or Point");
     if (!g || OGR_G_IsEmpty(g)) {
-        problem(im, "geometry", "missing or empty (expected %s)", expected);
+        problem(im, "geometry", _("missing or empty (expected %s)"), expected);
         return;
     }
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbCurvePolygon || t == wkbMultiSurface)
         t = t == wkbCurvePolygon ? wkbPolygon : wkbMultiPolygon;
     if (!(t == wkbPolygon || t == wkbMultiPolygon || (!polygonal_only && t == wkbPoint))) {
-        problem(im, "geometry", "is a %s (expected %s)", geom_type_name(g), expected);
+        problem(im, "geometry", _("is a %s (expected %s)"), geom_type_name(g), expected);
         return;
     }
     if (ri->bad)
@@ -1120,7 +1125,7 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
     OGRGeometryH c =
         OGR_G_HasCurveGeometry(g, FALSE) ? OGR_G_GetLinearGeometry(g, 0, NULL) : OGR_G_Clone(g);
     if (!c) {
-        problem(im, "geometry", "cannot be copied (out of memory)");
+        problem(im, "geometry", _("cannot be copied (out of memory)"));
         return;
     }
     OGR_G_FlattenTo2D(c);
@@ -1166,10 +1171,11 @@ static void check_text(struct imp *im, int long_cell)
             continue;
         const char *why;
         if (c == long_cell) {
-            problem(im, defs[fi].name, "longer than %d bytes (expected a short value)", MAX_CELL);
+            problem(im, defs[fi].name, _("longer than %d bytes (expected a short value)"),
+                    MAX_CELL);
             im->bad_cell[fi] = 1;
         } else if (!geo_text_ok(im->cells[c], &why)) {
-            problem(im, defs[fi].name, "%s (the value must be text without control characters)",
+            problem(im, defs[fi].name, _("%s (the value must be text without control characters)"),
                     why);
             im->bad_cell[fi] = 1;
         }
@@ -1180,7 +1186,7 @@ static void check_text(struct imp *im, int long_cell)
 static int read_record(struct imp *im, long loc, int long_cell)
 {
     if (grow(im))
-        return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
     im->cur = (long)im->n;
     struct rowinfo *ri = &im->info[im->n];
     memset(ri, 0, sizeof(*ri));
@@ -1271,7 +1277,7 @@ static void table_note(struct imp *im, const char *fmt, ...)
 static const char *sheet_label(const struct imp *im, char *buf, size_t len)
 {
     if (im->workbook)
-        snprintf(buf, len, "%s (sheet %s)", im->file, OGR_L_GetName(im->sheets[im->sheet]));
+        snprintf(buf, len, _("%s (sheet %s)"), im->file, OGR_L_GetName(im->sheets[im->sheet]));
     else
         snprintf(buf, len, "%s", im->file);
     return buf;
@@ -1296,7 +1302,7 @@ static int find_header(struct imp *im, struct held *rest, int *n_rest, int *rc)
     while (n < limit && n < HEADER_SCAN_ROWS) {
         int r = geo_table_next(im->tab, 0, &cells, &nc, &loc, &lc);
         if (r < 0) {
-            *rc = cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+            *rc = cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
             return 1;
         }
         if (r == 0)
@@ -1327,9 +1333,9 @@ static int find_header(struct imp *im, struct held *rest, int *n_rest, int *rc)
         return 1;
     long hrow = rows[found].loc;
     if (hrow == 2)
-        table_note(im, "header on row 2; row 1 is a title");
+        table_note(im, _("header on row 2; row 1 is a title"));
     else if (hrow > 2)
-        table_note(im, "header on row %ld; rows 1-%ld above it are skipped as a title", hrow,
+        table_note(im, _("header on row %ld; rows 1-%ld above it are skipped as a title"), hrow,
                    hrow - 1);
     /* rows after the header read while looking: none (we stop at the header) */
     return 0;
@@ -1345,13 +1351,13 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
     long loc, total = im->o->progress ? geo_table_count_hint(im->tab) : -1;
     double done = 0;
     char what[512];
-    snprintf(what, sizeof(what), "reading %s", im->file);
+    snprintf(what, sizeof(what), _("reading %s"), im->file);
     int rc = COV_OK;
     *rows_read = 0;
     for (;;) {
         int r = geo_table_next(im->tab, MAX_CELL, &cells, &nc, &loc, &long_cell);
         if (r < 0)
-            return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+            return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
         if (r == 0)
             break;
         if (im->gdal_failed)
@@ -1365,7 +1371,7 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
                     nm_col >= nc || blank_row(&cells[nm_col], 1);
         if (im->tabular && no_id && notes_row(cells, nc) && n_notes < MAX_NOTE_ROWS) {
             if ((rc = hold(im, &notes[n_notes++], cells, nc, loc)))
-                return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+                return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
             continue;
         }
         /* Records after notes rows: those were not trailing notes after all. */
@@ -1385,7 +1391,7 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
         if (im->o->progress && *rows_read % 1000 == 0) {
             done = total > 0 ? (double)*rows_read / (double)total : geo_table_fraction(im->tab);
             if (done >= 0 && im->o->progress(done, what, im->o->progress_user))
-                return cov_err_set(im->err, COV_ECANCEL, "%s: import cancelled", im->file);
+                return cov_err_set(im->err, COV_ECANCEL, _("%s: import cancelled"), im->file);
         }
     }
     if (im->gdal_failed)
@@ -1399,8 +1405,10 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
             snprintf(rows + u, sizeof(rows) - u, "%s%ld", i ? ", " : "", notes[i].loc);
         }
         char first[48];
-        table_note(im, "skipped %d notes row%s at the end (row%s %s: \"%s\")", n_notes,
-                   n_notes > 1 ? "s" : "", n_notes > 1 ? "s" : "", rows,
+        table_note(im,
+                   n_notes > 1 ? _("skipped %d notes rows at the end (rows %s: \"%s\")")
+                               : _("skipped %d notes row at the end (row %s: \"%s\")"),
+                   n_notes, rows,
                    geo_escape(notes[0].cells[0][0] ? notes[0].cells[0]
                               : notes[0].n > 1     ? notes[0].cells[1]
                                                    : "",
@@ -1419,7 +1427,7 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
         im->tab = im->membuf ? geo_table_new_text(im->membuf, im->memlen, im->delim)
                              : geo_table_new_layer(im->sheets[im->sheet]);
         if (!im->tab)
-            return cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+            return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
         int rc = COV_OK;
         char lbl[600];
         im->sheet_note[0] = '\0';
@@ -1431,8 +1439,8 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
                     return rc;
                 if (per_sheet_notes(im)) {
                     note(im,
-                         "sheet %s: skipped, no header row with known column names in its "
-                         "first %d rows",
+                         _("sheet %s: skipped, no header row with known column names in its "
+                           "first %d rows"),
                          OGR_L_GetName(im->sheets[im->sheet]), HEADER_SCAN_ROWS);
                     continue;
                 }
@@ -1447,13 +1455,13 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
                         }
                 if (im->o->header_row > 0)
                     return cov_err_set(
-                        im->err, COV_EINPUT, "%s: --header-row %d: the table has only %d rows",
+                        im->err, COV_EINPUT, _("%s: --header-row %d: the table has only %d rows"),
                         sheet_label(im, lbl, sizeof(lbl)), im->o->header_row, n_seen);
                 return cov_err_set(
                     im->err, COV_EINPUT,
-                    "%s: no header row found in the first %d rows (expected a row with at least "
-                    "two known column names, one of them 名称 or 统一社会信用代码; the first row "
-                    "holds: %s; give --header-row N)",
+                    _("%s: no header row found in the first %d rows (expected a row with at least "
+                      "two known column names, one of them 名称 or 统一社会信用代码; the first row "
+                      "holds: %s; give --header-row N)"),
                     sheet_label(im, lbl, sizeof(lbl)), HEADER_SCAN_ROWS,
                     first[0] ? first : "nothing");
             }
@@ -1470,20 +1478,21 @@ static int read_sheets(struct imp *im, struct geo_import_result *res)
             return rc;
         imported_sheets++;
         if (per_sheet_notes(im))
-            note(im, "sheet %s: %ld rows%s", OGR_L_GetName(im->sheets[im->sheet]), rows,
+            note(im, _("sheet %s: %ld rows%s"), OGR_L_GetName(im->sheets[im->sheet]), rows,
                  im->sheet_note);
     }
     if (im->workbook)
         res->sheets = imported_sheets;
     if (im->workbook && imported_sheets == 0)
-        return cov_err_set(im->err, COV_EINPUT,
-                           "%s: no sheet has a header row with known column names (expected at "
-                           "least two, one of them 名称 or 统一社会信用代码; give --src-layer and "
-                           "--header-row)",
-                           im->file);
+        return cov_err_set(
+            im->err, COV_EINPUT,
+            _("%s: no sheet has a header row with known column names (expected at "
+              "least two, one of them 名称 or 统一社会信用代码; give --src-layer and "
+              "--header-row)"),
+            im->file);
     res->read = (long)im->n;
     if (im->n == 0)
-        return cov_err_set(im->err, COV_EINPUT, "%s: no rows (the source is empty)", im->file);
+        return cov_err_set(im->err, COV_EINPUT, _("%s: no rows (the source is empty)"), im->file);
     return COV_OK;
 }
 
@@ -1496,7 +1505,7 @@ static int choose_srid(struct imp *im, struct geo_store *s, int *srid, int *chos
     if (*srid)
         return COV_OK;
     if (!im->have_extent)
-        return cov_err_set(im->err, COV_EINPUT, "%s: no valid coordinates to choose a CRS from",
+        return cov_err_set(im->err, COV_EINPUT, _("%s: no valid coordinates to choose a CRS from"),
                            im->file);
     double cx = (im->minx + im->maxx) / 2, cy = (im->miny + im->maxy) / 2;
     if (!im->geographic) {
@@ -1508,8 +1517,8 @@ static int choose_srid(struct imp *im, struct geo_store *s, int *srid, int *chos
         OSRDestroySpatialReference(wgs);
         if (!ok)
             return cov_err_set(im->err, COV_EINPUT,
-                               "%s: cannot find the data's centre in WGS84 to choose a CRS "
-                               "(give 'orgcover init --crs EPSG:N')",
+                               _("%s: cannot find the data's centre in WGS84 to choose a CRS "
+                                 "(give 'orgcover init --crs EPSG:N')"),
                                im->file);
     }
     *srid = geo_crs_choose(cx, cy);
@@ -1551,21 +1560,21 @@ static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH 
     im->cur = (long)i;
     if (OGR_G_Transform(g, ct) != OGRERR_NONE) {
         problem(im, "geometry",
-                "cannot be transformed to the project CRS (expected coordinates "
-                "in the source CRS)");
+                _("cannot be transformed to the project CRS (expected coordinates "
+                  "in the source CRS)"));
         return;
     }
     int size = OGR_G_WkbSize(g);
     unsigned char *wkb = malloc((size_t)size);
     if (!wkb || OGR_G_ExportToWkb(g, wkbNDR, wkb) != OGRERR_NONE) {
         free(wkb);
-        problem(im, "geometry", "cannot be converted (out of memory)");
+        problem(im, "geometry", _("cannot be converted (out of memory)"));
         return;
     }
     GEOSGeometry *gg = GEOSGeomFromWKB_buf_r(im->geos, wkb, (size_t)size);
     free(wkb);
     if (!gg) {
-        problem(im, "geometry", "cannot be read by GEOS: %s", cov_geos_last_error(im->geos));
+        problem(im, "geometry", _("cannot be read by GEOS: %s"), cov_geos_last_error(im->geos));
         return;
     }
     char v = GEOSisValid_r(im->geos, gg);
@@ -1578,14 +1587,15 @@ static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH 
             fixed = polygonal(im->geos, fixed);
         if (!fixed || GEOSisEmpty_r(im->geos, fixed) != 0) {
             problem(im, "geometry",
-                    "invalid (%s) and MakeValid left no polygon (expected a valid "
-                    "Polygon or MultiPolygon)",
-                    why ? why : "unknown reason");
+                    _("invalid (%s) and MakeValid left no polygon (expected a valid "
+                      "Polygon or MultiPolygon)"),
+                    why ? why : _("unknown reason"));
             if (fixed)
                 GEOSGeom_destroy_r(im->geos, fixed);
         } else {
-            cov_err_warn(im->err, "%s:%s %ld: geometry: invalid (%s); repaired with MakeValid",
-                         im->file, loc_word(im), im->info[i].loc, why ? why : "unknown reason");
+            char w[512];
+            cov_err_warn(im->err, _("%s: geometry: invalid (%s); repaired with MakeValid"),
+                         where(im, &im->info[i], w, sizeof(w)), why ? why : _("unknown reason"));
             gg = fixed;
         }
         if (why)
@@ -1620,7 +1630,7 @@ static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct)
     size_t *idx = malloc((im->n ? im->n : 1) * sizeof(size_t));
     int rc = COV_OK;
     if (!xs || !ys || !ok || !idx) {
-        rc = cov_err_set(im->err, COV_ENOMEM, "%s: out of memory", im->file);
+        rc = cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
         goto cleanup;
     }
     for (size_t i = 0; i < im->n; i++) {
@@ -1642,8 +1652,8 @@ static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct)
         }
         im->cur = (long)i;
         problem(im, "lon/lat",
-                "%g, %g cannot be transformed to the project CRS (expected "
-                "coordinates in the source CRS)",
+                _("%g, %g cannot be transformed to the project CRS (expected "
+                  "coordinates in the source CRS)"),
                 im->orgs[i].x, im->orgs[i].y);
         finish_late_row(im, i);
     }
@@ -1661,8 +1671,8 @@ static int convert_rows(struct imp *im, int srid)
     OGRCoordinateTransformationH ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
     int rc = COV_OK;
     if (!ct) {
-        rc = cov_err_set(im->err, COV_EFAIL, "%s: no transformation from the source CRS to EPSG:%d",
-                         im->file, srid);
+        rc = cov_err_set(im->err, COV_EFAIL,
+                         _("%s: no transformation from the source CRS to EPSG:%d"), im->file, srid);
         goto cleanup;
     }
     if (im->layer == COV_ORGANIZATIONS) {
@@ -1698,7 +1708,7 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
                  cov_layer_name((int)im->layer));
     FILE *fp = fopen(path, "wb");
     if (!fp)
-        return cov_err_set(im->err, COV_EIO, "%s: cannot write the rejected rows", path);
+        return cov_err_set(im->err, COV_EIO, _("%s: cannot write the rejected rows"), path);
     fputs("\xEF\xBB\xBF", fp); /* BOM: Excel then reads the file as UTF-8 */
     for (int c = 0; c < im->n_ucols; c++) {
         csv_cell(fp, im->ucols[c] ? im->ucols[c] : "");
@@ -1721,7 +1731,7 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
     }
     int bad = ferror(fp);
     if (fclose(fp) != 0 || bad)
-        return cov_err_set(im->err, COV_EIO, "%s: cannot write the rejected rows", path);
+        return cov_err_set(im->err, COV_EIO, _("%s: cannot write the rejected rows"), path);
     snprintf(res->rejects_path, sizeof(res->rejects_path), "%s", path);
     return COV_OK;
 }
@@ -1732,7 +1742,7 @@ static int too_many_problems(struct imp *im, struct geo_import_result *res)
 {
     res->problems = im->n_problems;
     if (im->n_problems > MAX_PROBLEMS)
-        cov_err_set(im->err, COV_EINPUT, "... and %ld more problems",
+        cov_err_set(im->err, COV_EINPUT, _("... and %ld more problems"),
                     im->n_problems - MAX_PROBLEMS);
     return COV_EINPUT;
 }
@@ -1750,13 +1760,14 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
     long written = 0, unknown = 0;
     cov_progress_fn progress = im->o->progress;
     void *user = im->o->progress_user;
-    char what[64];
-    snprintf(what, sizeof(what), "%s %s", im->update ? "updating" : "writing",
-             cov_layer_name((int)im->layer));
+    static const char *const writing[COV_NLAYERS] = {
+        N_("writing districts"), N_("writing streets"),   N_("writing communities"),
+        N_("writing parks"),     N_("writing buildings"), N_("writing organizations")};
+    const char *what = im->update ? _("updating organizations") : _(writing[im->layer]);
     size_t step = im->n / 100 + 1;
     for (size_t i = 0; i < im->n && !rc; i++) {
         if (progress && i % step == 0 && progress((double)i / (double)im->n, what, user))
-            rc = cov_err_set(im->err, COV_ECANCEL, "cancelled");
+            rc = cov_err_set(im->err, COV_ECANCEL, _("cancelled"));
         if (rc || im->info[i].bad)
             continue;
         if (im->update) {
@@ -1764,7 +1775,8 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
             rc = geo_store_update_org(s, &im->orgs[i], im->info[i].set, &found, im->err);
             if (!rc && !found && unknown++ < 20) {
                 char w[256];
-                cov_err_warn(im->err, "%s:%s: id '%s' is not in the store; row not used", im->file,
+                cov_err_warn(im->err, _("%s:%s: id '%s' is not in the store; row not used"),
+                             im->file,
                              where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
                              im->orgs[i].id);
             }
@@ -1781,7 +1793,7 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         progress(1.0, what, user);
     /* The R*Tree build has no progress of its own: say what is happening. */
     if (progress && !rc)
-        progress(0.0, "building the spatial index", user);
+        progress(0.0, _("building the spatial index"), user);
     if (!rc)
         rc = geo_store_layer_done(s, im->layer, im->file, written, im->err);
     if (!rc && !im->update) {
@@ -1803,13 +1815,13 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
     if (!rc)
         rc = geo_store_commit(s, im->err);
     if (progress && !rc)
-        progress(1.0, "building the spatial index", user);
+        progress(1.0, _("building the spatial index"), user);
     if (rc) {
         geo_store_rollback(s);
         return rc;
     }
     if (unknown > 20)
-        cov_err_warn(im->err, "%s: ... %ld ids in all are not in the store", im->file, unknown);
+        cov_err_warn(im->err, _("%s: ... %ld ids in all are not in the store"), im->file, unknown);
     res->imported = im->update ? 0 : written;
     res->updated = im->update ? written : 0;
     res->unknown_ids = unknown;
@@ -1827,12 +1839,12 @@ static int placement_report(struct imp *im, struct geo_store *s, struct geo_impo
         return COV_OK;
     struct cov_model *m = cov_model_new();
     if (!m)
-        return cov_err_set(im->err, COV_ENOMEM, "out of memory");
+        return cov_err_set(im->err, COV_ENOMEM, _("out of memory"));
     unsigned mask = 1u << COV_DISTRICTS | 1u << COV_STREETS | 1u << COV_COMMUNITIES;
     struct cov_gazetteer *g = NULL;
     int rc = geo_store_load(s, mask, m, NULL, NULL, im->err);
     if (!rc && !(g = cov_gazetteer_new(m)))
-        rc = cov_err_set(im->err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(im->err, COV_ENOMEM, _("out of memory"));
     long none = 0;
     char first[1600] = "";
     for (size_t i = 0; i < im->n && !rc; i++) {
@@ -1854,13 +1866,13 @@ static int placement_report(struct imp *im, struct geo_store *s, struct geo_impo
         size_t u = strlen(first);
         snprintf(first + u, sizeof(first) - u, "%s%s (%s)", u ? "; " : "",
                  where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
-                 pl.note[0] ? pl.note : "no address, community or street given");
+                 pl.note[0] ? pl.note : _("no address, community or street given"));
     }
     if (!rc && none)
         cov_err_warn(im->err,
-                     "%s: %ld organizations cannot be placed in any district, street or "
-                     "community (they are imported and counted, but on no map and in no area): "
-                     "%s%s; list them with 'orgcover organizations --placed none'",
+                     _("%s: %ld organizations cannot be placed in any district, street or "
+                       "community (they are imported and counted, but on no map and in no area): "
+                       "%s%s; list them with 'orgcover organizations --placed none'"),
                      im->file, none, first, none > 5 ? "; ..." : "");
     res->placed_known = !rc;
     cov_gazetteer_free(g);
@@ -1892,7 +1904,7 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     if (!opts)
         opts = &defaults;
     if ((unsigned)layer >= COV_NLAYERS || !source || !s)
-        return cov_err_set(err, COV_EFAIL, "geo_import: bad arguments");
+        return cov_err_set(err, COV_EFAIL, _("geo_import: bad arguments"));
 
     struct imp im;
     memset(&im, 0, sizeof(im));
@@ -1913,26 +1925,26 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         goto cleanup;
     }
     if (im.update && layer != COV_ORGANIZATIONS) {
-        rc = cov_err_set(err, COV_EFAIL, "--update works on organizations only");
+        rc = cov_err_set(err, COV_EFAIL, _("--update works on organizations only"));
         goto cleanup;
     }
     if (im.update && existing == 0) {
         rc = cov_err_set(err, COV_EFAIL,
-                         "--update: the store has no organizations yet; import them first");
+                         _("--update: the store has no organizations yet; import them first"));
         goto cleanup;
     }
     if (existing > 0 && opts->mode == GEO_IMPORT_NEW) {
         /* Not bad data but a refusal to overwrite: a plain failure, not COV_EINPUT. */
         rc = cov_err_set(err, COV_EFAIL,
-                         "layer %s already holds %ld rows: give --replace to replace them, "
-                         "--append to add to them%s",
+                         _("layer %s already holds %ld rows: give --replace to replace them, "
+                           "--append to add to them%s"),
                          cov_layer_name((int)layer), existing,
-                         layer == COV_ORGANIZATIONS ? " or --update to change some fields" : "");
+                         layer == COV_ORGANIZATIONS ? _(" or --update to change some fields") : "");
         goto cleanup;
     }
     im.geos = cov_geos_new();
     if (!im.geos) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     if ((rc = open_source(&im, source, vsimem, sizeof(vsimem))) || (rc = read_sheets(&im, res)))
@@ -1943,14 +1955,14 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     }
     if (layer == COV_COMMUNITIES && im.long_town_codes)
         cov_err_warn(err,
-                     "%s: %ld of %zu community codes are not 12 digits (first at %s); 9-digit "
-                     "codes look like town (street) codes: is this the streets layer?",
+                     _("%s: %ld of %zu community codes are not 12 digits (first at %s); 9-digit "
+                       "codes look like town (street) codes: is this the streets layer?"),
                      source, im.long_town_codes, im.n, im.town_example);
     if (!im.have_extent && !geo_store_srid(s)) {
         rc = cov_err_set(err, COV_EINPUT,
-                         "%s: no row has coordinates, so the organizations can only be placed by "
-                         "their addresses, community or street columns or credit codes: import "
-                         "the districts, streets and communities first",
+                         _("%s: no row has coordinates, so the organizations can only be placed by "
+                           "their addresses, community or street columns or credit codes: import "
+                           "the districts, streets and communities first"),
                          source);
         goto cleanup;
     }
@@ -1970,9 +1982,9 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     if (res->rejected > 0 && (rc = write_rejects(&im, s, res)))
         goto cleanup;
     if (res->rejected == (long)im.n) {
-        rc =
-            cov_err_set(err, COV_EINPUT, "%s: all %ld rows are invalid; nothing to import (see %s)",
-                        source, res->rejected, res->rejects_path);
+        rc = cov_err_set(err, COV_EINPUT,
+                         _("%s: all %ld rows are invalid; nothing to import (see %s)"), source,
+                         res->rejected, res->rejects_path);
         goto cleanup;
     }
     if ((rc = write_rows(&im, s, existing, srid, chosen, res)) ||
@@ -1980,8 +1992,8 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         goto cleanup;
     if (res->rejected > 0)
         cov_err_warn(err,
-                     "%s: %ld of %ld rows rejected and not imported, so not counted anywhere; "
-                     "they are listed with their reasons in %s",
+                     _("%s: %ld of %ld rows rejected and not imported, so not counted anywhere; "
+                       "they are listed with their reasons in %s"),
                      source, res->rejected, res->read, res->rejects_path);
     res->repaired = im.repaired;
     res->srid = srid;

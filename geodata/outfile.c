@@ -1,5 +1,6 @@
 /* outfile.c - atomic output files: temporary file next to the target, checked, synced, renamed. */
 #include "outfile.h"
+#include "../analysis/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,19 +18,19 @@ const char *geo_out_reason(int errnum)
     case EDQUOT:
 #endif
     case EFBIG:
-        return "the disk is full";
+        return _("the disk is full");
     case EACCES:
     case EPERM:
-        return "no permission to write there";
+        return _("no permission to write there");
     case EROFS:
-        return "the disk is read-only";
+        return _("the disk is read-only");
     case ENOENT:
     case ENOTDIR:
-        return "the folder does not exist";
+        return _("the folder does not exist");
     case EISDIR:
-        return "it is a folder";
+        return _("it is a folder");
     case ENAMETOOLONG:
-        return "the name is too long";
+        return _("the name is too long");
     default:
         return strerror(errnum);
     }
@@ -58,7 +59,7 @@ static int disk_full(const char *path)
 
 static int fail_errno(struct geo_out *o, int errnum, struct cov_err *err)
 {
-    int rc = cov_err_set(err, COV_EIO, "%s: not written: %s", o->path, geo_out_reason(errnum));
+    int rc = cov_err_set(err, COV_EIO, _("%s: not written: %s"), o->path, geo_out_reason(errnum));
     geo_out_abort(o);
     return rc;
 }
@@ -70,14 +71,14 @@ int geo_out_begin(struct geo_out *o, const char *path, struct cov_err *err)
     struct stat st;
     int have_old = stat(path, &st) == 0;
     if (have_old && S_ISDIR(st.st_mode))
-        return cov_err_set(err, COV_EIO, "%s: not written: it is a folder", path);
+        return cov_err_set(err, COV_EIO, _("%s: not written: it is a folder"), path);
     char *dir = dir_of(path);
     o->path = strdup(path);
     if (!dir || !o->path) {
         free(dir);
         free(o->path);
         o->path = NULL;
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (strlen(base) > 120) { /* keep the temporary name short: the extension is enough */
@@ -90,7 +91,7 @@ int geo_out_begin(struct geo_out *o, const char *path, struct cov_err *err)
         free(dir);
         free(o->path);
         o->path = NULL;
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     snprintf(o->tmp, n, "%s/.orgcover-XXXXXX-%s", dir, base);
     int fd = mkstemps(o->tmp, (int)strlen(base) + 1);
@@ -99,13 +100,13 @@ int geo_out_begin(struct geo_out *o, const char *path, struct cov_err *err)
         int rc;
         struct stat ds;
         if (e == ENOENT || (e == ENOTDIR && stat(dir, &ds) != 0))
-            rc = cov_err_set(err, COV_EIO, "%s: not written: the folder %s does not exist", path,
+            rc = cov_err_set(err, COV_EIO, _("%s: not written: the folder %s does not exist"), path,
                              dir);
         else if (e == EACCES || e == EPERM)
-            rc = cov_err_set(err, COV_EIO, "%s: not written: no permission to write in %s", path,
+            rc = cov_err_set(err, COV_EIO, _("%s: not written: no permission to write in %s"), path,
                              dir);
         else
-            rc = cov_err_set(err, COV_EIO, "%s: not written: %s", path, geo_out_reason(e));
+            rc = cov_err_set(err, COV_EIO, _("%s: not written: %s"), path, geo_out_reason(e));
         free(dir);
         free(o->tmp);
         free(o->path);
@@ -125,7 +126,7 @@ FILE *geo_out_fopen(struct geo_out *o, struct cov_err *err)
 {
     FILE *f = fopen(o->tmp, "wb");
     if (!f)
-        cov_err_set(err, COV_EIO, "%s: not written: %s", o->path, geo_out_reason(errno));
+        cov_err_set(err, COV_EIO, _("%s: not written: %s"), o->path, geo_out_reason(errno));
     return f;
 }
 
@@ -168,7 +169,7 @@ int geo_out_fclose(struct geo_out *o, FILE *f, struct cov_err *err)
             e = ENOSPC;
         if (e)
             return fail_errno(o, e, err);
-        int rc = cov_err_set(err, COV_EIO, "%s: not written: a write failed", o->path);
+        int rc = cov_err_set(err, COV_EIO, _("%s: not written: a write failed"), o->path);
         geo_out_abort(o);
         return rc;
     }
@@ -219,9 +220,9 @@ void geo_out_abort(struct geo_out *o)
 int geo_out_fail(struct geo_out *o, struct cov_err *err)
 {
     if (o->tmp && disk_full(o->tmp))
-        cov_err_set(err, COV_EIO, "%s: not written: the disk is full", o->path);
+        cov_err_set(err, COV_EIO, _("%s: not written: the disk is full"), o->path);
     else if (!err->code)
-        cov_err_set(err, COV_EIO, "%s: not written", o->path);
+        cov_err_set(err, COV_EIO, _("%s: not written"), o->path);
     geo_out_abort(o);
     return COV_EIO;
 }

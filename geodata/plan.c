@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store_sql.h"
+#include "../analysis/i18n.h"
 
 static const char plan_schema[] =
     "CREATE TABLE IF NOT EXISTS plan_groups(id INTEGER PRIMARY KEY, kind TEXT, name TEXT,"
@@ -65,7 +66,7 @@ int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct c
         geo_stmt_bind_int(g, 9, gr->formal_members);
         geo_stmt_bind_double(g, 10, gr->diameter_m);
         geo_stmt_bind_text(g, 11, m->orgs[gr->medoid].id);
-        if (geo_stmt_step(g, "writing plan_groups", err) < 0) {
+        if (geo_stmt_step(g, _("writing plan_groups"), err) < 0) {
             rc = COV_EIO;
             goto cleanup;
         }
@@ -73,7 +74,7 @@ int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct c
         for (size_t k = 0; k < gr->n_members; k++) {
             geo_stmt_bind_int(mem, 1, gr->id);
             geo_stmt_bind_text(mem, 2, m->orgs[gr->members[k]].id);
-            if (geo_stmt_step(mem, "writing plan_members", err) < 0) {
+            if (geo_stmt_step(mem, _("writing plan_members"), err) < 0) {
                 rc = COV_EIO;
                 goto cleanup;
             }
@@ -82,7 +83,7 @@ int geo_plan_save(struct geo_store *s, const struct cov_model *m, const struct c
     }
     for (size_t i = 0; i < p->n_instructor; i++) {
         geo_stmt_bind_text(ins, 1, m->orgs[p->instructor[i]].id);
-        if (geo_stmt_step(ins, "writing plan_instructor", err) < 0) {
+        if (geo_stmt_step(ins, _("writing plan_instructor"), err) < 0) {
             rc = COV_EIO;
             goto cleanup;
         }
@@ -166,7 +167,7 @@ int geo_plan_saved_opts(struct geo_store *s, const struct cov_policy *policy,
     struct cov_propose_opts t = *o;
     if (sscanf(opts, "%d %d %d %lf %d %d", &t.scope, &t.max_units, &t.min_members,
                &t.max_distance_m, &t.exact, &t.no_memberless) != 6) {
-        cov_err_set(err, COV_EIO, "%s: the saved plan's options are damaged ('%s')",
+        cov_err_set(err, COV_EIO, _("%s: the saved plan's options are damaged ('%s')"),
                     geo_store_path(s), opts);
         rc = -1;
         goto cleanup;

@@ -21,6 +21,7 @@
 #include "alias.h"
 #include "outfile.h"
 #include "store_sql.h"
+#include "../analysis/i18n.h"
 
 struct geo_store {
     char *path;
@@ -43,13 +44,13 @@ static const char *plain_db_error(struct geo_store *s)
     switch (sqlite3_errcode(s->db)) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return "the store is locked by another process (an import or another orgcover still "
-               "running?); the data is fine, try again when it has finished";
+        return _("the store is locked by another process (an import or another orgcover still "
+                 "running?); the data is fine, try again when it has finished");
     case SQLITE_READONLY:
-        return "the store is read-only (the file or its folder is not writable); nothing was "
-               "changed";
+        return _("the store is read-only (the file or its folder is not writable); nothing was "
+                 "changed");
     case SQLITE_FULL:
-        return "the disk is full; nothing was changed";
+        return _("the disk is full; nothing was changed");
     default:
         return NULL;
     }
@@ -83,7 +84,7 @@ static int prepare(struct geo_store *s, const char *sql, sqlite3_stmt **st, stru
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
         *st = NULL;
-        return db_error(s, err, "preparing a statement");
+        return db_error(s, err, _("preparing a statement"));
     }
     return 0;
 }
@@ -145,7 +146,7 @@ int geo_store_meta_set(struct geo_store *s, const char *key, const char *value, 
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = db_error(s, err, "writing meta");
+        rc = db_error(s, err, _("writing meta"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -214,7 +215,7 @@ static int create_schema(struct geo_store *s, struct cov_err *err)
     rc = prepare(s, "SELECT InitSpatialMetadata(0)", &st, err);
     if (!rc) {
         if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
-            rc = db_error(s, err, "initializing spatial metadata");
+            rc = db_error(s, err, _("initializing spatial metadata"));
         sqlite3_finalize(st);
     }
     if (!rc)
@@ -264,8 +265,8 @@ static int migrate_v1(struct geo_store *s, struct cov_err *err)
     if (rc) {
         cov_err_clear(err);
         return cov_err_set(err, COV_EIO,
-                           "%s: the store was made by an older orgcover and must be upgraded, "
-                           "which needs write access (%s)",
+                           _("%s: the store was made by an older orgcover and must be upgraded, "
+                             "which needs write access (%s)"),
                            s->path, sqlite3_errmsg(s->db));
     }
     char sql[256];
@@ -304,11 +305,11 @@ static int create_file(const char *path, struct cov_err *err)
     if (!t || !(t->path = strdup(path))) {
         free(t);
         geo_out_abort(&o);
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", path);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), path);
     }
     if (sqlite3_open_v2(o.tmp, &t->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot create: %s", path,
-                         t->db ? sqlite3_errmsg(t->db) : "out of memory");
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot create: %s"), path,
+                         t->db ? sqlite3_errmsg(t->db) : _("out of memory"));
     } else {
         t->cache = spatialite_alloc_connection();
         spatialite_init_ex(t->db, t->cache, 0);
@@ -337,13 +338,13 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     }
     if (!exists && !create)
         return cov_err_set(err, COV_EIO,
-                           "%s: no such project store (create one with 'orgcover init' or "
-                           "'orgcover import')",
+                           _("%s: no such project store (create one with 'orgcover init' or "
+                             "'orgcover import')"),
                            path);
     struct geo_store *s = calloc(1, sizeof(*s));
     if (!s || !(s->path = strdup(path))) {
         free(s);
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", path);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), path);
     }
     int rc = 0;
     /* A store that cannot be written (file or folder) is opened read-only, so
@@ -356,8 +357,8 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     free(dir);
     int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot open: %s", path,
-                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot open: %s"), path,
+                         s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
         goto cleanup;
     }
     sqlite3_extended_result_codes(s->db, 1);
@@ -369,11 +370,11 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     if (ntables == -2) {
         const char *plain = plain_db_error(s);
         rc = cov_err_set(err, COV_EIO, "%s: %s", path,
-                         plain ? plain : "cannot read the store (no permission?)");
+                         plain ? plain : _("cannot read the store (no permission?)"));
         goto cleanup;
     }
     if (ntables <= 0 || !has_table(s, "meta")) {
-        rc = cov_err_set(err, COV_EIO, "%s: not an orgcover project store", path);
+        rc = cov_err_set(err, COV_EIO, _("%s: not an orgcover project store"), path);
         goto cleanup;
     }
     /* Bulk loads into fresh tables: a rollback journal only copies the few
@@ -389,15 +390,15 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
         goto cleanup;
     long version = meta_get_long(s, "schema_version", -1);
     if (version < 1) {
-        rc = cov_err_set(err, COV_EIO, "%s: not an orgcover project store", path);
+        rc = cov_err_set(err, COV_EIO, _("%s: not an orgcover project store"), path);
         goto cleanup;
     }
     if (version == 1 && (rc = migrate_v1(s, err)))
         goto cleanup;
     if (version > GEO_SCHEMA_VERSION) {
         rc = cov_err_set(err, COV_EIO,
-                         "%s: project store has schema version %ld, newer than this orgcover "
-                         "supports (%d); upgrade orgcover",
+                         _("%s: project store has schema version %ld, newer than this orgcover "
+                           "supports (%d); upgrade orgcover"),
                          path, version, GEO_SCHEMA_VERSION);
         goto cleanup;
     }
@@ -473,8 +474,8 @@ static int call_geom_fn(struct geo_store *s, const char *sql, enum cov_layer lay
         return rc;
     sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
-        rc = cov_err_set(err, COV_EIO, "%s: %s: %s failed: %s", s->path, cov_layer_name(layer), sql,
-                         sqlite3_errmsg(s->db));
+        rc = cov_err_set(err, COV_EIO, _("%s: %s: %s failed: %s"), s->path, cov_layer_name(layer),
+                         sql, sqlite3_errmsg(s->db));
     sqlite3_finalize(st);
     return rc;
 }
@@ -524,7 +525,7 @@ static int build_dirty_indexes(struct geo_store *s, struct cov_err *err)
 int geo_store_begin(struct geo_store *s, struct cov_err *err)
 {
     if (s->in_tx || !sqlite3_get_autocommit(s->db))
-        return cov_err_set(err, COV_EFAIL, "%s: a transaction is already open", s->path);
+        return cov_err_set(err, COV_EFAIL, _("%s: a transaction is already open"), s->path);
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     if (!rc)
         s->in_tx = 1;
@@ -562,7 +563,7 @@ int geo_store_srid(struct geo_store *s)
 long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
 {
     if ((unsigned)layer >= COV_NLAYERS) {
-        cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
+        cov_err_set(err, COV_EFAIL, _("%s: no such layer"), s->path);
         return -1;
     }
     if (!has_table(s, cov_layer_name(layer)))
@@ -576,7 +577,7 @@ long geo_store_count(struct geo_store *s, enum cov_layer layer, struct cov_err *
     if (sqlite3_step(st) == SQLITE_ROW)
         n = (long)sqlite3_column_int64(st, 0);
     else
-        db_error(s, err, "counting rows");
+        db_error(s, err, _("counting rows"));
     sqlite3_finalize(st);
     return n;
 }
@@ -627,8 +628,8 @@ static int create_layer_table(struct geo_store *s, enum cov_layer layer, int sri
     sqlite3_bind_int(st, 2, srid);
     sqlite3_bind_text(st, 3, layer == COV_ORGANIZATIONS ? "POINT" : "GEOMETRY", -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
-        rc = cov_err_set(err, COV_EIO, "%s: %s: cannot add the geometry column in EPSG:%d", s->path,
-                         t, srid);
+        rc = cov_err_set(err, COV_EIO, _("%s: %s: cannot add the geometry column in EPSG:%d"),
+                         s->path, t, srid);
     sqlite3_finalize(st);
     if (!rc)
         rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
@@ -652,16 +653,16 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
     if (srid == s->srid && srid != 0)
         return 0;
     if (srid <= 0 || !srid_known(s, srid))
-        return cov_err_set(err, COV_EINPUT, "%s: EPSG:%d is not a known coordinate system", s->path,
-                           srid);
+        return cov_err_set(err, COV_EINPUT, _("%s: EPSG:%d is not a known coordinate system"),
+                           s->path, srid);
     for (int l = 0; l < COV_NLAYERS; l++) {
         long n = geo_store_count(s, (enum cov_layer)l, err);
         if (n < 0)
             return COV_EIO;
         if (n > 0)
             return cov_err_set(err, COV_EINPUT,
-                               "%s: the project CRS is EPSG:%d and layer %s holds %ld rows; it "
-                               "cannot change to EPSG:%d (use a new store)",
+                               _("%s: the project CRS is EPSG:%d and layer %s holds %ld rows; it "
+                                 "cannot change to EPSG:%d (use a new store)"),
                                s->path, s->srid, cov_layer_name(l), n, srid);
     }
     finalize_puts(s);
@@ -692,7 +693,7 @@ static int bump_version(struct geo_store *s, enum cov_layer layer, struct cov_er
 int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
 {
     if ((unsigned)layer >= COV_NLAYERS)
-        return cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
+        return cov_err_set(err, COV_EFAIL, _("%s: no such layer"), s->path);
     if (!has_table(s, cov_layer_name(layer)))
         return 0;
     int rc = index_drop(s, layer, err);
@@ -712,7 +713,7 @@ static int need_table(struct geo_store *s, enum cov_layer layer, struct cov_err 
 {
     if (s->srid == 0)
         return cov_err_set(err, COV_EFAIL,
-                           "%s: %s: the project CRS is not set yet (geo_store_set_srid first)",
+                           _("%s: %s: the project CRS is not set yet (geo_store_set_srid first)"),
                            s->path, cov_layer_name(layer));
     return 0;
 }
@@ -744,7 +745,7 @@ static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct 
                  t);
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->put[layer], NULL)) {
         s->put[layer] = NULL;
-        db_error(s, err, "preparing an insert");
+        db_error(s, err, _("preparing an insert"));
     }
     return s->put[layer];
 }
@@ -763,18 +764,18 @@ static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer lay
     int rc = sqlite3_step(st);
     int ret = 0;
     if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-        ret = cov_err_set(err, COV_EINPUT, "%s: %s '%s' appears twice", cov_layer_name(layer),
+        ret = cov_err_set(err, COV_EINPUT, _("%s: %s '%s' appears twice"), cov_layer_name(layer),
                           layer == COV_ORGANIZATIONS ? "id" : "code", key ? key : "");
     else if (rc != SQLITE_DONE)
-        ret = cov_err_set(err, COV_EIO, "%s: %s: writing '%s': %s", s->path, cov_layer_name(layer),
-                          key ? key : "", sqlite3_errmsg(s->db));
+        ret = cov_err_set(err, COV_EIO, _("%s: %s: writing '%s': %s"), s->path,
+                          cov_layer_name(layer), key ? key : "", sqlite3_errmsg(s->db));
     sqlite3_reset(st);
     /* SpatiaLite's geometry-constraint triggers RAISE(ROLLBACK): the
      * caller's transaction may be gone. */
     if (ret && s->in_tx && sqlite3_get_autocommit(s->db)) {
         s->in_tx = 0;
         memset(s->index_dirty, 0, sizeof(s->index_dirty));
-        cov_err_set(err, COV_EIO, "%s: the transaction was rolled back", s->path);
+        cov_err_set(err, COV_EIO, _("%s: the transaction was rolled back"), s->path);
     }
     sqlite3_clear_bindings(st);
     return ret;
@@ -784,7 +785,7 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
                        GEOSContextHandle_t geos, struct cov_err *err)
 {
     if ((unsigned)layer >= COV_NAREAS)
-        return cov_err_set(err, COV_EFAIL, "%s: not an area layer", s->path);
+        return cov_err_set(err, COV_EFAIL, _("%s: not an area layer"), s->path);
     int rc = need_table(s, layer, err);
     if (rc || (rc = index_drop(s, layer, err)))
         return rc;
@@ -792,19 +793,19 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
     if (!st)
         return COV_EIO;
     if (!a->code || !*a->code)
-        return cov_err_set(err, COV_EINPUT, "%s: a feature has no code", cov_layer_name(layer));
+        return cov_err_set(err, COV_EINPUT, _("%s: a feature has no code"), cov_layer_name(layer));
     if (!a->geom || GEOSisEmpty_r(geos, a->geom) != 0)
-        return cov_err_set(err, COV_EINPUT, "%s: code '%s' has no geometry", cov_layer_name(layer),
-                           a->code);
+        return cov_err_set(err, COV_EINPUT, _("%s: code '%s' has no geometry"),
+                           cov_layer_name(layer), a->code);
     GEOSWKBWriter *w = GEOSWKBWriter_create_r(geos);
     if (!w)
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
     GEOSWKBWriter_setOutputDimension_r(geos, w, 2);
     size_t size = 0;
     unsigned char *wkb = GEOSWKBWriter_write_r(geos, w, a->geom, &size);
     GEOSWKBWriter_destroy_r(geos, w);
     if (!wkb)
-        return cov_err_set(err, COV_EINPUT, "%s: code '%s': geometry cannot be written: %s",
+        return cov_err_set(err, COV_EINPUT, _("%s: code '%s': geometry cannot be written: %s"),
                            cov_layer_name(layer), a->code, cov_geos_last_error(geos));
     sqlite3_bind_text(st, 1, a->code, -1, SQLITE_STATIC);
     bind_text_or_null(st, 2, a->name);
@@ -829,7 +830,7 @@ int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_e
     if (!st)
         return COV_EIO;
     if (!o->id || !*o->id)
-        return cov_err_set(err, COV_EINPUT, "organizations: an organization has no id");
+        return cov_err_set(err, COV_EINPUT, _("organizations: an organization has no id"));
     sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
     bind_text_or_null(st, 2, o->name);
     bind_text_or_null(st, 3, o->kind);
@@ -899,7 +900,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
 {
     *found = 0;
     if (!o->id)
-        return cov_err_set(err, COV_EINPUT, "organizations: an update row has no id");
+        return cov_err_set(err, COV_EINPUT, _("organizations: an update row has no id"));
     int rc = isfinite(o->x) && isfinite(o->y) ? index_drop(s, COV_ORGANIZATIONS, err) : 0;
     if (rc)
         return rc;
@@ -950,7 +951,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     }
     sqlite3_bind_text(st, 99, o->id, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = db_error(s, err, "updating an organization");
+        rc = db_error(s, err, _("updating an organization"));
     else
         *found = sqlite3_changes(s->db) > 0;
     sqlite3_finalize(st);
@@ -961,7 +962,7 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
                          struct cov_err *err)
 {
     if ((unsigned)layer >= COV_NLAYERS)
-        return cov_err_set(err, COV_EFAIL, "%s: no such layer", s->path);
+        return cov_err_set(err, COV_EFAIL, _("%s: no such layer"), s->path);
     int rc = sp_begin(s, err);
     if (rc)
         return rc;
@@ -979,7 +980,7 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
         bind_text_or_null(st, 2, source);
         sqlite3_bind_int64(st, 3, rows);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_error(s, err, "writing the import log");
+            rc = db_error(s, err, _("writing the import log"));
     }
     sqlite3_finalize(st);
     return sp_end(s, rc, err);
@@ -1005,10 +1006,10 @@ static int policy_value_check(struct geo_store *s, sqlite3_stmt *st, int id, str
     if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
         snprintf(num, sizeof(num), "%g", v), text = num;
     cov_err_set(err, COV_EINPUT,
-                "%s: policy parameter %s holds '%s' (expected %s %g to %g); set it again with "
-                "'orgcover policy set %s VALUE' or 'orgcover policy reset %s'",
-                s->path, t->name, text ? text : "NULL", t->integer ? "a whole number" : "a number",
-                t->min, t->max, t->name, t->name);
+                _("%s: policy parameter %s holds '%s' (expected %s %g to %g); set it again with "
+                  "'orgcover policy set %s VALUE' or 'orgcover policy reset %s'"),
+                s->path, t->name, text ? text : "NULL",
+                t->integer ? _("a whole number") : _("a number"), t->min, t->max, t->name, t->name);
     return 1;
 }
 
@@ -1026,7 +1027,7 @@ int geo_store_load_policy(struct geo_store *s, struct cov_policy *p, struct cov_
             rc = policy_value_check(s, st, id, p, err) ? COV_EINPUT : rc;
     }
     if (step != SQLITE_DONE)
-        rc = db_error(s, err, "reading the policy");
+        rc = db_error(s, err, _("reading the policy"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1049,7 +1050,7 @@ int geo_store_save_policy(struct geo_store *s, const struct cov_policy *p, struc
         sqlite3_bind_text(st, 1, t[i].name, -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 2, p->v[i]);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_error(s, err, "writing the policy");
+            rc = db_error(s, err, _("writing the policy"));
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -1153,7 +1154,7 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
     if (n == 0)
         return 0;
     if (cov_model_reserve_areas(m, layer, (size_t)n))
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
     char sql[256];
     const char *t = cov_layer_name(layer);
     if (layer == COV_COMMUNITIES)
@@ -1171,18 +1172,20 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
     if (rc)
         goto cleanup;
     if (!(r = GEOSWKBReader_create_r(m->geos))) {
-        rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
         goto cleanup;
     }
-    char what[64];
-    snprintf(what, sizeof(what), "loading %s", t);
+    static const char *const loading[COV_NAREAS] = {N_("loading districts"), N_("loading streets"),
+                                                    N_("loading communities"), N_("loading parks"),
+                                                    N_("loading buildings")};
+    const char *what = _(loading[layer]);
     struct progress pr;
     progress_start(&pr, fn, user, what, n);
     long i = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (progress_tick(&pr, i++)) {
-            rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+            rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
             goto cleanup;
         }
         struct cov_area a = {0};
@@ -1197,19 +1200,20 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
         if (wkb && size > 0)
             a.geom = GEOSWKBReader_read_r(m->geos, r, wkb, (size_t)size);
         if (!a.geom) {
-            rc = cov_err_set(err, COV_EIO, "%s: %s: code '%s': the stored geometry cannot be read",
-                             s->path, t, a.code ? a.code : "");
+            rc = cov_err_set(err, COV_EIO,
+                             _("%s: %s: code '%s': the stored geometry cannot be read"), s->path, t,
+                             a.code ? a.code : "");
             goto cleanup;
         }
         if (cov_model_add_area(m, layer, &a) < 0) {
-            rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+            rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
             goto cleanup;
         }
     }
     if (step != SQLITE_DONE)
-        rc = db_error(s, err, "reading areas");
+        rc = db_error(s, err, _("reading areas"));
     if (!rc && fn && fn(1.0, what, user))
-        rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+        rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
 cleanup:
     if (r)
         GEOSWKBReader_destroy_r(m->geos, r);
@@ -1235,7 +1239,7 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
     if (n == 0)
         return 0;
     if (cov_model_reserve_orgs(m, (size_t)n))
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
     sqlite3_stmt *st = NULL;
     int rc = prepare(s,
                      "SELECT id, name, kind, community_org, industry, rating, formal_members,"
@@ -1245,14 +1249,14 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
                      &st, err);
     if (rc)
         return rc;
-    const char *what = "loading organizations";
+    const char *what = _("loading organizations");
     struct progress pr;
     progress_start(&pr, fn, user, what, n);
     long i = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (progress_tick(&pr, i++)) {
-            rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+            rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
             break;
         }
         struct cov_org o = {0};
@@ -1279,14 +1283,14 @@ static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn f
         o.legal_rep = col_text(st, 19);
         o.reg_date = col_text(st, 20);
         if (cov_model_add_org(m, &o) < 0) {
-            rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+            rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
             break;
         }
     }
     if (!rc && step != SQLITE_DONE)
-        rc = db_error(s, err, "reading organizations");
+        rc = db_error(s, err, _("reading organizations"));
     if (!rc && fn && fn(1.0, what, user))
-        rc = cov_err_set(err, COV_ECANCEL, "cancelled");
+        rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
     sqlite3_finalize(st);
     return rc;
 }
@@ -1331,7 +1335,7 @@ static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov
     for (int l = 0; l < COV_NAREAS && !rc; l++)
         rc = strmap_init(&areas[l], m->n_areas[l]);
     if (rc) {
-        rc = cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
         goto cleanup;
     }
     for (size_t i = 0; i < m->n_orgs; i++)
@@ -1376,7 +1380,7 @@ static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov
         }
     }
     if (ok && step != SQLITE_DONE) {
-        rc = db_error(s, err, "reading assignments");
+        rc = db_error(s, err, _("reading assignments"));
         ok = 0;
     }
     if (ok && seen == m->n_orgs)
@@ -1410,7 +1414,8 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err)
 {
     if (!m->assigned)
-        return cov_err_set(err, COV_EFAIL, "%s: the model holds no assignments to save", s->path);
+        return cov_err_set(err, COV_EFAIL, _("%s: the model holds no assignments to save"),
+                           s->path);
     int rc = sp_begin(s, err);
     if (rc)
         return rc;
@@ -1441,7 +1446,7 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
             sqlite3_bind_null(st, 10);
         }
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_error(s, err, "writing assignments");
+            rc = db_error(s, err, _("writing assignments"));
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -1493,7 +1498,7 @@ int geo_store_prepare(struct geo_store *s, const char *sql, struct geo_stmt **ou
     *out = NULL;
     struct geo_stmt *g = calloc(1, sizeof(*g));
     if (!g)
-        return cov_err_set(err, COV_ENOMEM, "%s: out of memory", s->path);
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
     int rc = prepare(s, sql, &g->st, err);
     if (rc) {
         free(g);

@@ -1,5 +1,6 @@
 /* zipguard.c - declared sizes of a zip's central directory, checked before anything unpacks it. */
 #include "zipguard.h"
+#include "../analysis/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,7 @@ int geo_zip_check(const char *path, const struct geo_zip_limits *lim, struct cov
     }
     VSILFILE *f = VSIFOpenL(path, "rb");
     if (!f)
-        return cov_err_set(err, COV_EIO, "%s: cannot read", path);
+        return cov_err_set(err, COV_EIO, _("%s: cannot read"), path);
     int rc = 0;
     unsigned char *cdbuf = NULL;
     struct cd_loc cd;
@@ -134,25 +135,25 @@ int geo_zip_check(const char *path, const struct geo_zip_limits *lim, struct cov
     uint64_t fsize = VSIFTellL(f);
     if (find_cd(f, fsize, &cd) || cd.offset > fsize || cd.size > fsize - cd.offset) {
         rc = cov_err_set(err, COV_EINPUT,
-                         "%s: not a readable .xlsx (no zip central directory; the file is "
-                         "damaged or not an Excel workbook)",
+                         _("%s: not a readable .xlsx (no zip central directory; the file is "
+                           "damaged or not an Excel workbook)"),
                          path);
         goto cleanup;
     }
     if (cd.entries > (uint64_t)lim->max_members || cd.size > CD_MAX) {
         rc = cov_err_set(err, COV_EINPUT,
-                         "%s: refused: the workbook holds %llu parts (at most %ld expected); "
-                         "it looks like a zip bomb, not a register",
+                         _("%s: refused: the workbook holds %llu parts (at most %ld expected); "
+                           "it looks like a zip bomb, not a register"),
                          path, (unsigned long long)cd.entries, lim->max_members);
         goto cleanup;
     }
     cdbuf = malloc(cd.size ? (size_t)cd.size : 1);
     if (!cdbuf) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     if (read_at(f, cd.offset, cdbuf, (size_t)cd.size)) {
-        rc = cov_err_set(err, COV_EINPUT, "%s: not a readable .xlsx (truncated zip directory)",
+        rc = cov_err_set(err, COV_EINPUT, _("%s: not a readable .xlsx (truncated zip directory)"),
                          path);
         goto cleanup;
     }
@@ -161,14 +162,14 @@ int geo_zip_check(const char *path, const struct geo_zip_limits *lim, struct cov
     for (uint64_t i = 0; i < cd.entries && !rc; i++) {
         const unsigned char *h = cdbuf + pos;
         if (pos + CDH_LEN > cd.size || le32(h) != CDH_SIG) {
-            rc = cov_err_set(err, COV_EINPUT, "%s: not a readable .xlsx (damaged zip directory)",
+            rc = cov_err_set(err, COV_EINPUT, _("%s: not a readable .xlsx (damaged zip directory)"),
                              path);
             break;
         }
         uint64_t csize = le32(h + 20), usize = le32(h + 24);
         size_t nlen = le16(h + 28), xlen = le16(h + 30), clen = le16(h + 32);
         if (pos + CDH_LEN + nlen + xlen + clen > cd.size) {
-            rc = cov_err_set(err, COV_EINPUT, "%s: not a readable .xlsx (damaged zip directory)",
+            rc = cov_err_set(err, COV_EINPUT, _("%s: not a readable .xlsx (damaged zip directory)"),
                              path);
             break;
         }
@@ -177,20 +178,21 @@ int geo_zip_check(const char *path, const struct geo_zip_limits *lim, struct cov
         const char *name = (const char *)h + CDH_LEN;
         total += usize;
         if (usize > lim->max_member)
-            rc = cov_err_set(err, COV_EINPUT,
-                             "%s: refused: part '%.*s' would unpack to %.0f MiB (at most %.0f MiB "
-                             "per part); a sheet that large is a zip bomb or not a register",
-                             path, nshow, name, (double)usize / MIB, (double)lim->max_member / MIB);
+            rc =
+                cov_err_set(err, COV_EINPUT,
+                            _("%s: refused: part '%.*s' would unpack to %.0f MiB (at most %.0f MiB "
+                              "per part); a sheet that large is a zip bomb or not a register"),
+                            path, nshow, name, (double)usize / MIB, (double)lim->max_member / MIB);
         else if (usize > (1u << 20) && (double)usize > lim->max_ratio * (double)(csize ? csize : 1))
             rc = cov_err_set(err, COV_EINPUT,
-                             "%s: refused: part '%.*s' would unpack %.0f times its size (%.0f "
-                             "MiB); that is a zip bomb, not a register",
+                             _("%s: refused: part '%.*s' would unpack %.0f times its size (%.0f "
+                               "MiB); that is a zip bomb, not a register"),
                              path, nshow, name, (double)usize / (double)(csize ? csize : 1),
                              (double)usize / MIB);
         else if (total > lim->max_total)
             rc = cov_err_set(err, COV_EINPUT,
-                             "%s: refused: the workbook would unpack to more than %.0f MiB", path,
-                             (double)lim->max_total / MIB);
+                             _("%s: refused: the workbook would unpack to more than %.0f MiB"),
+                             path, (double)lim->max_total / MIB);
         pos += CDH_LEN + nlen + xlen + clen;
     }
 cleanup:
