@@ -490,6 +490,7 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
         return ec;
     if (args.replan && !want_plan) {
         cov_model_free(m);
+        cli_args_release(&args);
         return cli_usage_error(ctx, usage.synopsis, "--replan only applies with --plan");
     }
     struct cov_plan *plan = NULL;
