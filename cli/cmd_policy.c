@@ -130,7 +130,8 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         int id = nargs == 2 ? cov_param_find(arg[1]) : -1;
         if (nargs == 2 && id < 0) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, usage.synopsis, _("'%s' is not a policy parameter"), arg[1]);
+            return cli_usage_error(ctx, usage.synopsis, _("'%s' is not a policy parameter"),
+                                   arg[1]);
         }
         for (int i = 0; i < COV_P_COUNT; i++)
             if (id < 0 || i == id)

@@ -237,8 +237,7 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
     if (!rc)
         rc = cli_table_export(&t, cols, path, "communities", &x, err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, _("%s targets: wrote %zu communities to %s\n"), ctx->prog, t.nrows,
-                path);
+        fprintf(stderr, _("%s targets: wrote %zu communities to %s\n"), ctx->prog, t.nrows, path);
     cli_table_release(&t);
     return rc;
 }
@@ -251,7 +250,8 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     struct cov_model *m;
     const struct cli_option opts[] = {
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
-        CLI_OPT_FLAG(0, "failing", &failing, N_("list only the communities that miss their target")),
+        CLI_OPT_FLAG(0, "failing", &failing,
+                     N_("list only the communities that miss their target")),
         CLI_OPT_FLAG(0, "strict", &strict, N_("exit with status 3 when any target is missed")),
         CLI_OPT_INCLUDE(cli_opts_format, N_("csv lists the communities")),
         CLI_OPT_INCLUDE(cli_opts_output,
