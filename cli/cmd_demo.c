@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../analysis/coverage.h"
+#include "../analysis/i18n.h"
 #include "../analysis/propose.h"
 #include "../analysis/targets.h"
 #include "../analysis/place.h"
@@ -16,13 +17,13 @@
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover demo [DIR] [--data DIR] [--force]",
-    .about = "Build the Lianyungang (连云港) sample project in DIR (default orgcover-demo/):\n"
-             "import its six layers, analyse coverage, check the targets, propose a plan,\n"
-             "and draw the maps; then say where everything went. Running it again starts\n"
-             "the project afresh. It writes only into a folder it made itself (it leaves a\n"
-             "file .orgcover-demo there): a folder holding a project store or any file the\n"
-             "demo would write is refused unless --force is given. The store is always\n"
-             "DIR/orgcover.sqlite, so the global --db is refused.\n",
+    .about = N_("Build the Lianyungang (连云港) sample project in DIR (default orgcover-demo/):\n"
+                "import its six layers, analyse coverage, check the targets, propose a plan,\n"
+                "and draw the maps; then say where everything went. Running it again starts\n"
+                "the project afresh. It writes only into a folder it made itself (it leaves a\n"
+                "file .orgcover-demo there): a folder holding a project store or any file the\n"
+                "demo would write is refused unless --force is given. The store is always\n"
+                "DIR/orgcover.sqlite, so the global --db is refused.\n"),
     .max_args = 1,
 };
 
@@ -162,9 +163,9 @@ static int check_dir(const char *dir, int force, struct cov_err *err)
     if (!found)
         return 0;
     return cov_err_set(err, COV_EFAIL,
-                       "%s/%s exists and the demo did not make it; nothing was changed (the "
-                       "demo writes only into a folder it made: choose a new folder, or add "
-                       "--force to replace the demo's files in %s)",
+                       _("%s/%s exists and the demo did not make it; nothing was changed (the "
+                         "demo writes only into a folder it made: choose a new folder, or add "
+                         "--force to replace the demo's files in %s)"),
                        dir, found, dir);
 }
 
@@ -176,20 +177,21 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     int ec;
     const struct cli_option opts[] = {
         CLI_OPT_STRING(0, "data", "DIR", &data_arg,
-                       "the sample data (default: $ORGCOVER_DATA, ./data/lianyungang, or next "
-                       "to the program: ../data/lianyungang, ../share/orgcover/lianyungang)"),
+                       N_("the sample data (default: $ORGCOVER_DATA, ./data/lianyungang, or next "
+                          "to the program: ../data/lianyungang, ../share/orgcover/lianyungang)")),
         CLI_OPT_FLAG(0, "force", &force,
-                     "replace the demo's files in DIR even though the demo did not make it"),
+                     N_("replace the demo's files in DIR even though the demo did not make it")),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse(ctx, &usage, opts, &args, argc, argv)) != CLI_GO)
         return ec;
     const char *dir = args.npos ? args.pos[0] : "orgcover-demo";
     if (ctx->db_given)
-        return cli_usage_error(ctx, usage.synopsis,
-                               "--db %s: the demo always builds its own store, %s/orgcover.sqlite "
-                               "(leave out --db, or give the folder as DIR)",
-                               ctx->db_path, dir);
+        return cli_usage_error(
+            ctx, usage.synopsis,
+            _("--db %s: the demo always builds its own store, %s/orgcover.sqlite "
+              "(leave out --db, or give the folder as DIR)"),
+            ctx->db_path, dir);
 
     struct cov_err err;
     cov_err_init(&err);
@@ -204,29 +206,30 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
 
     if (find_data(data_arg, data, sizeof(data))) {
         rc = cov_err_set(&err, COV_EIO,
-                         "cannot find the sample data (looked in %s); give it with --data DIR",
+                         _("cannot find the sample data (looked in %s); give it with --data DIR"),
                          data_arg ? data_arg
-                                  : "$ORGCOVER_DATA, ./data/lianyungang and next to "
-                                    "the program");
+                                  : _("$ORGCOVER_DATA, ./data/lianyungang and next to "
+                                      "the program"));
         goto cleanup;
     }
     if ((rc = check_dir(dir, force, &err)))
         goto cleanup;
     if (mkdir(dir, 0777) && errno != EEXIST) {
-        rc = cov_err_set(&err, COV_EIO, "%s: cannot create the folder (%s)", dir, strerror(errno));
+        rc = cov_err_set(&err, COV_EIO, _("%s: cannot create the folder (%s)"), dir,
+                         strerror(errno));
         goto cleanup;
     }
     snprintf(path, sizeof(path), "%s/%s", dir, marker);
     FILE *mf = fopen(path, "w");
     if (!mf ||
         fputs("made by 'orgcover demo', which may replace the files in this folder\n", mf) < 0) {
-        rc = cov_err_set(&err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+        rc = cov_err_set(&err, COV_EIO, _("%s: cannot write (%s)"), path, strerror(errno));
         if (mf)
             fclose(mf);
         goto cleanup;
     }
     if (fclose(mf)) {
-        rc = cov_err_set(&err, COV_EIO, "%s: cannot write (%s)", path, strerror(errno));
+        rc = cov_err_set(&err, COV_EIO, _("%s: cannot write (%s)"), path, strerror(errno));
         goto cleanup;
     }
     snprintf(db, sizeof(db), "%s/orgcover.sqlite", dir);
@@ -300,7 +303,7 @@ int cli_cmd_demo(int argc, char **argv, struct cli_ctx *ctx)
     size_t n_unc;
     size_t *idx = cli_uncovered_select(m, &flt, &n_unc);
     if (!idx) {
-        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(&err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     snprintf(path, sizeof(path), "%s/uncovered.xlsx", dir);

@@ -2,14 +2,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../analysis/i18n.h"
 #include "../geodata/crs.h"
 #include "cli.h"
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] init [--crs EPSG:N]",
-    .about = "Create an empty project store (a SpatiaLite file; default ./orgcover.sqlite,\n"
-             "or --db FILE, or $ORGCOVER_DB).\n",
-    .notes = "'orgcover import' creates the store too when it does not exist yet.\n",
+    .about = N_("Create an empty project store (a SpatiaLite file; default ./orgcover.sqlite,\n"
+                "or --db FILE, or $ORGCOVER_DB).\n"),
+    .notes = N_("'orgcover import' creates the store too when it does not exist yet.\n"),
 };
 
 int cli_cmd_init(int argc, char **argv, struct cli_ctx *ctx)
@@ -19,9 +20,9 @@ int cli_cmd_init(int argc, char **argv, struct cli_ctx *ctx)
     int ec;
     const struct cli_option opts[] = {
         CLI_OPT_STRING(0, "crs", "EPSG:N", &crs,
-                       "the project's projected CRS in metres. Without it the first import "
-                       "chooses one: the CGCS2000 3-degree Gauss-Krüger zone (EPSG:4534-4554) "
-                       "covering the data's centre inside China, UTM elsewhere."),
+                       N_("the project's projected CRS in metres. Without it the first import "
+                          "chooses one: the CGCS2000 3-degree Gauss-Krüger zone (EPSG:4534-4554) "
+                          "covering the data's centre inside China, UTM elsewhere.")),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse(ctx, &usage, opts, &args, argc, argv)) != CLI_GO)
@@ -36,7 +37,7 @@ int cli_cmd_init(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
     if (access(ctx->db_path, F_OK) == 0) {
         rc = cov_err_set(&err, COV_EFAIL,
-                         "%s: a project store already exists here (choose another with --db)",
+                         _("%s: a project store already exists here (choose another with --db)"),
                          ctx->db_path);
         goto cleanup;
     }
@@ -44,11 +45,11 @@ int cli_cmd_init(int argc, char **argv, struct cli_ctx *ctx)
         goto cleanup;
     if (epsg && (rc = geo_store_set_srid(s, epsg, &err)))
         goto cleanup;
-    printf("created project store %s\n", ctx->db_path);
+    printf(_("created project store %s\n"), ctx->db_path);
     if (epsg)
-        printf("project CRS: EPSG:%d (%s)\n", epsg, name);
+        printf(_("project CRS: EPSG:%d (%s)\n"), epsg, name);
     else
-        printf("project CRS: chosen from the first imported layer\n");
+        printf("%s", _("project CRS: chosen from the first imported layer\n"));
 cleanup:
     geo_store_close(s);
     if (rc && s)

@@ -7,6 +7,7 @@
 
 #include "../analysis/geos.h"
 #include "../analysis/coverage.h"
+#include "../analysis/i18n.h"
 #include "../analysis/place.h"
 #include "../geodata/export.h"
 #include "cli.h"
@@ -15,15 +16,15 @@ static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] organizations [--district X] [--street X] [--community X] "
                 "[--placed point|community|street|district|none] "
                 "[--format table|csv|json|geojson] [-o FILE [--t-srs SRS]]",
-    .about = "List every organization with the district, street and community it is\n"
-             "placed in, how precisely (placed) and by what (placed_by: coordinates, the\n"
-             "community or street column, the address, the credit code). Organizations\n"
-             "placed to a street count in that street and its district but in no\n"
-             "community; those placed nowhere count only in the totals.\n"
-             "\n"
-             "To place more of them: 'orgcover organizations --placed none -o 待定位.xlsx',\n"
-             "add 经度/纬度 (e.g. from a batch-geocoding service), then\n"
-             "'orgcover import organizations 待定位.xlsx --update --s-srs GCJ02'.\n",
+    .about = N_("List every organization with the district, street and community it is\n"
+                "placed in, how precisely (placed) and by what (placed_by: coordinates, the\n"
+                "community or street column, the address, the credit code). Organizations\n"
+                "placed to a street count in that street and its district but in no\n"
+                "community; those placed nowhere count only in the totals.\n"
+                "\n"
+                "To place more of them: 'orgcover organizations --placed none -o 待定位.xlsx',\n"
+                "add 经度/纬度 (e.g. from a batch-geocoding service), then\n"
+                "'orgcover import organizations 待定位.xlsx --update --s-srs GCJ02'.\n"),
 };
 
 static int set_placed(struct cli_parser *p, const struct cli_option *o, const char *arg)
@@ -31,8 +32,8 @@ static int set_placed(struct cli_parser *p, const struct cli_option *o, const ch
     int placed = cov_placed_find(arg);
     if (placed < 0)
         return cli_opt_error(p,
-                             "--placed: '%s' (expected point, community, street, district or "
-                             "none)",
+                             _("--placed: '%s' (expected point, community, street, district or "
+                               "none)"),
                              arg);
     *(int *)o->value = placed;
     return CLI_GO;
@@ -159,7 +160,7 @@ static int print_table(const struct cli_ctx *ctx, const struct cov_model *m, con
             if (!cells[c])
                 cells[c] = "";
         if (cli_table_add(&t, cells))
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     if (!rc)
         cli_table_print(&t, stdout, fmt);
@@ -178,11 +179,11 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
     const struct cli_option opts[] = {
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_CALLBACK(0, "placed", "LEVEL", &placed, set_placed,
-                         "only those placed this precisely: point, community, street, district "
-                         "or none"),
+                         N_("only those placed this precisely: point, community, street, "
+                            "district or none")),
         CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
         CLI_OPT_INCLUDE(cli_opts_output,
-                        "a point only for organizations placed by their coordinates"),
+                        N_("a point only for organizations placed by their coordinates")),
         CLI_OPT_INCLUDE(cli_opts_t_srs, NULL),
         CLI_OPT_END(),
     };
@@ -197,7 +198,7 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
     size_t n = 0;
     size_t *idx = cli_uncovered_select(m, &flt, &n);
     if (!idx) {
-        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(&err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     if (placed >= 0) {
@@ -217,7 +218,7 @@ int cli_cmd_organizations(int argc, char **argv, struct cli_ctx *ctx)
                              args.out ? NULL : ".geojson", "organizations", export_cols, NCOLS,
                              fill_cells, &x, &err);
         if (!rc && args.out && !ctx->quiet)
-            fprintf(stderr, "%s organizations: wrote %zu organizations to %s\n", ctx->prog, n,
+            fprintf(stderr, _("%s organizations: wrote %zu organizations to %s\n"), ctx->prog, n,
                     args.out);
     } else if (args.fmt == CLI_FMT_JSON) {
         print_json(m, idx, n);

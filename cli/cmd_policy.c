@@ -1,14 +1,15 @@
 /* cmd_policy.c - orgcover policy [set NAME VALUE | reset [NAME]]: the policy parameters. */
 #include <string.h>
 
+#include "../analysis/i18n.h"
 #include "cli.h"
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] policy [--format table|csv|json] | policy set NAME VALUE | "
                 "policy reset [NAME]",
-    .about = "Show the policy parameters of the project (every threshold of the governing\n"
-             "policy, with the policy's value as default and the clause it comes from),\n"
-             "change one with 'set', or go back to the policy's value with 'reset'.\n",
+    .about = N_("Show the policy parameters of the project (every threshold of the governing\n"
+                "policy, with the policy's value as default and the clause it comes from),\n"
+                "change one with 'set', or go back to the policy's value with 'reset'.\n"),
     .max_args = -1,
     /* options end at the action, so 'set joint_max_units -3' reads -3 as the value */
     .stop_at_arg = 1,
@@ -102,14 +103,14 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
     } else if (!strcmp(verb, "set")) {
         if (nargs != 3) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, usage.synopsis, "'set' takes NAME and VALUE");
+            return cli_usage_error(ctx, usage.synopsis, _("'set' takes NAME and VALUE"));
         }
         int id = cov_param_find(arg[1]);
         if (id < 0) {
             cov_err_release(&err);
             return cli_usage_error(ctx, usage.synopsis,
-                                   "'%s' is not a policy parameter (see 'orgcover policy' for "
-                                   "the list)",
+                                   _("'%s' is not a policy parameter (see 'orgcover policy' "
+                                     "for the list)"),
                                    arg[1]);
         }
         if (cov_policy_set(&p, id, arg[2], &err)) { /* a bad value: usage, exit 2 */
@@ -123,13 +124,14 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
     } else if (!strcmp(verb, "reset")) {
         if (nargs > 2) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, usage.synopsis, "'reset' takes at most one NAME");
+            return cli_usage_error(ctx, usage.synopsis, _("'reset' takes at most one NAME"));
         }
         const struct cov_param *t = cov_param_table();
         int id = nargs == 2 ? cov_param_find(arg[1]) : -1;
         if (nargs == 2 && id < 0) {
             cov_err_release(&err);
-            return cli_usage_error(ctx, usage.synopsis, "'%s' is not a policy parameter", arg[1]);
+            return cli_usage_error(ctx, usage.synopsis, _("'%s' is not a policy parameter"),
+                                   arg[1]);
         }
         for (int i = 0; i < COV_P_COUNT; i++)
             if (id < 0 || i == id)
@@ -137,13 +139,13 @@ int cli_cmd_policy(int argc, char **argv, struct cli_ctx *ctx)
         if ((rc = geo_store_save_policy(ctx->store, &p, &err)))
             goto cleanup;
         if (id < 0)
-            printf("all parameters reset to the policy's values\n");
+            printf("%s", _("all parameters reset to the policy's values\n"));
         else
             printf("%s = %g\n", t[id].name, p.v[id]);
     } else {
         cov_err_release(&err);
         return cli_usage_error(ctx, usage.synopsis,
-                               "'%s' is not a policy action (expected set or reset)", verb);
+                               _("'%s' is not a policy action (expected set or reset)"), verb);
     }
 cleanup:
     cli_report(ctx, &err);

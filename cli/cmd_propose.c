@@ -5,6 +5,7 @@
 
 #include "../analysis/areasel.h"
 #include "../analysis/geos.h"
+#include "../analysis/i18n.h"
 #include "../analysis/propose.h"
 #include "../geodata/export.h"
 #include "../geodata/plan.h"
@@ -23,22 +24,23 @@ static const struct cli_usage usage = {
                 "[--exact [--time-limit S] [--exact-max-units N]] "
                 "[--no-memberless] [--greedy] [--format table|csv|json|geojson] "
                 "[-o FILE [--t-srs SRS]] [--save]",
-    .about = "Propose how to cover the uncovered organizations, in the policy's order:\n"
-             "  1. standalone organizations (单独组建) for those with enough formal members\n"
-             "  2. functional branch (功能型党支部) candidates: untransferred members\n"
-             "  3. regional organizations (区域性党组织) where they concentrate in a park or\n"
-             "     building\n"
-             "  4. industry organizations (行业党组织) hosted by a covered industry association\n"
-             "  5. joint branches (联合党支部) of 2 to --max-units adjacent units in one scope\n"
-             "     area, reaching --min-members formal members together, every pair within\n"
-             "     --max-distance metres\n"
-             "  6. an instructor (党建工作指导员) for the rest, grouped by street\n"
-             "\n"
-             "The plan is made for the whole project (and --save keeps all of it); with\n"
-             "--district, --street or --community the output holds the groups with a member\n"
-             "there, the figures count its organizations, and the joint-branch candidates\n"
-             "and bounds are those of the scope areas inside it or holding it.\n",
-    .options_title = "Options (defaults are the project's policy parameters):",
+    .about =
+        N_("Propose how to cover the uncovered organizations, in the policy's order:\n"
+           "  1. standalone organizations (单独组建) for those with enough formal members\n"
+           "  2. functional branch (功能型党支部) candidates: untransferred members\n"
+           "  3. regional organizations (区域性党组织) where they concentrate in a park or\n"
+           "     building\n"
+           "  4. industry organizations (行业党组织) hosted by a covered industry association\n"
+           "  5. joint branches (联合党支部) of 2 to --max-units adjacent units in one scope\n"
+           "     area, reaching --min-members formal members together, every pair within\n"
+           "     --max-distance metres\n"
+           "  6. an instructor (党建工作指导员) for the rest, grouped by street\n"
+           "\n"
+           "The plan is made for the whole project (and --save keeps all of it); with\n"
+           "--district, --street or --community the output holds the groups with a member\n"
+           "there, the figures count its organizations, and the joint-branch candidates\n"
+           "and bounds are those of the scope areas inside it or holding it.\n"),
+    .options_title = N_("Options (defaults are the project's policy parameters):"),
     .notes_fn = propose_notes,
 };
 
@@ -46,7 +48,7 @@ static int set_scope(struct cli_parser *p, const struct cli_option *o, const cha
 {
     int l = cov_layer_find(arg);
     if (l != COV_STREETS && l != COV_DISTRICTS && l != COV_COMMUNITIES)
-        return cli_opt_error(p, "--scope: '%s' (expected street, district or community)", arg);
+        return cli_opt_error(p, _("--scope: '%s' (expected street, district or community)"), arg);
     *(int *)o->value = l;
     return CLI_GO;
 }
@@ -162,7 +164,7 @@ static int propose_json_file(const struct cli_ctx *ctx, const struct cov_model *
     struct propose_job j = {ctx, m, p};
     int rc = cli_write_text(path, propose_json_fn, &j, err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, p->n_groups, path);
+        fprintf(stderr, _("%s propose: wrote %zu groups to %s\n"), ctx->prog, p->n_groups, path);
     return rc;
 }
 
@@ -437,47 +439,50 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
     const struct cli_option opts[] = {
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_CALLBACK(0, "scope", "LAYER", &scope, set_scope,
-                         "joint branches stay within one street (default), district or "
-                         "community"),
-        CLI_OPT_INT(0, "max-units", "N", &max_units, 2, 200, "expected a whole number, 2 to 200",
-                    "most units in a joint branch (joint_max_units, 5)"),
-        CLI_OPT_INT(0, "min-members", "N", &min_members, 1, 1000, "expected a whole number >= 1",
-                    "formal members a joint branch needs (joint_min_members, 3)"),
-        CLI_OPT_POSITIVE(0, "max-distance", "M", &max_dist, 0, "expected metres > 0",
-                         "metres between any two units (joint_max_distance_m, 3000)"),
+                         N_("joint branches stay within one street (default), district or "
+                            "community")),
+        CLI_OPT_INT(0, "max-units", "N", &max_units, 2, 200,
+                    N_("expected a whole number, 2 to 200"),
+                    N_("most units in a joint branch (joint_max_units, 5)")),
+        CLI_OPT_INT(0, "min-members", "N", &min_members, 1, 1000,
+                    N_("expected a whole number >= 1"),
+                    N_("formal members a joint branch needs (joint_min_members, 3)")),
+        CLI_OPT_POSITIVE(0, "max-distance", "M", &max_dist, 0, N_("expected metres > 0"),
+                         N_("metres between any two units (joint_max_distance_m, 3000)")),
         CLI_OPT_FLAG(0, "exact", &exact,
-                     "joint branches proven optimal per scope by a MIP solver; a scope not "
-                     "proven within the time limit keeps the best plan found and reports its "
-                     "gap"),
-        CLI_OPT_POSITIVE(0, "time-limit", "S", &time_limit, 1000000, "expected seconds > 0",
-                         "exact mode: solver seconds per scope"),
+                     N_("joint branches proven optimal per scope by a MIP solver; a scope not "
+                        "proven within the time limit keeps the best plan found and reports its "
+                        "gap")),
+        CLI_OPT_POSITIVE(0, "time-limit", "S", &time_limit, 1000000, N_("expected seconds > 0"),
+                         N_("exact mode: solver seconds per scope")),
         CLI_OPT_INT(0, "exact-max-units", "N", &exact_max, 2, 1000000,
-                    "expected a whole number >= 2",
-                    "exact mode: most candidates in one part of a scope (units within reach of "
-                    "each other) the solver takes; a larger part keeps the heuristic's plan and "
-                    "its scope is reported not proven optimal"),
+                    N_("expected a whole number >= 2"),
+                    N_("exact mode: most candidates in one part of a scope (units within reach of "
+                       "each other) the solver takes; a larger part keeps the heuristic's plan and "
+                       "its scope is reported not proven optimal")),
         CLI_OPT_FLAG(0, "no-memberless", &no_memberless,
-                     "leave organizations without members out of joint branches"),
+                     N_("leave organizations without members out of joint branches")),
         CLI_OPT_FLAG(0, "greedy", &greedy,
-                     "for comparison: form joint branches with a plain greedy (seed on the "
-                     "richest, add the nearest until full)"),
+                     N_("for comparison: form joint branches with a plain greedy (seed on the "
+                        "richest, add the nearest until full)")),
         CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
-        CLI_OPT_INCLUDE(cli_opts_output, "the groups: one feature per group, members linked to "
-                                         "the medoid; .json: the --format json text"),
+        CLI_OPT_INCLUDE(cli_opts_output, N_("the groups: one feature per group, members linked to "
+                                            "the medoid; .json: the --format json text")),
         CLI_OPT_INCLUDE(cli_opts_t_srs, NULL),
         CLI_OPT_FLAG(0, "save", &save,
-                     "keep the plan in the project (tables plan_groups, plan_members, "
-                     "plan_instructor) for 'render --theme plan' and 'status --plan'"),
+                     N_("keep the plan in the project (tables plan_groups, plan_members, "
+                        "plan_instructor) for 'render --theme plan' and 'status --plan'")),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse(ctx, &usage, opts, &args, argc, argv)) != CLI_GO)
         return ec;
     if (time_limit > 0 && !exact)
-        return cli_usage_error(ctx, usage.synopsis, "--time-limit only applies with --exact");
+        return cli_usage_error(ctx, usage.synopsis, _("--time-limit only applies with --exact"));
     if (exact_max && !exact)
-        return cli_usage_error(ctx, usage.synopsis, "--exact-max-units only applies with --exact");
+        return cli_usage_error(ctx, usage.synopsis,
+                               _("--exact-max-units only applies with --exact"));
     if (greedy && exact)
-        return cli_usage_error(ctx, usage.synopsis, "--greedy and --exact exclude each other");
+        return cli_usage_error(ctx, usage.synopsis, _("--greedy and --exact exclude each other"));
     struct cov_model *m = NULL;
     if ((ec = cli_load_model_areas(ctx, &usage, &args, &m)) != CLI_GO)
         return ec;
@@ -511,13 +516,13 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         if ((rc = geo_plan_save(ctx->store, m, plan, &po, &err)))
             goto cleanup;
         if (!ctx->quiet)
-            fprintf(stderr, "%s propose: plan saved in %s (%zu groups)\n", ctx->prog, ctx->db_path,
-                    plan->n_groups);
+            fprintf(stderr, _("%s propose: plan saved in %s (%zu groups)\n"), ctx->prog,
+                    ctx->db_path, plan->n_groups);
     }
     if (cov_areasel_active(args.sel)) { /* what of it concerns the chosen areas */
         whole = plan;
         if (!(plan = cov_areasel_plan(args.sel, whole))) {
-            rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+            rc = cov_err_set(&err, COV_ENOMEM, _("out of memory"));
             goto cleanup;
         }
     }
@@ -534,7 +539,8 @@ int cli_cmd_propose(int argc, char **argv, struct cli_ctx *ctx)
         rc = cli_propose_export(m, plan, out ? out : "/vsistdout/", out ? NULL : ".geojson", &x,
                                 &err);
         if (!rc && out && !ctx->quiet)
-            fprintf(stderr, "%s propose: wrote %zu groups to %s\n", ctx->prog, plan->n_groups, out);
+            fprintf(stderr, _("%s propose: wrote %zu groups to %s\n"), ctx->prog, plan->n_groups,
+                    out);
         if (!out || rc)
             goto cleanup;
     }

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "../analysis/areasel.h"
+#include "../analysis/i18n.h"
 #include "../analysis/propose.h"
 #include "../analysis/targets.h"
 #include "../render/map.h"
@@ -14,22 +15,22 @@ static const struct cli_usage usage = {
                 "[--size SIZE] [--dpi N] [--title TEXT] [--area CODE|NAME] [--district X] "
                 "[--street X] [--community X] [--atlas district|street] "
                 "[--attribution TEXT] [--lang zh|en]",
-    .about = "Draw a map of the project to PNG, PDF or SVG (chosen by the extension of -o).\n"
-             "\n"
-             "Themes:\n"
-             "  coverage   (default) organizations coloured by coverage status, over\n"
-             "             district and street boundaries and communities shaded urban/rural\n"
-             "  targets    communities coloured by the community-organization target (met,\n"
-             "             short by 1, short by 2 or more), the rate targets in a panel\n"
-             "  plan       the branch plan saved by 'orgcover propose --save', or one made\n"
-             "             with the policy's defaults:\n"
-             "             joint branches as members linked to the medoid, regional branches\n"
-             "             on their park or building, standalone candidates marked\n"
-             "\n"
-             "--area, --district, --street and --community zoom to one area: --area names\n"
-             "a district, street or community (inside those the others name), else the\n"
-             "narrowest of the others is the area. With --atlas the pages are those of the\n"
-             "districts or streets inside the area (the overview shows the area).\n",
+    .about = N_("Draw a map of the project to PNG, PDF or SVG (chosen by the extension of -o).\n"
+                "\n"
+                "Themes:\n"
+                "  coverage   (default) organizations coloured by coverage status, over\n"
+                "             district and street boundaries and communities shaded urban/rural\n"
+                "  targets    communities coloured by the community-organization target (met,\n"
+                "             short by 1, short by 2 or more), the rate targets in a panel\n"
+                "  plan       the branch plan saved by 'orgcover propose --save', or one made\n"
+                "             with the policy's defaults:\n"
+                "             joint branches as members linked to the medoid, regional branches\n"
+                "             on their park or building, standalone candidates marked\n"
+                "\n"
+                "--area, --district, --street and --community zoom to one area: --area names\n"
+                "a district, street or community (inside those the others name), else the\n"
+                "narrowest of the others is the area. With --atlas the pages are those of the\n"
+                "districts or streets inside the area (the overview shows the area).\n"),
 };
 
 /* --theme and --size (o->min: which) by the render layer's parsers, whose
@@ -51,7 +52,7 @@ static int set_atlas(struct cli_parser *p, const struct cli_option *o, const cha
 {
     int l = cov_layer_find(arg);
     if (l != COV_DISTRICTS && l != COV_STREETS)
-        return cli_opt_error(p, "--atlas: '%s' (expected district or street)", arg);
+        return cli_opt_error(p, _("--atlas: '%s' (expected district or street)"), arg);
     *(int *)o->value = l;
     return CLI_GO;
 }
@@ -65,22 +66,22 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     struct cli_args args;
     int ec;
     const struct cli_option opts[] = {
-        CLI_OPT_INCLUDE(cli_opts_output_map, "required"),
+        CLI_OPT_INCLUDE(cli_opts_output_map, N_("required")),
         CLI_OPT_CALLBACK_DATA(0, "theme", "T", &mo, set_map_opt, MAP_OPT_THEME,
-                              "coverage, targets or plan"),
+                              N_("coverage, targets or plan")),
         CLI_OPT_CALLBACK_DATA(0, "size", "SIZE", &mo, set_map_opt, MAP_OPT_SIZE,
-                              "A4, A3, A4-landscape (default), A3-landscape, or WxH pixels"),
-        CLI_OPT_INT(0, "dpi", "N", &dpi, 30, 1200, "expected a whole number, 30 to 1200",
-                    "PNG resolution (default 150)"),
-        CLI_OPT_STRING(0, "title", "TEXT", &mo.title, "map title (default: per theme)"),
+                              N_("A4, A3, A4-landscape (default), A3-landscape, or WxH pixels")),
+        CLI_OPT_INT(0, "dpi", "N", &dpi, 30, 1200, N_("expected a whole number, 30 to 1200"),
+                    N_("PNG resolution (default 150)")),
+        CLI_OPT_STRING(0, "title", "TEXT", &mo.title, N_("map title (default: per theme)")),
         CLI_OPT_STRING(0, "area", "CODE|NAME", &area,
-                       "zoom to a district, street or community (name with or without suffix)"),
+                       N_("zoom to a district, street or community (name with or without suffix)")),
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_CALLBACK(0, "atlas", "LAYER", &atlas, set_atlas,
-                         "multi-page PDF: overview, then one page per district or street"),
+                         N_("multi-page PDF: overview, then one page per district or street")),
         CLI_OPT_STRING(0, "attribution", "TEXT", &attribution,
-                       "data credit line (default: the project's, if set)"),
-        CLI_OPT_INCLUDE(cli_opts_replan, "(--theme plan)"),
+                       N_("data credit line (default: the project's, if set)")),
+        CLI_OPT_INCLUDE(cli_opts_replan, N_("(--theme plan)")),
         CLI_OPT_INCLUDE(cli_opts_lang, NULL),
         CLI_OPT_END(),
     };
@@ -90,12 +91,12 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
         mo.dpi = dpi;
     mo.path = args.out;
     if (!mo.path)
-        return cli_usage_error(ctx, usage.synopsis, "-o FILE is required (.png, .pdf or .svg)");
+        return cli_usage_error(ctx, usage.synopsis, _("-o FILE is required (.png, .pdf or .svg)"));
     if (atlas >= 0 && strcasecmp(strrchr(mo.path, '.'), ".pdf"))
         return cli_usage_error(ctx, usage.synopsis,
-                               "--atlas writes a multi-page PDF: -o must end in .pdf");
+                               _("--atlas writes a multi-page PDF: -o must end in .pdf"));
     if (args.replan && mo.theme != MAP_THEME_PLAN)
-        return cli_usage_error(ctx, usage.synopsis, "--replan only applies with --theme plan");
+        return cli_usage_error(ctx, usage.synopsis, _("--replan only applies with --theme plan"));
     mo.lang_en = ctx->lang == COV_LANG_EN;
 
     struct cov_model *m = NULL;
@@ -143,7 +144,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
     }
     rc = cli_render_file(ctx, m, atlas, &mo, &err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, "%s render: wrote %s\n", ctx->prog, mo.path);
+        fprintf(stderr, _("%s render: wrote %s\n"), ctx->prog, mo.path);
 cleanup:
     cli_report(ctx, &err);
     cov_err_release(&err);

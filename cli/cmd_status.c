@@ -8,21 +8,23 @@
 #include "../analysis/place.h"
 #include "../analysis/propose.h"
 #include "../geodata/export.h"
+#include "../analysis/i18n.h"
 #include "cli.h"
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] status [--by district|street|community|park|building] "
                 "[--district X] [--street X] [--community X] [--issues] [--plan [--replan]] "
                 "[--format table|csv|json] [-o FILE]",
-    .about = "Coverage figures of the project: organizations, covered by a Party\n"
-             "organization, coverage rate (target policy coverage_rate_target), organizations\n"
-             "with enough formal members for their own organization and how many have one\n"
-             "(standalone formation rate), organizations without members and those with an\n"
-             "instructor (work coverage), organizations outside every community.\n"
-             "\n"
-             "With --district, --street or --community the figures count the organizations\n"
-             "of that area, and --by lists the areas inside it (and those holding it).\n",
-    .notes = "Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n",
+    .about = N_("Coverage figures of the project: organizations, covered by a Party\n"
+                "organization, coverage rate (target policy coverage_rate_target), organizations\n"
+                "with enough formal members for their own organization and how many have one\n"
+                "(standalone formation rate), organizations without members and those with an\n"
+                "instructor (work coverage), organizations outside every community.\n"
+                "\n"
+                "With --district, --street or --community the figures count the organizations\n"
+                "of that area, and --by lists the areas inside it (and those holding it).\n"),
+    .notes =
+        N_("Rates are fractions in JSON (0.9, not 90); a rate with nothing to count is null.\n"),
 };
 
 static int set_by(struct cli_parser *p, const struct cli_option *o, const char *arg)
@@ -30,8 +32,8 @@ static int set_by(struct cli_parser *p, const struct cli_option *o, const char *
     int by = cov_layer_find(arg);
     if (by < 0 || by >= COV_NAREAS)
         return cli_opt_error(p,
-                             "--by: '%s' (expected district, street, community, park or "
-                             "building)",
+                             _("--by: '%s' (expected district, street, community, park or "
+                               "building)"),
                              arg);
     *(int *)o->value = by;
     return CLI_GO;
@@ -265,7 +267,7 @@ static int status_json_file(const struct cli_ctx *ctx, const struct cov_model *m
     struct status_job j = {ctx, m, sel, by, issues, plan};
     int rc = cli_write_text(path, status_json_fn, &j, err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, "%s status: wrote %s\n", ctx->prog, path);
+        fprintf(stderr, _("%s status: wrote %s\n"), ctx->prog, path);
     return rc;
 }
 
@@ -334,14 +336,14 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m,
         for (size_t k = 0; k < 9; k++)
             cells[nlead + k] = v[k];
         if (cli_table_add(&t, cells))
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     struct cli_export x;
     cli_export_init(&x, ctx, NULL);
     if (!rc)
         rc = cli_table_export(&t, cols, path, "status", &x, err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, "%s status: wrote %zu rows to %s\n", ctx->prog, t.nrows, path);
+        fprintf(stderr, _("%s status: wrote %zu rows to %s\n"), ctx->prog, t.nrows, path);
     cli_table_release(&t);
     free(per);
     return rc;
@@ -360,12 +362,12 @@ int cli_status_write(FILE *f, const struct cli_ctx *ctx, const struct cov_model 
         goto cleanup;
     }
     if (!sel && by == COV_COMMUNITIES && !(sel = own = cov_areasel_new(m))) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
     if (plan && cov_areasel_active(sel)) { /* the plan's figures for the chosen areas */
         if (!(part = cov_areasel_plan(sel, plan))) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
             goto cleanup;
         }
         plan = part;
@@ -471,19 +473,19 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     struct cov_model *m;
     const struct cli_option opts[] = {
         CLI_OPT_CALLBACK(0, "by", "LAYER", &by, set_by,
-                         "one row per district, street, community, park or building"),
+                         N_("one row per district, street, community, park or building")),
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_FLAG(0, "issues", &issues,
-                     "list data-quality findings instead: credit codes whose division code "
-                     "(characters 3-8) disagrees with the district the point lies in, "
-                     "organizations outside every community or district"),
+                     N_("list data-quality findings instead: credit codes whose division code "
+                        "(characters 3-8) disagrees with the district the point lies in, "
+                        "organizations outside every community or district")),
         CLI_OPT_FLAG(0, "plan", &want_plan,
-                     "also the coverage rate the branch plan would reach (the plan saved with "
-                     "'propose --save', else a fresh one with the policy's defaults)"),
+                     N_("also the coverage rate the branch plan would reach (the plan saved with "
+                        "'propose --save', else a fresh one with the policy's defaults)")),
         CLI_OPT_INCLUDE(cli_opts_replan, NULL),
         CLI_OPT_INCLUDE(cli_opts_format, NULL),
-        CLI_OPT_INCLUDE(cli_opts_output, "the figures, rates as fractions; .json: the --format "
-                                         "json text"),
+        CLI_OPT_INCLUDE(cli_opts_output, N_("the figures, rates as fractions; .json: the --format "
+                                            "json text")),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)
@@ -491,7 +493,7 @@ int cli_cmd_status(int argc, char **argv, struct cli_ctx *ctx)
     if (args.replan && !want_plan) {
         cov_model_free(m);
         cli_args_release(&args);
-        return cli_usage_error(ctx, usage.synopsis, "--replan only applies with --plan");
+        return cli_usage_error(ctx, usage.synopsis, _("--replan only applies with --plan"));
     }
     struct cov_plan *plan = NULL;
     int saved = 0, rc = 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../analysis/areasel.h"
+#include "../analysis/i18n.h"
 #include "../analysis/targets.h"
 #include "../geodata/export.h"
 #include "cli.h"
@@ -10,14 +11,14 @@
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] targets [--district X] [--street X] [--community X] "
                 "[--failing] [--strict] [--format table|csv|json] [-o FILE]",
-    .about = "Check the policy's targets: organization coverage rate (clause 4, >= 90%),\n"
-             "standalone formation rate (clause 4, 100%), community social organizations\n"
-             "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
-             "These are the policy's values; the project's own are its policy parameters\n"
-             "('orgcover policy'), and the report shows those.\n"
-             "\n"
-             "With --district, --street or --community the rates count the organizations\n"
-             "of that area and the community list holds its communities only.\n",
+    .about = N_("Check the policy's targets: organization coverage rate (clause 4, >= 90%),\n"
+                "standalone formation rate (clause 4, 100%), community social organizations\n"
+                "per urban community (clause 11, >= 5) and per rural community (>= 2).\n"
+                "These are the policy's values; the project's own are its policy parameters\n"
+                "('orgcover policy'), and the report shows those.\n"
+                "\n"
+                "With --district, --street or --community the rates count the organizations\n"
+                "of that area and the community list holds its communities only.\n"),
 };
 
 static int is_rate(int target)
@@ -181,7 +182,7 @@ static int targets_json_file(const struct cli_ctx *ctx, const struct cov_model *
     struct targets_job j = {ctx, m, sel, tg, failing};
     int rc = cli_write_text(path, targets_json_fn, &j, err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, "%s targets: wrote %s\n", ctx->prog, path);
+        fprintf(stderr, _("%s targets: wrote %s\n"), ctx->prog, path);
     return rc;
 }
 
@@ -231,12 +232,12 @@ static int export_communities(const struct cli_ctx *ctx, const struct cov_model 
                                cov_label_yesno(k->met, x.lang),
                                v[2]};
         if (cli_table_add(&t, cells))
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     if (!rc)
         rc = cli_table_export(&t, cols, path, "communities", &x, err);
     if (!rc && !ctx->quiet)
-        fprintf(stderr, "%s targets: wrote %zu communities to %s\n", ctx->prog, t.nrows, path);
+        fprintf(stderr, _("%s targets: wrote %zu communities to %s\n"), ctx->prog, t.nrows, path);
     cli_table_release(&t);
     return rc;
 }
@@ -249,12 +250,13 @@ int cli_cmd_targets(int argc, char **argv, struct cli_ctx *ctx)
     struct cov_model *m;
     const struct cli_option opts[] = {
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
-        CLI_OPT_FLAG(0, "failing", &failing, "list only the communities that miss their target"),
-        CLI_OPT_FLAG(0, "strict", &strict, "exit with status 3 when any target is missed"),
-        CLI_OPT_INCLUDE(cli_opts_format, "csv lists the communities"),
+        CLI_OPT_FLAG(0, "failing", &failing,
+                     N_("list only the communities that miss their target")),
+        CLI_OPT_FLAG(0, "strict", &strict, N_("exit with status 3 when any target is missed")),
+        CLI_OPT_INCLUDE(cli_opts_format, N_("csv lists the communities")),
         CLI_OPT_INCLUDE(cli_opts_output,
-                        "the communities' figures; with --failing only those; .json: the "
-                        "--format json text"),
+                        N_("the communities' figures; with --failing only those; .json: the "
+                           "--format json text")),
         CLI_OPT_END(),
     };
     if ((ec = cli_parse_model(ctx, &usage, opts, &args, argc, argv, &m)) != CLI_GO)

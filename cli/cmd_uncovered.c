@@ -6,16 +6,17 @@
 #include "../analysis/coverage.h"
 #include "../analysis/place.h"
 #include "../geodata/export.h"
+#include "../analysis/i18n.h"
 #include "cli.h"
 
 static const struct cli_usage usage = {
     .synopsis = "orgcover [--db FILE] uncovered [--district X] [--street X] [--community X] "
                 "[--members MIN-MAX] [--kind K] [--industry I] "
                 "[--format table|csv|json|geojson] [-o FILE [--t-srs SRS]]",
-    .about = "List the organizations without a Party organization, with their formal\n"
-             "members, where they are and the recommended route: their own organization\n"
-             "(>= standalone_min_members formal members), a joint or regional branch\n"
-             "(1-2 members), or a Party-building instructor (no members).\n",
+    .about = N_("List the organizations without a Party organization, with their formal\n"
+                "members, where they are and the recommended route: their own organization\n"
+                "(>= standalone_min_members formal members), a joint or regional branch\n"
+                "(1-2 members), or a Party-building instructor (no members).\n"),
 };
 
 static const char *area_name(const struct cov_model *m, const struct cov_org *o, int layer)
@@ -103,7 +104,7 @@ int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, cons
 {
     struct geo_export_col *gc = calloc(ncols ? ncols : 1, sizeof(*gc));
     if (!gc)
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     cli_export_cols(x, cols, ncols, gc);
     struct org_export ox = {.m = m, .idx = idx, .fill = fill, .x = x};
     int rc = geo_export(path, format_ext, layer, gc, ncols, n, org_export_row, &ox, m->geos,
@@ -164,8 +165,8 @@ static int set_members(struct cli_parser *p, const struct cli_option *o, const c
     struct cov_filter *flt = o->value;
     if (parse_members(arg, &flt->members_min, &flt->members_max))
         return cli_opt_error(p,
-                             "--members: '%s' (expected MIN-MAX, MIN-, -MAX or N with whole "
-                             "numbers)",
+                             _("--members: '%s' (expected MIN-MAX, MIN-, -MAX or N with whole "
+                               "numbers)"),
                              arg);
     return CLI_GO;
 }
@@ -202,9 +203,9 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
     const struct cli_option opts[] = {
         CLI_OPT_INCLUDE(cli_opts_area, NULL),
         CLI_OPT_CALLBACK(0, "members", "MIN-MAX", &flt, set_members,
-                         "formal members in range, e.g. 3-, 1-2, 0"),
-        CLI_OPT_STRING(0, "kind", "K", &flt.kind, "only this kind (e.g. 社会团体)"),
-        CLI_OPT_STRING(0, "industry", "I", &flt.industry, "only this industry"),
+                         N_("formal members in range, e.g. 3-, 1-2, 0")),
+        CLI_OPT_STRING(0, "kind", "K", &flt.kind, N_("only this kind (e.g. 社会团体)")),
+        CLI_OPT_STRING(0, "industry", "I", &flt.industry, N_("only this industry")),
         CLI_OPT_INCLUDE(cli_opts_format_geo, NULL),
         CLI_OPT_INCLUDE(cli_opts_output, NULL),
         CLI_OPT_INCLUDE(cli_opts_t_srs, NULL),
@@ -219,7 +220,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
     cli_args_filter(&args, &flt);
     size_t *idx = cli_uncovered_select(m, &flt, &n);
     if (!idx) {
-        rc = cov_err_set(&err, COV_ENOMEM, "out of memory");
+        rc = cov_err_set(&err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
 
@@ -233,7 +234,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         rc = cli_uncovered_export(m, idx, n, args.out ? args.out : "/vsistdout/",
                                   args.out ? NULL : ".geojson", &x, &err);
         if (!rc && args.out && !ctx->quiet)
-            fprintf(stderr, "%s uncovered: wrote %zu organizations to %s\n", ctx->prog, n,
+            fprintf(stderr, _("%s uncovered: wrote %zu organizations to %s\n"), ctx->prog, n,
                     args.out);
         goto cleanup;
     }
@@ -282,7 +283,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
                                zh ? cov_label_route(o->status, COV_LANG_ZH)
                                   : cov_route_name(o->status)};
         if ((rc = cli_table_add(&t, cells))) {
-            cov_err_set(&err, rc, "out of memory");
+            cov_err_set(&err, rc, _("out of memory"));
             break;
         }
     }
