@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "i18n.h"
 #include "place.h"
 #include "propose.h"
 
@@ -257,7 +258,7 @@ cleanup:
     if (rc) {
         cov_area_lookup_release(out);
         out->how = COV_AREA_NONE;
-        return cov_err_set(err, rc, "out of memory looking up '%s'", text);
+        return cov_err_set(err, rc, _("out of memory looking up '%s'"), text);
     }
     return 0;
 }
@@ -331,7 +332,7 @@ int cov_areasel_choose(struct cov_areasel *s, const long area[3], struct cov_err
         s->in[l] = calloc(m->n_areas[l] + 1, 1);
         if (!s->in[l]) {
             masks_free(s);
-            return cov_err_set(err, COV_ENOMEM, "out of memory choosing the areas");
+            return cov_err_set(err, COV_ENOMEM, _("out of memory choosing the areas"));
         }
     }
     for (int l = 0; l < NLEV; l++)

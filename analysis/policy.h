@@ -27,7 +27,7 @@ struct cov_param {
     double def;              /* the policy's value */
     double min, max;         /* accepted range */
     int integer;             /* 1: must be a whole number */
-    const char *clause;      /* e.g. "clause 4" */
+    const char *clause;      /* e.g. "clause 4" (marked N_(): shown translated) */
     const char *description; /* English */
     const char *description_zh;
 };

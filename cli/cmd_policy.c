@@ -34,9 +34,11 @@ static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, 
         return;
     }
     if (fmt == CLI_FMT_CSV) {
-        printf("name,value,default,clause,description\n");
+        /* the names of the table's columns, as on screen */
+        printf("%s,%s,%s,%s,%s\n", _("parameter"), _("value"), _("policy"), _("clause"),
+               _("description"));
         for (int i = 0; i < COV_P_COUNT; i++)
-            printf("%s,%.10g,%.10g,%s,\"%s\"\n", t[i].name, p->v[i], t[i].def, t[i].clause,
+            printf("%s,%.10g,%.10g,%s,\"%s\"\n", t[i].name, p->v[i], t[i].def, _(t[i].clause),
                    ctx->lang == COV_LANG_EN ? t[i].description : t[i].description_zh);
         return;
     }
@@ -44,15 +46,17 @@ static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, 
     for (int i = 0; i < COV_P_COUNT; i++)
         if ((int)strlen(t[i].name) > wn)
             wn = (int)strlen(t[i].name);
+    /* The Chinese descriptions are the policy's own words (description_zh,
+     * also in the JSON), not translations of the English ones. */
     int zh = ctx->lang == COV_LANG_ZH;
-    cli_print_padded(stdout, zh ? "参数" : "parameter", wn, 0);
+    cli_print_padded(stdout, _("parameter"), wn, 0);
     printf("  ");
-    cli_print_padded(stdout, zh ? "取值" : "value", 8, 1);
+    cli_print_padded(stdout, _("value"), 8, 1);
     printf("  ");
-    cli_print_padded(stdout, zh ? "政策值" : "policy", 8, 1);
+    cli_print_padded(stdout, _("policy"), 8, 1);
     printf("  ");
-    cli_print_padded(stdout, zh ? "条款" : "clause", 10, 0);
-    printf("  %s\n", zh ? "说明" : "description");
+    cli_print_padded(stdout, _("clause"), 10, 0);
+    printf("  %s\n", _("description"));
     for (int i = 0; i < COV_P_COUNT; i++) {
         char v[32], d[32];
         snprintf(v, sizeof(v), "%g", p->v[i]);
@@ -63,9 +67,9 @@ static void print_policy(const struct cli_ctx *ctx, const struct cov_policy *p, 
         printf("  ");
         cli_print_padded(stdout, d, 8, 1);
         printf("  ");
-        cli_print_padded(stdout, t[i].clause, 10, 0);
+        cli_print_padded(stdout, _(t[i].clause), 10, 0);
         printf("  %s%s\n", zh ? t[i].description_zh : t[i].description,
-               p->v[i] != t[i].def ? (zh ? "（已修改）" : " (changed)") : "");
+               p->v[i] != t[i].def ? _(" (changed)") : "");
     }
 }
 

@@ -13,7 +13,8 @@
 
 static void propose_notes(FILE *f)
 {
-    fprintf(f, "--exact uses the MIP solver %s; --time-limit defaults to %g seconds per scope.\n",
+    fprintf(f,
+            _("--exact uses the MIP solver %s; --time-limit defaults to %g seconds per scope.\n"),
             cov_joint_solver_name(), COV_EXACT_TIME_LIMIT_S);
 }
 

@@ -81,7 +81,7 @@ int cli_cmd_render(int argc, char **argv, struct cli_ctx *ctx)
                          N_("multi-page PDF: overview, then one page per district or street")),
         CLI_OPT_STRING(0, "attribution", "TEXT", &attribution,
                        N_("data credit line (default: the project's, if set)")),
-        CLI_OPT_INCLUDE(cli_opts_replan, N_("(--theme plan)")),
+        CLI_OPT_INCLUDE(cli_opts_replan, N_("with --theme plan")),
         CLI_OPT_INCLUDE(cli_opts_lang, NULL),
         CLI_OPT_END(),
     };

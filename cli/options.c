@@ -110,14 +110,14 @@ static int set_area(struct cli_parser *p, const struct cli_option *o, const char
 
 const struct cli_option cli_opts_area[] = {
     CLI_OPT_CALLBACK_DATA(0, "district", "X", NULL, set_area, 0,
-                          "only this district or county: its code, or its name with or without "
-                          "the suffix (海州区 or 海州)"),
+                          N_("only this district or county: its code, or its name with or "
+                             "without the suffix (海州区 or 海州)")),
     CLI_OPT_CALLBACK_DATA(0, "street", "X", NULL, set_area, 1,
-                          "only this street or township (新浦, 新浦街道 and 新浦街道办事处 are "
-                          "one street)"),
+                          N_("only this street or township (新浦, 新浦街道 and 新浦街道办事处 "
+                             "are one street)")),
     CLI_OPT_CALLBACK_DATA(0, "community", "X", NULL, set_area, 2,
-                          "only this community or village (code or name; with --street or "
-                          "--district, one of theirs)"),
+                          N_("only this community or village (code or name; with --street or "
+                             "--district, one of theirs)")),
     CLI_OPT_END(),
 };
 
@@ -136,9 +136,9 @@ static int set_t_srs(struct cli_parser *p, const struct cli_option *o, const cha
 
 const struct cli_option cli_opts_t_srs[] = {
     CLI_OPT_CALLBACK(0, "t-srs", "SRS", NULL, set_t_srs,
-                     "coordinates of the exported file: GCJ02 (AMap, Tencent), BD09 (Baidu), "
-                     "WGS84 or EPSG:N (default: WGS84 lon/lat in .csv .xlsx .geojson, the "
-                     "project CRS in .gpkg .shp)"),
+                     N_("coordinates of the exported file: GCJ02 (AMap, Tencent), BD09 "
+                        "(Baidu), WGS84 or EPSG:N (default: WGS84 lon/lat in .csv .xlsx "
+                        ".geojson, the project CRS in .gpkg .shp)")),
     CLI_OPT_END(),
 };
 
@@ -155,11 +155,14 @@ static const struct cli_option opts_help[] = {
 /* Suggestions shown for a name that matches nothing; lines of an ambiguous one. */
 enum { AREA_SUGGEST = 5, AREA_LIST_MAX = 20 };
 
-static const char *const area_what[3] = {"district or county", "street or township",
-                                         "community or village"};
 static const char *const opt_layer[3] = {"district", "street", "community"};
-static const char *const areas_what[3] = {"districts or counties", "streets or townships",
-                                          "communities or villages"};
+
+/* What to add to tell the areas of one name apart, by layer. */
+static const char *const give_code[3] = {
+    N_("give the code (codes are unambiguous)"),
+    N_("give the code (codes are unambiguous), or add --district"),
+    N_("give the code (codes are unambiguous), or add --street or --district"),
+};
 
 /* A message built piece by piece (truncated when it outgrows the buffer). */
 struct msg {
@@ -199,11 +202,10 @@ static void msg_within(struct msg *b, const struct cov_model *m, int32_t d, int3
 {
     if (d < 0 && s < 0)
         return;
-    msg_add(b, " in");
-    if (d >= 0)
-        msg_add(b, " %s", m->areas[COV_DISTRICTS][d].name);
-    if (s >= 0)
-        msg_add(b, " %s", m->areas[COV_STREETS][s].name);
+    char where[512];
+    snprintf(where, sizeof(where), "%s%s%s", d >= 0 ? m->areas[COV_DISTRICTS][d].name : "",
+             d >= 0 && s >= 0 ? " " : "", s >= 0 ? m->areas[COV_STREETS][s].name : "");
+    msg_add(b, _(" in %s"), where);
 }
 
 /*
@@ -239,8 +241,19 @@ static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struc
         *layer = best;
         *idx = lk[best].hits[0];
     } else if (best >= 0) {
-        msg_add(&b, "%s '%s': %zu %s have this %s", opt, text, lk[best].n, areas_what[best],
-                lk[best].how == COV_AREA_CODE ? "code" : "name");
+        /* whole sentences, so that each translates as one; literals, so that
+         * the compiler checks the format of each */
+        int code = lk[best].how == COV_AREA_CODE;
+        msg_add(&b,
+                best == COV_DISTRICTS
+                    ? (code ? _("%s '%s': %zu districts or counties have this code")
+                            : _("%s '%s': %zu districts or counties have this name"))
+                : best == COV_STREETS
+                    ? (code ? _("%s '%s': %zu streets or townships have this code")
+                            : _("%s '%s': %zu streets or townships have this name"))
+                    : (code ? _("%s '%s': %zu communities or villages have this code")
+                            : _("%s '%s': %zu communities or villages have this name")),
+                opt, text, lk[best].n);
         msg_within(&b, m, d, s);
         msg_add(&b, ":");
         for (size_t i = 0; i < lk[best].n && i < AREA_LIST_MAX; i++) {
@@ -248,20 +261,23 @@ static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struc
             msg_area(&b, m, sel, best, lk[best].hits[i]);
         }
         if (lk[best].n > AREA_LIST_MAX)
-            msg_add(&b, "\n  ... and %zu more", lk[best].n - AREA_LIST_MAX);
-        msg_add(&b, "\ngive the code (codes are unambiguous)%s",
-                best == COV_COMMUNITIES ? ", or add --street or --district"
-                : best == COV_STREETS   ? ", or add --district"
-                                        : "");
+            msg_add(&b, _("\n  ... and %zu more"), lk[best].n - AREA_LIST_MAX);
+        msg_add(&b, "\n%s", _(give_code[best]));
         rc = cli_usage_error(ctx, u->synopsis, "%s", b.buf);
     } else {
-        msg_add(&b, "%s '%s': no %s has this code or name", opt, text,
-                lo == hi ? area_what[lo] : "district, street or community");
+        int l1 = lo == hi ? lo : -1;
+        msg_add(&b,
+                l1 == COV_DISTRICTS ? _("%s '%s': no district or county has this code or name")
+                : l1 == COV_STREETS ? _("%s '%s': no street or township has this code or name")
+                : l1 == COV_COMMUNITIES
+                    ? _("%s '%s': no community or village has this code or name")
+                    : _("%s '%s': no district, street or community has this code or name"),
+                opt, text);
         msg_within(&b, m, d, s);
         int any = 0;
         for (int l = lo; l <= hi; l++)
             for (size_t i = 0; i < lk[l].n; i++) {
-                msg_add(&b, any ? ", " : "\nclosest: ");
+                msg_add(&b, "%s", any ? _(", ") : _("\nclosest: "));
                 msg_area(&b, m, sel, l, lk[l].hits[i]);
                 any = 1;
             }
@@ -272,7 +288,8 @@ static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struc
                 if (cov_areasel_find(sel, (enum cov_layer)l, text, -1, -1, 0, &out, &err))
                     break;
                 for (size_t i = 0; i < out.n && i < AREA_LIST_MAX; i++) {
-                    msg_add(&b, i ? ", " : "\nthere is, outside the other area options: ");
+                    msg_add(&b, "%s",
+                            i ? _(", ") : _("\nthere is, outside the other area options: "));
                     msg_area(&b, m, sel, l, out.hits[i]);
                 }
                 ok = out.n > 0;
@@ -280,7 +297,7 @@ static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struc
             }
         }
         if (!any)
-            msg_add(&b, "\nno similar name either ('orgcover status --by %s' lists them)",
+            msg_add(&b, _("\nno similar name either ('orgcover status --by %s' lists them)"),
                     lo == hi ? opt_layer[lo] : "street");
         rc = cli_usage_error(ctx, u->synopsis, "%s", b.buf);
     }
@@ -320,7 +337,7 @@ int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct 
     struct cov_err err;
     cov_err_init(&err);
     if (!(args->sel = cov_areasel_new(*m))) {
-        cov_err_set(&err, COV_ENOMEM, "out of memory indexing the area names");
+        cov_err_set(&err, COV_ENOMEM, _("out of memory indexing the area names"));
         ec = CLI_EXIT_FAIL;
         goto fail;
     }
@@ -547,8 +564,9 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_usage *u, const struct cli_o
         return rc;
     if (args->t_srs_given && !(args->out && !cli_is_json_path(args->out)) &&
         args->fmt != CLI_FMT_GEOJSON)
-        return cli_opt_error(&p, "--t-srs applies to -o FILE (.xlsx .csv .gpkg .shp .geojson) "
-                                 "and --format geojson");
+        return cli_opt_error(&p, "%s",
+                             _("--t-srs applies to -o FILE (.xlsx .csv .gpkg .shp .geojson) "
+                               "and --format geojson"));
     args->pos = argv + optind;
     args->npos = argc - optind;
     if (args->npos < u->min_args || (u->max_args >= 0 && args->npos > u->max_args)) {
@@ -719,8 +737,8 @@ static int set_replan(struct cli_parser *p, const struct cli_option *o, const ch
 
 const struct cli_option cli_opts_replan[] = {
     CLI_OPT_CALLBACK(0, "replan", NULL, NULL, set_replan,
-                     "when the saved plan is out of date (the data or a policy value it uses "
-                     "changed since 'propose --save'), make it again with its options and save "
-                     "it; without --replan such a plan is refused (exit 2)"),
+                     N_("when the saved plan is out of date (the data or a policy value it "
+                        "uses changed since 'propose --save'), make it again with its options "
+                        "and save it; without --replan such a plan is refused (exit 2)")),
     CLI_OPT_END(),
 };

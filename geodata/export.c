@@ -6,6 +6,7 @@
 #include "csv.h"
 #include "outfile.h"
 #include "../analysis/geos.h"
+#include "../analysis/i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -127,7 +128,7 @@ static int publish(const char *mem_dir, const char *path, const struct driver_ma
     char prefix[4096], target[4096 + 520], src[512];
     if (!outs) {
         CSLDestroy(files);
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     }
     dir_prefix(path, prefix, sizeof(prefix));
     for (int i = 0; i < n && !rc; i++) {
@@ -188,14 +189,14 @@ int geo_export_srs_parse(const char *text, struct geo_export_srs *out, struct co
         long v = strtol(num, &end, 10);
         if (end == num || *end || errno || v <= 0 || v > 1000000)
             return cov_err_set(err, COV_EINPUT,
-                               "--t-srs: '%s' (expected GCJ02, BD09, WGS84 or EPSG:N)", t);
+                               _("--t-srs: '%s' (expected GCJ02, BD09, WGS84 or EPSG:N)"), t);
         OGRSpatialReferenceH srs = geo_srs_from_epsg((int)v);
         int ok = srs && (OSRIsGeographic(srs) || OSRIsProjected(srs));
         OSRDestroySpatialReference(srs);
         if (!ok)
             return cov_err_set(err, COV_EINPUT,
-                               "--t-srs: EPSG:%ld is not a geographic or projected CRS known to "
-                               "PROJ",
+                               _("--t-srs: EPSG:%ld is not a geographic or projected CRS known to "
+                                 "PROJ"),
                                v);
         r.epsg = (int)v;
     }
@@ -269,8 +270,8 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     const struct driver_map *dm = find_driver(format_ext ? format_ext : path);
     if (!dm)
         return cov_err_set(err, COV_EINPUT,
-                           "%s: unknown output format (expected .gpkg, .shp, .geojson, .csv or "
-                           ".xlsx)",
+                           _("%s: unknown output format (expected .gpkg, .shp, .geojson, .csv or "
+                             ".xlsx)"),
                            path ? path : "");
     int rc = COV_OK;
     GDALDatasetH ds = NULL;
@@ -279,7 +280,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     GEOSWKBWriter *wkbw = NULL;
     const char **cells = calloc(ncols ? ncols : 1, sizeof(*cells));
     if (!cells)
-        return cov_err_set(err, COV_ENOMEM, "out of memory");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
     int direct = !strncmp(path, "/vsi", 4); /* e.g. /vsistdout/: written as it goes */
     char mem_dir[96] = "", mem_path[96 + 260];
     int is_csv = !strcmp(dm->driver, "CSV"), is_xlsx = !strcmp(dm->driver, "XLSX");
@@ -292,7 +293,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     GDALAllRegister();
     GDALDriverH drv = GDALGetDriverByName(dm->driver);
     if (!drv) {
-        rc = cov_err_set(err, COV_EIO, "%s: GDAL has no %s driver", path, dm->driver);
+        rc = cov_err_set(err, COV_EIO, _("%s: GDAL has no %s driver"), path, dm->driver);
         goto cleanup;
     }
     /* GDAL writes into memory; only complete files reach the disk (publish()),
@@ -307,7 +308,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
     CPLErrorReset();
     ds = GDALCreate(drv, direct ? path : mem_path, 0, 0, 0, GDT_Unknown, NULL);
     if (!ds) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot create (%s)", path, short_msg());
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot create (%s)"), path, short_msg());
         goto cleanup;
     }
     int has_geom = geom_type >= 0 && srid > 0;
@@ -317,12 +318,12 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         src = geo_srs_from_epsg(srid);
         dst = geo_srs_from_epsg(out_epsg);
         if (!src || !dst) {
-            rc = cov_err_set(err, COV_EIO, "%s: EPSG:%d unknown to PROJ", path,
+            rc = cov_err_set(err, COV_EIO, _("%s: EPSG:%d unknown to PROJ"), path,
                              src ? out_epsg : srid);
             goto cleanup;
         }
         if (out_epsg != srid && !(ct = OCTNewCoordinateTransformation(src, dst))) {
-            rc = cov_err_set(err, COV_EIO, "%s: no transformation from EPSG:%d to EPSG:%d", path,
+            rc = cov_err_set(err, COV_EIO, _("%s: no transformation from EPSG:%d to EPSG:%d"), path,
                              srid, out_epsg);
             goto cleanup;
         }
@@ -345,7 +346,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         (has_geom && !as_xy) ? (OGRwkbGeometryType)geom_type : wkbNone, lopts);
     CSLDestroy(lopts);
     if (!lyr) {
-        rc = cov_err_set(err, COV_EIO, "%s: cannot create layer (%s)", path, short_msg());
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot create layer (%s)"), path, short_msg());
         goto cleanup;
     }
     for (size_t c = 0; c < ncols; c++) {
@@ -360,7 +361,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         OGRErr oe = OGR_L_CreateField(lyr, fd, 1);
         OGR_Fld_Destroy(fd);
         if (oe != OGRERR_NONE) {
-            rc = cov_err_set(err, COV_EIO, "%s: cannot create field %s", path, cols[c].name);
+            rc = cov_err_set(err, COV_EIO, _("%s: cannot create field %s"), path, cols[c].name);
             goto cleanup;
         }
     }
@@ -381,7 +382,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
         const GEOSGeometry *g = NULL;
         memset(cells, 0, ncols * sizeof(*cells));
         if (rowfn(user, r, cells, &g)) {
-            rc = cov_err_set(err, COV_EFAIL, "%s: writing row %zu failed", path, r + 1);
+            rc = cov_err_set(err, COV_EFAIL, _("%s: writing row %zu failed"), path, r + 1);
             break;
         }
         OGRFeatureH f = OGR_F_Create(defn);
@@ -397,7 +398,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
                 free(guarded);
                 guarded = malloc(strlen(cells[c]) + 2);
                 if (!guarded) {
-                    rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+                    rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
                     break;
                 }
                 guarded[0] = '\'';
@@ -408,13 +409,13 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
                 if (cells[c][cut]) {
                     if (!n_cut++)
                         cov_err_warn(err,
-                                     "%s: row %zu, %s: text longer than Excel's 32,767 "
-                                     "characters was cut to fit",
+                                     _("%s: row %zu, %s: text longer than Excel's 32,767 "
+                                       "characters was cut to fit"),
                                      path, r + 1, cols[c].name);
                     free(guarded);
                     guarded = strndup(cells[c], cut);
                     if (!guarded) {
-                        rc = cov_err_set(err, COV_ENOMEM, "out of memory");
+                        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
                         break;
                     }
                     OGR_F_SetFieldString(f, (int)c, guarded);
@@ -451,26 +452,26 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
             GEOSFree_r(geos, wkb);
         }
         if (!rc && OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
-            rc = cov_err_set(err, COV_EIO, "%s: cannot write row %zu (%s)", path, r + 1,
+            rc = cov_err_set(err, COV_EIO, _("%s: cannot write row %zu (%s)"), path, r + 1,
                              short_msg());
         OGR_F_Destroy(f);
     }
     if (n_cut > 1)
-        cov_err_warn(err, "%s: %ld cells in all were cut to Excel's 32,767 characters", path,
+        cov_err_warn(err, _("%s: %ld cells in all were cut to Excel's 32,767 characters"), path,
                      n_cut);
     if (!rc && GDALDatasetCommitTransaction(ds) == OGRERR_FAILURE)
-        rc = cov_err_set(err, COV_EIO, "%s: cannot write (%s)", path, short_msg());
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot write (%s)"), path, short_msg());
 cleanup:
     if (ds) {
         CPLErrorReset();
         GDALClose(ds);
         if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = cov_err_set(err, COV_EIO, "%s: closing failed (%s)", path, short_msg());
+            rc = cov_err_set(err, COV_EIO, _("%s: closing failed (%s)"), path, short_msg());
     }
     if (!rc && !direct)
         rc = publish(mem_dir, path, dm, err);
     if (!rc && is_shp && !(geom_type >= 0 && srid > 0)) /* OGR writes no .shp for a table */
-        cov_err_warn(err, "%s: a table without geometry: written as %.*s.dbf (with .cpg)", path,
+        cov_err_warn(err, _("%s: a table without geometry: written as %.*s.dbf (with .cpg)"), path,
                      (int)(strlen(path) - strlen(dm->ext)), path);
     if (*mem_dir)
         VSIRmdirRecursive(mem_dir);
