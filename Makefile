@@ -166,6 +166,8 @@ $(UNIT_GEODATA): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/geodata/%.o $(GEODATA
 $(UNIT_RENDER): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/render/%.o $(RENDER_ARCHIVES)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(RENDER_LIBS) $(CMOCKA_LIBS) $(LDLIBS)
+# The render tests read Chinese map text through the compiled catalogue.
+$(UNIT_RENDER): | $(MO)
 
 # Tools: each is built on one layer (its flags, its archives and those below,
 # its libraries), plus the tools' own helpers (tools/lib/, the XLSX writer, zlib).

@@ -6,7 +6,7 @@
 set -e
 out=${1:-po/orgcover.pot}
 # shellcheck disable=SC2046
-xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=map_tr:2 --keyword=map_trn:2,3 \
     --add-comments=TRANSLATORS: --package-name=orgcover --msgid-bugs-address=orgcover \
     --sort-by-file --add-location=file -o "$out" \
     $(find analysis geodata render cli -name '*.c' | LC_ALL=C sort)

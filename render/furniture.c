@@ -27,16 +27,16 @@ double map_scalebar_length(double max_m)
     return p;
 }
 
-void map_format_length(double metres, char *buf, size_t n)
+void map_format_length(double metres, int en, char *buf, size_t n)
 {
     if (metres >= 1000) {
         double km = metres / 1000;
         if (fabs(km - round(km)) < 1e-9)
-            snprintf(buf, n, "%.0f km", km);
+            snprintf(buf, n, map_tr(en, "%.0f km"), km);
         else
-            snprintf(buf, n, "%g km", km);
+            snprintf(buf, n, map_tr(en, "%g km"), km);
     } else {
-        snprintf(buf, n, "%g m", metres);
+        snprintf(buf, n, map_tr(en, "%g m"), metres);
     }
 }
 
@@ -75,7 +75,8 @@ void map_draw_north_arrow(struct map_ctx *r)
     double top = b[1] + MAP_MM(4.5) * u, bot = b[1] + b[3], hw = MAP_MM(2.2) * u;
     double mid = bot - MAP_MM(2.2) * u;
     struct map_rgb dark = {0.15, 0.15, 0.15};
-    map_text_at(r->cr, r->pc, r->o->lang_en ? "N" : "北", cx, b[1], 8 * u, 1, dark, 2);
+    /* TRANSLATORS: the north arrow's letter */
+    map_text_at(r->cr, r->pc, map_tr(r->o->lang_en, "N"), cx, b[1], 8 * u, 1, dark, 2);
     cairo_new_path(cr);
     cairo_move_to(cr, cx, top);
     cairo_line_to(cr, cx - hw, bot);
@@ -113,8 +114,8 @@ static void scalebar_measure(const struct map_ctx *r, struct scalebar *sb)
     sb->len = map_scalebar_length(0.25 * v->fw / v->s);
     sb->bl = sb->len * v->s;
     sb->bh = MAP_MM(1.5) * u;
-    map_format_length(sb->len, sb->lab, sizeof(sb->lab));
-    map_format_length(sb->len / 2, sb->half, sizeof(sb->half));
+    map_format_length(sb->len, r->o->lang_en, sb->lab, sizeof(sb->lab));
+    map_format_length(sb->len / 2, r->o->lang_en, sb->half, sizeof(sb->half));
     map_format_count((long)(round(map_view_denominator(v) / 10) * 10), num, sizeof(num));
     snprintf(sb->den, sizeof(sb->den), "1:%s", num);
     sb->dl = map_text_new(r->pc, sb->den, 6.5 * u, 0, 0);
@@ -181,15 +182,15 @@ static void arrow_text(const struct map_ctx *r, const struct map_part *p, char *
 {
     const struct cov_area *a = &r->m->areas[r->L.focus_layer][r->L.focus];
     char d[48], c[32];
-    map_format_length(p->dist >= 1000 ? round(p->dist / 100) * 100 : round(p->dist / 10) * 10, d,
-                      sizeof(d));
+    int en = r->o->lang_en;
+    map_format_length(p->dist >= 1000 ? round(p->dist / 100) * 100 : round(p->dist / 10) * 10, en,
+                      d, sizeof(d));
     map_format_count(p->orgs, c, sizeof(c));
     const char *name = a->name ? a->name : a->code;
-    if (r->o->lang_en)
-        snprintf(buf, n, "%s, detached part: %s %s, %s away", name, c, map_unit_orgs(p->orgs, 1),
-                 d);
-    else
-        snprintf(buf, n, "%s飞地：%s 个组织，相距 %s", name, c, d);
+    snprintf(buf, n,
+             map_trn(en, "%s, detached part: %s organization, %s away",
+                     "%s, detached part: %s organizations, %s away", p->orgs),
+             name, c, d);
 }
 
 /* Where the arrow to piece p goes: its tip on the frame edge towards the
@@ -458,7 +459,8 @@ void map_draw_legend(struct map_ctx *r)
     double colgap = MAP_MM(6) * u;
     double x = b[0] + pad, y = b[1] + pad, w = (b[2] - 2 * pad - (cols - 1) * colgap) / cols;
     double sw = MAP_MM(6) * u, sh = MAP_MM(3.4) * u, fs = 7 * u, row = MAP_MM(4.7) * u;
-    map_text_at(r->cr, r->pc, r->o->lang_en ? "Legend" : "图  例", x, y, 10 * u, 1, dark, 0);
+    /* TRANSLATORS: the legend panel's heading (Chinese maps space it: 图  例) */
+    map_text_at(r->cr, r->pc, map_tr(r->o->lang_en, "Legend"), x, y, 10 * u, 1, dark, 0);
     y += MAP_MM(6) * u;
     double ytop = y, ybot = b[1] + b[3] - pad;
     for (size_t i = 0; i < n; i++) {
@@ -530,13 +532,15 @@ void map_draw_legend(struct map_ctx *r)
 
 const char *map_default_title(const struct map_opts *o)
 {
-    static const char *const zh[] = {"社会组织党组织覆盖情况", "社区社会组织与党建目标",
-                                     "党组织组建方案"};
-    static const char *const en[] = {"Party organization coverage of social organizations",
-                                     "Policy targets: community organizations and coverage",
-                                     "Party organization formation plan"};
-    int t = (unsigned)o->theme <= MAP_THEME_PLAN ? (int)o->theme : 0;
-    return o->lang_en ? en[t] : zh[t];
+    switch (o->theme) {
+    case MAP_THEME_TARGETS:
+        return map_tr(o->lang_en, "Policy targets: community organizations and coverage");
+    case MAP_THEME_PLAN:
+        return map_tr(o->lang_en, "Party organization formation plan");
+    case MAP_THEME_COVERAGE:
+    default:
+        return map_tr(o->lang_en, "Party organization coverage of social organizations");
+    }
 }
 
 void map_page_title(const struct cov_model *m, const struct map_opts *o, char *title, size_t n)
@@ -548,7 +552,8 @@ void map_page_title(const struct cov_model *m, const struct map_opts *o, char *t
     if (o->title)
         snprintf(title, n, "%s", o->title);
     else if (fname)
-        snprintf(title, n, "%s%s%s", fname, o->lang_en ? ": " : " · ", map_default_title(o));
+        /* TRANSLATORS: a map's title: the area's name, then the theme's title */
+        snprintf(title, n, map_tr(o->lang_en, "%s: %s"), fname, map_default_title(o));
     else
         snprintf(title, n, "%s", map_default_title(o));
 }
@@ -558,6 +563,7 @@ void map_draw_titles(struct map_ctx *r)
     const struct map_opts *o = r->o;
     const struct map_layout *L = &r->L;
     const struct cov_model *m = r->m;
+    int en = o->lang_en;
     double u = L->u, margin = MAP_MM(8) * u;
     char title[512], sub[512], a[32], b[32];
     const struct map_view *v = &L->view;
@@ -575,19 +581,23 @@ void map_draw_titles(struct map_ctx *r)
             ng += groups[k], no += orgs[k];
         map_format_count(ng, a, sizeof(a));
         map_format_count(no, b, sizeof(b));
-        int k = o->lang_en
-                    ? snprintf(sub, sizeof(sub), "%s %s proposed, taking in %s social %s", a,
-                               map_unit_orgs(ng, 1), b, map_unit_orgs(no, 1))
-                    : snprintf(sub, sizeof(sub), "拟组建党组织 %s 个，覆盖社会组织 %s 个", a, b);
+        /* TRANSLATORS: "%s organizations proposed" comes first, then this */
+        char took[160];
+        snprintf(took, sizeof(took),
+                 map_trn(en, ", taking in %s social organization",
+                         ", taking in %s social organizations", no),
+                 b);
+        int k = snprintf(
+            sub, sizeof(sub),
+            map_trn(en, "%s organization proposed%s", "%s organizations proposed%s", ng), a, took);
         if (L->focus < 0 && isfinite(o->plan->coverage_rate_after) && k > 0 &&
             (size_t)k < sizeof(sub))
-            k +=
-                snprintf(sub + k, sizeof(sub) - (size_t)k,
-                         o->lang_en ? "; coverage after the plan %.1f %%" : "，实施后覆盖率 %.1f%%",
-                         100 * o->plan->coverage_rate_after);
+            k += snprintf(sub + k, sizeof(sub) - (size_t)k,
+                          map_tr(en, "; coverage after the plan %.1f %%"),
+                          100 * o->plan->coverage_rate_after);
         if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
-            snprintf(sub + k, sizeof(sub) - (size_t)k,
-                     o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);
+            snprintf(sub + k, sizeof(sub) - (size_t)k, map_tr(en, " · data as of %s"),
+                     o->data_date);
     } else if (o->theme == MAP_THEME_TARGETS && o->targets) {
         long cnt[MAP_T_COUNT];
         struct map_rates rates;
@@ -595,12 +605,10 @@ void map_draw_titles(struct map_ctx *r)
         map_format_count(cnt[MAP_T_MET] + cnt[MAP_T_SHORT1] + cnt[MAP_T_SHORT2], a, sizeof(a));
         map_format_count(cnt[MAP_T_SHORT1] + cnt[MAP_T_SHORT2], b, sizeof(b));
         int k = snprintf(sub, sizeof(sub),
-                         o->lang_en ? "%s communities with a target, %s short of it"
-                                    : "有目标的社区 %s 个，未达标 %s 个",
-                         a, b);
+                         map_tr(en, "%s communities with a target, %s short of it"), a, b);
         if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
-            snprintf(sub + k, sizeof(sub) - (size_t)k,
-                     o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);
+            snprintf(sub + k, sizeof(sub) - (size_t)k, map_tr(en, " · data as of %s"),
+                     o->data_date);
     } else {
         long cov = 0;
         for (int s = 0; s <= COV_ST_FUNCTIONAL; s++)
@@ -608,20 +616,18 @@ void map_draw_titles(struct map_ctx *r)
         map_format_count(L->n_focus, a, sizeof(a));
         map_format_count(cov, b, sizeof(b));
         double pct = L->n_focus ? 100.0 * (double)cov / (double)L->n_focus : 0.0;
-        int k = o->lang_en ? snprintf(sub, sizeof(sub), "%s social %s, %s covered (%.1f %%)", a,
-                                      map_unit_orgs(L->n_focus, 1), b, pct)
-                           : snprintf(sub, sizeof(sub), "社会组织 %s 个，已覆盖 %s 个（%.1f%%）", a,
-                                      b, pct);
+        int k = snprintf(sub, sizeof(sub),
+                         map_trn(en, "%s social organization, %s covered (%.1f %%)",
+                                 "%s social organizations, %s covered (%.1f %%)", L->n_focus),
+                         a, b, pct);
         if (L->n_unplaced && k > 0 && (size_t)k < sizeof(sub)) {
             map_format_count(L->n_unplaced, a, sizeof(a));
             k += snprintf(sub + k, sizeof(sub) - (size_t)k,
-                          o->lang_en ? "; %s not placed and not on the map"
-                                     : "，其中 %s 个无法定位、未在图上",
-                          a);
+                          map_tr(en, "; %s not placed and not on the map"), a);
         }
         if (o->data_date && k > 0 && (size_t)k < sizeof(sub))
-            snprintf(sub + k, sizeof(sub) - (size_t)k,
-                     o->lang_en ? " · data as of %s" : " · 数据日期 %s", o->data_date);
+            snprintf(sub + k, sizeof(sub) - (size_t)k, map_tr(en, " · data as of %s"),
+                     o->data_date);
     }
     struct map_rgb dark = {0.1, 0.1, 0.1}, grey = {0.35, 0.35, 0.35};
     map_text_at(r->cr, r->pc, title, margin, margin, 15 * u, 1, dark, 0);
@@ -640,10 +646,8 @@ void map_draw_titles(struct map_ctx *r)
         map_text_at(r->cr, r->pc, o->attribution, margin, by, 6.5 * u, 0, grey, 0);
     char crs[160];
     if (m->srid > 0)
-        snprintf(crs, sizeof(crs),
-                 o->lang_en ? "CRS EPSG:%d · made with orgcover" : "坐标系 EPSG:%d · orgcover 制图",
-                 m->srid);
+        snprintf(crs, sizeof(crs), map_tr(en, "CRS EPSG:%d · made with orgcover"), m->srid);
     else
-        snprintf(crs, sizeof(crs), "%s", o->lang_en ? "made with orgcover" : "orgcover 制图");
+        snprintf(crs, sizeof(crs), "%s", map_tr(en, "made with orgcover"));
     map_text_at(r->cr, r->pc, crs, L->pw - margin, by, 6.5 * u, 0, grey, 1);
 }

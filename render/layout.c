@@ -473,8 +473,8 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     if (o->area >= 0) {
         if (o->area_layer < 0 || o->area_layer >= COV_NAREAS ||
             (size_t)o->area >= m->n_areas[o->area_layer] || !m->areas[o->area_layer][o->area].geom)
-            return cov_err_set(err, COV_EINPUT, "zoom area %ld of layer %d does not exist", o->area,
-                               o->area_layer);
+            return cov_err_set(err, COV_EINPUT, _("zoom area %ld of layer %d does not exist"),
+                               o->area, o->area_layer);
         L->focus_layer = o->area_layer;
         L->focus = o->area;
     }
@@ -504,15 +504,15 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     }
     L->foot_y = L->ph - margin - bottom_h + MAP_MM(1.8) * u;
     if (fw < 20 || fh < 20)
-        return cov_err_set(err, COV_EINPUT, "page %.0fx%.0f mm is too small for a map",
+        return cov_err_set(err, COV_EINPUT, _("page %.0fx%.0f mm is too small for a map"),
                            L->pw * 25.4 / 72, L->ph * 25.4 / 72);
 
     if (L->focus >= 0 && m->assigned) {
         int prc = parts_compute(m, L);
         if (prc == COV_ENOMEM)
-            return cov_err_set(err, COV_ENOMEM, "out of memory splitting the zoom area");
+            return cov_err_set(err, COV_ENOMEM, _("out of memory splitting the zoom area"));
         if (prc)
-            return cov_err_set(err, COV_EFAIL, "cannot split zoom area %s into its pieces: %s",
+            return cov_err_set(err, COV_EFAIL, _("cannot split zoom area %s into its pieces: %s"),
                                m->areas[L->focus_layer][L->focus].code,
                                cov_geos_last_error(m->geos));
     }
@@ -542,14 +542,14 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     L->aggregated = o->aggregate > 0 ||
                     (o->aggregate == 0 && (L->n_view > MAP_AGG_MAX_POINTS || spacing < 2.5 * u));
     if (L->aggregated && aggregate(m, L))
-        return cov_err_set(err, COV_ENOMEM, "out of memory aggregating organizations");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory aggregating organizations"));
     if (!L->aggregated && point_radius(m, L))
-        return cov_err_set(err, COV_ENOMEM, "out of memory sizing the point symbols");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory sizing the point symbols"));
     L->point_r = fmax(L->point_r, 1.2 * L->dev);
     int orc = occupancy(m, L);
     if (orc)
-        return cov_err_set(err, orc, "%s weighing the corners of the map",
-                           orc == COV_ENOMEM ? "out of memory" : "GEOS failed");
+        return cov_err_set(err, orc, _("%s weighing the corners of the map"),
+                           orc == COV_ENOMEM ? _("out of memory") : _("GEOS failed"));
     return 0;
 }
 

@@ -43,8 +43,7 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
                           const struct map_layout *L, struct lb *b)
 {
     int en = o->lang_en;
-    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s",
-        en ? "Social organizations by status" : "社会组织（按覆盖状态）");
+    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", map_tr(en, "Social organizations by status"));
     long covered = 0;
     for (int s = 0; s < COV_ST_COUNT; s++) {
         char name[96];
@@ -57,37 +56,33 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
     char a[32], t[32];
     if (L->n_approx && !L->aggregated) {
         add(b, MAP_LEG_HOLLOW, -1, L->n_approx, (struct map_rgb){0.3, 0.3, 0.3}, L->point_r, "%s",
-            en ? "Placed by address (approximate)" : "按地址定位（近似）");
+            map_tr(en, "Placed by address (approximate)"));
     }
     if (L->n_unplaced) {
         map_format_count(L->n_unplaced, a, sizeof(a));
         add(b, MAP_LEG_NOTE, -1, L->n_unplaced, black, 0,
-            en ? "%s not placed, not on the map" : "%s 个无法定位，未在图上显示", a);
+            map_tr(en, "%s not placed, not on the map"), a);
     }
     map_format_count(covered, a, sizeof(a));
     map_format_count(L->n_focus, t, sizeof(t));
     if (L->n_focus)
-        add(b, MAP_LEG_NOTE, -1, -1, black, 0,
-            en ? "Coverage rate %.1f %% (%s of %s)" : "覆盖率 %.1f%%（%s / %s）",
+        add(b, MAP_LEG_NOTE, -1, -1, black, 0, map_tr(en, "Coverage rate %.1f %% (%s of %s)"),
             100.0 * (double)covered / (double)L->n_focus, a, t);
     if (L->aggregated) {
-        add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s",
-            en ? "Aggregated: too many points" : "组织密集，按网格汇总");
+        add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", map_tr(en, "Aggregated: too many points"));
         add(b, MAP_LEG_NOTE, -1, -1, black, 0,
-            en ? "Circles per %.0f mm cell, area = organizations"
-               : "每 %.0f mm 网格一圆，面积表示组织数",
-            L->cell * 25.4 / 72);
+            map_tr(en, "Circles per %.0f mm cell, area = organizations"), L->cell * 25.4 / 72);
         for (int k = MAP_AGG_CLASSES - 1; k >= 0; k--) {
             double lo = 100 * map_agg_break(k), hi = 100 * map_agg_break(k + 1);
             if (k == 0)
                 add(b, MAP_LEG_CIRCLE, k, -1, map_agg_color(k), 0.2 * L->cell,
-                    en ? "covered < %g %%" : "覆盖率 < %g%%", hi);
+                    map_tr(en, "covered < %g %%"), hi);
             else if (k == MAP_AGG_CLASSES - 1)
                 add(b, MAP_LEG_CIRCLE, k, -1, map_agg_color(k), 0.2 * L->cell,
-                    en ? "covered ≥ %g %%" : "覆盖率 ≥ %g%%", lo);
+                    map_tr(en, "covered ≥ %g %%"), lo);
             else
                 add(b, MAP_LEG_CIRCLE, k, -1, map_agg_color(k), 0.2 * L->cell,
-                    en ? "covered %g–%g %%" : "覆盖率 %g–%g%%", lo, hi);
+                    map_tr(en, "covered %g–%g %%"), lo, hi);
         }
         long big = L->agg_max > 0 ? L->agg_max : 1;
         char c1[32];
@@ -106,7 +101,7 @@ static void legend_base(const struct cov_model *m, const struct map_opts *o, int
                         struct lb *b)
 {
     int en = o->lang_en;
-    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", en ? "Base map" : "底图");
+    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", map_tr(en, "Base map"));
     if (theme_fills && m->n_areas[COV_COMMUNITIES]) {
         add(b, MAP_LEG_FILL, COV_UR_URBAN, -1, map_community_fill(COV_UR_URBAN), 0, "%s",
             cov_label_ur(COV_UR_URBAN, map_lang(o)));
@@ -115,16 +110,16 @@ static void legend_base(const struct cov_model *m, const struct map_opts *o, int
     }
     if (m->n_areas[COV_DISTRICTS])
         add(b, MAP_LEG_LINE, COV_DISTRICTS, -1, (struct map_rgb){0.29, 0.29, 0.29}, 1.1, "%s",
-            en ? "District / county boundary" : "县区界");
+            map_tr(en, "District / county boundary"));
     if (m->n_areas[COV_STREETS])
         add(b, MAP_LEG_LINE, COV_STREETS, -1, (struct map_rgb){0.63, 0.63, 0.63}, 0.45, "%s",
-            en ? "Street / township boundary" : "街道（乡镇）界");
+            map_tr(en, "Street / township boundary"));
     if (m->n_areas[COV_PARKS])
         add(b, MAP_LEG_FILL, 100 + COV_PARKS, -1, (struct map_rgb){0.85, 0.82, 0.9}, 0, "%s",
-            en ? "Industrial park" : "园区");
+            map_tr(en, "Industrial park"));
     if (m->n_areas[COV_BUILDINGS])
         add(b, MAP_LEG_FILL, 100 + COV_BUILDINGS, -1, (struct map_rgb){0.78, 0.78, 0.78}, 0, "%s",
-            en ? "Office building" : "楼宇");
+            map_tr(en, "Office building"));
 }
 
 static void legend_targets(const struct cov_model *m, const struct map_opts *o,
@@ -135,23 +130,22 @@ static void legend_targets(const struct cov_model *m, const struct map_opts *o,
     struct map_rates rates = {0};
     map_targets_counts(m, o->targets, L, cnt, &rates);
     add(b, MAP_LEG_HEADING, -1, -1, black, 0,
-        en ? "Community target (urban ≥ %.0f, rural ≥ %.0f)"
-           : "社区社会组织目标（城市≥%.0f，农村≥%.0f）",
+        map_tr(en, "Community target (urban ≥ %.0f, rural ≥ %.0f)"),
         m->policy.v[COV_P_URBAN_COMMUNITY_MIN_ORGS], m->policy.v[COV_P_RURAL_COMMUNITY_MIN_ORGS]);
     add(b, MAP_LEG_FILL, MAP_T_MET, cnt[MAP_T_MET], map_tclass_color(MAP_T_MET), 0, "%s",
-        en ? "Target met" : "已达标");
+        map_tr(en, "Target met"));
     add(b, MAP_LEG_FILL, MAP_T_SHORT1, cnt[MAP_T_SHORT1], map_tclass_color(MAP_T_SHORT1), 0, "%s",
-        en ? "Short by 1" : "差 1 个");
+        map_tr(en, "Short by 1"));
     add(b, MAP_LEG_FILL, MAP_T_SHORT2, cnt[MAP_T_SHORT2], map_tclass_color(MAP_T_SHORT2), 0, "%s",
-        en ? "Short by 2 or more" : "差 2 个及以上");
+        map_tr(en, "Short by 2 or more"));
     if (cnt[MAP_T_NODATA])
         add(b, MAP_LEG_FILL, MAP_T_NODATA, cnt[MAP_T_NODATA], map_tclass_color(MAP_T_NODATA), 0,
-            "%s", en ? "No target data" : "无目标数据");
-    add(b, MAP_LEG_HATCH, -1, -1, (struct map_rgb){1, 1, 1}, 0, en ? "%s (hatched)" : "%s（斜线）",
+            "%s", map_tr(en, "No target data"));
+    add(b, MAP_LEG_HATCH, -1, -1, (struct map_rgb){1, 1, 1}, 0, map_tr(en, "%s (hatched)"),
         cov_label_ur(COV_UR_RURAL, map_lang(o)));
     add(b, MAP_LEG_NOTE, -1, -1, black, 0, "%s",
-        en ? "Labels: failing communities, orgs / required" : "标注：未达标社区 现有数/要求数");
-    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", en ? "Rate targets" : "比率目标");
+        map_tr(en, "Labels: failing communities, orgs / required"));
+    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", map_tr(en, "Rate targets"));
     /* A count target's name is long: its figures go on a line of their own, so
      * that a narrow panel never breaks a word such as 未达标 across lines (pango
      * may break between any two Chinese characters). */
@@ -162,17 +156,17 @@ static void legend_targets(const struct cov_model *m, const struct map_opts *o,
         cov_label_target(r->target, &m->policy, map_lang(o), name, sizeof(name));
         if (r->rate && !isfinite(r->value))
             add(b, MAP_LEG_POINT, 1000 + (int)k, -1, c, 3, "%s: %s", name,
-                en ? "n/a (nothing to form)" : "无（无需组建）");
+                map_tr(en, "n/a (nothing to form)"));
         else if (r->rate)
             add(b, MAP_LEG_POINT, 1000 + (int)k, -1, c, 3,
-                en ? "%s %.1f %% (target ≥ %.0f %%): %s" : "%s %.1f%%（目标≥%.0f%%）%s", name,
-                100 * r->value, 100 * r->threshold,
-                r->met ? (en ? "met" : "达标") : (en ? "missed" : "未达标"));
+                r->met ? map_tr(en, "%s %.1f %% (target ≥ %.0f %%): met")
+                       : map_tr(en, "%s %.1f %% (target ≥ %.0f %%): missed"),
+                name, 100 * r->value, 100 * r->threshold);
         else
             add(b, MAP_LEG_POINT, 1000 + (int)k, -1, c, 3,
-                en ? "%s: %.0f of %.0f communities: %s" : "%s\n%.0f / %.0f 个社区，%s", name,
-                r->value, r->threshold,
-                r->met ? (en ? "met" : "达标") : (en ? "missed" : "未达标"));
+                r->met ? map_tr(en, "%s: %.0f of %.0f communities: met")
+                       : map_tr(en, "%s: %.0f of %.0f communities: missed"),
+                name, r->value, r->threshold);
     }
     legend_base(m, o, 0, b);
 }
@@ -184,30 +178,27 @@ static void legend_plan(const struct cov_model *m, const struct map_opts *o,
     const struct cov_plan *p = o->plan;
     long groups[COV_G_COUNT] = {0}, orgs[COV_G_COUNT] = {0}, instr = 0;
     map_plan_counts(m, p, L, groups, orgs, &instr);
-    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s",
-        en ? "Proposed organizations (groups)" : "拟组建党组织（个）");
+    add(b, MAP_LEG_HEADING, -1, -1, black, 0, "%s", map_tr(en, "Proposed organizations (groups)"));
     static const enum map_legend_kind kinds[COV_G_COUNT] = {
         MAP_LEG_POINT, MAP_LEG_POINT, MAP_LEG_FILL, MAP_LEG_LINK, MAP_LEG_LINK};
     for (int k = 0; k < COV_G_COUNT; k++) {
         char c1[32];
         map_format_count(orgs[k], c1, sizeof(c1));
         add(b, kinds[k], k, groups[k], map_group_color(k), 2.6,
-            en ? "%s, covering %s %s" : "%s，覆盖 %s %s",
-            cov_label_group_kind((enum cov_group_kind)k, map_lang(o)), c1,
-            en ? map_unit_orgs(orgs[k], en) : "家");
+            map_trn(en, "%s, covering %s organization", "%s, covering %s organizations", orgs[k]),
+            cov_label_group_kind((enum cov_group_kind)k, map_lang(o)), c1);
     }
     add(b, MAP_LEG_POINT, 100, instr, (struct map_rgb){0.5, 0.5, 0.5}, 1.6, "%s",
-        en ? "Instructor needed" : "派驻党建工作指导员");
+        map_tr(en, "Instructor needed"));
     add(b, MAP_LEG_POINT, 101, -1, (struct map_rgb){0.75, 0.75, 0.75}, 1.2, "%s",
-        en ? "Other organizations" : "其他社会组织");
+        map_tr(en, "Other organizations"));
     if (isfinite(p->coverage_rate_after)) {
         long before = 0;
         for (int s = 0; s <= COV_ST_FUNCTIONAL; s++)
             before += L->counts[s];
         if (L->focus < 0)
             add(b, MAP_LEG_NOTE, -1, -1, black, 0,
-                en ? "Coverage %.1f %% now, %.1f %% after the plan"
-                   : "覆盖率：现 %.1f%%，实施后 %.1f%%",
+                map_tr(en, "Coverage %.1f %% now, %.1f %% after the plan"),
                 L->n_focus ? 100.0 * (double)before / (double)L->n_focus : 0.0,
                 100.0 * p->coverage_rate_after);
     }

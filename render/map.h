@@ -152,8 +152,9 @@ int map_page_view(const struct cov_model *m, const struct map_opts *o, struct ma
                   struct cov_err *err);
 /* The largest round length (1, 2 or 5 x 10^k metres) <= max_m; 0 if max_m <= 0. */
 double map_scalebar_length(double max_m);
-/* "500 m", "2 km", "1.5 km" ... into buf (always NUL-terminated). */
-void map_format_length(double metres, char *buf, size_t n);
+/* "500 m", "2 km", "1.5 km" ... into buf (always NUL-terminated); on a
+ * Chinese map (en 0) the units of the message catalogue ("2 千米"). */
+void map_format_length(double metres, int en, char *buf, size_t n);
 
 /* Label placement. */
 struct map_label {

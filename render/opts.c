@@ -1,6 +1,7 @@
 /* opts.c - the options of a map: defaults, and the page size and theme as a
  * user writes them. */
 #include "map.h"
+#include "../analysis/i18n.h"
 
 #include <string.h>
 #include <strings.h>
@@ -57,8 +58,8 @@ int map_size_parse(const char *s, struct map_opts *o, struct cov_err *err)
         }
     }
     return cov_err_set(err, COV_EINPUT,
-                       "size '%s': expected A4, A3, A4-landscape, A3-landscape or WxH in "
-                       "pixels (e.g. 1600x1200, 16..20000 each)",
+                       _("size '%s': expected A4, A3, A4-landscape, A3-landscape or WxH in "
+                         "pixels (e.g. 1600x1200, 16..20000 each)"),
                        s ? s : "");
 }
 
@@ -71,6 +72,6 @@ int map_theme_parse(const char *s, enum map_theme *t, struct cov_err *err)
             return 0;
         }
     }
-    return cov_err_set(err, COV_EINPUT, "theme '%s': expected coverage, targets or plan",
+    return cov_err_set(err, COV_EINPUT, _("theme '%s': expected coverage, targets or plan"),
                        s ? s : "");
 }

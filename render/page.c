@@ -42,10 +42,10 @@ static int page_begin(struct map_ctx *r, cairo_t *cr, const struct cov_model *m,
         r->have = malloc((nc ? nc : 1) * sizeof(*r->have));
         r->need = malloc((nc ? nc : 1) * sizeof(*r->need));
         if (!r->cls || !r->have || !r->need)
-            return cov_err_set(err, COV_ENOMEM, "out of memory drawing the targets map");
+            return cov_err_set(err, COV_ENOMEM, _("out of memory drawing the targets map"));
         if (map_targets_classes(m, o->targets, r->cls, r->have, r->need))
             return cov_err_set(err, COV_EINPUT,
-                               "targets refer to a community the model does not have");
+                               _("targets refer to a community the model does not have"));
     }
     return 0;
 }
@@ -117,9 +117,9 @@ static int page_draw(struct map_ctx *r, struct cov_err *err)
     if (map_on(r, ML_LEGEND))
         map_draw_legend(r);
     if (r->oom)
-        return cov_err_set(err, COV_ENOMEM, "out of memory drawing the map");
+        return cov_err_set(err, COV_ENOMEM, _("out of memory drawing the map"));
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        return cov_err_set(err, COV_EFAIL, "drawing failed: %s",
+        return cov_err_set(err, COV_EFAIL, _("drawing failed: %s"),
                            cairo_status_to_string(cairo_status(cr)));
     return 0;
 }
@@ -158,14 +158,14 @@ static int check_inputs(const struct cov_model *m, const struct map_opts *o, str
 {
     if (!m->assigned || !m->classified)
         return cov_err_set(err, COV_EINPUT,
-                           "the model must be assigned and classified before it is drawn "
-                           "(run the coverage analysis first)");
+                           _("the model must be assigned and classified before it is drawn "
+                             "(run the coverage analysis first)"));
     if (o->theme == MAP_THEME_TARGETS && !o->targets)
-        return cov_err_set(err, COV_EINPUT, "the targets map needs the target checks");
+        return cov_err_set(err, COV_EINPUT, _("the targets map needs the target checks"));
     if (o->theme == MAP_THEME_PLAN && !o->plan)
-        return cov_err_set(err, COV_EINPUT, "the plan map needs a proposal plan");
+        return cov_err_set(err, COV_EINPUT, _("the plan map needs a proposal plan"));
     if ((unsigned)o->theme > MAP_THEME_PLAN)
-        return cov_err_set(err, COV_EINPUT, "unknown map theme %d", (int)o->theme);
+        return cov_err_set(err, COV_EINPUT, _("unknown map theme %d"), (int)o->theme);
     return 0;
 }
 
@@ -217,7 +217,7 @@ static int render_svg(const struct cov_model *m, const struct map_opts *o, doubl
     unsigned want = 0;
     FILE *out = fopen(o->path, "wb"); /* an unwritable path fails before the drawing */
     if (!out)
-        return cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
+        return cov_err_set(err, COV_EIO, _("%s: cannot write"), o->path);
     for (size_t i = 0; i < sizeof(LAYERS) / sizeof(LAYERS[0]); i++) {
         if (begun && !(want & LAYERS[i].bit))
             continue;
@@ -245,7 +245,7 @@ static int render_svg(const struct cov_model *m, const struct map_opts *o, doubl
         if (rc)
             goto cleanup;
         if (doc.oom) {
-            rc = cov_err_set(err, COV_ENOMEM, "out of memory writing %s", o->path);
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory writing %s"), o->path);
             goto cleanup;
         }
         if ((rc = map_svg_merge(&head, &body, doc.s ? doc.s : "", doc.len, LAYERS[i].name, o->path,
@@ -259,17 +259,17 @@ static int render_svg(const struct cov_model *m, const struct map_opts *o, doubl
     map_sb_add(&t, "\n</desc>", 0);
     map_sb_add(&body, "\n</svg>\n", 0);
     if (meta.oom || head.oom || body.oom || t.oom) {
-        rc = cov_err_set(err, COV_ENOMEM, "out of memory writing %s", o->path);
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory writing %s"), o->path);
         goto cleanup;
     }
     int bad = fwrite(head.s, 1, head.len, out) != head.len || fwrite(t.s, 1, t.len, out) != t.len ||
               fwrite(body.s, 1, body.len, out) != body.len;
     if (bad)
-        rc = cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot write"), o->path);
 cleanup:
     rc = surface_close(cr, s, o->path, rc, err);
     if (fclose(out) && !rc)
-        rc = cov_err_set(err, COV_EIO, "%s: cannot write", o->path);
+        rc = cov_err_set(err, COV_EIO, _("%s: cannot write"), o->path);
     if (rc)
         remove(o->path);
     page_end(&r);
@@ -285,8 +285,8 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
 {
     enum fmt f = fmt_of(o->path);
     if (f == FMT_BAD)
-        return cov_err_set(err, COV_EINPUT, "%s: the map file must end in .png, .pdf or .svg",
-                           o->path ? o->path : "(no output file)");
+        return cov_err_set(err, COV_EINPUT, _("%s: the map file must end in .png, .pdf or .svg"),
+                           o->path ? o->path : _("(no output file)"));
     int rc = check_inputs(m, o, err);
     if (rc)
         return rc;
@@ -303,8 +303,8 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
         int pw = o->px_w > 0 && o->px_h > 0 ? o->px_w : (int)lround(w / 72 * dpi);
         int ph = o->px_w > 0 && o->px_h > 0 ? o->px_h : (int)lround(h / 72 * dpi);
         if (pw > 30000 || ph > 30000)
-            return cov_err_set(err, COV_EINPUT, "%s: %dx%d pixels is too large (dpi %.0f)", o->path,
-                               pw, ph, dpi);
+            return cov_err_set(err, COV_EINPUT, _("%s: %dx%d pixels is too large (dpi %.0f)"),
+                               o->path, pw, ph, dpi);
         s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
     } else {
         s = cairo_pdf_surface_create(o->path, w, h);
@@ -326,7 +326,7 @@ int map_render(const struct cov_model *m, const struct map_opts *o, struct cov_e
     if (f == FMT_PNG) {
         cairo_status_t st = cairo_surface_write_to_png(s, o->path);
         if (st != CAIRO_STATUS_SUCCESS)
-            rc = cov_err_set(err, COV_EIO, "%s: cannot write: %s", o->path,
+            rc = cov_err_set(err, COV_EIO, _("%s: cannot write: %s"), o->path,
                              cairo_status_to_string(st));
     }
 cleanup:
@@ -337,10 +337,10 @@ int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o
                      cov_progress_fn progress, void *user, struct cov_err *err)
 {
     if (fmt_of(o->path) != FMT_PDF)
-        return cov_err_set(err, COV_EINPUT, "%s: an atlas is a PDF file (.pdf)",
-                           o->path ? o->path : "(no output file)");
+        return cov_err_set(err, COV_EINPUT, _("%s: an atlas is a PDF file (.pdf)"),
+                           o->path ? o->path : _("(no output file)"));
     if (by != COV_DISTRICTS && by != COV_STREETS)
-        return cov_err_set(err, COV_EINPUT, "atlas pages are per district or per street");
+        return cov_err_set(err, COV_EINPUT, _("atlas pages are per district or per street"));
     int rc = check_inputs(m, o, err);
     if (rc)
         return rc;
@@ -356,8 +356,8 @@ int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o
     cr = cairo_create(s);
     size_t n = m->n_areas[by], pages = 0;
     for (size_t i = 0; i <= n; i++) {
-        if (progress && progress((double)i / (double)(n + 1), "drawing atlas pages", user)) {
-            rc = cov_err_set(err, COV_ECANCEL, "atlas cancelled");
+        if (progress && progress((double)i / (double)(n + 1), _("drawing atlas pages"), user)) {
+            rc = cov_err_set(err, COV_ECANCEL, _("atlas cancelled"));
             goto cleanup;
         }
         struct map_opts po = *o;
@@ -376,10 +376,10 @@ int map_render_atlas(const struct cov_model *m, int by, const struct map_opts *o
         snprintf(link, sizeof(link), "page=%zu", ++pages);
         const char *name = i ? m->areas[by][i - 1].name : NULL;
         cairo_pdf_surface_add_outline(s, CAIRO_PDF_OUTLINE_ROOT,
-                                      name ? name : (o->lang_en ? "Overview" : "总览"), link, 0);
+                                      name ? name : map_tr(o->lang_en, "Overview"), link, 0);
     }
     if (progress)
-        progress(1.0, "drawing atlas pages", user);
+        progress(1.0, _("drawing atlas pages"), user);
 cleanup:
     return surface_close(cr, s, o->path, rc, err);
 }

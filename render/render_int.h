@@ -16,6 +16,7 @@
 #include <pango/pangocairo.h>
 
 #include "../analysis/geos.h"
+#include "../analysis/i18n.h"
 #include "../analysis/labels.h"
 #include "../analysis/propose.h"
 #include "map.h"
@@ -30,6 +31,26 @@ struct cov_targets; /* analysis/targets.h */
 static inline enum cov_lang map_lang(const struct map_opts *o)
 {
     return o->lang_en ? COV_LANG_EN : COV_LANG_ZH;
+}
+
+/*
+ * The map's text s (an English message, extracted by `make pot` as the
+ * keyword map_tr) in the map's language: s itself on an English map (en),
+ * else its translation in the gettext catalogue, which cli/ binds to the
+ * same --lang (see analysis/i18n.h). So map_opts.lang_en alone decides, as
+ * it does for the names of analysis/labels.h.
+ */
+__attribute__((format_arg(2))) static inline const char *map_tr(int en, const char *s)
+{
+    return en ? s : gettext(s);
+}
+
+/* map_tr with a count: the singular or plural (keyword map_trn). */
+__attribute__((format_arg(2))) __attribute__((format_arg(3))) static inline const char *
+map_trn(int en, const char *one, const char *many, long n)
+{
+    unsigned long k = n < 0 ? (unsigned long)-n : (unsigned long)n;
+    return en ? (k == 1 ? one : many) : ngettext(one, many, k);
 }
 
 /* ---- style.c: palettes and colours of every class, numbers as text ---- */

@@ -110,9 +110,7 @@ void map_format_count(long v, char *buf, size_t n)
 
 const char *map_unit_orgs(long n, int en)
 {
-    if (!en)
-        return "个组织";
-    return n == 1 ? "organization" : "organizations";
+    return map_trn(en, "organization", "organizations", n);
 }
 
 struct map_rgb map_rgb_fade(struct map_rgb c, double a)

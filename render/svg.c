@@ -98,8 +98,8 @@ int map_svg_merge(struct map_sbuf *head, struct map_sbuf *body, const char *doc,
     for (const char *p = rend; p && (p = memmem(p, n - (size_t)(p - doc), "</svg>", 6)); p++)
         close = p;
     if (!rend || !close || rend[-1] == '/')
-        return cov_err_set(err, COV_EFAIL, "%s: cairo wrote no <svg> document for layer %s", path,
-                           name);
+        return cov_err_set(err, COV_EFAIL, _("%s: cairo wrote no <svg> document for layer %s"),
+                           path, name);
     if (!head->len) {
         map_sb_addn(head, doc, (size_t)(rend - doc));
         map_sb_add(head, " xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\">", 0);
@@ -110,7 +110,8 @@ int map_svg_merge(struct map_sbuf *head, struct map_sbuf *body, const char *doc,
     if (end - c >= 6 && !memcmp(c, "<defs>", 6)) {
         const char *de = memmem(c, (size_t)(end - c), "</defs>", 7);
         if (!de)
-            return cov_err_set(err, COV_EFAIL, "%s: unterminated <defs> in layer %s", path, name);
+            return cov_err_set(err, COV_EFAIL, _("%s: unterminated <defs> in layer %s"), path,
+                               name);
         de += 7;
         map_sb_add(body, "\n", 0);
         sb_add_prefixed(body, c, (size_t)(de - c), name);
