@@ -255,7 +255,7 @@ static int find_area(struct cli_ctx *ctx, const struct cli_usage *u, const struc
                             : _("%s '%s': %zu communities or villages have this name")),
                 opt, text, lk[best].n);
         msg_within(&b, m, d, s);
-        msg_add(&b, ":");
+        msg_add(&b, "%s", _(":")); /* the list follows */
         for (size_t i = 0; i < lk[best].n && i < AREA_LIST_MAX; i++) {
             msg_add(&b, "\n  ");
             msg_area(&b, m, sel, best, lk[best].hits[i]);
