@@ -654,6 +654,45 @@ static void test_legend_text_has_glyphs(void **state) {
         }
 }
 
+/* 1 when s holds a CJK ideograph (U+4E00..U+9FFF: lead bytes 0xE4..0xE9). */
+static int has_cjk(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p >= 0xe4 && *p <= 0xe9 && (p[1] & 0xc0) == 0x80)
+            return 1;
+    return 0;
+}
+
+/* The map's language is map_opts.lang_en, whatever language the message
+ * catalogue is set to (main() sets Chinese): an English legend
+ * has no Chinese, a Chinese one is Chinese; so are the scale bar's units. */
+static void test_map_text_follows_lang_en(void **state) {
+    struct fx *f = *state;
+    struct cov_targets t;
+    struct cov_community_check cc[8];
+    struct plan_fx pf;
+    fill_targets(f->m, &t, cc);
+    fill_plan(&pf);
+    for (int lang = 0; lang < 2; lang++)
+        for (int th = 0; th < 3; th++) {
+            struct map_opts o;
+            map_opts_init(&o);
+            o.lang_en = lang;
+            o.theme = (enum map_theme)th;
+            o.targets = &t;
+            o.plan = &pf.p;
+            struct map_legend_entry e[64];
+            size_t n = legend(f->m, &o, e, 64);
+            assert_true(n > 0);
+            for (size_t i = 0; i < n; i++)
+                if (lang && has_cjk(e[i].label))
+                    fail_msg("Chinese in the English legend: '%s'", e[i].label);
+            assert_int_equal(has_cjk(e[0].label), !lang); /* the first heading */
+            char len[32];
+            map_format_length(2000, lang, len, sizeof(len));
+            assert_string_equal(len, lang ? "2 km" : "2 千米");
+        }
+}
+
 /* ---- real output ---- */
 
 struct png {
@@ -1401,6 +1440,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_legend_targets_classes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legend_plan_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_legend_text_has_glyphs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_text_follows_lang_en, setup, teardown),
         cmocka_unit_test_setup_teardown(test_png_org_colours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_png_community_fill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_png_aggregated_circle, setup, teardown),
