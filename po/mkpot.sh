@@ -1,6 +1,7 @@
 #!/bin/sh
 # po/mkpot.sh - extract every message marked _() or N_() in the sources into
-# a .pot template (default po/orgcover.pot). `make pot` and the e2e case
+# a .pot template (default po/orgcover.pot); render/'s map_tr(en, s) and
+# map_trn(en, one, many, n) (render_int.h) are messages too. `make pot` and the e2e case
 # i18n-catalogue both use it, so they see the same messages.
 # Usage: sh po/mkpot.sh [OUT.pot]      (run from the repository root)
 set -e
