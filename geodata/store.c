@@ -20,8 +20,23 @@
 #include "../analysis/place.h"
 #include "alias.h"
 #include "outfile.h"
+#include "rtree.h"
 #include "store_sql.h"
 #include "../analysis/i18n.h"
+
+/*
+ * A layer in a bulk write: its SpatiaLite triggers (geometry constraint,
+ * timestamps, R*Tree upkeep) are dropped inside the caller's transaction and
+ * their SQL kept here; at the end the R*Tree is written packed and the
+ * triggers are created again. Per row, those
+ * triggers cost five times the insert itself (docs/BENCHMARKS.md).
+ */
+struct bulk {
+    int on;
+    int had_index; /* the R*Tree was enabled when the bulk write began */
+    char **trigger_sql;
+    int ntriggers;
+};
 
 struct geo_store {
     char *path;
@@ -29,12 +44,13 @@ struct geo_store {
     void *cache;                    /* SpatiaLite connection cache */
     int srid;                       /* cached meta 'srid', 0 when not chosen */
     int in_tx;                      /* geo_store_begin() is open */
-    int index_dirty[COV_NLAYERS];   /* spatial index dropped for a bulk write */
+    struct bulk bulk[COV_NLAYERS];  /* triggers set aside for a bulk write */
     sqlite3_stmt *put[COV_NLAYERS]; /* reused INSERT per layer */
     int readonly;                   /* opened read-only: file or folder not writable */
 };
 
-static int build_dirty_indexes(struct geo_store *s, struct cov_err *err);
+static int bulk_end_all(struct geo_store *s, struct cov_err *err);
+static void bulk_forget_all(struct geo_store *s);
 
 /* ---- small helpers ---- */
 
@@ -418,16 +434,11 @@ void geo_store_close(struct geo_store *s)
         return;
     finalize_puts(s);
     if (s->db) {
-        if (!sqlite3_get_autocommit(s->db)) {
+        /* A bulk write only happens inside a transaction: rolling it back
+         * brings the triggers it set aside back too. */
+        if (!sqlite3_get_autocommit(s->db))
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        } else {
-            /* Rows written outside a transaction without geo_store_layer_done():
-             * the index was dropped for them and is owed. Best effort. */
-            struct cov_err ignore;
-            cov_err_init(&ignore);
-            build_dirty_indexes(s, &ignore);
-            cov_err_release(&ignore);
-        }
+        bulk_forget_all(s);
         sqlite3_close_v2(s->db);
     }
     if (s->cache)
@@ -480,40 +491,138 @@ static int call_geom_fn(struct geo_store *s, const char *sql, enum cov_layer lay
     return rc;
 }
 
-/* Drop the R*Tree before a bulk write: maintaining it row by row through
- * the triggers costs more than building it once afterwards. */
-static int index_drop(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+/* Disables and drops a layer's R*Tree (before its table is dropped). */
+static int index_disable(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
 {
-    if (s->index_dirty[layer])
+    if (!index_enabled(s, layer))
         return 0;
-    if (index_enabled(s, layer)) {
-        int rc = call_geom_fn(s, "SELECT DisableSpatialIndex(?, 'geom')", layer, err);
-        if (rc)
-            return rc;
-        char sql[128];
-        /* The table name is ours (cov_layer_name), not data. */
-        snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS \"idx_%s_geom\"", cov_layer_name(layer));
-        if ((rc = exec(s, sql, err)))
-            return rc;
-    }
-    s->index_dirty[layer] = 1;
-    return 0;
+    int rc = call_geom_fn(s, "SELECT DisableSpatialIndex(?, 'geom')", layer, err);
+    if (rc)
+        return rc;
+    char sql[128];
+    /* The table name is ours (cov_layer_name), not data. */
+    snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS \"idx_%s_geom\"", cov_layer_name(layer));
+    return exec(s, sql, err);
 }
 
-static int index_build(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+static void bulk_forget(struct geo_store *s, enum cov_layer layer)
 {
-    if (!s->index_dirty[layer])
+    struct bulk *b = &s->bulk[layer];
+    for (int i = 0; i < b->ntriggers; i++)
+        free(b->trigger_sql[i]);
+    free(b->trigger_sql);
+    memset(b, 0, sizeof(*b));
+}
+
+static void bulk_forget_all(struct geo_store *s)
+{
+    for (int l = 0; l < COV_NLAYERS; l++)
+        bulk_forget(s, (enum cov_layer)l);
+}
+
+/*
+ * Before a bulk write: set the layer's triggers aside (see struct bulk).
+ * Outside a transaction the triggers stay and do their work row by row, so
+ * that no crash can leave a table without them.
+ */
+static int bulk_begin(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
+    struct bulk *b = &s->bulk[layer];
+    if (b->on || sqlite3_get_autocommit(s->db))
         return 0;
-    int rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
-    if (!rc)
-        s->index_dirty[layer] = 0;
+    b->had_index = index_enabled(s, layer);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                     &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
+    char **names = NULL;
+    int n = 0, step;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **sq = realloc(b->trigger_sql, (size_t)(n + 1) * sizeof(*sq));
+        char **nm = sq ? realloc(names, (size_t)(n + 1) * sizeof(*nm)) : NULL;
+        if (sq)
+            b->trigger_sql = sq;
+        if (nm)
+            names = nm;
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!sq || !nm || !t || !name || !(sq[n] = strdup(t))) {
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+            break;
+        }
+        if (!(nm[n] = strdup(name))) {
+            free(sq[n]);
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+            break;
+        }
+        n++;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = db_error(s, err, _("reading the triggers"));
+    sqlite3_finalize(st);
+    b->ntriggers = n;
+    for (int i = 0; i < n && !rc; i++) {
+        char *sql = sqlite3_mprintf("DROP TRIGGER \"%w\"", names[i]);
+        rc = sql ? exec(s, sql, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        sqlite3_free(sql);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc)
+        bulk_forget(s, layer);
+    else
+        b->on = 1;
     return rc;
 }
 
-static int build_dirty_indexes(struct geo_store *s, struct cov_err *err)
+/*
+ * After a bulk write: index, and put the triggers back. The geometry
+ * constraint the insert trigger checks per row (type and SRID) holds by
+ * construction here: every geometry this file writes is made with the
+ * project's SRID, 2-D (put_stmt, geo_store_update_org), and the area layers
+ * allow any type. Writers other than this file (QGIS) meet the trigger.
+ */
+static int bulk_end(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
+    struct bulk *b = &s->bulk[layer];
+    if (!b->on)
+        return 0;
+    const char *t = cov_layer_name(layer);
+    int rc = 0;
+    if (b->had_index) {
+        char name[64], *select = sqlite3_mprintf(
+                           "SELECT rowid, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom),"
+                           " MbrMaxY(geom) FROM \"%w\" WHERE geom IS NOT NULL",
+                           t);
+        snprintf(name, sizeof(name), "idx_%s_geom", t);
+        rc = select ? geo_rtree_pack(s->db, name, select, err)
+                    : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        sqlite3_free(select);
+    }
+    for (int i = 0; i < b->ntriggers && !rc; i++)
+        rc = exec(s, b->trigger_sql[i], err);
+    if (!rc && has_table(s, "geometry_columns_time")) {
+        char *sql = sqlite3_mprintf(
+            "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"
+            " 'now') WHERE lower(f_table_name) = lower(%Q) AND f_geometry_column = 'geom'",
+            t);
+        rc = sql ? exec(s, sql, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        sqlite3_free(sql);
+    }
+    /* A layer that had no index gets one, as before the bulk write path. */
+    if (!rc && !b->had_index)
+        rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
+    bulk_forget(s, layer);
+    return rc;
+}
+
+static int bulk_end_all(struct geo_store *s, struct cov_err *err)
 {
     for (int l = 0; l < COV_NLAYERS; l++) {
-        int rc = index_build(s, (enum cov_layer)l, err);
+        int rc = bulk_end(s, (enum cov_layer)l, err);
         if (rc)
             return rc;
     }
@@ -534,7 +643,7 @@ int geo_store_begin(struct geo_store *s, struct cov_err *err)
 
 int geo_store_commit(struct geo_store *s, struct cov_err *err)
 {
-    int rc = build_dirty_indexes(s, err);
+    int rc = bulk_end_all(s, err);
     if (rc)
         return rc;
     rc = exec(s, "COMMIT", err);
@@ -549,7 +658,7 @@ void geo_store_rollback(struct geo_store *s)
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
-    memset(s->index_dirty, 0, sizeof(s->index_dirty));
+    bulk_forget_all(s);
     s->srid = (int)meta_get_long(s, "srid", 0);
 }
 
@@ -595,8 +704,8 @@ static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct co
     const char *t = cov_layer_name(layer);
     if (!has_table(s, t))
         return 0;
-    int rc = index_drop(s, layer, err);
-    s->index_dirty[layer] = 0;
+    bulk_forget(s, layer);
+    int rc = index_disable(s, layer, err);
     if (!rc)
         rc = call_geom_fn(s, "SELECT DiscardGeometryColumn(?, 'geom')", layer, err);
     char sql[96];
@@ -679,7 +788,7 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
     if (!rc)
         s->srid = srid;
     else
-        memset(s->index_dirty, 0, sizeof(s->index_dirty));
+        bulk_forget_all(s);
     return rc;
 }
 
@@ -696,7 +805,7 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
         return cov_err_set(err, COV_EFAIL, _("%s: no such layer"), s->path);
     if (!has_table(s, cov_layer_name(layer)))
         return 0;
-    int rc = index_drop(s, layer, err);
+    int rc = bulk_begin(s, layer, err);
     if (rc)
         return rc;
     char sql[96];
@@ -774,7 +883,7 @@ static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer lay
      * caller's transaction may be gone. */
     if (ret && s->in_tx && sqlite3_get_autocommit(s->db)) {
         s->in_tx = 0;
-        memset(s->index_dirty, 0, sizeof(s->index_dirty));
+        bulk_forget_all(s);
         cov_err_set(err, COV_EIO, _("%s: the transaction was rolled back"), s->path);
     }
     sqlite3_clear_bindings(st);
@@ -787,7 +896,7 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
     if ((unsigned)layer >= COV_NAREAS)
         return cov_err_set(err, COV_EFAIL, _("%s: not an area layer"), s->path);
     int rc = need_table(s, layer, err);
-    if (rc || (rc = index_drop(s, layer, err)))
+    if (rc || (rc = bulk_begin(s, layer, err)))
         return rc;
     sqlite3_stmt *st = put_stmt(s, layer, err);
     if (!st)
@@ -824,7 +933,7 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
 int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err)
 {
     int rc = need_table(s, COV_ORGANIZATIONS, err);
-    if (rc || (rc = index_drop(s, COV_ORGANIZATIONS, err)))
+    if (rc || (rc = bulk_begin(s, COV_ORGANIZATIONS, err)))
         return rc;
     sqlite3_stmt *st = put_stmt(s, COV_ORGANIZATIONS, err);
     if (!st)
@@ -901,7 +1010,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     *found = 0;
     if (!o->id)
         return cov_err_set(err, COV_EINPUT, _("organizations: an update row has no id"));
-    int rc = isfinite(o->x) && isfinite(o->y) ? index_drop(s, COV_ORGANIZATIONS, err) : 0;
+    int rc = isfinite(o->x) && isfinite(o->y) ? bulk_begin(s, COV_ORGANIZATIONS, err) : 0;
     if (rc)
         return rc;
     /* Built from the fixed column names above only; values are bound. */
@@ -966,7 +1075,7 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
     int rc = sp_begin(s, err);
     if (rc)
         return rc;
-    rc = index_build(s, layer, err);
+    rc = bulk_end(s, layer, err);
     if (!rc)
         rc = bump_version(s, layer, err);
     sqlite3_stmt *st = NULL;
