@@ -34,6 +34,7 @@
 
 #include "../analysis/geos.h"
 #include "../analysis/place.h"
+
 #include "alias.h"
 #include "coords.h"
 #include "creditcode.h"
@@ -1837,6 +1838,23 @@ static int placement_report(struct imp *im, struct geo_store *s, struct geo_impo
 {
     if (im->layer != COV_ORGANIZATIONS || im->update)
         return COV_OK;
+    /* Rows with coordinates are placed by them: the area layers are only
+     * loaded (seconds at national size) when some row needs its text. */
+    size_t text_rows = 0;
+    for (size_t i = 0; i < im->n; i++) {
+        const struct cov_org *o = &im->orgs[i];
+        if (im->info[i].bad)
+            continue;
+        if (isfinite(o->x) && isfinite(o->y))
+            res->placed[COV_PLACED_POINT]++;
+        else
+            text_rows++;
+    }
+    if (!text_rows) {
+        res->placed_known = 1;
+        return COV_OK;
+    }
+    res->placed[COV_PLACED_POINT] = 0;
     struct cov_model *m = cov_model_new();
     if (!m)
         return cov_err_set(im->err, COV_ENOMEM, _("out of memory"));
