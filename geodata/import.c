@@ -289,14 +289,6 @@ static int fgiven(const struct imp *im, int fi)
     return *v != '\0';
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 /* Record key at (sheet, loc); returns 1 and sets *prev when key is a
  * duplicate, 0 when new, -1 on ENOMEM. */
 static int dup_check(struct imp *im, const char *key, int sheet, long loc, struct dup_slot *prev)
@@ -309,7 +301,7 @@ static int dup_check(struct imp *im, const char *key, int sheet, long loc, struc
         for (size_t i = 0; i < im->dup_cap; i++) {
             if (!im->dups[i].key)
                 continue;
-            size_t j = hash_str(im->dups[i].key) & (cap - 1);
+            size_t j = cov_hash_str(im->dups[i].key) & (cap - 1);
             while (t[j].key)
                 j = (j + 1) & (cap - 1);
             t[j] = im->dups[i];
@@ -318,7 +310,7 @@ static int dup_check(struct imp *im, const char *key, int sheet, long loc, struc
         im->dups = t;
         im->dup_cap = cap;
     }
-    size_t j = hash_str(key) & (im->dup_cap - 1);
+    size_t j = cov_hash_str(key) & (im->dup_cap - 1);
     while (im->dups[j].key) {
         if (!strcmp(im->dups[j].key, key)) {
             *prev = im->dups[j];
