@@ -372,7 +372,8 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     const char *folder = !slash ? "." : *dir ? dir : "/";
     s->readonly = access(path, W_OK) != 0 || (dir && access(folder, W_OK) != 0);
     free(dir);
-    int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    /* One connection per store, used by one thread: no SQLite mutexes. */
+    int flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         rc = cov_err_set(err, COV_EIO, _("%s: cannot open: %s"), path,
                          s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
