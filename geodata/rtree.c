@@ -198,7 +198,8 @@ static int pack_level(struct writer *w, struct box *v, size_t n, int depth, size
 
 static int write_pairs(struct writer *w, struct pairs *a, sqlite3_stmt *st, const char *what)
 {
-    qsort(a->v, a->n, sizeof(*a->v), cmp_pair);
+    if (a->n)
+        qsort(a->v, a->n, sizeof(*a->v), cmp_pair);
     for (size_t i = 0; i < a->n; i++) {
         sqlite3_bind_int64(st, 1, a->v[i].key);
         sqlite3_bind_int64(st, 2, a->v[i].val);
