@@ -14,7 +14,7 @@ enum { NLEV = 3 }; /* COV_DISTRICTS, COV_STREETS, COV_COMMUNITIES */
 
 struct cov_areasel {
     const struct cov_model *m;
-    struct cov_gazetteer *g;
+    struct cov_gazetteer *g;       /* built on first need (ancestors()) */
     long area[NLEV];               /* chosen, -1 none */
     unsigned char *in[COV_NAREAS]; /* per area: inside; NULL without a choice */
     size_t n_orgs;                 /* organizations inside */
@@ -26,11 +26,6 @@ struct cov_areasel *cov_areasel_new(const struct cov_model *m)
     if (!s)
         return NULL;
     s->m = m;
-    s->g = cov_gazetteer_new(m);
-    if (!s->g) {
-        free(s);
-        return NULL;
-    }
     for (int l = 0; l < NLEV; l++)
         s->area[l] = -1;
     s->n_orgs = m->n_orgs;
@@ -63,17 +58,36 @@ void cov_area_lookup_release(struct cov_area_lookup *l)
     l->n = 0;
 }
 
+/*
+ * The gazetteer, built the first time a command needs an area's district or
+ * street, and only its codes and parents (cov_gazetteer_new_hierarchy): the
+ * names would cost 85 MiB and a quarter of the start at national size. A cache, so the selection stays logically const.
+ * Out of memory, every area is in no district and no street.
+ */
+static void ancestors(const struct cov_areasel *s, enum cov_layer layer, int32_t idx,
+                      int32_t *district, int32_t *street)
+{
+    struct cov_areasel *w = (struct cov_areasel *)s;
+    if (!w->g)
+        w->g = cov_gazetteer_new_hierarchy(s->m);
+    if (!w->g) {
+        *district = *street = -1;
+        return;
+    }
+    cov_gazetteer_ancestors(w->g, layer, idx, district, street);
+}
+
 void cov_areasel_ancestors(const struct cov_areasel *s, enum cov_layer layer, int32_t idx,
                            int32_t *district, int32_t *street)
 {
-    cov_gazetteer_ancestors(s->g, layer, idx, district, street);
+    ancestors(s, layer, idx, district, street);
 }
 
 /* Is area i of layer inside district d and street st (-1: any)? */
 static int within(const struct cov_areasel *s, int layer, int32_t i, int32_t d, int32_t st)
 {
     int32_t ad, as;
-    cov_gazetteer_ancestors(s->g, (enum cov_layer)layer, i, &ad, &as);
+    ancestors(s, (enum cov_layer)layer, i, &ad, &as);
     if (d >= 0 && ad != d)
         return 0;
     if (st >= 0 && layer >= COV_STREETS && as != st)
@@ -301,7 +315,7 @@ size_t cov_areasel_n_orgs(const struct cov_areasel *s)
 static int admin_inside(const struct cov_areasel *s, int layer, int32_t i)
 {
     int32_t anc[NLEV];
-    cov_gazetteer_ancestors(s->g, (enum cov_layer)layer, i, &anc[COV_DISTRICTS], &anc[COV_STREETS]);
+    ancestors(s, (enum cov_layer)layer, i, &anc[COV_DISTRICTS], &anc[COV_STREETS]);
     anc[COV_COMMUNITIES] = layer == COV_COMMUNITIES ? i : -1;
     for (int j = 0; j < NLEV; j++) {
         if (s->area[j] < 0)
@@ -311,7 +325,7 @@ static int admin_inside(const struct cov_areasel *s, int layer, int32_t i)
                 return 0;
         } else { /* i must hold the chosen area of the deeper level j */
             int32_t cd, cs;
-            cov_gazetteer_ancestors(s->g, (enum cov_layer)j, (int32_t)s->area[j], &cd, &cs);
+            ancestors(s, (enum cov_layer)j, (int32_t)s->area[j], &cd, &cs);
             if ((layer == COV_DISTRICTS ? cd : cs) != i)
                 return 0;
         }

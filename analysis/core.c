@@ -62,6 +62,32 @@ char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n)
     return d;
 }
 
+static uint64_t hash_finish(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
+}
+
+uint64_t cov_hash_bytes(const void *s, size_t n)
+{
+    const unsigned char *p = s;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return hash_finish(h);
+}
+
+uint64_t cov_hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return hash_finish(h);
+}
+
 char *cov_arena_strdup(struct cov_arena *a, const char *s)
 {
     return s ? cov_arena_strndup(a, s, strlen(s)) : NULL;

@@ -7,6 +7,7 @@
 #define COV_CORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -32,6 +33,15 @@ char *cov_arena_strdup(struct cov_arena *a, const char *s);
 char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n);
 /* Arena-owned zeroed memory, 16-byte aligned. */
 void *cov_arena_alloc(struct cov_arena *a, size_t n);
+
+/*
+ * Hash of n bytes (or of a NUL-terminated string) for open-addressing tables
+ * indexed by its low bits: FNV-1a, then a 64-bit finalizer. FNV-1a alone
+ * leaves the low bits of keys that differ only in their last digits (org ids,
+ * area codes) clustered: lookups probed long runs of strcmp at national size.
+ */
+uint64_t cov_hash_bytes(const void *s, size_t n);
+uint64_t cov_hash_str(const char *s);
 
 /* Heap helpers that abort on out-of-memory are NOT provided on purpose:
  * callers check and return COV_ENOMEM. */

@@ -347,23 +347,13 @@ static long text_add(struct cov_gazetteer *g, const char *s, size_t n)
     return off;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h ^ (h >> 29);
-}
-
 static int32_t code_get(const struct cov_gazetteer *g, int lev, const char *s, size_t n)
 {
     const struct codemap *cm = &g->codes[lev];
     if (!cm->cap || n == 0 || n > UINT16_MAX)
         return -1;
     size_t mask = cm->cap - 1;
-    for (size_t i = hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+    for (size_t i = cov_hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
         const struct code_ent *e = &cm->e[i];
         if (e->idx < 0)
             return -1;
@@ -382,7 +372,7 @@ static int code_put(struct cov_gazetteer *g, int lev, const char *s, size_t n, i
     if (off < 0)
         return -1;
     size_t mask = cm->cap - 1;
-    size_t i = hash_bytes(s, n) & mask;
+    size_t i = cov_hash_bytes(s, n) & mask;
     while (cm->e[i].idx >= 0)
         i = (i + 1) & mask;
     cm->e[i].off = (uint32_t)off;
@@ -738,7 +728,7 @@ cleanup:
     return rc;
 }
 
-struct cov_gazetteer *cov_gazetteer_new(const struct cov_model *m)
+static struct cov_gazetteer *gazetteer_build(const struct cov_model *m, int names)
 {
     if (!m)
         return NULL;
@@ -761,12 +751,22 @@ struct cov_gazetteer *cov_gazetteer_new(const struct cov_model *m)
         if ((g->community_street[i] =
                  find_parent(g, COV_COMMUNITIES, &m->areas[COV_COMMUNITIES][i])) < -1)
             goto fail;
-    if (build_names(g))
+    if (names && build_names(g))
         goto fail;
     return g;
 fail:
     cov_gazetteer_free(g);
     return NULL;
+}
+
+struct cov_gazetteer *cov_gazetteer_new(const struct cov_model *m)
+{
+    return gazetteer_build(m, 1);
+}
+
+struct cov_gazetteer *cov_gazetteer_new_hierarchy(const struct cov_model *m)
+{
+    return gazetteer_build(m, 0);
 }
 
 void cov_gazetteer_free(struct cov_gazetteer *g)

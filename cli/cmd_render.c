@@ -11,6 +11,7 @@
 #include "cli.h"
 
 static const struct cli_usage usage = {
+    .geometry = 1,
     .synopsis = "orgcover [--db FILE] render -o FILE [--theme coverage|targets|plan [--replan]] "
                 "[--size SIZE] [--dpi N] [--title TEXT] [--area CODE|NAME] [--district X] "
                 "[--street X] [--community X] [--atlas district|street] "

@@ -332,7 +332,7 @@ int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct 
     static const char *const opt[3] = {"--district", "--street", "--community"};
     int ec;
     *m = NULL;
-    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS, m)))
+    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS | (u->geometry ? 0 : GEO_LOAD_LEAN), m)))
         return ec;
     struct cov_err err;
     cov_err_init(&err);

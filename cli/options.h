@@ -50,6 +50,8 @@ struct cli_usage {
     const char *args_error;    /* message when their number is wrong; NULL: "unexpected
                                   argument 'X'" */
     int stop_at_arg;           /* 1: options end at the first argument ('set NAME -3') */
+    int geometry;              /* 1: the command draws areas, so it loads their geometries;
+                                  0: it reports from the assignments (GEO_LOAD_LEAN) */
 };
 
 /* The parser's state, handed to callbacks. */

@@ -34,6 +34,7 @@
 
 #include "../analysis/geos.h"
 #include "../analysis/place.h"
+
 #include "alias.h"
 #include "coords.h"
 #include "creditcode.h"
@@ -288,14 +289,6 @@ static int fgiven(const struct imp *im, int fi)
     return *v != '\0';
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 /* Record key at (sheet, loc); returns 1 and sets *prev when key is a
  * duplicate, 0 when new, -1 on ENOMEM. */
 static int dup_check(struct imp *im, const char *key, int sheet, long loc, struct dup_slot *prev)
@@ -308,7 +301,7 @@ static int dup_check(struct imp *im, const char *key, int sheet, long loc, struc
         for (size_t i = 0; i < im->dup_cap; i++) {
             if (!im->dups[i].key)
                 continue;
-            size_t j = hash_str(im->dups[i].key) & (cap - 1);
+            size_t j = cov_hash_str(im->dups[i].key) & (cap - 1);
             while (t[j].key)
                 j = (j + 1) & (cap - 1);
             t[j] = im->dups[i];
@@ -317,7 +310,7 @@ static int dup_check(struct imp *im, const char *key, int sheet, long loc, struc
         im->dups = t;
         im->dup_cap = cap;
     }
-    size_t j = hash_str(key) & (im->dup_cap - 1);
+    size_t j = cov_hash_str(key) & (im->dup_cap - 1);
     while (im->dups[j].key) {
         if (!strcmp(im->dups[j].key, key)) {
             *prev = im->dups[j];
@@ -1837,6 +1830,23 @@ static int placement_report(struct imp *im, struct geo_store *s, struct geo_impo
 {
     if (im->layer != COV_ORGANIZATIONS || im->update)
         return COV_OK;
+    /* Rows with coordinates are placed by them: the area layers are only
+     * loaded (seconds at national size) when some row needs its text. */
+    size_t text_rows = 0;
+    for (size_t i = 0; i < im->n; i++) {
+        const struct cov_org *o = &im->orgs[i];
+        if (im->info[i].bad)
+            continue;
+        if (isfinite(o->x) && isfinite(o->y))
+            res->placed[COV_PLACED_POINT]++;
+        else
+            text_rows++;
+    }
+    if (!text_rows) {
+        res->placed_known = 1;
+        return COV_OK;
+    }
+    res->placed[COV_PLACED_POINT] = 0;
     struct cov_model *m = cov_model_new();
     if (!m)
         return cov_err_set(im->err, COV_ENOMEM, _("out of memory"));

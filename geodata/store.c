@@ -20,8 +20,23 @@
 #include "../analysis/place.h"
 #include "alias.h"
 #include "outfile.h"
+#include "rtree.h"
 #include "store_sql.h"
 #include "../analysis/i18n.h"
+
+/*
+ * A layer in a bulk write: its SpatiaLite triggers (geometry constraint,
+ * timestamps, R*Tree upkeep) are dropped inside the caller's transaction and
+ * their SQL kept here; at the end the R*Tree is written packed and the
+ * triggers are created again. Per row, those
+ * triggers cost five times the insert itself (docs/BENCHMARKS.md).
+ */
+struct bulk {
+    int on;
+    int had_index; /* the R*Tree was enabled when the bulk write began */
+    char **trigger_sql;
+    int ntriggers;
+};
 
 struct geo_store {
     char *path;
@@ -29,12 +44,14 @@ struct geo_store {
     void *cache;                    /* SpatiaLite connection cache */
     int srid;                       /* cached meta 'srid', 0 when not chosen */
     int in_tx;                      /* geo_store_begin() is open */
-    int index_dirty[COV_NLAYERS];   /* spatial index dropped for a bulk write */
+    struct bulk bulk[COV_NLAYERS];  /* triggers set aside for a bulk write */
     sqlite3_stmt *put[COV_NLAYERS]; /* reused INSERT per layer */
     int readonly;                   /* opened read-only: file or folder not writable */
+    int cache_owed;                 /* assignments were read from the table, not the cache */
 };
 
-static int build_dirty_indexes(struct geo_store *s, struct cov_err *err);
+static int bulk_end_all(struct geo_store *s, struct cov_err *err);
+static void bulk_forget_all(struct geo_store *s);
 
 /* ---- small helpers ---- */
 
@@ -355,7 +372,8 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     const char *folder = !slash ? "." : *dir ? dir : "/";
     s->readonly = access(path, W_OK) != 0 || (dir && access(folder, W_OK) != 0);
     free(dir);
-    int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    /* One connection per store, used by one thread: no SQLite mutexes. */
+    int flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         rc = cov_err_set(err, COV_EIO, _("%s: cannot open: %s"), path,
                          s->db ? sqlite3_errmsg(s->db) : _("out of memory"));
@@ -418,16 +436,11 @@ void geo_store_close(struct geo_store *s)
         return;
     finalize_puts(s);
     if (s->db) {
-        if (!sqlite3_get_autocommit(s->db)) {
+        /* A bulk write only happens inside a transaction: rolling it back
+         * brings the triggers it set aside back too. */
+        if (!sqlite3_get_autocommit(s->db))
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        } else {
-            /* Rows written outside a transaction without geo_store_layer_done():
-             * the index was dropped for them and is owed. Best effort. */
-            struct cov_err ignore;
-            cov_err_init(&ignore);
-            build_dirty_indexes(s, &ignore);
-            cov_err_release(&ignore);
-        }
+        bulk_forget_all(s);
         sqlite3_close_v2(s->db);
     }
     if (s->cache)
@@ -480,40 +493,138 @@ static int call_geom_fn(struct geo_store *s, const char *sql, enum cov_layer lay
     return rc;
 }
 
-/* Drop the R*Tree before a bulk write: maintaining it row by row through
- * the triggers costs more than building it once afterwards. */
-static int index_drop(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+/* Disables and drops a layer's R*Tree (before its table is dropped). */
+static int index_disable(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
 {
-    if (s->index_dirty[layer])
+    if (!index_enabled(s, layer))
         return 0;
-    if (index_enabled(s, layer)) {
-        int rc = call_geom_fn(s, "SELECT DisableSpatialIndex(?, 'geom')", layer, err);
-        if (rc)
-            return rc;
-        char sql[128];
-        /* The table name is ours (cov_layer_name), not data. */
-        snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS \"idx_%s_geom\"", cov_layer_name(layer));
-        if ((rc = exec(s, sql, err)))
-            return rc;
-    }
-    s->index_dirty[layer] = 1;
-    return 0;
+    int rc = call_geom_fn(s, "SELECT DisableSpatialIndex(?, 'geom')", layer, err);
+    if (rc)
+        return rc;
+    char sql[128];
+    /* The table name is ours (cov_layer_name), not data. */
+    snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS \"idx_%s_geom\"", cov_layer_name(layer));
+    return exec(s, sql, err);
 }
 
-static int index_build(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+static void bulk_forget(struct geo_store *s, enum cov_layer layer)
 {
-    if (!s->index_dirty[layer])
+    struct bulk *b = &s->bulk[layer];
+    for (int i = 0; i < b->ntriggers; i++)
+        free(b->trigger_sql[i]);
+    free(b->trigger_sql);
+    memset(b, 0, sizeof(*b));
+}
+
+static void bulk_forget_all(struct geo_store *s)
+{
+    for (int l = 0; l < COV_NLAYERS; l++)
+        bulk_forget(s, (enum cov_layer)l);
+}
+
+/*
+ * Before a bulk write: set the layer's triggers aside (see struct bulk).
+ * Outside a transaction the triggers stay and do their work row by row, so
+ * that no crash can leave a table without them.
+ */
+static int bulk_begin(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
+    struct bulk *b = &s->bulk[layer];
+    if (b->on || sqlite3_get_autocommit(s->db))
         return 0;
-    int rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
-    if (!rc)
-        s->index_dirty[layer] = 0;
+    b->had_index = index_enabled(s, layer);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                     &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
+    char **names = NULL;
+    int n = 0, step;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **sq = realloc(b->trigger_sql, (size_t)(n + 1) * sizeof(*sq));
+        char **nm = sq ? realloc(names, (size_t)(n + 1) * sizeof(*nm)) : NULL;
+        if (sq)
+            b->trigger_sql = sq;
+        if (nm)
+            names = nm;
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!sq || !nm || !t || !name || !(sq[n] = strdup(t))) {
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+            break;
+        }
+        if (!(nm[n] = strdup(name))) {
+            free(sq[n]);
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+            break;
+        }
+        n++;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = db_error(s, err, _("reading the triggers"));
+    sqlite3_finalize(st);
+    b->ntriggers = n;
+    for (int i = 0; i < n && !rc; i++) {
+        char *sql = sqlite3_mprintf("DROP TRIGGER \"%w\"", names[i]);
+        rc = sql ? exec(s, sql, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        sqlite3_free(sql);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc)
+        bulk_forget(s, layer);
+    else
+        b->on = 1;
     return rc;
 }
 
-static int build_dirty_indexes(struct geo_store *s, struct cov_err *err)
+/*
+ * After a bulk write: index, and put the triggers back. The geometry
+ * constraint the insert trigger checks per row (type and SRID) holds by
+ * construction here: every geometry this file writes is made with the
+ * project's SRID, 2-D (put_stmt, geo_store_update_org), and the area layers
+ * allow any type. Writers other than this file (QGIS) meet the trigger.
+ */
+static int bulk_end(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
+{
+    struct bulk *b = &s->bulk[layer];
+    if (!b->on)
+        return 0;
+    const char *t = cov_layer_name(layer);
+    int rc = 0;
+    if (b->had_index) {
+        char name[64], *select = sqlite3_mprintf(
+                           "SELECT rowid, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom),"
+                           " MbrMaxY(geom) FROM \"%w\" WHERE geom IS NOT NULL",
+                           t);
+        snprintf(name, sizeof(name), "idx_%s_geom", t);
+        rc = select ? geo_rtree_pack(s->db, name, select, err)
+                    : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        sqlite3_free(select);
+    }
+    for (int i = 0; i < b->ntriggers && !rc; i++)
+        rc = exec(s, b->trigger_sql[i], err);
+    if (!rc && has_table(s, "geometry_columns_time")) {
+        char *sql = sqlite3_mprintf(
+            "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"
+            " 'now') WHERE lower(f_table_name) = lower(%Q) AND f_geometry_column = 'geom'",
+            t);
+        rc = sql ? exec(s, sql, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        sqlite3_free(sql);
+    }
+    /* A layer that had no index gets one, as before the bulk write path. */
+    if (!rc && !b->had_index)
+        rc = call_geom_fn(s, "SELECT CreateSpatialIndex(?, 'geom')", layer, err);
+    bulk_forget(s, layer);
+    return rc;
+}
+
+static int bulk_end_all(struct geo_store *s, struct cov_err *err)
 {
     for (int l = 0; l < COV_NLAYERS; l++) {
-        int rc = index_build(s, (enum cov_layer)l, err);
+        int rc = bulk_end(s, (enum cov_layer)l, err);
         if (rc)
             return rc;
     }
@@ -534,7 +645,7 @@ int geo_store_begin(struct geo_store *s, struct cov_err *err)
 
 int geo_store_commit(struct geo_store *s, struct cov_err *err)
 {
-    int rc = build_dirty_indexes(s, err);
+    int rc = bulk_end_all(s, err);
     if (rc)
         return rc;
     rc = exec(s, "COMMIT", err);
@@ -549,7 +660,7 @@ void geo_store_rollback(struct geo_store *s)
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
-    memset(s->index_dirty, 0, sizeof(s->index_dirty));
+    bulk_forget_all(s);
     s->srid = (int)meta_get_long(s, "srid", 0);
 }
 
@@ -595,8 +706,8 @@ static int drop_layer_table(struct geo_store *s, enum cov_layer layer, struct co
     const char *t = cov_layer_name(layer);
     if (!has_table(s, t))
         return 0;
-    int rc = index_drop(s, layer, err);
-    s->index_dirty[layer] = 0;
+    bulk_forget(s, layer);
+    int rc = index_disable(s, layer, err);
     if (!rc)
         rc = call_geom_fn(s, "SELECT DiscardGeometryColumn(?, 'geom')", layer, err);
     char sql[96];
@@ -679,7 +790,7 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
     if (!rc)
         s->srid = srid;
     else
-        memset(s->index_dirty, 0, sizeof(s->index_dirty));
+        bulk_forget_all(s);
     return rc;
 }
 
@@ -696,7 +807,7 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
         return cov_err_set(err, COV_EFAIL, _("%s: no such layer"), s->path);
     if (!has_table(s, cov_layer_name(layer)))
         return 0;
-    int rc = index_drop(s, layer, err);
+    int rc = bulk_begin(s, layer, err);
     if (rc)
         return rc;
     char sql[96];
@@ -774,7 +885,7 @@ static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer lay
      * caller's transaction may be gone. */
     if (ret && s->in_tx && sqlite3_get_autocommit(s->db)) {
         s->in_tx = 0;
-        memset(s->index_dirty, 0, sizeof(s->index_dirty));
+        bulk_forget_all(s);
         cov_err_set(err, COV_EIO, _("%s: the transaction was rolled back"), s->path);
     }
     sqlite3_clear_bindings(st);
@@ -787,7 +898,7 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
     if ((unsigned)layer >= COV_NAREAS)
         return cov_err_set(err, COV_EFAIL, _("%s: not an area layer"), s->path);
     int rc = need_table(s, layer, err);
-    if (rc || (rc = index_drop(s, layer, err)))
+    if (rc || (rc = bulk_begin(s, layer, err)))
         return rc;
     sqlite3_stmt *st = put_stmt(s, layer, err);
     if (!st)
@@ -824,7 +935,7 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
 int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err)
 {
     int rc = need_table(s, COV_ORGANIZATIONS, err);
-    if (rc || (rc = index_drop(s, COV_ORGANIZATIONS, err)))
+    if (rc || (rc = bulk_begin(s, COV_ORGANIZATIONS, err)))
         return rc;
     sqlite3_stmt *st = put_stmt(s, COV_ORGANIZATIONS, err);
     if (!st)
@@ -901,7 +1012,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     *found = 0;
     if (!o->id)
         return cov_err_set(err, COV_EINPUT, _("organizations: an update row has no id"));
-    int rc = isfinite(o->x) && isfinite(o->y) ? index_drop(s, COV_ORGANIZATIONS, err) : 0;
+    int rc = isfinite(o->x) && isfinite(o->y) ? bulk_begin(s, COV_ORGANIZATIONS, err) : 0;
     if (rc)
         return rc;
     /* Built from the fixed column names above only; values are bound. */
@@ -966,7 +1077,7 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
     int rc = sp_begin(s, err);
     if (rc)
         return rc;
-    rc = index_build(s, layer, err);
+    rc = bulk_end(s, layer, err);
     if (!rc)
         rc = bump_version(s, layer, err);
     sqlite3_stmt *st = NULL;
@@ -1066,14 +1177,6 @@ struct strmap {
     size_t cap; /* power of two */
 };
 
-static uint64_t str_hash(const char *k)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *k; k++)
-        h = (h ^ (unsigned char)*k) * 1099511628211ull;
-    return h;
-}
-
 static int strmap_init(struct strmap *m, size_t n)
 {
     m->cap = 16;
@@ -1093,7 +1196,7 @@ static void strmap_release(struct strmap *m)
 
 static void strmap_put(struct strmap *m, const char *k, int32_t v)
 {
-    size_t i = (size_t)str_hash(k) & (m->cap - 1);
+    size_t i = (size_t)cov_hash_str(k) & (m->cap - 1);
     while (m->keys[i] && strcmp(m->keys[i], k))
         i = (i + 1) & (m->cap - 1);
     m->keys[i] = k;
@@ -1104,7 +1207,7 @@ static int32_t strmap_get(const struct strmap *m, const char *k)
 {
     if (!k || !m->cap)
         return -1;
-    size_t i = (size_t)str_hash(k) & (m->cap - 1);
+    size_t i = (size_t)cov_hash_str(k) & (m->cap - 1);
     while (m->keys[i]) {
         if (!strcmp(m->keys[i], k))
             return m->vals[i];
@@ -1145,7 +1248,12 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
+/* Reads the layer's geometries into the areas load_areas() left without
+ * them (same rowid order). */
+static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
+                                cov_progress_fn fn, void *user, struct cov_err *err);
+
+static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m, int geometry,
                       cov_progress_fn fn, void *user, struct cov_err *err)
 {
     long n = geo_store_count(s, layer, err);
@@ -1157,15 +1265,9 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
         return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
     char sql[256];
     const char *t = cov_layer_name(layer);
-    if (layer == COV_COMMUNITIES)
-        snprintf(sql, sizeof(sql),
-                 "SELECT code, name, parent, ur, ur_code, ST_AsBinary(geom) FROM \"%s\""
-                 " ORDER BY rowid",
-                 t);
-    else
-        snprintf(sql, sizeof(sql),
-                 "SELECT code, name, parent, 0, 0, ST_AsBinary(geom) FROM \"%s\" ORDER BY rowid",
-                 t);
+    snprintf(sql, sizeof(sql), "SELECT code, name, parent, %s, %s FROM \"%s\" ORDER BY rowid",
+             layer == COV_COMMUNITIES ? "ur, ur_code" : "0, 0",
+             geometry ? "ST_AsBinary(geom)" : "geom IS NOT NULL", t);
     sqlite3_stmt *st = NULL;
     GEOSWKBReader *r = NULL;
     int rc = prepare(s, sql, &st, err);
@@ -1195,11 +1297,20 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
         int ur = sqlite3_column_int(st, 3);
         a.ur = ur == COV_UR_URBAN || ur == COV_UR_RURAL ? (enum cov_ur)ur : COV_UR_UNKNOWN;
         a.ur_code = sqlite3_column_int(st, 4);
-        const unsigned char *wkb = sqlite3_column_blob(st, 5);
-        int size = sqlite3_column_bytes(st, 5);
-        if (wkb && size > 0)
-            a.geom = GEOSWKBReader_read_r(m->geos, r, wkb, (size_t)size);
-        if (!a.geom) {
+        if (!geometry) {
+            if (!sqlite3_column_int(st, 5)) {
+                rc = cov_err_set(err, COV_EIO,
+                                 _("%s: %s: code '%s': the stored geometry cannot be read"),
+                                 s->path, t, a.code ? a.code : "");
+                goto cleanup;
+            }
+        } else {
+            const unsigned char *wkb = sqlite3_column_blob(st, 5);
+            int size = sqlite3_column_bytes(st, 5);
+            if (wkb && size > 0)
+                a.geom = GEOSWKBReader_read_r(m->geos, r, wkb, (size_t)size);
+        }
+        if (geometry && !a.geom) {
             rc = cov_err_set(err, COV_EIO,
                              _("%s: %s: code '%s': the stored geometry cannot be read"), s->path, t,
                              a.code ? a.code : "");
@@ -1214,6 +1325,62 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
         rc = db_error(s, err, _("reading areas"));
     if (!rc && fn && fn(1.0, what, user))
         rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
+cleanup:
+    if (r)
+        GEOSWKBReader_destroy_r(m->geos, r);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
+                                cov_progress_fn fn, void *user, struct cov_err *err)
+{
+    size_t n = m->n_areas[layer];
+    if (n == 0)
+        return 0;
+    const char *t = cov_layer_name(layer);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT ST_AsBinary(geom) FROM \"%s\" ORDER BY rowid", t);
+    sqlite3_stmt *st = NULL;
+    GEOSWKBReader *r = NULL;
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    if (!(r = GEOSWKBReader_create_r(m->geos))) {
+        rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+        goto cleanup;
+    }
+    static const char *const loading[COV_NAREAS] = {N_("loading districts"), N_("loading streets"),
+                                                    N_("loading communities"), N_("loading parks"),
+                                                    N_("loading buildings")};
+    struct progress pr;
+    progress_start(&pr, fn, user, _(loading[layer]), (long)n);
+    size_t i = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && i < n) {
+        if (progress_tick(&pr, (long)i)) {
+            rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
+            goto cleanup;
+        }
+        struct cov_area *a = &m->areas[layer][i++];
+        const unsigned char *wkb = sqlite3_column_blob(st, 0);
+        int size = sqlite3_column_bytes(st, 0);
+        a->geom = wkb && size > 0 ? GEOSWKBReader_read_r(m->geos, r, wkb, (size_t)size) : NULL;
+        if (!a->geom) {
+            rc = cov_err_set(err, COV_EIO,
+                             _("%s: %s: code '%s': the stored geometry cannot be read"), s->path, t,
+                             a->code ? a->code : "");
+            goto cleanup;
+        }
+        GEOSGeom_getXMin_r(m->geos, a->geom, &a->minx);
+        GEOSGeom_getYMin_r(m->geos, a->geom, &a->miny);
+        GEOSGeom_getXMax_r(m->geos, a->geom, &a->maxx);
+        GEOSGeom_getYMax_r(m->geos, a->geom, &a->maxy);
+    }
+    if (step == SQLITE_ROW || i != n)
+        rc = cov_err_set(err, COV_EIO, _("%s: %s changed while it was read"), s->path, t);
+    else if (step != SQLITE_DONE)
+        rc = db_error(s, err, _("reading areas"));
 cleanup:
     if (r)
         GEOSWKBReader_destroy_r(m->geos, r);
@@ -1317,6 +1484,130 @@ static void clear_assignments(struct cov_model *m)
     m->assigned = 0;
 }
 
+/*
+ * The assignments again, as the model holds them: area indices in load order
+ * (rowid order, so valid while the layer versions in the stamp are), for
+ * every organization, in one blob. Reading 10^6 rows of codes and looking each
+ * up in hash tables took most of a command's start at national size; this is
+ * a copy. The assignments table stays the readable record and the fallback.
+ * Native byte order, recognised by its magic: a store moved to a machine of
+ * the other order just recomputes.
+ */
+#define CACHE_MAGIC 0x4f434131u /* "OCA1" */
+struct cache_head {
+    uint32_t magic, n_orgs, n_areas[COV_NAREAS], n_text;
+};
+struct cache_text {
+    uint32_t org, pad;
+    double x, y;
+};
+
+static size_t cache_size(size_t n_orgs, size_t n_text)
+{
+    size_t fixed = sizeof(struct cache_head) + n_orgs * (COV_NAREAS * sizeof(int32_t) + 2);
+    fixed = (fixed + 7) & ~(size_t)7;
+    return fixed + n_text * sizeof(struct cache_text);
+}
+
+static int cache_write_assignments(struct geo_store *s, const struct cov_model *m,
+                                   const char *stamp, struct cov_err *err)
+{
+    struct cache_head h = {CACHE_MAGIC, (uint32_t)m->n_orgs, {0}, 0};
+    for (int l = 0; l < COV_NAREAS; l++)
+        h.n_areas[l] = (uint32_t)m->n_areas[l];
+    for (size_t i = 0; i < m->n_orgs; i++)
+        h.n_text += !m->orgs[i].has_xy && isfinite(m->orgs[i].x) && isfinite(m->orgs[i].y);
+    size_t size = cache_size(m->n_orgs, h.n_text);
+    unsigned char *b = calloc(1, size);
+    if (!b)
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+    memcpy(b, &h, sizeof(h));
+    int32_t *area = (int32_t *)(b + sizeof(h));
+    unsigned char *placed = (unsigned char *)(area + m->n_orgs * COV_NAREAS);
+    unsigned char *by = placed + m->n_orgs;
+    struct cache_text *t = (struct cache_text *)(b + size - h.n_text * sizeof(struct cache_text));
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        memcpy(area + i * COV_NAREAS, o->area, sizeof(int32_t) * COV_NAREAS);
+        placed[i] = (unsigned char)o->placed;
+        by[i] = (unsigned char)o->placed_by;
+        if (!o->has_xy && isfinite(o->x) && isfinite(o->y))
+            *t++ = (struct cache_text){(uint32_t)i, 0, o->x, o->y};
+    }
+    int rc = exec(s, "CREATE TABLE IF NOT EXISTS cache(key TEXT PRIMARY KEY, stamp TEXT, data BLOB)",
+                  err);
+    sqlite3_stmt *st = NULL;
+    if (!rc)
+        rc = prepare(s, "INSERT OR REPLACE INTO cache(key, stamp, data) VALUES('assignments', ?, ?)",
+                     &st, err);
+    if (!rc) {
+        sqlite3_bind_text(st, 1, stamp, -1, SQLITE_STATIC);
+        sqlite3_bind_blob64(st, 2, b, size, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(s, err, _("writing assignments"));
+    }
+    sqlite3_finalize(st);
+    free(b);
+    return rc;
+}
+
+/* 1 and m->assigned = 1 when the cache matches the stamp and the model. */
+static int cache_read_assignments(struct geo_store *s, struct cov_model *m, const char *stamp)
+{
+    if (!has_table(s, "cache"))
+        return 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT stamp, data FROM cache WHERE key = 'assignments'", -1,
+                           &st, NULL))
+        return 0;
+    int ok = 0;
+    if (sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_text(st, 0) ||
+        strcmp((const char *)sqlite3_column_text(st, 0), stamp))
+        goto done;
+    const unsigned char *b = sqlite3_column_blob(st, 1);
+    size_t size = (size_t)sqlite3_column_bytes(st, 1);
+    struct cache_head h;
+    if (!b || size < sizeof(h))
+        goto done;
+    memcpy(&h, b, sizeof(h));
+    if (h.magic != CACHE_MAGIC || h.n_orgs != m->n_orgs || size != cache_size(h.n_orgs, h.n_text))
+        goto done;
+    for (int l = 0; l < COV_NAREAS; l++)
+        if (h.n_areas[l] != m->n_areas[l])
+            goto done;
+    const unsigned char *area = b + sizeof(h);
+    const unsigned char *placed = area + (size_t)h.n_orgs * COV_NAREAS * sizeof(int32_t);
+    const unsigned char *by = placed + h.n_orgs;
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        struct cov_org *o = &m->orgs[i];
+        memcpy(o->area, area + i * COV_NAREAS * sizeof(int32_t), sizeof(int32_t) * COV_NAREAS);
+        for (int l = 0; l < COV_NAREAS; l++)
+            if (o->area[l] < -1 || o->area[l] >= (int32_t)h.n_areas[l])
+                goto bad;
+        if (placed[i] >= COV_PLACED_COUNT || by[i] >= COV_SRC_COUNT)
+            goto bad;
+        o->placed = placed[i];
+        o->placed_by = by[i];
+    }
+    const unsigned char *t = b + size - (size_t)h.n_text * sizeof(struct cache_text);
+    for (uint32_t k = 0; k < h.n_text; k++) {
+        struct cache_text ct;
+        memcpy(&ct, t + k * sizeof(ct), sizeof(ct));
+        if (ct.org >= m->n_orgs || m->orgs[ct.org].has_xy)
+            goto bad;
+        m->orgs[ct.org].x = ct.x;
+        m->orgs[ct.org].y = ct.y;
+    }
+    m->assigned = 1;
+    ok = 1;
+    goto done;
+bad:
+    clear_assignments(m);
+done:
+    sqlite3_finalize(st);
+    return ok;
+}
+
 /* Sets m->assigned = 1 when the stored assignments are current and every
  * stored code is found; otherwise leaves them unassigned. */
 static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov_err *err)
@@ -1327,6 +1618,8 @@ static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov
     int current = saved && !strcmp(saved, stamp);
     free(saved);
     if (!current || m->n_orgs == 0)
+        return 0;
+    if (cache_read_assignments(s, m, stamp))
         return 0;
 
     struct strmap orgs = {0}, areas[COV_NAREAS] = {{0}};
@@ -1383,9 +1676,10 @@ static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov
         rc = db_error(s, err, _("reading assignments"));
         ok = 0;
     }
-    if (ok && seen == m->n_orgs)
+    if (ok && seen == m->n_orgs) {
         m->assigned = 1;
-    else
+        s->cache_owed = 1;
+    } else
         clear_assignments(m);
 cleanup:
     sqlite3_finalize(st);
@@ -1399,10 +1693,11 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
                    cov_progress_fn progress, void *user, struct cov_err *err)
 {
     m->srid = s->srid;
+    int geometry = !(mask & GEO_LOAD_LEAN);
     int rc = geo_store_load_policy(s, &m->policy, err);
     for (int l = 0; l < COV_NAREAS && !rc; l++)
         if (mask & (1u << l))
-            rc = load_areas(s, (enum cov_layer)l, m, progress, user, err);
+            rc = load_areas(s, (enum cov_layer)l, m, geometry, progress, user, err);
     if (!rc && (mask & (1u << COV_ORGANIZATIONS))) {
         rc = load_orgs(s, m, progress, user, err);
         if (!rc)
@@ -1454,6 +1749,8 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
     geo_store_version_stamp(s, stamp, sizeof(stamp));
     if (!rc)
         rc = geo_store_meta_set(s, "assign.stamp", stamp, err);
+    if (!rc)
+        rc = cache_write_assignments(s, m, stamp, err);
     return sp_end(s, rc, err);
 }
 
@@ -1463,12 +1760,29 @@ int geo_store_load_current(struct geo_store *s, unsigned mask, struct cov_model 
 {
     enum geo_load_outcome how = GEO_LOAD_STORED;
     int rc = geo_store_load(s, mask, m, progress, user, err);
+    if (!rc && m->assigned && s->cache_owed && !s->readonly &&
+        (mask & GEO_ALL_LAYERS) == GEO_ALL_LAYERS) {
+        /* A store whose assignments predate the cache: write it once, best effort. */
+        char stamp[256];
+        struct cov_err ignore;
+        cov_err_init(&ignore);
+        geo_store_version_stamp(s, stamp, sizeof(stamp));
+        if (!sp_begin(s, &ignore))
+            sp_end(s, cache_write_assignments(s, m, stamp, &ignore), &ignore);
+        cov_err_release(&ignore);
+    }
+    s->cache_owed = 0;
+    unsigned layers = mask & GEO_ALL_LAYERS;
+    /* A lean load has no area geometries; assigning needs them. */
+    for (int l = 0; l < COV_NAREAS && !rc && !m->assigned && (mask & GEO_LOAD_LEAN); l++)
+        if (layers & (1u << l))
+            rc = load_area_geometries(s, (enum cov_layer)l, m, progress, user, err);
     if (!rc && !m->assigned) {
         rc = cov_assign(m, 0, progress, user, err);
         /* A read-only store still answers from memory; only a full load can be saved
          * (a partial one would lose the other layers' codes). */
         how = s->readonly              ? GEO_LOAD_READONLY
-              : mask != GEO_ALL_LAYERS ? GEO_LOAD_PARTIAL
+              : layers != GEO_ALL_LAYERS ? GEO_LOAD_PARTIAL
                                        : GEO_LOAD_SAVED;
         if (!rc && how == GEO_LOAD_SAVED)
             rc = geo_store_save_assignments(s, m, err);

@@ -90,6 +90,13 @@ int geo_store_layer_done(struct geo_store *s, enum cov_layer layer, const char *
 int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
                    cov_progress_fn progress, void *user, struct cov_err *err);
 #define GEO_ALL_LAYERS ((1u << COV_NLAYERS) - 1)
+/*
+ * Or'ed into a load mask: the areas come without their geometries (geom NULL,
+ * envelope 0), for commands that report from the assignments only. At
+ * national size reading 6x10^5 polygons into GEOS is most of a start.
+ * geo_store_load_current() still reads them when it must assign.
+ */
+#define GEO_LOAD_LEAN (1u << 16)
 
 /* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err);

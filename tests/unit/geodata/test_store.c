@@ -582,6 +582,44 @@ static void test_rollback_leaves_store_unchanged(void **state) {
     assert_int_equal(geo_store_srid(f->s), 4549);
 }
 
+/* A bulk write sets SpatiaLite's triggers aside and writes the R*Tree itself:
+ * afterwards the same triggers are back, the index is one SQLite accepts, and
+ * rows written later outside a bulk write reach it through the triggers. */
+static void test_bulk_write_restores_triggers_and_index(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    const char *triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                           " AND tbl_name = 'organizations'";
+    long before = query_long(f->s, triggers);
+    assert_true(before >= 3);
+    fill_small(f);
+    assert_int_equal(query_long(f->s, triggers), before);
+    assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_organizations_geom') = 'ok'"), 1);
+    assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_streets_geom') = 'ok'"), 1);
+    struct cov_org o = org("91440300708461136T", 55, 56);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0); /* autocommit: triggers */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"
+                                      " WHERE xmin <= 55 AND xmax >= 55 AND ymin <= 56"
+                                      " AND ymax >= 56"),
+                     1);
+    assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_organizations_geom') = 'ok'"), 1);
+}
+
+/* A failed bulk write rolls back with its triggers: they are all there after. */
+static void test_rollback_restores_triggers(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    const char *triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'";
+    long before = query_long(f->s, triggers);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    assert_true(query_long(f->s, triggers) < before);
+    geo_store_rollback(f->s);
+    assert_int_equal(query_long(f->s, triggers), before);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"), 3);
+}
+
 static void test_close_rolls_back_open_transaction(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
@@ -862,6 +900,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_writes_outside_transaction_get_index_at_close, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_store_unchanged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_write_restores_triggers_and_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_restores_triggers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_rolls_back_open_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_begin_is_not_nested, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clear_then_commit_keeps_index, setup, teardown),

@@ -14,6 +14,7 @@
 
 #include "../../../analysis/geos.h"
 #include "../../../geodata/store.h"
+#include "../../../geodata/store_sql.h"
 
 struct fx {
     char dir[64];
@@ -208,6 +209,70 @@ static void test_a_read_only_store_answers_from_memory(void **state)
     assert_null(geo_store_meta_get(f->s, "assign.stamp"));
 }
 
+static long count_of(struct fx *f, const char *sql)
+{
+    struct geo_stmt *st = NULL;
+    assert_int_equal(geo_store_prepare(f->s, sql, &st, &f->err), 0);
+    assert_int_equal(geo_stmt_step(st, "test", &f->err), 1);
+    long v = (long)geo_stmt_column_int(st, 0);
+    geo_stmt_finalize(st);
+    return v;
+}
+
+/* The saved assignments come back from their cache blob; a damaged blob is
+ * ignored (the table answers) and written again. */
+static void test_cache_serves_and_a_bad_one_falls_back(void **state)
+{
+    struct fx *f = *state;
+    make_project(f);
+    enum geo_load_outcome how;
+    cov_model_free(load(f, GEO_ALL_LAYERS, &how));
+    assert_int_equal(count_of(f, "SELECT count(*) FROM cache WHERE key = 'assignments'"), 1);
+    struct cov_model *m = load(f, GEO_ALL_LAYERS, &how);
+    assert_int_equal(how, GEO_LOAD_STORED);
+    assert_assigned(m);
+    cov_model_free(m);
+    /* An index out of range: C's community becomes 7. */
+    assert_int_equal(geo_store_exec(f->s,
+                                    "UPDATE cache SET data = substr(data, 1, 32 + 2 * 20 + 8)"
+                                    " || x'07000000' || substr(data, 32 + 2 * 20 + 12 + 1)",
+                                    &f->err),
+                     0);
+    m = load(f, GEO_ALL_LAYERS, &how);
+    assert_int_equal(how, GEO_LOAD_STORED);
+    assert_assigned(m);
+    cov_model_free(m);
+    /* Rewritten from the table: the next load reads it again. */
+    assert_int_equal(count_of(f, "SELECT substr(data, 32 + 2 * 20 + 9, 4) = x'01000000'"
+                                 " FROM cache"),
+                     1);
+    assert_int_equal(geo_store_exec(f->s, "UPDATE cache SET data = x'00'", &f->err), 0);
+    m = load(f, GEO_ALL_LAYERS, &how);
+    assert_assigned(m);
+    cov_model_free(m);
+}
+
+/* A lean load leaves the area geometries out when the assignments are
+ * current, and reads them when it has to assign. */
+static void test_lean_load(void **state)
+{
+    struct fx *f = *state;
+    make_project(f);
+    enum geo_load_outcome how;
+    struct cov_model *m = load(f, GEO_ALL_LAYERS | GEO_LOAD_LEAN, &how);
+    assert_int_equal(how, GEO_LOAD_SAVED);
+    assert_assigned(m);
+    assert_non_null(m->areas[COV_STREETS][0].geom);
+    cov_model_free(m);
+    m = load(f, GEO_ALL_LAYERS | GEO_LOAD_LEAN, &how);
+    assert_int_equal(how, GEO_LOAD_STORED);
+    assert_assigned(m);
+    assert_null(m->areas[COV_STREETS][0].geom);
+    assert_null(m->areas[COV_COMMUNITIES][1].geom);
+    assert_string_equal(m->areas[COV_COMMUNITIES][1].code, "320703002001");
+    cov_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +280,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_current_assignments_are_loaded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_changed_layer_makes_them_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_partial_load_is_not_saved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_serves_and_a_bad_one_falls_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_lean_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_read_only_store_answers_from_memory, setup,
                                         teardown),
     };

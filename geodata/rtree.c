@@ -1,0 +1,332 @@
+/* rtree.c - write a SQLite R*Tree packed, bottom-up (Sort-Tile-Recursive), in one pass. */
+#include "rtree.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analysis/i18n.h"
+
+/*
+ * The on-disk format (SQLite ext/rtree/rtree.c, "Database Format of R-Tree
+ * Tables"): %_node(nodeno INTEGER PRIMARY KEY, data BLOB) holds fixed-size
+ * nodes; the first two bytes of node 1 (the root) give the tree's depth, the
+ * next two every node's cell count, then the cells: an 8-byte rowid (a leaf)
+ * or child node number (an inner node) and, for each dimension, a 4-byte
+ * minimum and maximum. All integers and floats are big-endian. %_rowid maps
+ * each rowid to its leaf, %_parent each node but the root to its parent.
+ */
+
+struct box {
+    int64_t id;
+    float c[4]; /* min x, max x, min y, max y */
+};
+
+struct pair {
+    int64_t key, val;
+};
+
+struct pairs {
+    struct pair *v;
+    size_t n, cap;
+};
+
+struct writer {
+    sqlite3 *db;
+    sqlite3_stmt *node, *parent, *rowid;
+    int size; /* bytes per node */
+    int fanout; /* cells per node */
+    unsigned char *buf;
+    int64_t next_node; /* the next free node number (1 is the root's) */
+    struct pairs leaf_of, parent_of;
+    struct cov_err *err;
+    const char *name;
+};
+
+static float round_down(double d)
+{
+    float f = (float)d;
+    if ((double)f > d)
+        f = nextafterf(f, -INFINITY);
+    return f;
+}
+
+static float round_up(double d)
+{
+    float f = (float)d;
+    if ((double)f < d)
+        f = nextafterf(f, INFINITY);
+    return f;
+}
+
+static void put_u16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+static void put_i64(unsigned char *p, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(u >> (56 - 8 * i));
+}
+
+static void put_float(unsigned char *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof(u));
+    put_u32(p, u);
+}
+
+static int pairs_add(struct pairs *a, int64_t key, int64_t val)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 1024;
+        struct pair *v = realloc(a->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n].key = key;
+    a->v[a->n].val = val;
+    a->n++;
+    return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    int64_t x = ((const struct pair *)a)->key, y = ((const struct pair *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Centre order, ties by id: the packing is the same on every run. */
+static int cmp_x(const void *a, const void *b)
+{
+    const struct box *p = a, *q = b;
+    float u = p->c[0] + p->c[1], v = q->c[0] + q->c[1];
+    if (u != v)
+        return u < v ? -1 : 1;
+    return (p->id > q->id) - (p->id < q->id);
+}
+
+static int cmp_y(const void *a, const void *b)
+{
+    const struct box *p = a, *q = b;
+    float u = p->c[2] + p->c[3], v = q->c[2] + q->c[3];
+    if (u != v)
+        return u < v ? -1 : 1;
+    return (p->id > q->id) - (p->id < q->id);
+}
+
+static int db_fail(struct writer *w, const char *what)
+{
+    return cov_err_set(w->err, COV_EIO, _("spatial index %s: %s: %s"), w->name, what,
+                       sqlite3_errmsg(w->db));
+}
+
+/* Writes node `no` holding cells[0..n) and returns its bounding box in *out. */
+static int write_node(struct writer *w, int64_t no, int depth, const struct box *cells, size_t n,
+                      struct box *out)
+{
+    memset(w->buf, 0, (size_t)w->size);
+    put_u16(w->buf, no == 1 ? (unsigned)depth : 0);
+    put_u16(w->buf + 2, (unsigned)n);
+    struct box b = {no, {INFINITY, -INFINITY, INFINITY, -INFINITY}};
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *p = w->buf + 4 + i * 24;
+        put_i64(p, cells[i].id);
+        for (int k = 0; k < 4; k++)
+            put_float(p + 8 + 4 * k, cells[i].c[k]);
+        b.c[0] = fminf(b.c[0], cells[i].c[0]);
+        b.c[1] = fmaxf(b.c[1], cells[i].c[1]);
+        b.c[2] = fminf(b.c[2], cells[i].c[2]);
+        b.c[3] = fmaxf(b.c[3], cells[i].c[3]);
+        if (pairs_add(depth == 0 ? &w->leaf_of : &w->parent_of, cells[i].id, no))
+            return cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
+    }
+    sqlite3_bind_int64(w->node, 1, no);
+    sqlite3_bind_blob(w->node, 2, w->buf, w->size, SQLITE_STATIC);
+    int rc = sqlite3_step(w->node);
+    sqlite3_reset(w->node);
+    if (rc != SQLITE_DONE)
+        return db_fail(w, _("writing a node"));
+    if (out)
+        *out = b;
+    return 0;
+}
+
+/*
+ * One level of STR: tiles v[0..n) into nodes of w->fanout cells (vertical
+ * slices by x, then runs by y inside each slice), writes them and replaces
+ * v[0..*m) by the nodes' boxes.
+ */
+static int pack_level(struct writer *w, struct box *v, size_t n, int depth, size_t *m)
+{
+    size_t f = (size_t)w->fanout;
+    size_t nodes = (n + f - 1) / f;
+    size_t slices = (size_t)ceil(sqrt((double)nodes));
+    size_t per_slice = slices ? ((nodes + slices - 1) / slices) * f : n;
+    qsort(v, n, sizeof(*v), cmp_x);
+    for (size_t s = 0; s < n; s += per_slice)
+        qsort(v + s, n - s < per_slice ? n - s : per_slice, sizeof(*v), cmp_y);
+    /* Node boxes overwrite v from the front: node k is written from
+     * v[k*f ..], after which v[k] is free (k <= k*f). */
+    size_t k = 0;
+    for (size_t s = 0; s < n; s += per_slice) {
+        size_t end = s + per_slice < n ? s + per_slice : n;
+        for (size_t i = s; i < end; i += f) {
+            size_t cnt = end - i < f ? end - i : f;
+            struct box b;
+            int rc = write_node(w, w->next_node++, depth, v + i, cnt, &b);
+            if (rc)
+                return rc;
+            v[k++] = b;
+        }
+    }
+    *m = k;
+    return 0;
+}
+
+static int write_pairs(struct writer *w, struct pairs *a, sqlite3_stmt *st, const char *what)
+{
+    if (a->n)
+        qsort(a->v, a->n, sizeof(*a->v), cmp_pair);
+    for (size_t i = 0; i < a->n; i++) {
+        sqlite3_bind_int64(st, 1, a->v[i].key);
+        sqlite3_bind_int64(st, 2, a->v[i].val);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(w, what);
+    }
+    return 0;
+}
+
+static int read_boxes(struct writer *w, const char *select, struct box **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(w->db, select, -1, &st, NULL))
+        return db_fail(w, _("reading the bounding boxes"));
+    size_t cap = 1024, k = 0;
+    struct box *v = malloc(cap * sizeof(*v));
+    int rc = v ? 0 : cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
+    int s;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            continue;
+        if (k == cap) {
+            struct box *nv = realloc(v, cap * 2 * sizeof(*v));
+            if (!nv) {
+                rc = cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
+                break;
+            }
+            v = nv;
+            cap *= 2;
+        }
+        v[k].id = sqlite3_column_int64(st, 0);
+        v[k].c[0] = round_down(sqlite3_column_double(st, 1));
+        v[k].c[1] = round_up(sqlite3_column_double(st, 2));
+        v[k].c[2] = round_down(sqlite3_column_double(st, 3));
+        v[k].c[3] = round_up(sqlite3_column_double(st, 4));
+        k++;
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_fail(w, _("reading the bounding boxes"));
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+static int exec_fmt(struct writer *w, const char *fmt)
+{
+    char *sql = sqlite3_mprintf(fmt, w->name, w->name);
+    if (!sql)
+        return cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
+    int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    return rc ? db_fail(w, _("creating the index table")) : 0;
+}
+
+static int prepare_fmt(struct writer *w, const char *fmt, sqlite3_stmt **st)
+{
+    char *sql = sqlite3_mprintf(fmt, w->name);
+    if (!sql)
+        return cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
+    int rc = sqlite3_prepare_v2(w->db, sql, -1, st, NULL);
+    sqlite3_free(sql);
+    return rc ? db_fail(w, _("preparing the index writes")) : 0;
+}
+
+static int node_size(struct writer *w)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare_fmt(w, "SELECT length(data) FROM \"%w_node\" WHERE nodeno = 1", &st);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        w->size = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    w->fanout = (w->size - 4) / 24;
+    if (w->fanout < 2)
+        return cov_err_set(w->err, COV_EIO, _("spatial index %s: unexpected node size %d"),
+                           w->name, w->size);
+    return 0;
+}
+
+int geo_rtree_pack(sqlite3 *db, const char *name, const char *select, struct cov_err *err)
+{
+    struct writer w = {.db = db, .err = err, .name = name, .next_node = 2};
+    struct box *v = NULL;
+    size_t n = 0;
+    int rc = exec_fmt(&w, "DROP TABLE IF EXISTS \"%w\";"
+                          " CREATE VIRTUAL TABLE \"%w\" USING rtree(pkid, xmin, xmax, ymin, ymax)");
+    if (!rc)
+        rc = node_size(&w);
+    if (!rc && !(w.buf = malloc((size_t)w.size)))
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+    if (!rc)
+        rc = prepare_fmt(&w, "INSERT OR REPLACE INTO \"%w_node\"(nodeno, data) VALUES(?, ?)",
+                         &w.node);
+    if (!rc)
+        rc = prepare_fmt(&w, "INSERT INTO \"%w_parent\"(nodeno, parentnode) VALUES(?, ?)",
+                         &w.parent);
+    if (!rc)
+        rc = prepare_fmt(&w, "INSERT INTO \"%w_rowid\"(rowid, nodeno) VALUES(?, ?)", &w.rowid);
+    if (!rc)
+        rc = read_boxes(&w, select, &v, &n);
+    /* Levels below the root; the last level (at most one node's worth of
+     * cells) goes into node 1 with the tree's depth. */
+    int depth = 0;
+    while (!rc && n > (size_t)w.fanout) {
+        rc = pack_level(&w, v, n, depth, &n);
+        depth++;
+    }
+    if (!rc)
+        rc = write_node(&w, 1, depth, v, n, NULL);
+    if (!rc)
+        rc = write_pairs(&w, &w.leaf_of, w.rowid, _("writing the row map"));
+    if (!rc)
+        rc = write_pairs(&w, &w.parent_of, w.parent, _("writing the parent map"));
+    sqlite3_finalize(w.node);
+    sqlite3_finalize(w.parent);
+    sqlite3_finalize(w.rowid);
+    free(w.leaf_of.v);
+    free(w.parent_of.v);
+    free(w.buf);
+    free(v);
+    return rc;
+}

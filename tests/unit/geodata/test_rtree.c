@@ -1,0 +1,245 @@
+/* test_rtree.c - the packed R*Tree writer: SQLite's rtreecheck() accepts the tree, window
+ * queries through it find exactly what a scan finds, and the tree stays usable for the
+ * rtree module's own inserts and deletes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "../../../geodata/rtree.h"
+
+static sqlite3 *open_db(void)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE b(id INTEGER PRIMARY KEY, x0, x1, y0, y1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    return db;
+}
+
+static long long scalar(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long long v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void expect_ok(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rtreecheck('idx')", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+}
+
+/* n boxes with integer corners (exact in float) from a fixed LCG; every
+ * seventh one has NULL coordinates and must be left out of the index. */
+static long fill(sqlite3 *db, long n)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO b VALUES(?, ?, ?, ?, ?)", -1, &st, NULL),
+                     SQLITE_OK);
+    uint64_t r = 12345;
+    long kept = 0;
+    for (long i = 1; i <= n; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int x = (int)((r >> 33) % 100000), y = (int)((r >> 13) % 100000);
+        int w = (int)((r >> 5) % 50), h = (int)((r >> 45) % 50);
+        sqlite3_bind_int64(st, 1, i * 3); /* sparse ids, as after deletes */
+        if (i % 7 == 0) {
+            for (int k = 2; k <= 5; k++)
+                sqlite3_bind_null(st, k);
+        } else {
+            sqlite3_bind_int(st, 2, x);
+            sqlite3_bind_int(st, 3, x + w);
+            sqlite3_bind_int(st, 4, y);
+            sqlite3_bind_int(st, 5, y + h);
+            kept++;
+        }
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    return kept;
+}
+
+static void pack(sqlite3 *db)
+{
+    struct cov_err err;
+    cov_err_init(&err);
+    assert_int_equal(geo_rtree_pack(db, "idx", "SELECT id, x0, x1, y0, y1 FROM b", &err), 0);
+    cov_err_release(&err);
+}
+
+/* Windows over the whole extent: the index and a scan agree on every one. */
+static void expect_same_answers(sqlite3 *db)
+{
+    uint64_t r = 99;
+    for (int q = 0; q < 60; q++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int x = (int)((r >> 33) % 100000), y = (int)((r >> 13) % 100000);
+        int s = 1 + (int)((r >> 7) % (q < 30 ? 3000 : 40000));
+        char a[256], b[256];
+        snprintf(a, sizeof(a),
+                 "SELECT count(*) FROM idx WHERE xmin <= %d AND xmax >= %d AND ymin <= %d"
+                 " AND ymax >= %d",
+                 x + s, x, y + s, y);
+        snprintf(b, sizeof(b),
+                 "SELECT count(*) FROM b WHERE x0 IS NOT NULL AND x0 <= %d AND x1 >= %d AND"
+                 " y0 <= %d AND y1 >= %d",
+                 x + s, x, y + s, y);
+        assert_int_equal(scalar(db, a), scalar(db, b));
+    }
+}
+
+static void check_size(long n, long depth)
+{
+    sqlite3 *db = open_db();
+    long kept = fill(db, n);
+    pack(db);
+    expect_ok(db);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx"), kept);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx_rowid"), kept);
+    /* The root's first two bytes are the depth. */
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM idx_node WHERE nodeno = 1", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *root = sqlite3_column_blob(st, 0);
+    assert_int_equal(root[0] << 8 | root[1], depth);
+    sqlite3_finalize(st);
+    expect_same_answers(db);
+    sqlite3_close(db);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    check_size(0, 0);
+}
+
+static void test_one_leaf(void **state)
+{
+    (void)state;
+    check_size(1, 0);
+    check_size(59, 0); /* 51 kept: exactly one full node */
+}
+
+static void test_two_levels(void **state)
+{
+    (void)state;
+    check_size(60, 1); /* 52 kept: one more than a node holds */
+    check_size(3000, 1);
+}
+
+static void test_three_levels(void **state)
+{
+    (void)state;
+    check_size(40000, 2);
+}
+
+static void test_four_levels(void **state)
+{
+    (void)state;
+    check_size(160000, 3); /* 137,143 kept > 51^3 */
+}
+
+/* The rtree module goes on maintaining the packed tree: inserts that split
+ * full nodes and deletes that empty them keep it consistent and correct. */
+static void test_module_edits_after_pack(void **state)
+{
+    (void)state;
+    sqlite3 *db = open_db();
+    fill(db, 5000);
+    pack(db);
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO idx SELECT id + 1, x0 + 1, x1 + 1, y0, y1 FROM b"
+                                  " WHERE x0 IS NOT NULL AND id % 2 = 0;"
+                                  "DELETE FROM idx WHERE pkid % 5 = 0",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    expect_ok(db);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx WHERE pkid % 5 = 0"), 0);
+    sqlite3_close(db);
+}
+
+/* Coordinates that float cannot hold: the stored box still contains the
+ * double one (minimum rounded down, maximum up). */
+static void test_rounding_outward(void **state)
+{
+    (void)state;
+    sqlite3 *db = open_db();
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO b VALUES(1, 500000.123456789, 500000.123456789,"
+                                  " 3812345.987654321, 3812345.987654321)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    pack(db);
+    expect_ok(db);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx WHERE xmin <= 500000.123456789 AND"
+                                " xmax >= 500000.123456789 AND ymin <= 3812345.987654321 AND"
+                                " ymax >= 3812345.987654321"),
+                     1);
+    assert_int_equal(scalar(db, "SELECT xmin < xmax AND ymin < ymax FROM idx"), 1);
+    sqlite3_close(db);
+}
+
+/* A packed index replaces whatever the table held before. */
+static void test_repack_replaces(void **state)
+{
+    (void)state;
+    sqlite3 *db = open_db();
+    long kept = fill(db, 800);
+    pack(db);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM b WHERE id > 1200", NULL, NULL, NULL), SQLITE_OK);
+    pack(db);
+    expect_ok(db);
+    assert_true(scalar(db, "SELECT count(*) FROM idx") < kept);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx"),
+                     scalar(db, "SELECT count(*) FROM b WHERE x0 IS NOT NULL"));
+    expect_same_answers(db);
+    sqlite3_close(db);
+}
+
+static void test_bad_query_reported(void **state)
+{
+    (void)state;
+    sqlite3 *db = open_db();
+    struct cov_err err;
+    cov_err_init(&err);
+    assert_int_not_equal(geo_rtree_pack(db, "idx", "SELECT id FROM nowhere", &err), 0);
+    assert_non_null(strstr(cov_err_msg(&err), "idx"));
+    cov_err_release(&err);
+    sqlite3_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_one_leaf),
+        cmocka_unit_test(test_two_levels),
+        cmocka_unit_test(test_three_levels),
+        cmocka_unit_test(test_four_levels),
+        cmocka_unit_test(test_module_edits_after_pack),
+        cmocka_unit_test(test_rounding_outward),
+        cmocka_unit_test(test_repack_replaces),
+        cmocka_unit_test(test_bad_query_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
