@@ -94,7 +94,7 @@ MO := $(foreach l,$(PO_LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/orgcover.mo)
 
 TOOLS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
-.PHONY: all deps deps-check deps-bench demo check check-plain check-san unit e2e bench bench-peers bench-peers-quick install clean format format-check tools layers-check pot
+.PHONY: all deps deps-check demo check check-plain check-san unit e2e bench bench-peers bench-peers-quick install clean format format-check tools layers-check pot
 all: $(BIN) $(MO)
 
 # An object compiles with its layer's flags (LAYER_CFLAGS, set per folder below).
@@ -235,8 +235,6 @@ deps:
 	@sh deps/install.sh
 deps-check:
 	@sh deps/install.sh --check
-deps-bench:
-	@sh deps/install.sh --bench
 
 # The whole suite, plain and then under AddressSanitizer + UBSan, -Werror in both.
 check: deps-check
@@ -263,7 +261,7 @@ bench: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) | tee $(BUILD)/bench.txt
 
 # Side by side with PostGIS and SpatiaLite (bench/peers.sh); fails when the answers differ.
-bench-peers bench-peers-quick: $(BIN) $(BUILD)/tools/mkcountry deps-bench
+bench-peers bench-peers-quick: $(BIN) $(BUILD)/tools/mkcountry deps-check
 	@{ sh bench/peers.sh $(BUILD) $(if $(filter %-quick,$@),quick,full); echo $$? > $(BUILD)/$@.rc; } | \
 	    tee $(BUILD)/$@.txt; exit $$(cat $(BUILD)/$@.rc)
 

@@ -2,15 +2,13 @@
 # Install the Debian packages of deps/debian-packages.txt that are missing.
 #   install.sh          what building and running orgcover needs
 #   install.sh --check  that plus what the test suite needs (lines marked [check])
-#   install.sh --bench  that plus what make bench-peers needs (lines marked [bench])
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 here=$(dirname "$0")
-with_check=0 with_bench=0
+with_check=0
 [ "${1:-}" = "--check" ] && with_check=1
-[ "${1:-}" = "--bench" ] && with_check=1 && with_bench=1
-pkgs=$(sed -e 's/#.*//' "$here/debian-packages.txt" | awk -v c="$with_check" -v b="$with_bench" \
-    'NF == 0 { next } $2 == "[check]" { if (c) print $1; next } $2 == "[bench]" { if (b) print $1; next } { print $1 }')
+pkgs=$(sed -e 's/#.*//' "$here/debian-packages.txt" | awk -v c="$with_check" \
+    'NF == 0 { next } $2 == "[check]" { if (c) print $1; next } { print $1 }')
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
