@@ -4,6 +4,7 @@
 #   make demo       install missing Debian packages (as root), build, run the demo
 #   make check      layer check, unit + end-to-end tests, then the same under ASan/UBSan
 #   make bench      benchmarks (see docs/BENCHMARKS.md)
+#   make bench-peers  orgcover against PostGIS and the SpatiaLite CLI (bench-peers-quick: small)
 #   make install PREFIX=/usr/local
 #   make pot        regenerate po/orgcover.pot and merge it into po/zh_CN.po
 
@@ -93,7 +94,7 @@ MO := $(foreach l,$(PO_LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/orgcover.mo)
 
 TOOLS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
-.PHONY: all deps deps-check demo check check-plain check-san unit e2e bench install clean format format-check tools layers-check pot
+.PHONY: all deps deps-check demo check check-plain check-san unit e2e bench bench-peers bench-peers-quick install clean format format-check tools layers-check pot
 all: $(BIN) $(MO)
 
 # An object compiles with its layer's flags (LAYER_CFLAGS, set per folder below).
@@ -260,6 +261,11 @@ demo: deps
 
 bench: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) | tee $(BUILD)/bench.txt
+
+# Side by side with PostGIS and SpatiaLite (bench/peers.sh); fails when the answers differ.
+bench-peers bench-peers-quick: $(BIN) $(BUILD)/tools/mkcountry deps-check
+	@{ sh bench/peers.sh $(BUILD) $(if $(filter %-quick,$@),quick,full); echo $$? > $(BUILD)/$@.rc; } | \
+	    tee $(BUILD)/$@.txt; exit $$(cat $(BUILD)/$@.rc)
 
 install: $(BIN) $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/orgcover/lianyungang/source

@@ -1,7 +1,7 @@
 /*
  * mkcountry - write a synthetic country for the end-to-end benchmark.
  *
- *   mkcountry N_COMMUNITIES N_ORGS OUTDIR
+ *   mkcountry [--outside FRACTION] N_COMMUNITIES N_ORGS OUTDIR
  *
  * WGS84 lon/lat over lon 100..120, lat 22..40 (China's core extent). Writes
  * into OUTDIR, in the formats and with the columns `orgcover import` reads:
@@ -24,7 +24,12 @@
  *                      community drawn with weights (urban cells 6x, one cell
  *                      in 200 a hot spot 20x, log-normal noise), well inside
  *                      the cell (5 % margin) so reprojection cannot move them
- *                      across an edge.
+ *                      across an edge. With --outside FRACTION (0..1,
+ *                      default 0) each organization is, with that
+ *                      probability, placed instead in the strip lon 120.05..
+ *                      120.95 east of every community (the "outside every
+ *                      community" answer of bench/peers.sh); 0 draws nothing
+ *                      extra, so the default output is unchanged.
  *
  * Deterministic: a fixed-seed xoshiro256** stream and a hash of the vertex
  * index for the jitter; the same arguments give the same data. The
@@ -274,7 +279,7 @@ static void write_communities(const struct grid *g, const char *dir)
     gpkg_close(&o);
 }
 
-static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
+static void write_orgs(const struct grid *g, long n_orgs, double outside, const char *dir)
 {
     /* cumulative cell weights */
     double *cum = xcalloc((size_t)g->n_comm, sizeof(double));
@@ -319,6 +324,11 @@ static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
         vertex(g, cx + 1, cy + 1, &x11, &y11);
         double lon = (1 - u) * (1 - v) * x00 + u * (1 - v) * x10 + (1 - u) * v * x01 + u * v * x11;
         double lat = (1 - u) * (1 - v) * y00 + u * (1 - v) * y10 + (1 - u) * v * y01 + u * v * y11;
+        if (outside > 0 && rng_unif(&rng) < outside) {
+            /* off the grid's east edge (lon 120) by at least 0.05 degrees */
+            lon = LON1 + 0.05 + 0.9 * rng_unif(&rng);
+            lat = LAT0 + (LAT1 - LAT0) * rng_unif(&rng);
+        }
         /* attributes */
         double m = rng_unif(&rng);
         int members = m < 0.55 ? 0 : m < 0.75 ? 1 : m < 0.85 ? 2 : 3 + (int)(-4.0 * log(1 - rng_unif(&rng)));
@@ -346,11 +356,20 @@ static void write_orgs(const struct grid *g, long n_orgs, const char *dir)
 
 int main(int argc, char **argv)
 {
+    char *end;
+    double outside = 0;
+    if (argc == 6 && strcmp(argv[1], "--outside") == 0) {
+        errno = 0;
+        outside = strtod(argv[2], &end);
+        if (*end || errno || !(outside >= 0 && outside <= 1))
+            die("--outside must be a fraction from 0 to 1: %s", argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc != 4) {
-        fprintf(stderr, "usage: mkcountry N_COMMUNITIES N_ORGS OUTDIR\n");
+        fprintf(stderr, "usage: mkcountry [--outside FRACTION] N_COMMUNITIES N_ORGS OUTDIR\n");
         return 2;
     }
-    char *end;
     errno = 0;
     long n_comm = strtol(argv[1], &end, 10);
     if (*end || errno || n_comm < 1 || n_comm > 100000000)
@@ -385,7 +404,7 @@ int main(int argc, char **argv)
     long nd = write_districts(&g, dir);
     long ns = write_streets(&g, dir);
     write_communities(&g, dir);
-    write_orgs(&g, n_orgs, dir);
+    write_orgs(&g, n_orgs, outside, dir);
     printf("mkcountry: %ld districts, %ld streets, %ld communities (%ldx%ld grid, cells %.4fx%.4f "
            "deg), %ld organizations -> %s\n",
            nd, ns, n_comm, g.nx, g.ny, g.dx, g.dy, n_orgs, dir);
