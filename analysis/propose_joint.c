@@ -28,7 +28,9 @@
  *     a member for a free unit, when the total distance to medoids drops (or
  *     stays and more pairs share a building, park or industry).
  * Every step keeps every constraint, and every choice breaks ties on unit
- * index: the result depends on the input only.
+ * index: the result depends on the input only. Steps 3-6 alone, from a given
+ * grouping, are cov_joint_improve (the seams of propose_tile.c, which takes
+ * a problem of more than tile_units units: cut into tiles).
  */
 #include "propose_joint.h"
 
