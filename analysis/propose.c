@@ -12,6 +12,7 @@
 #include "propose_joint.h"
 #include "propose_mip.h"
 #include "propose_score.h"
+#include "propose_tile.h"
 #include "i18n.h"
 
 #include <math.h>
@@ -325,6 +326,14 @@ static int cmp_ind_pair(const void *a, const void *b)
     return (x->org > y->org) - (x->org < y->org);
 }
 
+/* Positions in an ind_pair array, by the org index there. */
+static int cmp_host_org(const void *a, const void *b, void *ctx)
+{
+    const struct ind_pair *h = ctx;
+    size_t x = h[*(const size_t *)a].org, y = h[*(const size_t *)b].org;
+    return (x > y) - (x < y);
+}
+
 static int stage_industry(struct builder *b, unsigned char *used)
 {
     const struct cov_model *m = b->m;
@@ -368,34 +377,49 @@ static int stage_industry(struct builder *b, unsigned char *used)
                 hi = mid;
         }
         if (lo < nh && !strcmp(hosts[lo].industry, key.industry))
-            host_of[i] = (long)hosts[lo].org;
+            host_of[i] = (long)lo;
     }
-    /* one group per host, in order of the host's index: reuse mem[] for the hosts */
-    size_t *order = malloc((nh + 1) * sizeof(*order));
-    if (!order) {
+    /* one group per host, in order of the host's index; the members of every host at
+     * once by a counting sort on that order (one scan of all orgs per host was
+     * O(hosts x orgs)) */
+    size_t *order = malloc((nh + 1) * sizeof(*order)), *rank = malloc((nh + 1) * sizeof(*rank));
+    size_t *gstart = calloc(nh + 2, sizeof(*gstart));
+    if (!order || !rank || !gstart) {
+        free(order);
+        free(rank);
+        free(gstart);
         rc = COV_ENOMEM;
         goto cleanup;
     }
-    for (size_t i = 0; i < nh; i++)
-        order[i] = hosts[i].org;
-    qsort(order, nh, sizeof(*order), cmp_size);
-    size_t no = nh;
-    for (size_t h = 0; h < no && !rc; h++) {
-        size_t host = order[h], n = 0;
-        for (size_t i = 0; i < m->n_orgs; i++)
-            if (host_of[i] == (long)host)
-                mem[n++] = i;
+    for (size_t h = 0; h < nh; h++)
+        order[h] = h;
+    qsort_r(order, nh, sizeof(*order), cmp_host_org, hosts);
+    for (size_t r = 0; r < nh; r++)
+        rank[order[r]] = r;
+    for (size_t i = 0; i < m->n_orgs; i++)
+        if (host_of[i] >= 0)
+            gstart[rank[host_of[i]] + 2]++;
+    for (size_t r = 0; r < nh; r++)
+        gstart[r + 2] += gstart[r + 1];
+    for (size_t i = 0; i < m->n_orgs; i++)
+        if (host_of[i] >= 0)
+            mem[gstart[rank[host_of[i]] + 1]++] = i;
+    for (size_t r = 0; r < nh && !rc; r++) {
+        size_t host = hosts[order[r]].org, n = gstart[r + 1] - gstart[r];
+        const size_t *gm = mem + gstart[r];
         if (n == 0)
             continue;
         snprintf(name, sizeof(name), "%s行业党组织", m->orgs[host].industry);
-        if (!add_group(b, COV_G_INDUSTRY, mem, n, (long)host, COV_ORGANIZATIONS, name)) {
+        if (!add_group(b, COV_G_INDUSTRY, gm, n, (long)host, COV_ORGANIZATIONS, name)) {
             rc = COV_ENOMEM;
             break;
         }
         for (size_t i = 0; i < n; i++)
-            used[mem[i]] = 1;
+            used[gm[i]] = 1;
     }
     free(order);
+    free(rank);
+    free(gstart);
 cleanup:
     free(hosts);
     free(host_of);
@@ -432,9 +456,13 @@ struct joint_ctx {
     struct scope_job *jobs;
     size_t n_jobs;
     const size_t *order; /* jobs, largest first */
+    size_t n_big;        /* order[0 .. n_big): scopes cut into tiles, run one at a time
+                            before the others, each on all workers */
+    int workers;
 };
 
-static int solve_scope(struct joint_ctx *c, struct scope_job *j)
+/* big: a scope cut into tiles solved on all c->workers (the caller runs it alone). */
+static int solve_scope(struct joint_ctx *c, struct scope_job *j, int big)
 {
     size_t n = j->hi - j->lo;
     const struct cov_model *m = c->m;
@@ -468,11 +496,13 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j)
         .max_distance_m = c->o->max_distance_m,
         .time_limit_s = c->o->time_limit_s,
         .exact_max_units = c->o->exact_max_units,
+        .tile_units = c->o->tile_units,
     };
     j->bound = cov_joint_bound(mem, n, p.min_members, p.max_units);
     j->bound_simple = cov_joint_bound_simple(mem, n, p.min_members, p.max_units);
     rc = c->o->baseline ? cov_joint_greedy(&p, c->group_of + j->lo, &err)
          : c->o->exact  ? cov_joint_solve_exact(&p, c->group_of + j->lo, &j->proof, &err)
+         : big          ? cov_joint_solve_tiled(&p, c->group_of + j->lo, c->workers, &err)
                         : cov_joint_solve(&p, c->group_of + j->lo, &err);
     if (rc) {
         const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : _("(no area)");
@@ -502,8 +532,8 @@ static void run_job(struct cov_pool *pool, int worker, size_t k, void *ctx)
     (void)pool;
     (void)worker;
     struct joint_ctx *c = ctx;
-    struct scope_job *j = &c->jobs[c->order[k]];
-    j->rc = solve_scope(c, j);
+    struct scope_job *j = &c->jobs[c->order[c->n_big + k]];
+    j->rc = solve_scope(c, j, 0);
 }
 
 static int cmp_job(const void *a, const void *b, void *ctx)
@@ -617,14 +647,29 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     c.jobs = jobs;
     c.n_jobs = nj;
     c.order = order;
-    struct cov_pool_opts po = {.n_tasks = nj,
-                               .workers = cov_pool_workers(o->threads),
+    c.workers = cov_pool_workers(o->threads);
+    /* A scope above the tile size (in the heuristic) is cut into tiles, which run in
+     * parallel: such scopes go first, one at a time, then the rest on the pool. */
+    size_t tu = o->tile_units ? o->tile_units : COV_TILE_UNITS;
+    if (!o->baseline && !o->exact)
+        while (c.n_big < nj && jobs[order[c.n_big]].hi - jobs[order[c.n_big]].lo > tu)
+            c.n_big++;
+    for (size_t k = 0; k < c.n_big; k++) {
+        struct scope_job *j = &jobs[order[k]];
+        j->rc = solve_scope(&c, j, 1);
+        if (progress && progress((double)(k + 1) / (double)nj, _("grouping joint branches"), user)) {
+            rc = cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches"));
+            goto cleanup;
+        }
+    }
+    struct cov_pool_opts po = {.n_tasks = nj - c.n_big,
+                               .workers = c.workers,
                                .run = run_job,
                                .ctx = &c,
                                .progress = progress,
                                .user = user,
                                .what = _("grouping joint branches")};
-    if (nj > 0 && cov_pool_run(&po) == COV_ECANCEL) {
+    if (nj > c.n_big && cov_pool_run(&po) == COV_ECANCEL) {
         rc = cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches"));
         goto cleanup;
     }
@@ -667,14 +712,29 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
         const char *lbl = j->community >= 0 ? area_label(m, COV_COMMUNITIES, j->community)
                           : j->area >= 0    ? area_label(m, o->scope, j->area)
                                             : "";
+        /* members of every group at once (a counting sort on the group number, linear
+         * in the scope; one scan per group was quadratic in a big scope): group g's
+         * members are mem[gstart[g] .. gstart[g + 1]), ascending like cand[] */
+        size_t *gstart = calloc((size_t)(ngr + 2) + 1, sizeof(*gstart));
+        if (!gstart) {
+            rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+            goto cleanup;
+        }
+        for (size_t q = j->lo; q < j->hi; q++)
+            if (group_of[q] >= 0)
+                gstart[group_of[q] + 2]++;
+        for (long g = 0; g <= ngr; g++)
+            gstart[g + 2] += gstart[g + 1];
+        for (size_t q = j->lo; q < j->hi; q++)
+            if (group_of[q] >= 0)
+                mem[gstart[group_of[q] + 1]++] = cand[q];
         for (long g = 0; g <= ngr; g++) {
-            size_t n = 0;
-            for (size_t q = j->lo; q < j->hi; q++)
-                if (group_of[q] == g)
-                    mem[n++] = cand[q];
+            size_t n = gstart[g + 1] - gstart[g];
+            const size_t *gm = mem + gstart[g];
             snprintf(name, sizeof(name), "%s第%ld联合党支部", lbl, g + 1);
-            struct cov_group *gr = add_group(b, COV_G_JOINT, mem, n, -1, -1, name);
+            struct cov_group *gr = add_group(b, COV_G_JOINT, gm, n, -1, -1, name);
             if (!gr) {
+                free(gstart);
                 rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
                 goto cleanup;
             }
@@ -683,8 +743,9 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
             p->joint_cost_m += gr->cost_m;
             p->joint_diameter_m += gr->diameter_m;
             for (size_t i = 0; i < n; i++)
-                used[mem[i]] = 1;
+                used[gm[i]] = 1;
         }
+        free(gstart);
     }
 cleanup:
     if (jobs)

@@ -128,6 +128,9 @@ struct cov_propose_opts {
     int threads;           /* 0 = all cores */
     int baseline;          /* 1: group joint branches with the plain greedy (cov_joint_greedy)
                               instead of the heuristic, to compare plans */
+    size_t tile_units;     /* a scope of more candidates is cut into spatial tiles solved in
+                              parallel, then its seams (analysis/propose_tile.h); 0 = the
+                              default (COV_TILE_UNITS, 50,000); SIZE_MAX: never */
 };
 
 /* Default solver time per scope in exact mode, seconds. */

@@ -76,21 +76,13 @@ static double xdist(const struct cov_joint_problem *p, int a, int b)
     return sqrt(dx * dx + dy * dy);
 }
 
-static double xcost(const struct xst *x, const int *l, int s)
-{
-    double best = INFINITY;
-    for (int i = 0; i < s; i++) {
-        double c = 0;
-        for (int j = 0; j < s; j++)
-            if (j != i)
-                c += x->dm[l[i]][l[j]];
-        if (c < best)
-            best = c;
-    }
-    return best;
-}
-
-static void enum_groups(struct xst *x, int *l, int s, int sum, uint64_t cand)
+/*
+ * Enumerate the feasible groups extending l[0..s) by units of cand. rs[i] is the
+ * sum of distances from l[i] to the other members, summed in member order (so
+ * the group's cost, the least rs, is exactly what a sum over each member's row
+ * gives); kept incrementally, O(s) per group.
+ */
+static void enum_groups(struct xst *x, int *l, int s, int sum, uint64_t cand, const double *rs)
 {
     if (x->failed)
         return;
@@ -110,23 +102,34 @@ static void enum_groups(struct xst *x, int *l, int s, int sum, uint64_t cand)
             x->cap = c;
         }
         uint64_t mask = 0;
-        for (int i = 0; i < s; i++)
+        double cost = INFINITY;
+        for (int i = 0; i < s; i++) {
             mask |= 1ULL << l[i];
+            if (rs[i] < cost)
+                cost = rs[i];
+        }
         x->g[x->ng].mask = mask;
         x->g[x->ng].size = s;
-        x->g[x->ng].cost = xcost(x, l, s);
+        x->g[x->ng].cost = cost;
         for (int i = 0; i < s; i++)
-            if (x->g[x->ng].cost / s < x->lbu[l[i]])
-                x->lbu[l[i]] = x->g[x->ng].cost / s;
+            if (cost / s < x->lbu[l[i]])
+                x->lbu[l[i]] = cost / s;
         x->ng++;
     }
     if (s >= x->K)
         return;
+    double nrs[COV_EXACT_MAX_CANDIDATES];
     while (cand) {
         int j = __builtin_ctzll(cand);
         cand &= cand - 1;
         l[s] = j;
-        enum_groups(x, l, s + 1, sum + x->m[j], cand & x->compat[j]);
+        double own = 0;
+        for (int i = 0; i < s; i++) {
+            nrs[i] = rs[i] + x->dm[l[i]][j];
+            own += x->dm[j][l[i]];
+        }
+        nrs[s] = own;
+        enum_groups(x, l, s + 1, sum + x->m[j], cand & x->compat[j], nrs);
     }
 }
 
@@ -320,7 +323,8 @@ int cov_joint_exact_limited(const struct cov_joint_problem *p, const long *start
     for (int i = 0; i < x->n && !x->failed; i++) {
         l[0] = i;
         uint64_t above = (i + 1 < 64) ? ~0ULL << (i + 1) : 0;
-        enum_groups(x, l, 1, x->m[i], x->compat[i] & above);
+        const double rs0[1] = {0};
+        enum_groups(x, l, 1, x->m[i], x->compat[i] & above, rs0);
     }
     if (x->failed) {
         rc = x->failed == COV_ENOMEM

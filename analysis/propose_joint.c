@@ -28,7 +28,9 @@
  *     a member for a free unit, when the total distance to medoids drops (or
  *     stays and more pairs share a building, park or industry).
  * Every step keeps every constraint, and every choice breaks ties on unit
- * index: the result depends on the input only.
+ * index: the result depends on the input only. Steps 3-6 alone, from a given
+ * grouping, are cov_joint_improve (the seams of propose_tile.c, which takes
+ * a problem of more than tile_units units: cut into tiles).
  */
 #include "propose_joint.h"
 
@@ -38,6 +40,7 @@
 
 #include "propose_lns.h"
 #include "propose_state.h"
+#include "propose_tile.h"
 #include "i18n.h"
 
 #define COVER_PASSES 8 /* local-search passes raising coverage */
@@ -258,10 +261,19 @@ static int fill_seats(struct cov_jst *s, struct ukey *keys)
 static int try_eject(struct cov_jst *s, uint32_t u)
 {
     const uint32_t *nb = s->nb + (size_t)u * COV_JST_NB;
+    long seen[COV_JST_NB];
+    int nseen = 0;
     for (int i = 0; i < s->nbn[u]; i++) {
         long g = s->grp[nb[i]];
         if (g < 0)
             continue;
+        /* a group already tried failed and nothing has changed since: skip it */
+        int again = 0;
+        for (int k = 0; k < nseen && !again; k++)
+            again = seen[k] == g;
+        if (again)
+            continue;
+        seen[nseen++] = g;
         for (int j = 0; j < s->gsize[g]; j++) {
             uint32_t v = cov_jst_gmem(s, g)[j];
             if (!cov_jst_fits_swap(s, g, v, u))
@@ -387,6 +399,53 @@ static void compact(struct cov_jst *s)
     }
 }
 
+/* Steps 3-6 on the current groups: seats, the coverage search, the
+ * neighbourhoods, the compactness moves. keys: scratch of n entries. */
+static void improve(struct cov_jst *s, struct ukey *keys)
+{
+    fill_seats(s, keys);
+    /* Local search for coverage: insert, eject, new core with donors. failed[u]: 1 +
+     * the clock when u's last attempt failed (0: none); nothing near u changed since
+     * means it would fail again (cov_jst_quiet), so it is skipped (without the
+     * memory for it, nothing is skipped: the same plan, only slower). */
+    unsigned long *failed = calloc(s->n + 1, sizeof(*failed));
+    for (int pass = 0; pass < COVER_PASSES; pass++) {
+        int changed = 0;
+        for (size_t u = 0; u < s->n; u++) {
+            if (s->grp[u] >= 0)
+                continue;
+            if (failed && failed[u] && cov_jst_quiet(s, (uint32_t)u, failed[u] - 1))
+                continue;
+            long g = best_seat(s, (uint32_t)u, -1, NULL);
+            if (g >= 0) {
+                cov_jst_add(s, g, (uint32_t)u);
+                changed = 1;
+                continue;
+            }
+            if (try_eject(s, (uint32_t)u)) {
+                changed = 1;
+                continue;
+            }
+            g = build_core(s, (uint32_t)u, 1);
+            if (g >= 0) {
+                fill_group(s, g, (uint32_t)u);
+                changed = 1;
+            } else if (failed) {
+                failed[u] = s->clock + 1;
+            }
+        }
+        if (!changed)
+            break;
+    }
+    free(failed);
+    if (s->K <= COV_LNS_MAX / 3) {
+        for (int pass = 0; pass < 2; pass++)
+            if (!cov_lns_cover(s))
+                break;
+    }
+    compact(s);
+}
+
 static int heuristic(const struct cov_joint_problem *p, long *group_of, struct cov_err *err)
 {
     struct cov_jst s;
@@ -412,38 +471,7 @@ static int heuristic(const struct cov_joint_problem *p, long *group_of, struct c
     for (size_t i = 0; i < k; i++)
         if (s.grp[keys[i].u] < 0)
             build_core(&s, keys[i].u, 0);
-    fill_seats(&s, keys);
-    /* Local search for coverage: insert, eject, new core with donors. */
-    for (int pass = 0; pass < COVER_PASSES; pass++) {
-        int changed = 0;
-        for (size_t u = 0; u < p->n; u++) {
-            if (s.grp[u] >= 0)
-                continue;
-            long g = best_seat(&s, (uint32_t)u, -1, NULL);
-            if (g >= 0) {
-                cov_jst_add(&s, g, (uint32_t)u);
-                changed = 1;
-                continue;
-            }
-            if (try_eject(&s, (uint32_t)u)) {
-                changed = 1;
-                continue;
-            }
-            g = build_core(&s, (uint32_t)u, 1);
-            if (g >= 0) {
-                fill_group(&s, g, (uint32_t)u);
-                changed = 1;
-            }
-        }
-        if (!changed)
-            break;
-    }
-    if (s.K <= COV_LNS_MAX / 3) {
-        for (int pass = 0; pass < 2; pass++)
-            if (!cov_lns_cover(&s))
-                break;
-    }
-    compact(&s);
+    improve(&s, keys);
     cov_jst_write(&s, group_of);
 cleanup:
     free(keys);
@@ -456,7 +484,56 @@ int cov_joint_solve(const struct cov_joint_problem *p, long *group_of, struct co
     int rc = cov_joint_check(p, err);
     if (rc)
         return rc;
+    if (p->n > (p->tile_units ? p->tile_units : COV_TILE_UNITS))
+        return cov_joint_solve_tiled(p, group_of, 1, err);
     return heuristic(p, group_of, err);
+}
+
+/* Load a feasible assignment (group numbers below n) into s; 0 or COV_EINPUT. */
+static int load_groups(struct cov_jst *s, const long *group_of, long *map)
+{
+    size_t n = s->n;
+    for (size_t i = 0; i < n; i++)
+        map[i] = -1;
+    for (size_t u = 0; u < n; u++) {
+        long g = group_of[u];
+        if (g < 0)
+            continue;
+        if ((size_t)g >= n)
+            return COV_EINPUT;
+        if (map[g] < 0)
+            map[g] = cov_jst_new_group(s);
+        if (map[g] < 0 || s->gsize[map[g]] >= s->K)
+            return COV_EINPUT;
+        cov_jst_add(s, map[g], (uint32_t)u);
+    }
+    return 0;
+}
+
+int cov_joint_improve(const struct cov_joint_problem *p, long *group_of, struct cov_err *err)
+{
+    int rc = cov_joint_check(p, err);
+    if (rc)
+        return rc;
+    struct cov_jst s;
+    long *map = malloc((p->n + 1) * sizeof(*map));
+    struct ukey *keys = malloc(p->n * sizeof(*keys) + 1);
+    if (!map || !keys || cov_jst_init(&s, p)) {
+        free(map);
+        free(keys);
+        return cov_err_set(err, COV_ENOMEM, _("out of memory for joint branches (%zu units)"),
+                           p->n);
+    }
+    if (load_groups(&s, group_of, map))
+        rc = cov_err_set(err, COV_EINPUT, "joint branches: the starting groups are not a plan");
+    else {
+        improve(&s, keys);
+        cov_jst_write(&s, group_of);
+    }
+    free(map);
+    free(keys);
+    cov_jst_release(&s);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- polish */

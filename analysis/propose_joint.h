@@ -11,9 +11,19 @@
 /*
  * The heuristic: k-d tree neighbours, construction, local search and
  * budgeted exact re-solution of small neighbourhoods; near-linear (see
- * propose_joint.c). Returns 0, COV_ENOMEM or COV_EINPUT (cov_joint_check).
+ * propose_joint.c). A problem of more than tile_units units is cut into
+ * tiles (cov_joint_solve_tiled, one thread). Returns 0, COV_ENOMEM or
+ * COV_EINPUT (cov_joint_check).
  */
 int cov_joint_solve(const struct cov_joint_problem *p, long *group_of, struct cov_err *err);
+/*
+ * Steps 3-6 of the heuristic (seats, coverage search, neighbourhoods,
+ * compactness) from an existing feasible assignment (groups of 2..max_units
+ * units; a group number below n): coverage never drops. Used on the seams of
+ * a tiled problem (propose_tile.h). group_of renumbered by lowest unit. 0,
+ * COV_EINPUT (bad parameters or start) or COV_ENOMEM.
+ */
+int cov_joint_improve(const struct cov_joint_problem *p, long *group_of, struct cov_err *err);
 /*
  * The heuristic's compactness moves (relocate, swap, neighbourhood
  * re-solution) on an existing feasible assignment: coverage never drops,

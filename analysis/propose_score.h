@@ -36,6 +36,8 @@ struct cov_joint_problem {
     int exact_max_units; /* exact mode: most units of one connected piece the solver takes
                             (larger pieces keep the heuristic's plan); 0 = the default
                             COV_EXACT_MAX_UNITS */
+    size_t tile_units;   /* the heuristic cuts a problem of more units than this into
+                            spatial tiles (propose_tile.h); 0 = the default COV_TILE_UNITS */
 };
 
 /* 0, or COV_EINPUT naming the parameter out of range (max_units 2..200,

@@ -3,6 +3,7 @@
 #include "propose_state.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,34 @@ void cov_jst_release(struct cov_jst *s)
     free(s->gcost);
     free(s->dead);
     free(s->gstamp);
+    free(s->cstamp);
+}
+
+static long cell_of(const struct cov_jst *s, double v)
+{
+    double c = floor(v / s->cell);
+    return isfinite(c) && fabs(c) < 1e15 ? (long)c : 0;
+}
+
+static size_t cell_slot(const struct cov_jst *s, long cx, long cy)
+{
+    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ULL ^ (uint64_t)cy * 0xC2B2AE3D27D4EB4FULL;
+    return (size_t)(h ^ (h >> 29)) & s->cmask;
+}
+
+static void cell_touch(struct cov_jst *s, uint32_t u)
+{
+    s->cstamp[cell_slot(s, cell_of(s, s->p->x[u]), cell_of(s, s->p->y[u]))] = s->clock;
+}
+
+int cov_jst_quiet(const struct cov_jst *s, uint32_t u, unsigned long since)
+{
+    long cx = cell_of(s, s->p->x[u]), cy = cell_of(s, s->p->y[u]);
+    for (long dy = -2; dy <= 2; dy++)
+        for (long dx = -2; dx <= 2; dx++)
+            if (s->cstamp[cell_slot(s, cx + dx, cy + dy)] > since)
+                return 0;
+    return 1;
 }
 
 long cov_jst_new_group(struct cov_jst *s)
@@ -56,7 +85,12 @@ int cov_jst_init(struct cov_jst *s, const struct cov_joint_problem *p)
     s->gcost = calloc((size_t)s->gcap, sizeof(*s->gcost));
     s->dead = malloc((size_t)s->gcap * sizeof(*s->dead));
     s->gstamp = calloc((size_t)s->gcap, sizeof(*s->gstamp));
-    if (!s->dead || !s->gstamp || !s->nb || !s->nbn || !s->grp || !s->gm || !s->gsize || !s->gsum ||
+    s->cell = 2 * p->max_distance_m;
+    s->cmask = 255;
+    while (s->cmask < n && s->cmask < ((size_t)1 << 30))
+        s->cmask = 2 * s->cmask + 1;
+    s->cstamp = calloc(s->cmask + 1, sizeof(*s->cstamp));
+    if (!s->dead || !s->gstamp || !s->cstamp || !s->nb || !s->nbn || !s->grp || !s->gm || !s->gsize || !s->gsum ||
         !s->gcost) {
         cov_jst_release(s);
         return COV_ENOMEM;
@@ -64,7 +98,9 @@ int cov_jst_init(struct cov_jst *s, const struct cov_joint_problem *p)
     for (size_t i = 0; i < n; i++)
         s->grp[i] = -1;
     struct cov_knn q = {0};
-    for (size_t i = 0; i < n; i++) {
+    /* in the tree's order: neighbouring queries touch the same nodes (cache) */
+    for (size_t r = 0; r < n; r++) {
+        size_t i = s->kd.idx[r];
         q.qx = p->x[i];
         q.qy = p->y[i];
         q.r2 = s->D2;
@@ -93,6 +129,7 @@ void cov_jst_add(struct cov_jst *s, long g, uint32_t u)
     s->grp[u] = g;
     cov_kd_set_free(&s->kd, u, 0);
     jst_recost(s, g);
+    cell_touch(s, u);
 }
 
 void cov_jst_remove(struct cov_jst *s, long g, uint32_t u)
@@ -107,6 +144,7 @@ void cov_jst_remove(struct cov_jst *s, long g, uint32_t u)
     s->grp[u] = -1;
     cov_kd_set_free(&s->kd, u, 1);
     jst_recost(s, g);
+    cell_touch(s, u);
 }
 
 double cov_jst_cost_with(const struct cov_jst *s, long g, uint32_t out, uint32_t in, int *share)

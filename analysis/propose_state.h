@@ -40,6 +40,11 @@ struct cov_jst {
     long *dead; /* ids of emptied groups, for reuse */
     long ndead;
     unsigned long *gstamp, clock; /* when each group last changed */
+    /* when a unit last joined or left a group, per cell of side 2 x max distance
+     * (hashed: cells sharing a slot share the latest stamp); see cov_jst_quiet */
+    unsigned long *cstamp;
+    size_t cmask;
+    double cell;
     /* scratch for queries */
     uint32_t qout[COV_JST_NB + COV_JST_CAND];
     double qd2[COV_JST_NB + COV_JST_CAND];
@@ -90,6 +95,14 @@ static inline int cov_jst_fits_swap(const struct cov_jst *s, long g, uint32_t v,
     return 1;
 }
 
+/*
+ * 1 when no unit within 4 x max distance of u (and perhaps some farther) has
+ * joined or left a group since clock value `since`. Whether a free unit can be
+ * seated, take a seat by an eject or start a core with donors depends only on
+ * the groups within that reach, so an attempt that failed at `since` would fail
+ * again.
+ */
+int cov_jst_quiet(const struct cov_jst *s, uint32_t u, unsigned long since);
 /* Every unit free, no group, the neighbour lists built. 0 or COV_ENOMEM (s released). */
 int cov_jst_init(struct cov_jst *s, const struct cov_joint_problem *p);
 void cov_jst_release(struct cov_jst *s);

@@ -71,12 +71,16 @@ fi
 if [ "$mode" = quick ]; then
     "$B/tools/bench_assign" 10000 6000
     "$B/tools/bench_propose" 10000
+    "$B/tools/bench_propose" --one-scope 11400
     "$B/tools/bench_place" 10000 300 4000 60000 100
 else
     "$B/tools/bench_assign" 10000 6000
     "$B/tools/bench_assign" 100000 60000
     "$B/tools/bench_assign" 1000000 600000
     "$B/tools/bench_propose" 10000 100000 1000000
+    # one scope (no streets imported): about 10^4, 10^5, 5x10^5 and 10^6 candidates
+    echo "propose in one scope, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$B/tools/bench_propose" --one-scope 11400 114000 570000 1140000
     "$B/tools/bench_place" 1000000 3000 40000 600000 10000
 fi
 if [ -x "$B/tools/bench_render" ]; then

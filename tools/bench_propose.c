@@ -6,13 +6,18 @@
  *            (orgs per street, default 250), --exact-sample M (also run exact
  *            mode on M small scopes cut from the first instance, default 0)
  *            --exact (also solve every instance in exact mode and compare),
+ *            --one-scope (every org in one street: the city laid out as usual but
+ *            planned as one scope, as with no streets imported),
+ *            --tile-units U (cut a scope of more candidates into tiles, 0 = the
+ *            default, a huge U: never, the heuristic on the whole scope),
  *            --time-limit S (exact mode's seconds per scope, default 5)
  *
  * Each instance: N organizations in N/K streets laid out as 10 km squares;
  * inside a street 1-5 clusters (normal, sigma 700 m) hold 80 % of the orgs,
  * the rest is uniform. Formal members: 0 (50 %), 1 (25 %), 2 (13 %), 3-6
  * (7 %, eligible for standalone); 5 % are already covered. Prints per N: the
- * runtime of cov_propose, candidates, covered, bound and covered/bound, and
+ * runtime of cov_propose (wall clock, plan_s, and the process's CPU time over all
+ * threads, plan_cpu), candidates, covered, bound and covered/bound, and
  * the same for the plain greedy baseline (cov_joint_greedy, per street).
  */
 #include <math.h>
@@ -43,6 +48,10 @@ static double gauss(void)
     double u = unif(), v = unif();
     return sqrt(-2 * log(u + 1e-300)) * cos(6.283185307179586 * v);
 }
+
+/* --one-scope: every org in street 0 (the layout of the streets is kept), as when a
+ * layer has no streets imported and the whole city is one scope. */
+static int one_scope;
 
 static struct cov_model *make_city(size_t n, size_t per_street)
 {
@@ -97,7 +106,7 @@ static struct cov_model *make_city(size_t n, size_t per_street)
         long k = cov_model_add_org(m, &o);
         if (k < 0)
             goto fail;
-        m->orgs[k].area[COV_STREETS] = (int32_t)s;
+        m->orgs[k].area[COV_STREETS] = one_scope ? 0 : (int32_t)s;
         m->orgs[k].status = u >= 0.95     ? COV_ST_STANDALONE
                             : formal >= 3 ? COV_ST_ELIGIBLE
                             : formal > 0  ? COV_ST_SMALL
@@ -181,7 +190,7 @@ int main(int argc, char **argv)
     size_t sizes[16];
     int nsizes = 0, threads = 0, exact = 0;
     double time_limit = COV_EXACT_TIME_LIMIT_S;
-    size_t per_street = 250;
+    size_t per_street = 250, tile_units = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             threads = atoi(argv[++i]);
@@ -189,6 +198,10 @@ int main(int argc, char **argv)
             rng_state = strtoull(argv[++i], NULL, 10) | 1;
         else if (!strcmp(argv[i], "--exact"))
             exact = 1;
+        else if (!strcmp(argv[i], "--one-scope"))
+            one_scope = 1;
+        else if (!strcmp(argv[i], "--tile-units") && i + 1 < argc)
+            tile_units = (size_t)strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--time-limit") && i + 1 < argc)
             time_limit = strtod(argv[++i], NULL);
         else if (!strcmp(argv[i], "--per-street") && i + 1 < argc)
@@ -197,7 +210,7 @@ int main(int argc, char **argv)
             sizes[nsizes++] = strtoul(argv[i], NULL, 10);
         else {
             fprintf(stderr, "usage: bench_propose [--threads T] [--seed S] [--per-street K] "
-                            "[--exact] [--time-limit S] [N ...]\n");
+                            "[--exact] [--time-limit S] [--one-scope] [--tile-units U] [N ...]\n");
             return 2;
         }
     }
@@ -209,8 +222,8 @@ int main(int argc, char **argv)
     }
     if (per_street < 2)
         per_street = 2;
-    printf("%10s %8s %9s %9s %9s %9s %7s %9s %9s %7s\n", "orgs", "threads", "plan_s", "candidat",
-           "covered", "bound", "cov/bnd", "greedy", "greedy_s", "gr/bnd");
+    printf("%10s %8s %9s %9s %9s %9s %9s %7s %9s %9s %7s\n", "orgs", "threads", "plan_s",
+           "plan_cpu", "candidat", "covered", "bound", "cov/bnd", "greedy", "greedy_s", "gr/bnd");
     for (int k = 0; k < nsizes; k++) {
         struct cov_model *m = make_city(sizes[k], per_street);
         if (!m) {
@@ -220,20 +233,21 @@ int main(int argc, char **argv)
         struct cov_propose_opts o;
         cov_propose_opts_init(&o, &m->policy);
         o.threads = threads;
+        o.tile_units = tile_units;
         struct cov_plan *p = NULL;
         struct cov_err e;
         cov_err_init(&e);
-        double t0 = bench_now();
+        double t0 = bench_now(), c0 = bench_cpu_now();
         int rc = cov_propose(m, &o, &p, NULL, NULL, &e);
-        double t = bench_now() - t0;
+        double t = bench_now() - t0, ct = bench_cpu_now() - c0;
         if (rc) {
             fprintf(stderr, "bench_propose: %s\n", cov_err_msg(&e));
             return 1;
         }
         double gs = 0;
         long gc = greedy_covered(m, &o, &gs);
-        printf("%10zu %8d %9.2f %9ld %9ld %9ld %7.3f %9ld %9.2f %7.3f\n", sizes[k], threads, t,
-               p->candidates, p->covered, p->bound,
+        printf("%10zu %8d %9.2f %9.2f %9ld %9ld %9ld %7.3f %9ld %9.2f %7.3f\n", sizes[k], threads,
+               t, ct, p->candidates, p->covered, p->bound,
                p->bound ? (double)p->covered / (double)p->bound : 0.0, gc, gs,
                p->bound ? (double)gc / (double)p->bound : 0.0);
         fflush(stdout);

@@ -458,6 +458,84 @@ static void test_stage_industry(void **state)
     cov_model_free(m);
 }
 
+/* Several industries: one group per host in order of the host's index (not of the industry
+ * string), the lowest-index association of an industry hosting it. */
+static void test_stage_industry_order(void **state)
+{
+    (void)state;
+    struct cov_model *m = model_new(1);
+    size_t hb = org_add(m, "B行业协会", "社会团体", "B", 6, 0, 0, 0);
+    size_t ha = org_add(m, "A行业协会", "社会团体", "A", 6, 0, 0, 0);
+    size_t hb2 = org_add(m, "B同业公会", "社会团体", "B", 6, 0, 0, 0);
+    m->orgs[hb].status = m->orgs[ha].status = m->orgs[hb2].status = COV_ST_STANDALONE;
+    size_t c = org_add(m, "丙", NULL, "B", 0, 90000, 0, 0);
+    size_t a = org_add(m, "甲", NULL, "A", 1, 30000, 0, 0);
+    size_t b = org_add(m, "乙", NULL, "B", 1, 60000, 0, 0);
+    classified(m);
+    struct cov_plan *p = propose_ok(m, NULL);
+    assert_int_equal(p->n_kind[COV_G_INDUSTRY], 2);
+    const struct cov_group *g0 = &p->groups[0], *g1 = &p->groups[1];
+    assert_int_equal(g0->kind, COV_G_INDUSTRY);
+    assert_int_equal(g0->host, hb);
+    assert_string_equal(g0->name, "B行业党组织");
+    assert_int_equal(g0->n_members, 2);
+    assert_int_equal(g0->members[0], c);
+    assert_int_equal(g0->members[1], b);
+    assert_int_equal(g1->host, ha);
+    assert_int_equal(g1->n_members, 1);
+    assert_int_equal(g1->members[0], a);
+    cov_plan_free(p);
+    cov_model_free(m);
+}
+
+/* A scope above tile_units is cut into tiles: a valid plan (one scope, distances, sizes),
+ * the same on 1 and 2 threads, as good as planning the scope whole; the small scope next
+ * to it is planned as before. */
+static void test_big_scope_tiled(void **state)
+{
+    (void)state;
+    rng_state = 0x9E3779B97F4A7C15ULL;
+    struct cov_model *m = model_new(2);
+    for (int i = 0; i < 1600; i++) {
+        int street = i < 1400 ? 0 : 1;
+        double u = rnd_unit();
+        int formal = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
+        org_add(m, "单位", NULL, NULL, formal, 8000 * rnd_unit() + 20000 * street,
+                8000 * rnd_unit(), street);
+    }
+    classified(m);
+    struct cov_propose_opts o;
+    cov_propose_opts_init(&o, &m->policy);
+    o.max_distance_m = 600;
+    o.tile_units = 250;
+    o.threads = 1;
+    struct cov_plan *p1 = propose_ok(m, &o);
+    o.threads = 2;
+    struct cov_plan *p2 = propose_ok(m, &o);
+    assert_int_equal(p1->n_groups, p2->n_groups);
+    for (size_t g = 0; g < p1->n_groups; g++) {
+        assert_int_equal(p1->groups[g].n_members, p2->groups[g].n_members);
+        assert_memory_equal(p1->groups[g].members, p2->groups[g].members,
+                            p1->groups[g].n_members * sizeof(size_t));
+    }
+    o.tile_units = SIZE_MAX;
+    struct cov_plan *w = propose_ok(m, &o);
+    assert_true(p1->covered > 0);
+    assert_true((double)p1->covered >= 0.99 * (double)w->covered);
+    /* street 1 (200 candidates) is not cut: its groups are the same either way */
+    long c1 = 0, w1 = 0;
+    for (size_t g = 0; g < p1->n_groups; g++)
+        c1 += p1->groups[g].area == 1 ? (long)p1->groups[g].n_members : 0;
+    for (size_t g = 0; g < w->n_groups; g++)
+        w1 += w->groups[g].area == 1 ? (long)w->groups[g].n_members : 0;
+    assert_int_equal(c1, w1);
+    assert_true(c1 > 0);
+    cov_plan_free(p1);
+    cov_plan_free(p2);
+    cov_plan_free(w);
+    cov_model_free(m);
+}
+
 static void test_industry_category_is_no_sector(void **state)
 {
     (void)state;
@@ -1292,6 +1370,8 @@ int main(void)
         cmocka_unit_test(test_plan_uses_thresholds_not_targets),
         cmocka_unit_test(test_opts_follow_policy),
         cmocka_unit_test(test_bad_option_is_usage_error),
+        cmocka_unit_test(test_stage_industry_order),
+        cmocka_unit_test(test_big_scope_tiled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
