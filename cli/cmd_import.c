@@ -148,8 +148,10 @@ int cli_cmd_import(int argc, char **argv, struct cli_ctx *ctx)
     if (update)
         printf(_("updated %ld organizations from %s in %s\n"), res.updated, source, ctx->db_path);
     else
-        printf(_("imported %ld %s from %s into %s\n"), res.imported, cov_layer_name(layer), source,
-               ctx->db_path);
+        printf(_("imported %ld %s from %s into %s\n"), res.imported,
+               ctx->lang == COV_LANG_ZH ? cov_label_layer(layer, COV_LANG_ZH)
+                                        : cov_layer_name(layer),
+               source, ctx->db_path);
     if (res.unknown_ids)
         printf(_("%ld rows name ids that are not in the store (listed above)\n"), res.unknown_ids);
     if (res.placed_known)
