@@ -2,7 +2,6 @@
 #ifndef GEO_RTREE_H
 #define GEO_RTREE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "../analysis/core.h"
@@ -20,6 +19,7 @@
  * (about 10^6 boxes a second instead of 6x10^4). The result passes
  * SQLite's rtreecheck(). Runs inside the caller's transaction.
  */
-int geo_rtree_pack(sqlite3 *db, const char *name, const char *select, struct cov_err *err);
+struct sqlite3; /* store.c's connection: only store.c and rtree.c include <sqlite3.h> */
+int geo_rtree_pack(struct sqlite3 *db, const char *name, const char *select, struct cov_err *err);
 
 #endif
