@@ -1248,11 +1248,17 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+static const char *const loading_what[COV_NAREAS] = {
+    N_("loading districts"), N_("loading streets"), N_("loading communities"),
+    N_("loading parks"), N_("loading buildings")};
+
 /* Reads the layer's geometries into the areas load_areas() left without
  * them (same rowid order). */
 static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
                                 cov_progress_fn fn, void *user, struct cov_err *err);
 
+/* The layer's areas without their geometries (a missing one is an error),
+ * then, when geometry is set, the geometries (load_area_geometries). */
 static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m, int geometry,
                       cov_progress_fn fn, void *user, struct cov_err *err)
 {
@@ -1265,30 +1271,23 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
         return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
     char sql[256];
     const char *t = cov_layer_name(layer);
-    snprintf(sql, sizeof(sql), "SELECT code, name, parent, %s, %s FROM \"%s\" ORDER BY rowid",
-             layer == COV_COMMUNITIES ? "ur, ur_code" : "0, 0",
-             geometry ? "ST_AsBinary(geom)" : "geom IS NOT NULL", t);
+    snprintf(sql, sizeof(sql),
+             "SELECT code, name, parent, %s, geom IS NOT NULL FROM \"%s\" ORDER BY rowid",
+             layer == COV_COMMUNITIES ? "ur, ur_code" : "0, 0", t);
     sqlite3_stmt *st = NULL;
-    GEOSWKBReader *r = NULL;
     int rc = prepare(s, sql, &st, err);
     if (rc)
-        goto cleanup;
-    if (!(r = GEOSWKBReader_create_r(m->geos))) {
-        rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
-        goto cleanup;
-    }
-    static const char *const loading[COV_NAREAS] = {N_("loading districts"), N_("loading streets"),
-                                                    N_("loading communities"), N_("loading parks"),
-                                                    N_("loading buildings")};
-    const char *what = _(loading[layer]);
+        return rc;
+    const char *what = _(loading_what[layer]);
     struct progress pr;
-    progress_start(&pr, fn, user, what, n);
+    /* With geometries, their pass is the slow one and reports the progress. */
+    progress_start(&pr, geometry ? NULL : fn, user, what, n);
     long i = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (progress_tick(&pr, i++)) {
             rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
-            goto cleanup;
+            break;
         }
         struct cov_area a = {0};
         a.code = col_text(st, 0);
@@ -1297,38 +1296,24 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
         int ur = sqlite3_column_int(st, 3);
         a.ur = ur == COV_UR_URBAN || ur == COV_UR_RURAL ? (enum cov_ur)ur : COV_UR_UNKNOWN;
         a.ur_code = sqlite3_column_int(st, 4);
-        if (!geometry) {
-            if (!sqlite3_column_int(st, 5)) {
-                rc = cov_err_set(err, COV_EIO,
-                                 _("%s: %s: code '%s': the stored geometry cannot be read"),
-                                 s->path, t, a.code ? a.code : "");
-                goto cleanup;
-            }
-        } else {
-            const unsigned char *wkb = sqlite3_column_blob(st, 5);
-            int size = sqlite3_column_bytes(st, 5);
-            if (wkb && size > 0)
-                a.geom = GEOSWKBReader_read_r(m->geos, r, wkb, (size_t)size);
-        }
-        if (geometry && !a.geom) {
+        if (!sqlite3_column_int(st, 5)) {
             rc = cov_err_set(err, COV_EIO,
                              _("%s: %s: code '%s': the stored geometry cannot be read"), s->path, t,
                              a.code ? a.code : "");
-            goto cleanup;
+            break;
         }
         if (cov_model_add_area(m, layer, &a) < 0) {
             rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
-            goto cleanup;
+            break;
         }
     }
-    if (step != SQLITE_DONE)
+    if (!rc && step != SQLITE_DONE)
         rc = db_error(s, err, _("reading areas"));
+    sqlite3_finalize(st);
+    if (!rc && geometry)
+        rc = load_area_geometries(s, layer, m, fn, user, err);
     if (!rc && fn && fn(1.0, what, user))
         rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
-cleanup:
-    if (r)
-        GEOSWKBReader_destroy_r(m->geos, r);
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -1350,11 +1335,8 @@ static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struc
         rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
         goto cleanup;
     }
-    static const char *const loading[COV_NAREAS] = {N_("loading districts"), N_("loading streets"),
-                                                    N_("loading communities"), N_("loading parks"),
-                                                    N_("loading buildings")};
     struct progress pr;
-    progress_start(&pr, fn, user, _(loading[layer]), (long)n);
+    progress_start(&pr, fn, user, _(loading_what[layer]), (long)n);
     size_t i = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW && i < n) {
