@@ -77,6 +77,17 @@ int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n)
     return COV_GROW(m->areas[layer], m->cap_areas[layer], m->n_areas[layer] + n);
 }
 
+void cov_area_envelope(const struct cov_model *m, struct cov_area *a)
+{
+    a->minx = a->miny = a->maxx = a->maxy = 0;
+    if (!a->geom)
+        return;
+    GEOSGeom_getXMin_r(m->geos, a->geom, &a->minx);
+    GEOSGeom_getYMin_r(m->geos, a->geom, &a->miny);
+    GEOSGeom_getXMax_r(m->geos, a->geom, &a->maxx);
+    GEOSGeom_getYMax_r(m->geos, a->geom, &a->maxy);
+}
+
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)
 {
     if ((unsigned)layer >= COV_NAREAS || cov_model_reserve_areas(m, layer, 1)) {
@@ -89,13 +100,7 @@ long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct 
     d->code = cov_arena_strdup(&m->arena, a->code);
     d->name = cov_arena_strdup(&m->arena, a->name);
     d->parent = cov_arena_strdup(&m->arena, a->parent);
-    d->minx = d->miny = d->maxx = d->maxy = 0;
-    if (a->geom) {
-        GEOSGeom_getXMin_r(m->geos, a->geom, &d->minx);
-        GEOSGeom_getYMin_r(m->geos, a->geom, &d->miny);
-        GEOSGeom_getXMax_r(m->geos, a->geom, &d->maxx);
-        GEOSGeom_getYMax_r(m->geos, a->geom, &d->maxy);
-    }
+    cov_area_envelope(m, d);
     m->assigned = 0;
     return (long)m->n_areas[layer]++;
 }

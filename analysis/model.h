@@ -146,6 +146,8 @@ void cov_model_free(struct cov_model *m);
  * then destroyed).
  */
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a);
+/* Sets a's envelope from a->geom (all 0 without one), with m's GEOS context. */
+void cov_area_envelope(const struct cov_model *m, struct cov_area *a);
 /* Append an organization (strings copied); returns its index or -1. area[] set to -1. */
 long cov_model_add_org(struct cov_model *m, const struct cov_org *o);
 /* Reserve room for n more orgs / areas (optional, for speed). 0 or COV_ENOMEM. */

@@ -1354,10 +1354,7 @@ static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struc
                              a->code ? a->code : "");
             goto cleanup;
         }
-        GEOSGeom_getXMin_r(m->geos, a->geom, &a->minx);
-        GEOSGeom_getYMin_r(m->geos, a->geom, &a->miny);
-        GEOSGeom_getXMax_r(m->geos, a->geom, &a->maxx);
-        GEOSGeom_getYMax_r(m->geos, a->geom, &a->maxy);
+        cov_area_envelope(m, a);
     }
     if (step == SQLITE_ROW || i != n)
         rc = cov_err_set(err, COV_EIO, _("%s: %s changed while it was read"), s->path, t);
