@@ -63,10 +63,11 @@ struct rowinfo {
     uint32_t set; /* GEO_IMPORT_UPDATE: bit i = field i given (non-empty) */
 };
 
+/* A slot of the duplicate-key table: 8 bytes, so that 10^6 keys' table stays
+ * in a few MiB of cache-friendly memory; the key is read from the row. */
 struct dup_slot {
-    const char *key;
-    long loc;
-    int sheet;
+    uint32_t hash; /* cov_hash_str(key), compared before the key */
+    uint32_t row;  /* 1 + the row's index; 0 = empty */
 };
 
 /* A row held back (a notes row, or a row read while looking for the header). */
@@ -289,9 +290,15 @@ static int fgiven(const struct imp *im, int fi)
     return *v != '\0';
 }
 
-/* Record key at (sheet, loc); returns 1 and sets *prev when key is a
- * duplicate, 0 when new, -1 on ENOMEM. */
-static int dup_check(struct imp *im, const char *key, int sheet, long loc, struct dup_slot *prev)
+static const char *row_key(const struct imp *im, size_t row)
+{
+    return im->layer == COV_ORGANIZATIONS ? im->orgs[row].id : im->areas[row].code;
+}
+
+/* Records the current row's key (its id or code, set already); returns 1 and
+ * sets *prev to the row that had it first when key is a duplicate, 0 when new,
+ * -1 on ENOMEM. */
+static int dup_check(struct imp *im, const char *key, size_t *prev)
 {
     if ((im->dup_n + 1) * 2 > im->dup_cap) {
         size_t cap = im->dup_cap ? im->dup_cap * 2 : 1024;
@@ -299,10 +306,10 @@ static int dup_check(struct imp *im, const char *key, int sheet, long loc, struc
         if (!t)
             return -1;
         for (size_t i = 0; i < im->dup_cap; i++) {
-            if (!im->dups[i].key)
+            if (!im->dups[i].row)
                 continue;
-            size_t j = cov_hash_str(im->dups[i].key) & (cap - 1);
-            while (t[j].key)
+            size_t j = im->dups[i].hash & (cap - 1);
+            while (t[j].row)
                 j = (j + 1) & (cap - 1);
             t[j] = im->dups[i];
         }
@@ -310,17 +317,18 @@ static int dup_check(struct imp *im, const char *key, int sheet, long loc, struc
         im->dups = t;
         im->dup_cap = cap;
     }
-    size_t j = cov_hash_str(key) & (im->dup_cap - 1);
-    while (im->dups[j].key) {
-        if (!strcmp(im->dups[j].key, key)) {
-            *prev = im->dups[j];
+    uint32_t h = (uint32_t)cov_hash_str(key);
+    size_t j = h & (im->dup_cap - 1);
+    while (im->dups[j].row) {
+        size_t r = im->dups[j].row - 1;
+        if (im->dups[j].hash == h && !strcmp(row_key(im, r), key)) {
+            *prev = r;
             return 1;
         }
         j = (j + 1) & (im->dup_cap - 1);
     }
-    im->dups[j].key = key;
-    im->dups[j].loc = loc;
-    im->dups[j].sheet = sheet;
+    im->dups[j].hash = h;
+    im->dups[j].row = (uint32_t)(im->cur + 1);
     im->dup_n++;
     return 0;
 }
@@ -845,6 +853,10 @@ static void check_count(struct imp *im, int fi, const char *name, int required, 
 {
     const char *v = fval(im, fi);
     enum geo_count_status st = geo_parse_count(v, out);
+    if (st == GEO_COUNT_OK || (st == GEO_COUNT_EMPTY && !required)) {
+        *out = st == GEO_COUNT_OK ? *out : empty_value;
+        return; /* before any gettext: it is slow, and this runs per cell */
+    }
     const char *expected = _("expected a whole number >= 0");
     char esc[160];
     switch (st) {
@@ -853,7 +865,7 @@ static void check_count(struct imp *im, int fi, const char *name, int required, 
     case GEO_COUNT_EMPTY:
         *out = empty_value;
         if (required && !im->bad_cell[fi])
-            problem(im, name, _("missing (%s)"), expected);
+            problem(im, name, _("missing (%s)"), _("expected a whole number >= 0"));
         return;
     case GEO_COUNT_NOT_NUMBER:
         problem(im, name, _("'%s' is not a number (%s)"), geo_escape(v, esc, sizeof(esc)),
@@ -890,6 +902,8 @@ static int read_lonlat(struct imp *im, double *x, double *y)
     int rx = geo_parse_coord(sx, x), ry = geo_parse_coord(sy, y);
     if (rx == -1 && ry == -1)
         return 1;
+    if (!rx && !ry)
+        return 0; /* the common case, before any gettext */
     int bad = 0;
     static const char *const what[] = {"", N_("missing"), N_("is not a number"),
                                        N_("is not finite")};
@@ -960,13 +974,13 @@ static void read_org(struct imp *im, struct cov_org *o)
         if (im->map.id_is_credit && !im->update && geo_creditcode_check(o->id, why, sizeof(why)))
             problem(im, "id", _("'%s' is not a valid unified social credit code: %s"),
                     geo_escape(o->id, esc, sizeof(esc)), why);
-        struct dup_slot prev;
-        int d = dup_check(im, o->id, ri->sheet, ri->loc, &prev);
+        size_t prev;
+        int d = dup_check(im, o->id, &prev);
         if (d > 0) {
             char w[256];
             problem(im, "id", _("duplicate '%s' (also in %s; expected each id once)"),
                     geo_escape(o->id, esc, sizeof(esc)),
-                    where_short(im, prev.sheet, prev.loc, w, sizeof(w)));
+                    where_short(im, im->info[prev].sheet, im->info[prev].loc, w, sizeof(w)));
         }
     }
     for (int fi = 0; fi < GEO_ORG_NFIELDS; fi++)
@@ -1055,12 +1069,12 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
     if (!a->code) {
         problem(im, "code", _("missing (expected a code unique in the layer)"));
     } else {
-        struct dup_slot prev;
-        if (dup_check(im, a->code, ri->sheet, ri->loc, &prev) > 0) {
+        size_t prev;
+        if (dup_check(im, a->code, &prev) > 0) {
             char w[256];
             problem(im, "code", _("duplicate '%s' (also in %s; expected each code once)"),
                     geo_escape(a->code, esc, sizeof(esc)),
-                    where_short(im, prev.sheet, prev.loc, w, sizeof(w)));
+                    where_short(im, im->info[prev].sheet, im->info[prev].loc, w, sizeof(w)));
         }
         if (im->layer == COV_COMMUNITIES && !(strlen(a->code) == 12 && all_digits(a->code))) {
             if (!im->long_town_codes++) {

@@ -20,10 +20,7 @@
  * each rowid to its leaf, %_parent each node but the root to its parent.
  */
 
-struct box {
-    int64_t id;
-    float c[4]; /* min x, max x, min y, max y */
-};
+
 
 struct pair {
     int64_t key, val;
@@ -113,7 +110,7 @@ static int cmp_pair(const void *a, const void *b)
 /* Centre order, ties by id: the packing is the same on every run. */
 static int cmp_x(const void *a, const void *b)
 {
-    const struct box *p = a, *q = b;
+    const struct geo_rbox *p = a, *q = b;
     float u = p->c[0] + p->c[1], v = q->c[0] + q->c[1];
     if (u != v)
         return u < v ? -1 : 1;
@@ -122,7 +119,7 @@ static int cmp_x(const void *a, const void *b)
 
 static int cmp_y(const void *a, const void *b)
 {
-    const struct box *p = a, *q = b;
+    const struct geo_rbox *p = a, *q = b;
     float u = p->c[2] + p->c[3], v = q->c[2] + q->c[3];
     if (u != v)
         return u < v ? -1 : 1;
@@ -136,13 +133,13 @@ static int db_fail(struct writer *w, const char *what)
 }
 
 /* Writes node `no` holding cells[0..n) and returns its bounding box in *out. */
-static int write_node(struct writer *w, int64_t no, int depth, const struct box *cells, size_t n,
-                      struct box *out)
+static int write_node(struct writer *w, int64_t no, int depth, const struct geo_rbox *cells, size_t n,
+                      struct geo_rbox *out)
 {
     memset(w->buf, 0, (size_t)w->size);
     put_u16(w->buf, no == 1 ? (unsigned)depth : 0);
     put_u16(w->buf + 2, (unsigned)n);
-    struct box b = {no, {INFINITY, -INFINITY, INFINITY, -INFINITY}};
+    struct geo_rbox b = {no, {INFINITY, -INFINITY, INFINITY, -INFINITY}};
     for (size_t i = 0; i < n; i++) {
         unsigned char *p = w->buf + 4 + i * 24;
         put_i64(p, cells[i].id);
@@ -171,7 +168,7 @@ static int write_node(struct writer *w, int64_t no, int depth, const struct box 
  * slices by x, then runs by y inside each slice), writes them and replaces
  * v[0..*m) by the nodes' boxes.
  */
-static int pack_level(struct writer *w, struct box *v, size_t n, int depth, size_t *m)
+static int pack_level(struct writer *w, struct geo_rbox *v, size_t n, int depth, size_t *m)
 {
     size_t f = (size_t)w->fanout;
     size_t nodes = (n + f - 1) / f;
@@ -187,7 +184,7 @@ static int pack_level(struct writer *w, struct box *v, size_t n, int depth, size
         size_t end = s + per_slice < n ? s + per_slice : n;
         for (size_t i = s; i < end; i += f) {
             size_t cnt = end - i < f ? end - i : f;
-            struct box b;
+            struct geo_rbox b;
             int rc = write_node(w, w->next_node++, depth, v + i, cnt, &b);
             if (rc)
                 return rc;
@@ -198,10 +195,40 @@ static int pack_level(struct writer *w, struct box *v, size_t n, int depth, size
     return 0;
 }
 
+/*
+ * Orders a by key (keys are unique: row ids, node numbers). Keys that are
+ * dense, as a bulk write's row ids are, are placed by direct address in
+ * O(n); others are sorted.
+ */
+static void sort_pairs(struct pairs *a)
+{
+    if (a->n < 2)
+        return;
+    int64_t lo = a->v[0].key, hi = a->v[0].key;
+    for (size_t i = 1; i < a->n; i++) {
+        lo = a->v[i].key < lo ? a->v[i].key : lo;
+        hi = a->v[i].key > hi ? a->v[i].key : hi;
+    }
+    uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+    int64_t *slot = span <= 4 * (uint64_t)a->n ? malloc(span * sizeof(*slot)) : NULL;
+    if (!slot) {
+        qsort(a->v, a->n, sizeof(*a->v), cmp_pair);
+        return;
+    }
+    for (uint64_t k = 0; k < span; k++)
+        slot[k] = -1; /* node numbers are >= 1 */
+    for (size_t i = 0; i < a->n; i++)
+        slot[a->v[i].key - lo] = a->v[i].val;
+    size_t j = 0;
+    for (uint64_t k = 0; k < span; k++)
+        if (slot[k] >= 0)
+            a->v[j++] = (struct pair){lo + (int64_t)k, slot[k]};
+    free(slot);
+}
+
 static int write_pairs(struct writer *w, struct pairs *a, sqlite3_stmt *st, const char *what)
 {
-    if (a->n)
-        qsort(a->v, a->n, sizeof(*a->v), cmp_pair);
+    sort_pairs(a);
     for (size_t i = 0; i < a->n; i++) {
         sqlite3_bind_int64(st, 1, a->v[i].key);
         sqlite3_bind_int64(st, 2, a->v[i].val);
@@ -213,20 +240,20 @@ static int write_pairs(struct writer *w, struct pairs *a, sqlite3_stmt *st, cons
     return 0;
 }
 
-static int read_boxes(struct writer *w, const char *select, struct box **out, size_t *n)
+static int read_boxes(struct writer *w, const char *select, struct geo_rbox **out, size_t *n)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(w->db, select, -1, &st, NULL))
         return db_fail(w, _("reading the bounding boxes"));
     size_t cap = 1024, k = 0;
-    struct box *v = malloc(cap * sizeof(*v));
+    struct geo_rbox *v = malloc(cap * sizeof(*v));
     int rc = v ? 0 : cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
     int s;
     while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_type(st, 1) == SQLITE_NULL)
             continue;
         if (k == cap) {
-            struct box *nv = realloc(v, cap * 2 * sizeof(*v));
+            struct geo_rbox *nv = realloc(v, cap * 2 * sizeof(*v));
             if (!nv) {
                 rc = cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
                 break;
@@ -234,12 +261,9 @@ static int read_boxes(struct writer *w, const char *select, struct box **out, si
             v = nv;
             cap *= 2;
         }
-        v[k].id = sqlite3_column_int64(st, 0);
-        v[k].c[0] = round_down(sqlite3_column_double(st, 1));
-        v[k].c[1] = round_up(sqlite3_column_double(st, 2));
-        v[k].c[2] = round_down(sqlite3_column_double(st, 3));
-        v[k].c[3] = round_up(sqlite3_column_double(st, 4));
-        k++;
+        v[k++] = geo_rtree_box(sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1),
+                               sqlite3_column_double(st, 2), sqlite3_column_double(st, 3),
+                               sqlite3_column_double(st, 4));
     }
     if (!rc && s != SQLITE_DONE)
         rc = db_fail(w, _("reading the bounding boxes"));
@@ -289,46 +313,73 @@ static int node_size(struct writer *w)
     return 0;
 }
 
-int geo_rtree_pack(sqlite3 *db, const char *name, const char *select, struct cov_err *err)
+struct geo_rbox geo_rtree_box(int64_t id, double minx, double maxx, double miny, double maxy)
 {
-    struct writer w = {.db = db, .err = err, .name = name, .next_node = 2};
-    struct box *v = NULL;
-    size_t n = 0;
-    int rc = exec_fmt(&w, "DROP TABLE IF EXISTS \"%w\";"
-                          " CREATE VIRTUAL TABLE \"%w\" USING rtree(pkid, xmin, xmax, ymin, ymax)");
+    struct geo_rbox b = {id, {round_down(minx), round_up(maxx), round_down(miny), round_up(maxy)}};
+    return b;
+}
+
+/* Creates the table and the writer's statements; w->buf sized to a node. */
+static int writer_open(struct writer *w)
+{
+    int rc = exec_fmt(w, "DROP TABLE IF EXISTS \"%w\";"
+                         " CREATE VIRTUAL TABLE \"%w\" USING rtree(pkid, xmin, xmax, ymin, ymax)");
     if (!rc)
-        rc = node_size(&w);
-    if (!rc && !(w.buf = malloc((size_t)w.size)))
-        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
+        rc = node_size(w);
+    if (!rc && !(w->buf = malloc((size_t)w->size)))
+        rc = cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
     if (!rc)
-        rc = prepare_fmt(&w, "INSERT OR REPLACE INTO \"%w_node\"(nodeno, data) VALUES(?, ?)",
-                         &w.node);
+        rc = prepare_fmt(w, "INSERT OR REPLACE INTO \"%w_node\"(nodeno, data) VALUES(?, ?)",
+                         &w->node);
     if (!rc)
-        rc = prepare_fmt(&w, "INSERT INTO \"%w_parent\"(nodeno, parentnode) VALUES(?, ?)",
-                         &w.parent);
+        rc = prepare_fmt(w, "INSERT INTO \"%w_parent\"(nodeno, parentnode) VALUES(?, ?)",
+                         &w->parent);
     if (!rc)
-        rc = prepare_fmt(&w, "INSERT INTO \"%w_rowid\"(rowid, nodeno) VALUES(?, ?)", &w.rowid);
-    if (!rc)
-        rc = read_boxes(&w, select, &v, &n);
+        rc = prepare_fmt(w, "INSERT INTO \"%w_rowid\"(rowid, nodeno) VALUES(?, ?)", &w->rowid);
+    return rc;
+}
+
+/* Packs v[0..n) level by level and writes the maps; frees the writer. */
+static int writer_pack(struct writer *w, int rc, struct geo_rbox *v, size_t n)
+{
     /* Levels below the root; the last level (at most one node's worth of
      * cells) goes into node 1 with the tree's depth. */
     int depth = 0;
-    while (!rc && n > (size_t)w.fanout) {
-        rc = pack_level(&w, v, n, depth, &n);
+    while (!rc && n > (size_t)w->fanout) {
+        rc = pack_level(w, v, n, depth, &n);
         depth++;
     }
     if (!rc)
-        rc = write_node(&w, 1, depth, v, n, NULL);
+        rc = write_node(w, 1, depth, v, n, NULL);
     if (!rc)
-        rc = write_pairs(&w, &w.leaf_of, w.rowid, _("writing the row map"));
+        rc = write_pairs(w, &w->leaf_of, w->rowid, _("writing the row map"));
     if (!rc)
-        rc = write_pairs(&w, &w.parent_of, w.parent, _("writing the parent map"));
-    sqlite3_finalize(w.node);
-    sqlite3_finalize(w.parent);
-    sqlite3_finalize(w.rowid);
-    free(w.leaf_of.v);
-    free(w.parent_of.v);
-    free(w.buf);
+        rc = write_pairs(w, &w->parent_of, w->parent, _("writing the parent map"));
+    sqlite3_finalize(w->node);
+    sqlite3_finalize(w->parent);
+    sqlite3_finalize(w->rowid);
+    free(w->leaf_of.v);
+    free(w->parent_of.v);
+    free(w->buf);
+    return rc;
+}
+
+int geo_rtree_pack(sqlite3 *db, const char *name, const char *select, struct cov_err *err)
+{
+    struct writer w = {.db = db, .err = err, .name = name, .next_node = 2};
+    struct geo_rbox *v = NULL;
+    size_t n = 0;
+    int rc = writer_open(&w);
+    if (!rc)
+        rc = read_boxes(&w, select, &v, &n);
+    rc = writer_pack(&w, rc, v, n);
     free(v);
     return rc;
+}
+
+int geo_rtree_pack_boxes(sqlite3 *db, const char *name, struct geo_rbox *v, size_t n,
+                         struct cov_err *err)
+{
+    struct writer w = {.db = db, .err = err, .name = name, .next_node = 2};
+    return writer_pack(&w, writer_open(&w), v, n);
 }

@@ -22,4 +22,23 @@
 struct sqlite3; /* store.c's connection: only store.c and rtree.c include <sqlite3.h> */
 int geo_rtree_pack(struct sqlite3 *db, const char *name, const char *select, struct cov_err *err);
 
+/* One entry: a row's id and its bounding box (min x, max x, min y, max y),
+ * already rounded outward to float (geo_rtree_box()). */
+struct geo_rbox {
+    int64_t id;
+    float c[4];
+};
+
+/* The box of row `id` spanning [minx, maxx] x [miny, maxy], each bound rounded
+ * outward to float as the rtree module stores it. */
+struct geo_rbox geo_rtree_box(int64_t id, double minx, double maxx, double miny, double maxy);
+
+/*
+ * As geo_rtree_pack(), from boxes the caller already holds (a bulk write
+ * records them as it inserts, so the table need not be read back). Reorders
+ * v[0..n) in place.
+ */
+int geo_rtree_pack_boxes(struct sqlite3 *db, const char *name, struct geo_rbox *v, size_t n,
+                         struct cov_err *err);
+
 #endif

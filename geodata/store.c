@@ -30,12 +30,19 @@
  * their SQL kept here; at the end the R*Tree is written packed and the
  * triggers are created again. Per row, those
  * triggers cost five times the insert itself (docs/BENCHMARKS.md).
+ *
+ * While the table holds only the bulk write's own inserts (it was empty, or
+ * cleared, when they began), each insert's bounding box is kept, so that the
+ * R*Tree is packed from memory instead of from a read of the whole table.
  */
 struct bulk {
     int on;
     int had_index; /* the R*Tree was enabled when the bulk write began */
     char **trigger_sql;
     int ntriggers;
+    int collect;            /* boxes[] is every row of the table */
+    struct geo_rbox *boxes; /* the inserted rows' boxes, while collect */
+    size_t nbox, capbox;
 };
 
 struct geo_store {
@@ -513,6 +520,7 @@ static void bulk_forget(struct geo_store *s, enum cov_layer layer)
     for (int i = 0; i < b->ntriggers; i++)
         free(b->trigger_sql[i]);
     free(b->trigger_sql);
+    free(b->boxes);
     memset(b, 0, sizeof(*b));
 }
 
@@ -520,6 +528,45 @@ static void bulk_forget_all(struct geo_store *s)
 {
     for (int l = 0; l < COV_NLAYERS; l++)
         bulk_forget(s, (enum cov_layer)l);
+}
+
+static int layer_is_empty(struct geo_store *s, enum cov_layer layer)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT NOT EXISTS(SELECT 1 FROM \"%s\")", cov_layer_name(layer));
+    sqlite3_stmt *st = NULL;
+    int empty = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        empty = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return empty;
+}
+
+/* Keeps the box of the row just inserted into a layer in a bulk write. A
+ * failed allocation only ends the collection: the index is then built from
+ * the table, as for an append. */
+static void bulk_box(struct geo_store *s, enum cov_layer layer, double minx, double maxx,
+                     double miny, double maxy)
+{
+    struct bulk *b = &s->bulk[layer];
+    if (!b->collect)
+        return;
+    if (b->nbox == b->capbox) {
+        size_t cap = b->capbox ? b->capbox * 2 : 4096;
+        struct geo_rbox *v = realloc(b->boxes, cap * sizeof(*v));
+        if (!v) {
+            free(b->boxes);
+            b->boxes = NULL;
+            b->nbox = b->capbox = 0;
+            b->collect = 0;
+            return;
+        }
+        b->boxes = v;
+        b->capbox = cap;
+    }
+    b->boxes[b->nbox++] =
+        geo_rtree_box(sqlite3_last_insert_rowid(s->db), minx, maxx, miny, maxy);
 }
 
 /*
@@ -573,10 +620,12 @@ static int bulk_begin(struct geo_store *s, enum cov_layer layer, struct cov_err 
     for (int i = 0; i < n; i++)
         free(names[i]);
     free(names);
-    if (rc)
+    if (rc) {
         bulk_forget(s, layer);
-    else
+    } else {
         b->on = 1;
+        b->collect = b->had_index && layer_is_empty(s, layer);
+    }
     return rc;
 }
 
@@ -594,7 +643,11 @@ static int bulk_end(struct geo_store *s, enum cov_layer layer, struct cov_err *e
         return 0;
     const char *t = cov_layer_name(layer);
     int rc = 0;
-    if (b->had_index) {
+    if (b->had_index && b->collect) {
+        char name[64];
+        snprintf(name, sizeof(name), "idx_%s_geom", t);
+        rc = geo_rtree_pack_boxes(s->db, name, b->boxes, b->nbox, err);
+    } else if (b->had_index) {
         char name[64], *select = sqlite3_mprintf(
                            "SELECT rowid, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom),"
                            " MbrMaxY(geom) FROM \"%w\" WHERE geom IS NOT NULL",
@@ -814,6 +867,9 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
     snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", cov_layer_name(layer));
     if ((rc = exec(s, sql, err)))
         return rc;
+    struct bulk *b = &s->bulk[layer];
+    b->collect = b->had_index;
+    b->nbox = 0;
     /* Stored assignments refer to the deleted rows: make them stale. */
     return bump_version(s, layer, err);
 }
@@ -829,6 +885,41 @@ static int need_table(struct geo_store *s, enum cov_layer layer, struct cov_err 
     return 0;
 }
 
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_le_double(unsigned char *p, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof(u));
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
+}
+
+const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y,
+                                    int srid)
+{
+    /* SpatiaLite's BLOB-Geometry (its manual, "BLOB-Geometry format"):
+     * START 0x00, little-endian 0x01, SRID, MBR (min x, min y, max x, max y),
+     * MBR_END 0x7C, class 1 (POINT), x, y, END 0xFE. */
+    out[0] = 0x00;
+    out[1] = 0x01;
+    put_le32(out + 2, (uint32_t)srid);
+    put_le_double(out + 6, x);
+    put_le_double(out + 14, y);
+    put_le_double(out + 22, x);
+    put_le_double(out + 30, y);
+    out[38] = 0x7C;
+    put_le32(out + 39, 1);
+    put_le_double(out + 43, x);
+    put_le_double(out + 51, y);
+    out[59] = 0xFE;
+    return out;
+}
+
 static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct cov_err *err)
 {
     if (s->put[layer])
@@ -841,7 +932,7 @@ static sqlite3_stmt *put_stmt(struct geo_store *s, enum cov_layer layer, struct 
                  " formal_members, untransferred_members, staff, party_org, party_org_id,"
                  " instructor, x, y, geom, address, community_ref, street_ref, authority,"
                  " supervisor, legal_rep, reg_date) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                 " ?10, ?11, ?12, ?13, ?14, MakePoint(?13, ?14, ?15), ?16, ?17, ?18, ?19, ?20,"
+                 " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
                  " ?21, ?22)",
                  t);
     else if (layer == COV_COMMUNITIES)
@@ -929,6 +1020,14 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
     sqlite3_bind_int(st, 7, s->srid);
     rc = step_insert(s, st, layer, a->code, err);
     GEOSFree_r(geos, wkb);
+    double minx, maxx, miny, maxy;
+    if (!rc && s->bulk[layer].collect) {
+        if (GEOSGeom_getXMin_r(geos, a->geom, &minx) && GEOSGeom_getXMax_r(geos, a->geom, &maxx) &&
+            GEOSGeom_getYMin_r(geos, a->geom, &miny) && GEOSGeom_getYMax_r(geos, a->geom, &maxy))
+            bulk_box(s, layer, minx, maxx, miny, maxy);
+        else
+            s->bulk[layer].collect = 0;
+    }
     return rc;
 }
 
@@ -957,11 +1056,14 @@ int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_e
     sqlite3_bind_text(st, 10, cov_party_name(o->party), -1, SQLITE_STATIC);
     bind_text_or_null(st, 11, o->party_org_id);
     sqlite3_bind_int(st, 12, o->instructor);
-    if (isfinite(o->x) && isfinite(o->y)) {
+    unsigned char point[GEO_POINT_BLOB];
+    int xy = isfinite(o->x) && isfinite(o->y);
+    if (xy) {
         sqlite3_bind_double(st, 13, o->x);
         sqlite3_bind_double(st, 14, o->y);
+        sqlite3_bind_blob(st, 15, geo_point_blob(point, o->x, o->y, s->srid), GEO_POINT_BLOB,
+                          SQLITE_STATIC);
     }
-    sqlite3_bind_int(st, 15, s->srid);
     bind_text_or_null(st, 16, o->address);
     bind_text_or_null(st, 17, o->community_ref);
     bind_text_or_null(st, 18, o->street_ref);
@@ -969,7 +1071,10 @@ int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_e
     bind_text_or_null(st, 20, o->supervisor);
     bind_text_or_null(st, 21, o->legal_rep);
     bind_text_or_null(st, 22, o->reg_date);
-    return step_insert(s, st, COV_ORGANIZATIONS, o->id, err);
+    rc = step_insert(s, st, COV_ORGANIZATIONS, o->id, err);
+    if (!rc && xy)
+        bulk_box(s, COV_ORGANIZATIONS, o->x, o->x, o->y, o->y);
+    return rc;
 }
 
 /* Column, kind and value of each field geo_store_update_org() can set, by
@@ -1015,6 +1120,7 @@ int geo_store_update_org(struct geo_store *s, const struct cov_org *o, uint32_t 
     int rc = isfinite(o->x) && isfinite(o->y) ? bulk_begin(s, COV_ORGANIZATIONS, err) : 0;
     if (rc)
         return rc;
+    s->bulk[COV_ORGANIZATIONS].collect = 0; /* a moved point: the boxes kept are stale */
     /* Built from the fixed column names above only; values are bound. */
     char sql[1024] = "UPDATE organizations SET rowid = rowid";
     int xy = isfinite(o->x) && isfinite(o->y);

@@ -69,6 +69,12 @@ int geo_store_clear(struct geo_store *s, enum cov_layer layer, struct cov_err *e
 int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct cov_area *a,
                        GEOSContextHandle_t geos, struct cov_err *err);
 int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_err *err);
+
+/* The SpatiaLite BLOB-Geometry of POINT(x y) in srid, byte for byte what
+ * MakePoint(x, y, srid) returns, written into out; returns out. */
+enum { GEO_POINT_BLOB = 60 };
+const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y,
+                                    int srid);
 /*
  * Inside the caller's transaction: update the fields of the organization
  * with o->id whose bit (1u << enum geo_org_field of geodata/alias.h) is set

@@ -44,9 +44,10 @@ static void expect_ok(sqlite3 *db)
     sqlite3_finalize(st);
 }
 
-/* n boxes with integer corners (exact in float) from a fixed LCG; every
- * seventh one has NULL coordinates and must be left out of the index. */
-static long fill(sqlite3 *db, long n)
+/* n boxes with integer corners (exact in float) from a fixed LCG, ids
+ * stride apart; every seventh one has NULL coordinates and must be left out
+ * of the index. */
+static long fill_ids(sqlite3 *db, long n, long stride)
 {
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
@@ -58,7 +59,7 @@ static long fill(sqlite3 *db, long n)
         r = r * 6364136223846793005ull + 1442695040888963407ull;
         int x = (int)((r >> 33) % 100000), y = (int)((r >> 13) % 100000);
         int w = (int)((r >> 5) % 50), h = (int)((r >> 45) % 50);
-        sqlite3_bind_int64(st, 1, i * 3); /* sparse ids, as after deletes */
+        sqlite3_bind_int64(st, 1, i * stride);
         if (i % 7 == 0) {
             for (int k = 2; k <= 5; k++)
                 sqlite3_bind_null(st, k);
@@ -75,6 +76,11 @@ static long fill(sqlite3 *db, long n)
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
     return kept;
+}
+
+static long fill(sqlite3 *db, long n)
+{
+    return fill_ids(db, n, 3); /* sparse ids, as after deletes */
 }
 
 static void pack(sqlite3 *db)
@@ -125,6 +131,48 @@ static void check_size(long n, long depth)
     sqlite3_finalize(st);
     expect_same_answers(db);
     sqlite3_close(db);
+}
+
+/* Boxes held in memory (a bulk write's) give the same valid tree as the
+ * query, whatever the spacing of the ids: dense ones (a new table), sparse
+ * ones placed by direct address, very sparse ones sorted. */
+static void check_from_memory(long n, long stride)
+{
+    sqlite3 *db = open_db();
+    long kept = fill_ids(db, n, stride);
+    struct geo_rbox *v = malloc((size_t)(kept ? kept : 1) * sizeof(*v));
+    assert_non_null(v);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, x0, x1, y0, y1 FROM b WHERE x0 IS NOT NULL",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    long k = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        v[k++] = geo_rtree_box(sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1),
+                               sqlite3_column_double(st, 2), sqlite3_column_double(st, 3),
+                               sqlite3_column_double(st, 4));
+    sqlite3_finalize(st);
+    assert_int_equal(k, kept);
+    struct cov_err err;
+    cov_err_init(&err);
+    assert_int_equal(geo_rtree_pack_boxes(db, "idx", v, (size_t)k, &err), 0);
+    cov_err_release(&err);
+    free(v);
+    expect_ok(db);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx"), kept);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx_rowid"), kept);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM idx_rowid r JOIN b ON b.id = r.rowid"), kept);
+    expect_same_answers(db);
+    sqlite3_close(db);
+}
+
+static void test_from_memory(void **state)
+{
+    (void)state;
+    check_from_memory(0, 1);
+    check_from_memory(5000, 1);
+    check_from_memory(5000, 4);
+    check_from_memory(5000, 1000);
 }
 
 static void test_empty(void **state)
@@ -236,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_two_levels),
         cmocka_unit_test(test_three_levels),
         cmocka_unit_test(test_four_levels),
+        cmocka_unit_test(test_from_memory),
         cmocka_unit_test(test_module_edits_after_pack),
         cmocka_unit_test(test_rounding_outward),
         cmocka_unit_test(test_repack_replaces),

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "../../../analysis/geos.h"
+#include "../../../geodata/alias.h"
 #include "../../../geodata/store.h"
 #include "../../../geodata/store_sql.h"
 
@@ -605,6 +606,102 @@ static void test_bulk_write_restores_triggers_and_index(void **state) {
     assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_organizations_geom') = 'ok'"), 1);
 }
 
+/* The point blob written in C is the one SpatiaLite's MakePoint makes. */
+static void test_point_blob_is_makepoint(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    static const double pts[][2] = {{0, 0}, {20, 20}, {-123.456789, 0.000001},
+                                    {39532148.123, 4418273.5}, {1e-300, -1e300}};
+    for (size_t i = 0; i < sizeof(pts) / sizeof(pts[0]); i++) {
+        unsigned char b[GEO_POINT_BLOB];
+        geo_point_blob(b, pts[i][0], pts[i][1], 4549);
+        char hex[2 * GEO_POINT_BLOB + 1], sql[512];
+        for (int k = 0; k < GEO_POINT_BLOB; k++)
+            snprintf(hex + 2 * k, 3, "%02X", b[k]);
+        snprintf(sql, sizeof(sql), "SELECT hex(MakePoint(%.17g, %.17g, 4549)) = '%s'", pts[i][0],
+                 pts[i][1], hex);
+        assert_int_equal(query_long(f->s, sql), 1);
+    }
+    /* And SpatiaLite reads it back as that point. */
+    fill_small(f);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM organizations WHERE ST_X(geom) = 75.5"
+                                      " AND ST_Y(geom) = 80.25 AND ST_SRID(geom) = 4549"
+                                      " AND ST_IsValid(geom) AND GeometryType(geom) = 'POINT'"),
+                     1);
+}
+
+/* The index of a bulk write is packed from the boxes kept while inserting when
+ * the table held nothing else, and from the table otherwise: appending, replacing
+ * and moving points inside one transaction all leave an index of exactly the
+ * table's rows. */
+static void expect_index_is_table(struct fx *f, long rows) {
+    assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_organizations_geom') = 'ok'"), 1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"), rows);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM organizations o JOIN"
+                                      " idx_organizations_geom i ON i.pkid = o.rowid AND"
+                                      " i.xmin <= o.x AND i.xmax >= o.x AND i.ymin <= o.y AND"
+                                      " i.ymax >= o.y"),
+                     rows);
+}
+
+static void test_bulk_index_append_replace_update(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f); /* a new table: boxes from memory */
+    expect_index_is_table(f, 3);
+    /* Append: the old rows are read back from the table. */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    struct cov_org o = org("A1", 1, 2);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "a.csv", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    expect_index_is_table(f, 4);
+    /* Replace: cleared, then only the new rows (a row put before the clear too is gone). */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    o = org("Z1", 9, 9);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    o = org("R1", 3, 4);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    o = org("R2", 5, 6);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "r.csv", 2, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    expect_index_is_table(f, 2);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"
+                                      " WHERE xmin = 5 AND ymin = 6"),
+                     1);
+    /* Insert, then move a point, in one write: the index has the new place. */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    o = org("M1", 7, 8);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    o = org("M1", 70, 80);
+    int found = 0;
+    assert_int_equal(geo_store_update_org(f->s, &o, 1u << GEO_ORG_LON | 1u << GEO_ORG_LAT, &found,
+                                          &f->err),
+                     0);
+    assert_int_equal(found, 1);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "m.csv", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    expect_index_is_table(f, 1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"
+                                      " WHERE xmin = 70 AND ymin = 80"),
+                     1);
+    /* An area layer replaced: its index from the kept envelopes. */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_clear(f->s, COV_PARKS, &f->err), 0);
+    put_area(f, COV_PARKS, "P9", "新园区", NULL, "POLYGON((11 12,31 12,31 42,11 42,11 12))");
+    assert_int_equal(geo_store_layer_done(f->s, COV_PARKS, "p.gpkg", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_parks_geom') = 'ok'"), 1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_parks_geom WHERE xmin = 11 AND"
+                                      " xmax = 31 AND ymin = 12 AND ymax = 42"),
+                     1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_parks_geom"), 1);
+}
+
 /* A failed bulk write rolls back with its triggers: they are all there after. */
 static void test_rollback_restores_triggers(void **state) {
     struct fx *f = *state;
@@ -895,6 +992,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_spatial_index_built_by_layer_done, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layer_done_bumps_version_and_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_org_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_point_blob_is_makepoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_index_append_replace_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_area_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_geometry_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_outside_transaction_get_index_at_close, setup,
