@@ -61,8 +61,8 @@ void cov_area_lookup_release(struct cov_area_lookup *l)
 /*
  * The gazetteer, built the first time a command needs an area's district or
  * street, and only its codes and parents (cov_gazetteer_new_hierarchy): the
- * names would cost 85 MiB and a quarter of the start at national size. A cache, so the selection stays logically const.
- * Out of memory, every area is in no district and no street.
+ * names would cost 85 MiB and a quarter of the start at national size. A cache, so the selection
+ * stays logically const. Out of memory, every area is in no district and no street.
  */
 static void ancestors(const struct cov_areasel *s, enum cov_layer layer, int32_t idx,
                       int32_t *district, int32_t *street)

@@ -657,7 +657,8 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     for (size_t k = 0; k < c.n_big; k++) {
         struct scope_job *j = &jobs[order[k]];
         j->rc = solve_scope(&c, j, 1);
-        if (progress && progress((double)(k + 1) / (double)nj, _("grouping joint branches"), user)) {
+        if (progress &&
+            progress((double)(k + 1) / (double)nj, _("grouping joint branches"), user)) {
             rc = cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches"));
             goto cleanup;
         }

@@ -90,8 +90,8 @@ int cov_jst_init(struct cov_jst *s, const struct cov_joint_problem *p)
     while (s->cmask < n && s->cmask < ((size_t)1 << 30))
         s->cmask = 2 * s->cmask + 1;
     s->cstamp = calloc(s->cmask + 1, sizeof(*s->cstamp));
-    if (!s->dead || !s->gstamp || !s->cstamp || !s->nb || !s->nbn || !s->grp || !s->gm || !s->gsize || !s->gsum ||
-        !s->gcost) {
+    if (!s->dead || !s->gstamp || !s->cstamp || !s->nb || !s->nbn || !s->grp || !s->gm ||
+        !s->gsize || !s->gsum || !s->gcost) {
         cov_jst_release(s);
         return COV_ENOMEM;
     }

@@ -128,8 +128,7 @@ void cov_tile_release(struct cov_tiling *t)
     memset(t, 0, sizeof(*t));
 }
 
-int cov_tile_cut(const double *x, const double *y, size_t n, size_t max_units,
-                 struct cov_tiling *t)
+int cov_tile_cut(const double *x, const double *y, size_t n, size_t max_units, struct cov_tiling *t)
 {
     memset(t, 0, sizeof(*t));
     if (max_units < 1)
@@ -239,8 +238,8 @@ static void run_tile(struct cov_pool *pool, int worker, size_t k, void *ctx)
     long *g = malloc((hi - lo + 1) * sizeof(*g));
     int rc = sub_make(&s, c->p, t->unit + lo, hi - lo);
     if (rc || !g)
-        rc = cov_err_set(&e, COV_ENOMEM, _("out of memory for joint branches (%zu units)"),
-                         hi - lo);
+        rc =
+            cov_err_set(&e, COV_ENOMEM, _("out of memory for joint branches (%zu units)"), hi - lo);
     else
         rc = cov_joint_solve(&s.p, g, &e);
     if (rc)
@@ -300,8 +299,7 @@ static int seam(const struct tiled_ctx *c, const struct cov_tile_cutline *cl, st
     for (size_t q = cl->lo; q < cl->hi; q++) {
         uint32_t u = t->unit[q];
         long g = c->group_of[u];
-        if (g < 0 ? fabs(co[u] - cl->at) <= w
-                  : bsearch(&g, gl, ngl, sizeof(*gl), cmp_long) != NULL)
+        if (g < 0 ? fabs(co[u] - cl->at) <= w : bsearch(&g, gl, ngl, sizeof(*gl), cmp_long) != NULL)
             list[k++] = u;
     }
     if (k < 2)

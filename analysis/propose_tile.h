@@ -39,10 +39,10 @@ struct cov_tile_cutline {
 /* A cut of n points into tiles; cov_tile_cut() / cov_tile_release(). */
 struct cov_tiling {
     size_t n, n_tiles, n_cuts;
-    uint32_t *unit; /* the points tile by tile, ascending within a tile */
-    size_t *start;  /* tile t holds unit[start[t] .. start[t + 1]) */
-    double *box;    /* tile t's cell: box[4t..4t+3] = xmin, ymin, xmax, ymax; the
-                       outer sides are -INFINITY / INFINITY */
+    uint32_t *unit;                /* the points tile by tile, ascending within a tile */
+    size_t *start;                 /* tile t holds unit[start[t] .. start[t + 1]) */
+    double *box;                   /* tile t's cell: box[4t..4t+3] = xmin, ymin, xmax, ymax; the
+                                      outer sides are -INFINITY / INFINITY */
     struct cov_tile_cutline *cuts; /* n_tiles - 1 of them, parents before children */
     int depth;                     /* deepest cut's depth + 1 (0: one tile) */
 };

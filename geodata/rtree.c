@@ -20,8 +20,6 @@
  * each rowid to its leaf, %_parent each node but the root to its parent.
  */
 
-
-
 struct pair {
     int64_t key, val;
 };
@@ -34,7 +32,7 @@ struct pairs {
 struct writer {
     sqlite3 *db;
     sqlite3_stmt *node, *parent, *rowid;
-    int size; /* bytes per node */
+    int size;   /* bytes per node */
     int fanout; /* cells per node */
     unsigned char *buf;
     int64_t next_node; /* the next free node number (1 is the root's) */
@@ -133,8 +131,8 @@ static int db_fail(struct writer *w, const char *what)
 }
 
 /* Writes node `no` holding cells[0..n) and returns its bounding box in *out. */
-static int write_node(struct writer *w, int64_t no, int depth, const struct geo_rbox *cells, size_t n,
-                      struct geo_rbox *out)
+static int write_node(struct writer *w, int64_t no, int depth, const struct geo_rbox *cells,
+                      size_t n, struct geo_rbox *out)
 {
     memset(w->buf, 0, (size_t)w->size);
     put_u16(w->buf, no == 1 ? (unsigned)depth : 0);
@@ -308,8 +306,8 @@ static int node_size(struct writer *w)
     sqlite3_finalize(st);
     w->fanout = (w->size - 4) / 24;
     if (w->fanout < 2)
-        return cov_err_set(w->err, COV_EIO, _("spatial index %s: unexpected node size %d"),
-                           w->name, w->size);
+        return cov_err_set(w->err, COV_EIO, _("spatial index %s: unexpected node size %d"), w->name,
+                           w->size);
     return 0;
 }
 

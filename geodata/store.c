@@ -565,8 +565,7 @@ static void bulk_box(struct geo_store *s, enum cov_layer layer, double minx, dou
         b->boxes = v;
         b->capbox = cap;
     }
-    b->boxes[b->nbox++] =
-        geo_rtree_box(sqlite3_last_insert_rowid(s->db), minx, maxx, miny, maxy);
+    b->boxes[b->nbox++] = geo_rtree_box(sqlite3_last_insert_rowid(s->db), minx, maxx, miny, maxy);
 }
 
 /*
@@ -581,8 +580,8 @@ static int bulk_begin(struct geo_store *s, enum cov_layer layer, struct cov_err 
         return 0;
     b->had_index = index_enabled(s, layer);
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                     &st, err);
+    int rc = prepare(
+        s, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, cov_layer_name(layer), -1, SQLITE_STATIC);
@@ -648,10 +647,10 @@ static int bulk_end(struct geo_store *s, enum cov_layer layer, struct cov_err *e
         snprintf(name, sizeof(name), "idx_%s_geom", t);
         rc = geo_rtree_pack_boxes(s->db, name, b->boxes, b->nbox, err);
     } else if (b->had_index) {
-        char name[64], *select = sqlite3_mprintf(
-                           "SELECT rowid, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom),"
-                           " MbrMaxY(geom) FROM \"%w\" WHERE geom IS NOT NULL",
-                           t);
+        char name[64],
+            *select = sqlite3_mprintf("SELECT rowid, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom),"
+                                      " MbrMaxY(geom) FROM \"%w\" WHERE geom IS NOT NULL",
+                                      t);
         snprintf(name, sizeof(name), "idx_%s_geom", t);
         rc = select ? geo_rtree_pack(s->db, name, select, err)
                     : cov_err_set(err, COV_ENOMEM, _("out of memory"));
@@ -899,8 +898,7 @@ static void put_le_double(unsigned char *p, double d)
         p[i] = (unsigned char)(u >> (8 * i));
 }
 
-const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y,
-                                    int srid)
+const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y, int srid)
 {
     /* SpatiaLite's BLOB-Geometry (its manual, "BLOB-Geometry format"):
      * START 0x00, little-endian 0x01, SRID, MBR (min x, min y, max x, max y),
@@ -1354,9 +1352,9 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static const char *const loading_what[COV_NAREAS] = {
-    N_("loading districts"), N_("loading streets"), N_("loading communities"),
-    N_("loading parks"), N_("loading buildings")};
+static const char *const loading_what[COV_NAREAS] = {N_("loading districts"), N_("loading streets"),
+                                                     N_("loading communities"), N_("loading parks"),
+                                                     N_("loading buildings")};
 
 /* Reads the layer's geometries into the areas load_areas() left without
  * them (same rowid order). */
@@ -1619,12 +1617,13 @@ static int cache_write_assignments(struct geo_store *s, const struct cov_model *
         if (!o->has_xy && isfinite(o->x) && isfinite(o->y))
             *t++ = (struct cache_text){(uint32_t)i, 0, o->x, o->y};
     }
-    int rc = exec(s, "CREATE TABLE IF NOT EXISTS cache(key TEXT PRIMARY KEY, stamp TEXT, data BLOB)",
-                  err);
+    int rc = exec(
+        s, "CREATE TABLE IF NOT EXISTS cache(key TEXT PRIMARY KEY, stamp TEXT, data BLOB)", err);
     sqlite3_stmt *st = NULL;
     if (!rc)
-        rc = prepare(s, "INSERT OR REPLACE INTO cache(key, stamp, data) VALUES('assignments', ?, ?)",
-                     &st, err);
+        rc =
+            prepare(s, "INSERT OR REPLACE INTO cache(key, stamp, data) VALUES('assignments', ?, ?)",
+                    &st, err);
     if (!rc) {
         sqlite3_bind_text(st, 1, stamp, -1, SQLITE_STATIC);
         sqlite3_bind_blob64(st, 2, b, size, SQLITE_STATIC);
@@ -1866,9 +1865,9 @@ int geo_store_load_current(struct geo_store *s, unsigned mask, struct cov_model 
         rc = cov_assign(m, 0, progress, user, err);
         /* A read-only store still answers from memory; only a full load can be saved
          * (a partial one would lose the other layers' codes). */
-        how = s->readonly              ? GEO_LOAD_READONLY
+        how = s->readonly                ? GEO_LOAD_READONLY
               : layers != GEO_ALL_LAYERS ? GEO_LOAD_PARTIAL
-                                       : GEO_LOAD_SAVED;
+                                         : GEO_LOAD_SAVED;
         if (!rc && how == GEO_LOAD_SAVED)
             rc = geo_store_save_assignments(s, m, err);
     }
