@@ -17,6 +17,7 @@
 #include "csv.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -153,6 +154,40 @@ struct imp {
     long repaired;
     long long_town_codes; /* communities whose code is not 12 digits */
     char town_example[128];
+
+    /* pipelined write (see struct pipe); NULL when rows are written after reading */
+    struct pipe *pipe;
+};
+
+/*
+ * A pipelined import: while this thread reads, checks and converts rows, a
+ * writer thread inserts the finished ones into the store, inside the same one
+ * transaction (begun before reading; rolled back if anything fails, so a
+ * failed import still leaves the store as it was). Used for organizations
+ * when the store's CRS is already chosen, so that each row can be converted
+ * as soon as it is read; otherwise every row is read first (the CRS may
+ * depend on all of them) and written after.
+ *
+ * Rows [0, ready) are final: read, checked, converted, their bad flag set.
+ * The writer reads them under rows_lock (shared); the reader takes it
+ * exclusively only to grow the row arrays.
+ */
+struct pipe {
+    struct imp *im;
+    struct geo_store *s;
+    pthread_t thread;
+    pthread_mutex_t lock; /* ready, done, stop */
+    pthread_cond_t cond;
+    pthread_rwlock_t rows_lock;
+    size_t ready;     /* rows the writer may insert */
+    size_t converted; /* rows the reader has converted (reader only) */
+    int done;         /* the reader has finished, or given up */
+    int stop;         /* the writer failed: the reader gives up */
+    int rc;           /* the writer's result */
+    long written;
+    struct cov_err err; /* the writer's message */
+    OGRCoordinateTransformationH ct;
+    int srid;
 };
 
 /* ---- messages ---- */
@@ -820,10 +855,23 @@ static void extend(struct imp *im, double minx, double miny, double maxx, double
 
 /* ---- reading rows ---- */
 
+static int grow_rows(struct imp *im);
+static int pipe_publish(struct imp *im, int final);
+
 static int grow(struct imp *im)
 {
     if (im->n < im->cap)
         return COV_OK;
+    if (!im->pipe)
+        return grow_rows(im);
+    pthread_rwlock_wrlock(&im->pipe->rows_lock);
+    int rc = grow_rows(im);
+    pthread_rwlock_unlock(&im->pipe->rows_lock);
+    return rc;
+}
+
+static int grow_rows(struct imp *im)
+{
     size_t cap = im->cap ? im->cap * 2 : 256;
     struct rowinfo *info = realloc(im->info, cap * sizeof(*info));
     if (info)
@@ -1392,7 +1440,7 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
         n_notes = 0;
         im->cells = cells;
         im->n_cells = nc;
-        if ((rc = read_record(im, loc, long_cell)))
+        if ((rc = read_record(im, loc, long_cell)) || (rc = pipe_publish(im, 0)))
             return rc;
         (*rows_read)++;
         if (im->o->progress && *rows_read % 1000 == 0) {
@@ -1628,19 +1676,20 @@ static void finish_late_row(struct imp *im, size_t i)
     clear_rowbuf(im);
 }
 
-static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct)
+/* Rows [from, to) of organizations to the project CRS. */
+static int convert_orgs(struct imp *im, OGRCoordinateTransformationH ct, size_t from, size_t to)
 {
-    size_t n = 0;
-    double *xs = malloc((im->n ? im->n : 1) * sizeof(double));
-    double *ys = malloc((im->n ? im->n : 1) * sizeof(double));
-    int *ok = malloc((im->n ? im->n : 1) * sizeof(int));
-    size_t *idx = malloc((im->n ? im->n : 1) * sizeof(size_t));
+    size_t n = 0, rows = to > from ? to - from : 1;
+    double *xs = malloc(rows * sizeof(double));
+    double *ys = malloc(rows * sizeof(double));
+    int *ok = malloc(rows * sizeof(int));
+    size_t *idx = malloc(rows * sizeof(size_t));
     int rc = COV_OK;
     if (!xs || !ys || !ok || !idx) {
         rc = cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
         goto cleanup;
     }
-    for (size_t i = 0; i < im->n; i++) {
+    for (size_t i = from; i < to; i++) {
         if (im->info[i].bad || !isfinite(im->orgs[i].x) || !isfinite(im->orgs[i].y))
             continue; /* no coordinates: placed by its text later */
         xs[n] = im->orgs[i].x;
@@ -1683,7 +1732,7 @@ static int convert_rows(struct imp *im, int srid)
         goto cleanup;
     }
     if (im->layer == COV_ORGANIZATIONS) {
-        rc = convert_orgs(im, ct);
+        rc = convert_orgs(im, ct, 0, im->n);
     } else {
         for (size_t i = 0; i < im->n; i++) {
             if (im->info[i].bad)
@@ -1695,6 +1744,125 @@ static int convert_rows(struct imp *im, int srid)
 cleanup:
     OCTDestroyCoordinateTransformation(ct);
     OSRDestroySpatialReference(dst);
+    return rc;
+}
+
+/* ---- the pipelined write (struct pipe) ---- */
+
+static void *pipe_writer(void *arg)
+{
+    struct pipe *p = arg;
+    struct imp *im = p->im;
+    size_t next = 0;
+    int rc = COV_OK;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (next == p->ready && !p->done && !p->stop)
+            pthread_cond_wait(&p->cond, &p->lock);
+        size_t end = p->ready;
+        if (p->stop || next == end)
+            break;
+        pthread_mutex_unlock(&p->lock);
+        pthread_rwlock_rdlock(&p->rows_lock);
+        for (size_t i = next; i < end && !rc; i++) {
+            if (im->info[i].bad)
+                continue;
+            rc = geo_store_put_org(p->s, &im->orgs[i], &p->err);
+            p->written += rc == COV_OK;
+        }
+        pthread_rwlock_unlock(&p->rows_lock);
+        next = end;
+        pthread_mutex_lock(&p->lock);
+        if (rc) {
+            p->rc = rc;
+            p->stop = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* Starts the writer thread; the caller has begun the store's transaction. */
+static int pipe_start(struct imp *im, struct pipe *p, struct geo_store *s, int srid)
+{
+    memset(p, 0, sizeof(*p));
+    p->im = im;
+    p->s = s;
+    p->srid = srid;
+    cov_err_init(&p->err);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    pthread_rwlock_init(&p->rows_lock, NULL);
+    if (pthread_create(&p->thread, NULL, pipe_writer, p)) {
+        pthread_rwlock_destroy(&p->rows_lock);
+        pthread_cond_destroy(&p->cond);
+        pthread_mutex_destroy(&p->lock);
+        cov_err_release(&p->err);
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: cannot start the writing thread"), im->file);
+    }
+    im->pipe = p;
+    return COV_OK;
+}
+
+/*
+ * Called by the reader after each row: every GEO_IMPORT_CHUNK rows (and at the end,
+ * final), converts the rows read since the last call and hands them to the
+ * writer. A failed writer does not stop the reader: every problem of the
+ * rows is still found and reported, as when nothing is written before the
+ * end.
+ */
+static int pipe_publish(struct imp *im, int final)
+{
+    struct pipe *p = im->pipe;
+    if (!p || (!final && im->n - p->converted < GEO_IMPORT_CHUNK))
+        return COV_OK;
+    if (!p->ct && im->src_srs) {
+        OGRSpatialReferenceH dst = geo_srs_from_epsg(p->srid);
+        p->ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
+        OSRDestroySpatialReference(dst);
+        if (!p->ct)
+            return cov_err_set(im->err, COV_EFAIL,
+                               _("%s: no transformation from the source CRS to EPSG:%d"), im->file,
+                               p->srid);
+    }
+    int rc = p->ct ? convert_orgs(im, p->ct, p->converted, im->n) : COV_OK;
+    if (rc)
+        return rc;
+    p->converted = im->n;
+    pthread_mutex_lock(&p->lock);
+    p->ready = im->n;
+    pthread_cond_signal(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    return COV_OK;
+}
+
+/*
+ * Ends the writer thread: after the rows handed to it when rc is 0, at once
+ * otherwise. Returns rc, or the writer's failure with its message moved to
+ * im->err -- unless the rows had problems (report_writer 0): those are the
+ * error then, as when every row is read before any is written.
+ */
+static int pipe_finish(struct imp *im, int rc, int report_writer)
+{
+    struct pipe *p = im->pipe;
+    if (!p)
+        return rc;
+    pthread_mutex_lock(&p->lock);
+    p->done = 1;
+    if (rc)
+        p->stop = 1;
+    pthread_cond_signal(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(p->thread, NULL);
+    if (p->rc && report_writer && !rc)
+        rc = cov_err_set(im->err, p->rc, "%s", cov_err_msg(&p->err));
+    OCTDestroyCoordinateTransformation(p->ct);
+    pthread_rwlock_destroy(&p->rows_lock);
+    pthread_cond_destroy(&p->cond);
+    pthread_mutex_destroy(&p->lock);
+    cov_err_release(&p->err);
+    im->pipe = NULL;
     return rc;
 }
 
@@ -1754,8 +1922,9 @@ static int too_many_problems(struct imp *im, struct geo_import_result *res)
     return COV_EINPUT;
 }
 
-static int write_rows(struct imp *im, struct geo_store *s, long existing, int srid, int chosen,
-                      struct geo_import_result *res)
+/* Opens the import's one transaction: clears the layer for --replace, sets
+ * the CRS when this import chose it. Rolled back on failure. */
+static int write_begin(struct imp *im, struct geo_store *s, long existing, int srid, int chosen)
 {
     int rc = geo_store_begin(s, im->err);
     if (rc)
@@ -1764,7 +1933,14 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         rc = geo_store_clear(s, im->layer, im->err);
     if (!rc && chosen)
         rc = geo_store_set_srid(s, srid, im->err);
-    long written = 0, unknown = 0;
+    if (rc)
+        geo_store_rollback(s);
+    return rc;
+}
+
+/* Writes (or, for --update, applies) every good row, inside write_begin()'s transaction. */
+static int write_rows(struct imp *im, struct geo_store *s, long *written, long *unknown)
+{
     cov_progress_fn progress = im->o->progress;
     void *user = im->o->progress_user;
     static const char *const writing[COV_NLAYERS] = {
@@ -1772,6 +1948,7 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         N_("writing parks"),     N_("writing buildings"), N_("writing organizations")};
     const char *what = im->update ? _("updating organizations") : _(writing[im->layer]);
     size_t step = im->n / 100 + 1;
+    int rc = COV_OK;
     for (size_t i = 0; i < im->n && !rc; i++) {
         if (progress && i % step == 0 && progress((double)i / (double)im->n, what, user))
             rc = cov_err_set(im->err, COV_ECANCEL, _("cancelled"));
@@ -1780,29 +1957,37 @@ static int write_rows(struct imp *im, struct geo_store *s, long existing, int sr
         if (im->update) {
             int found = 0;
             rc = geo_store_update_org(s, &im->orgs[i], im->info[i].set, &found, im->err);
-            if (!rc && !found && unknown++ < 20) {
+            if (!rc && !found && (*unknown)++ < 20) {
                 char w[256];
                 cov_err_warn(im->err, _("%s:%s: id '%s' is not in the store; row not used"),
                              im->file,
                              where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
                              im->orgs[i].id);
             }
-            written += found;
+            *written += found;
             continue;
         }
         if (im->layer == COV_ORGANIZATIONS)
             rc = geo_store_put_org(s, &im->orgs[i], im->err);
         else
             rc = geo_store_put_area(s, im->layer, &im->areas[i], im->geos, im->err);
-        written++;
+        (*written)++;
     }
     if (progress && !rc)
         progress(1.0, what, user);
+    return rc;
+}
+
+/* Indexes, logs and commits the rows written; rolls back on failure. */
+static int write_end(struct imp *im, struct geo_store *s, long written, long unknown,
+                     struct geo_import_result *res)
+{
+    cov_progress_fn progress = im->o->progress;
+    void *user = im->o->progress_user;
     /* The R*Tree build has no progress of its own: say what is happening. */
-    if (progress && !rc)
+    if (progress)
         progress(0.0, _("building the spatial index"), user);
-    if (!rc)
-        rc = geo_store_layer_done(s, im->layer, im->file, written, im->err);
+    int rc = geo_store_layer_done(s, im->layer, im->file, written, im->err);
     if (!rc && !im->update) {
         /* Rows rejected by --skip-invalid are not in the layer: status says so. */
         char key[64], val[32];
@@ -1943,6 +2128,9 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     char vsimem[96] = "";
 
     int rc = COV_OK, srid = 0, chosen = 0;
+    struct pipe pipe;
+    int tx_open = 0, pipelined = 0;
+    long written = 0, unknown = 0;
     long existing = geo_store_count(s, layer, err);
     if (existing < 0) {
         rc = err->code ? err->code : COV_EIO;
@@ -1971,7 +2159,26 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
-    if ((rc = open_source(&im, source, vsimem, sizeof(vsimem))) || (rc = read_sheets(&im, res)))
+    /* Organizations into a store whose CRS is set: written while they are read. */
+    pipelined = layer == COV_ORGANIZATIONS && !im.update && geo_store_srid(s) &&
+                !getenv("ORGCOVER_NO_PIPELINE");
+    if (pipelined) {
+        srid = geo_store_srid(s);
+        if ((rc = write_begin(&im, s, existing, srid, 0)))
+            goto cleanup;
+        tx_open = 1;
+        if ((rc = pipe_start(&im, &pipe, s, srid)))
+            goto cleanup;
+    }
+    rc = open_source(&im, source, vsimem, sizeof(vsimem));
+    if (!rc)
+        rc = read_sheets(&im, res);
+    if (!rc)
+        rc = pipe_publish(&im, 1);
+    rc = pipe_finish(&im, rc, !(im.n_problems && !opts->skip_invalid));
+    if (pipelined)
+        written = pipe.written;
+    if (rc)
         goto cleanup;
     if (im.n_problems && !opts->skip_invalid) {
         rc = too_many_problems(&im, res);
@@ -1990,7 +2197,9 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
                          source);
         goto cleanup;
     }
-    if (im.have_extent || !im.update) {
+    if (pipelined) {
+        /* converted while read */
+    } else if (im.have_extent || !im.update) {
         if ((rc = choose_srid(&im, s, &srid, &chosen)) || (rc = convert_rows(&im, srid)))
             goto cleanup;
     } else {
@@ -2011,8 +2220,15 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
                          res->rejected, res->rejects_path);
         goto cleanup;
     }
-    if ((rc = write_rows(&im, s, existing, srid, chosen, res)) ||
-        (rc = placement_report(&im, s, res)))
+    if (!pipelined) {
+        if ((rc = write_begin(&im, s, existing, srid, chosen)))
+            goto cleanup;
+        tx_open = 1;
+        if ((rc = write_rows(&im, s, &written, &unknown)))
+            goto cleanup;
+    }
+    tx_open = 0; /* write_end() commits, or rolls back on failure */
+    if ((rc = write_end(&im, s, written, unknown, res)) || (rc = placement_report(&im, s, res)))
         goto cleanup;
     if (res->rejected > 0)
         cov_err_warn(err,
@@ -2024,6 +2240,8 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     res->srid_chosen = chosen;
 
 cleanup:
+    if (tx_open)
+        geo_store_rollback(s);
     geo_table_free(im.tab);
     if (im.ds)
         GDALClose(im.ds);

@@ -531,6 +531,137 @@ static void test_cancel_through_progress(void **state) {
     assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
 }
 
+/* ---- the pipelined write: a store whose CRS is set takes rows while they are read ---- */
+
+/* n organizations X<id0>.. on a grid near Lianyungang; data row bad_row
+ * (1-based, 0 = none) has a bad member count. */
+static void put_grid_csv(const char *path, int n, int id0, int bad_row) {
+    size_t cap = (size_t)n * 48 + 128;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    size_t k = (size_t)snprintf(csv, cap, "编号,名称,正式党员数,经度,纬度\n");
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(csv + k, cap - k, "X%d,n,%s,%.4f,%.4f\n", id0 + i,
+                              i + 1 == bad_row ? "abc" : "2", 119.0 + (i % 100) * 0.001,
+                              34.5 + (i / 100) * 0.001);
+    put_vsimem(path, csv);
+    free(csv);
+}
+
+static void set_crs(struct fx *f) {
+    assert_int_equal(geo_store_set_srid(f->s, 4549, &f->err), 0);
+}
+
+/* The same rows written while read and written after reading: the same layer. */
+static void test_pipelined_equals_read_then_write(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    put_grid_csv("/vsimem/grid.csv", 3 * GEO_IMPORT_CHUNK + 17, 0, 0);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/grid.csv"), 0);
+    assert_int_equal(f->res.imported, 3 * GEO_IMPORT_CHUNK + 17);
+    struct cov_model *a = load(f, COV_ORGANIZATIONS);
+    /* A second store: the rows read first and written after. */
+    struct geo_store *piped = f->s;
+    char db2[320];
+    snprintf(db2, sizeof(db2), "%s/serial.sqlite", f->dir);
+    assert_int_equal(geo_store_open(db2, 1, &f->s, &f->err), 0);
+    set_crs(f);
+    setenv("ORGCOVER_NO_PIPELINE", "1", 1);
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/grid.csv");
+    unsetenv("ORGCOVER_NO_PIPELINE");
+    assert_int_equal(rc, 0);
+    struct cov_model *b = load(f, COV_ORGANIZATIONS);
+    geo_store_close(f->s);
+    f->s = piped;
+    VSIUnlink("/vsimem/grid.csv");
+    assert_int_equal(a->n_orgs, b->n_orgs);
+    for (size_t i = 0; i < a->n_orgs; i++) {
+        assert_string_equal(a->orgs[i].id, b->orgs[i].id);
+        assert_true(a->orgs[i].x == b->orgs[i].x && a->orgs[i].y == b->orgs[i].y);
+        assert_true(a->orgs[i].x > 3e5 && a->orgs[i].x < 5e5); /* EPSG:4549 metres, CM 120E */
+    }
+    cov_model_free(a);
+    cov_model_free(b);
+}
+
+static void expect_no_orgs(struct fx *f, long log0) {
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    assert_int_equal(log_rows(f), log0);
+    char *ver = geo_store_meta_get(f->s, "version.organizations");
+    assert_true(ver == NULL || !strcmp(ver, "0"));
+    free(ver);
+}
+
+/* A bad row after the writer has written thousands: nothing is kept. */
+static void test_pipelined_bad_row_late_writes_nothing(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    long log0 = log_rows(f);
+    put_grid_csv("/vsimem/late.csv", 3 * GEO_IMPORT_CHUNK, 0, 3 * GEO_IMPORT_CHUNK - 1);
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/late.csv");
+    VSIUnlink("/vsimem/late.csv");
+    assert_int_equal(rc, COV_EINPUT);
+    assert_msg(f, "formal_members: 'abc' is not a number");
+    expect_no_orgs(f, log0);
+}
+
+/* The writer fails (an appended id already in the store): its message, nothing added. */
+static void test_pipelined_writer_failure_is_reported(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    put_grid_csv("/vsimem/first.csv", 10, 2 * GEO_IMPORT_CHUNK + 5, 0);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/first.csv"), 0);
+    long log0 = log_rows(f);
+    f->o.mode = GEO_IMPORT_APPEND;
+    put_grid_csv("/vsimem/again.csv", 4 * GEO_IMPORT_CHUNK, 0, 0);
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/again.csv");
+    VSIUnlink("/vsimem/first.csv");
+    VSIUnlink("/vsimem/again.csv");
+    assert_int_equal(rc, COV_EINPUT);
+    char want[64];
+    snprintf(want, sizeof(want), "id 'X%d' appears twice", 2 * GEO_IMPORT_CHUNK + 5);
+    assert_msg(f, want);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 10);
+    assert_int_equal(log_rows(f), log0);
+}
+
+/* The writer fails early and a row far after it is bad: the bad row is what is
+ * reported (every row is still read), as when nothing is written before the end. */
+static void test_pipelined_problems_outrank_writer_failure(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    put_grid_csv("/vsimem/first.csv", 3, 5, 0);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/first.csv"), 0);
+    f->o.mode = GEO_IMPORT_APPEND;
+    put_grid_csv("/vsimem/again.csv", 4 * GEO_IMPORT_CHUNK, 0, 4 * GEO_IMPORT_CHUNK - 2);
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/again.csv");
+    VSIUnlink("/vsimem/first.csv");
+    VSIUnlink("/vsimem/again.csv");
+    assert_int_equal(rc, COV_EINPUT);
+    assert_msg(f, "formal_members: 'abc' is not a number");
+    assert_null(strstr(cov_err_msg(&f->err), "appears twice"));
+    assert_int_equal(f->res.problems, 1);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 3);
+}
+
+static int cancel_late(double fraction, const char *what, void *user) {
+    (void)what;
+    (void)user;
+    return fraction > 0.5;
+}
+
+static void test_pipelined_cancel_writes_nothing(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    long log0 = log_rows(f);
+    put_grid_csv("/vsimem/cancel2.csv", 4 * GEO_IMPORT_CHUNK, 0, 0);
+    f->o.progress = cancel_late;
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/cancel2.csv");
+    VSIUnlink("/vsimem/cancel2.csv");
+    assert_int_equal(rc, COV_ECANCEL);
+    expect_no_orgs(f, log0);
+}
+
 static void test_gdal_error_names_the_source(void **state) {
     struct fx *f = *state;
     put_vsimem("/vsimem/broken.geojson", "{\"type\": \"FeatureCollection\", \"features\": [");
@@ -724,6 +855,11 @@ int main(void) {
         T(test_community_type_unrecognised_or_missing),
         T(test_problem_list_is_capped),
         T(test_cancel_through_progress),
+        T(test_pipelined_equals_read_then_write),
+        T(test_pipelined_bad_row_late_writes_nothing),
+        T(test_pipelined_writer_failure_is_reported),
+        T(test_pipelined_problems_outrank_writer_failure),
+        T(test_pipelined_cancel_writes_nothing),
         T(test_gdal_error_names_the_source),
         T(test_existing_layer_needs_replace_or_append),
         T(test_append_adds_rows_and_refuses_duplicates),
