@@ -105,26 +105,13 @@ long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct 
     return (long)m->n_areas[layer]++;
 }
 
-long cov_model_add_org(struct cov_model *m, const struct cov_org *o)
+/* Appends o with its strings as given (the caller has placed them). */
+static long add_org(struct cov_model *m, const struct cov_org *o)
 {
     if (cov_model_reserve_orgs(m, 1))
         return -1;
     struct cov_org *d = &m->orgs[m->n_orgs];
     *d = *o;
-    struct cov_arena *ar = &m->arena;
-    d->id = cov_arena_strdup(ar, o->id);
-    d->name = cov_arena_strdup(ar, o->name);
-    d->kind = cov_arena_strdup(ar, o->kind);
-    d->industry = cov_arena_strdup(ar, o->industry);
-    d->rating = cov_arena_strdup(ar, o->rating);
-    d->party_org_id = cov_arena_strdup(ar, o->party_org_id);
-    d->address = cov_arena_strdup(ar, o->address);
-    d->community_ref = cov_arena_strdup(ar, o->community_ref);
-    d->street_ref = cov_arena_strdup(ar, o->street_ref);
-    d->authority = cov_arena_strdup(ar, o->authority);
-    d->supervisor = cov_arena_strdup(ar, o->supervisor);
-    d->legal_rep = cov_arena_strdup(ar, o->legal_rep);
-    d->reg_date = cov_arena_strdup(ar, o->reg_date);
     d->has_xy = isfinite(o->x) && isfinite(o->y);
     d->placed = d->has_xy ? COV_PLACED_POINT : COV_PLACED_NONE;
     d->placed_by = d->has_xy ? COV_SRC_COORDINATES : COV_SRC_NONE;
@@ -135,6 +122,31 @@ long cov_model_add_org(struct cov_model *m, const struct cov_org *o)
     m->assigned = 0;
     m->classified = 0;
     return (long)m->n_orgs++;
+}
+
+long cov_model_add_org(struct cov_model *m, const struct cov_org *o)
+{
+    struct cov_org c = *o;
+    struct cov_arena *ar = &m->arena;
+    c.id = cov_arena_strdup(ar, o->id);
+    c.name = cov_arena_strdup(ar, o->name);
+    c.kind = cov_arena_strdup(ar, o->kind);
+    c.industry = cov_arena_strdup(ar, o->industry);
+    c.rating = cov_arena_strdup(ar, o->rating);
+    c.party_org_id = cov_arena_strdup(ar, o->party_org_id);
+    c.address = cov_arena_strdup(ar, o->address);
+    c.community_ref = cov_arena_strdup(ar, o->community_ref);
+    c.street_ref = cov_arena_strdup(ar, o->street_ref);
+    c.authority = cov_arena_strdup(ar, o->authority);
+    c.supervisor = cov_arena_strdup(ar, o->supervisor);
+    c.legal_rep = cov_arena_strdup(ar, o->legal_rep);
+    c.reg_date = cov_arena_strdup(ar, o->reg_date);
+    return add_org(m, &c);
+}
+
+long cov_model_add_org_owned(struct cov_model *m, const struct cov_org *o)
+{
+    return add_org(m, o);
 }
 
 long cov_model_find_area(const struct cov_model *m, enum cov_layer layer, const char *key)

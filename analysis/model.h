@@ -150,6 +150,9 @@ long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct 
 void cov_area_envelope(const struct cov_model *m, struct cov_area *a);
 /* Append an organization (strings copied); returns its index or -1. area[] set to -1. */
 long cov_model_add_org(struct cov_model *m, const struct cov_org *o);
+/* As cov_model_add_org, strings not copied: they must already live in m's
+ * arena (a loader that copied a whole block of them there at once). */
+long cov_model_add_org_owned(struct cov_model *m, const struct cov_org *o);
 /* Reserve room for n more orgs / areas (optional, for speed). 0 or COV_ENOMEM. */
 int cov_model_reserve_orgs(struct cov_model *m, size_t n);
 int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n);

@@ -1988,6 +1988,20 @@ static int write_end(struct imp *im, struct geo_store *s, long written, long unk
     if (progress)
         progress(0.0, _("building the spatial index"), user);
     int rc = geo_store_layer_done(s, im->layer, im->file, written, im->err);
+    if (!rc && im->layer == COV_ORGANIZATIONS && !im->update && im->o->mode != GEO_IMPORT_APPEND) {
+        /* The layer is now exactly the good rows, in order: its load cache, best effort. */
+        const struct cov_org **v = malloc((im->n ? im->n : 1) * sizeof(*v));
+        size_t k = 0;
+        for (size_t i = 0; v && i < im->n; i++)
+            if (!im->info[i].bad)
+                v[k++] = &im->orgs[i];
+        struct cov_err ignore;
+        cov_err_init(&ignore);
+        if (v)
+            geo_store_cache_orgs(s, v, k, &ignore);
+        cov_err_release(&ignore);
+        free(v);
+    }
     if (!rc && !im->update) {
         /* Rows rejected by --skip-invalid are not in the layer: status says so. */
         char key[64], val[32];

@@ -104,6 +104,16 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
  */
 #define GEO_LOAD_LEAN (1u << 16)
 
+/*
+ * Keep organizations v[0..n) -- exactly the organizations layer's rows, in
+ * rowid order, as just written or loaded -- as the layer's load cache (one
+ * blob; the next load reads it instead of the table while the layer's
+ * version is unchanged and no row was touched since). Inside the caller's
+ * transaction when one is open.
+ */
+int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, size_t n,
+                         struct cov_err *err);
+
 /* Persist m's assignments (org -> area codes) stamped with the current layer versions. */
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err);
 

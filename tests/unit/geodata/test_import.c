@@ -559,6 +559,17 @@ static void test_pipelined_equals_read_then_write(void **state) {
     put_grid_csv("/vsimem/grid.csv", 3 * GEO_IMPORT_CHUNK + 17, 0, 0);
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/grid.csv"), 0);
     assert_int_equal(f->res.imported, 3 * GEO_IMPORT_CHUNK + 17);
+    /* The import left the layer's load cache, stamped with the new version. */
+    struct geo_stmt *st = NULL;
+    assert_int_equal(geo_store_prepare(f->s,
+                                       "SELECT count(*) FROM cache JOIN meta ON meta.key ="
+                                       " 'version.organizations' AND cache.stamp = meta.value"
+                                       " WHERE cache.key = 'orgs'",
+                                       &st, &f->err),
+                     0);
+    assert_int_equal(geo_stmt_step(st, "cache", &f->err), 1);
+    assert_int_equal(geo_stmt_column_int(st, 0), 1);
+    geo_stmt_finalize(st);
     struct cov_model *a = load(f, COV_ORGANIZATIONS);
     /* A second store: the rows read first and written after. */
     struct geo_store *piped = f->s;

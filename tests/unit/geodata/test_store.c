@@ -702,6 +702,111 @@ static void test_bulk_index_append_replace_update(void **state) {
     assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_parks_geom"), 1);
 }
 
+/* ---- the organizations' load cache ---- */
+
+static int same_str(const char *a, const char *b) {
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Every field load_orgs() fills, equal in a and b. */
+static void expect_same_orgs(const struct cov_model *a, const struct cov_model *b) {
+    assert_int_equal(a->n_orgs, b->n_orgs);
+    for (size_t i = 0; i < a->n_orgs; i++) {
+        const struct cov_org *p = &a->orgs[i], *q = &b->orgs[i];
+        assert_true(same_str(p->id, q->id) && same_str(p->name, q->name) &&
+                    same_str(p->kind, q->kind) && same_str(p->industry, q->industry) &&
+                    same_str(p->rating, q->rating) && same_str(p->party_org_id, q->party_org_id) &&
+                    same_str(p->address, q->address) &&
+                    same_str(p->community_ref, q->community_ref) &&
+                    same_str(p->street_ref, q->street_ref) &&
+                    same_str(p->authority, q->authority) &&
+                    same_str(p->supervisor, q->supervisor) &&
+                    same_str(p->legal_rep, q->legal_rep) && same_str(p->reg_date, q->reg_date));
+        assert_int_equal(p->community_org, q->community_org);
+        assert_int_equal(p->formal_members, q->formal_members);
+        assert_int_equal(p->untransferred_members, q->untransferred_members);
+        assert_int_equal(p->staff, q->staff);
+        assert_int_equal(p->party, q->party);
+        assert_int_equal(p->instructor, q->instructor);
+        assert_int_equal(p->has_xy, q->has_xy);
+        assert_true((p->x == q->x && p->y == q->y) || (isnan(p->x) && isnan(q->x)));
+    }
+}
+
+static struct cov_model *load_current(struct fx *f) {
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    assert_int_equal(geo_store_load_current(f->s, GEO_ALL_LAYERS, m, NULL, NULL, NULL, &f->err),
+                     0);
+    return m;
+}
+
+static void test_orgs_cache_loads_the_same_and_follows_edits(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    /* An organization with every text field and none, to cover the string pool. */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    struct cov_org o = org("X-ALL", 30, 40);
+    o.industry = "体育";
+    o.rating = "5A";
+    o.party_org_id = "P-9";
+    o.address = "连云区中山路1号";
+    o.community_ref = "社区一";
+    o.street_ref = "街道一";
+    o.authority = "民政局";
+    o.supervisor = "体育局";
+    o.legal_rep = "张三";
+    o.reg_date = "2019-01-02";
+    o.staff = 0;
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    o = (struct cov_org){.id = "X-NONE", .name = "无坐标", .staff = COV_UNKNOWN};
+    o.x = o.y = NAN;
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "x.csv", 2, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+
+    struct cov_model *table = load_current(f); /* reads the table, writes the cache */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM cache WHERE key = 'orgs'"), 1);
+    struct cov_model *cached = load_current(f);
+    expect_same_orgs(table, cached);
+    cov_model_free(cached);
+
+    /* An edit by another program (QGIS): the cache goes, the edit is seen. */
+    assert_int_equal(geo_store_exec(f->s,
+                                    "UPDATE organizations SET formal_members = 9 WHERE id = 'X-ALL'",
+                                    &f->err),
+                     0);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM cache WHERE key = 'orgs'"), 0);
+    struct cov_model *edited = load_current(f);
+    for (size_t i = 0; i < edited->n_orgs; i++)
+        if (!strcmp(edited->orgs[i].id, "X-ALL"))
+            assert_int_equal(edited->orgs[i].formal_members, 9);
+    cov_model_free(edited);
+    assert_int_equal(geo_store_exec(f->s, "DELETE FROM organizations WHERE id = 'X-NONE'", &f->err),
+                     0);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM cache WHERE key = 'orgs'"), 0);
+    edited = load_current(f);
+    assert_int_equal(edited->n_orgs, table->n_orgs - 1);
+
+    /* A damaged cache is not used: the table is read again. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM cache WHERE key = 'orgs'"), 1);
+    assert_int_equal(geo_store_exec(f->s,
+                                    "UPDATE cache SET data = substr(data, 1, length(data) - 3)"
+                                    " || x'414243' WHERE key = 'orgs'",
+                                    &f->err),
+                     0);
+    struct cov_model *again = load_current(f);
+    expect_same_orgs(edited, again);
+    /* ... and written afresh. */
+    struct cov_model *fresh = load_current(f);
+    expect_same_orgs(edited, fresh);
+    cov_model_free(fresh);
+    cov_model_free(again);
+    cov_model_free(edited);
+    cov_model_free(table);
+}
+
 /* A failed bulk write rolls back with its triggers: they are all there after. */
 static void test_rollback_restores_triggers(void **state) {
     struct fx *f = *state;
@@ -993,6 +1098,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_layer_done_bumps_version_and_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_org_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_point_blob_is_makepoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_orgs_cache_loads_the_same_and_follows_edits, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_bulk_index_append_replace_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_area_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_geometry_rejected, setup, teardown),

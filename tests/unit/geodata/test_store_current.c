@@ -235,7 +235,8 @@ static void test_cache_serves_and_a_bad_one_falls_back(void **state)
     /* An index out of range: C's community becomes 7. */
     assert_int_equal(geo_store_exec(f->s,
                                     "UPDATE cache SET data = substr(data, 1, 32 + 2 * 20 + 8)"
-                                    " || x'07000000' || substr(data, 32 + 2 * 20 + 12 + 1)",
+                                    " || x'07000000' || substr(data, 32 + 2 * 20 + 12 + 1)"
+                                    " WHERE key = 'assignments'",
                                     &f->err),
                      0);
     m = load(f, GEO_ALL_LAYERS, &how);
@@ -244,9 +245,10 @@ static void test_cache_serves_and_a_bad_one_falls_back(void **state)
     cov_model_free(m);
     /* Rewritten from the table: the next load reads it again. */
     assert_int_equal(count_of(f, "SELECT substr(data, 32 + 2 * 20 + 9, 4) = x'01000000'"
-                                 " FROM cache"),
+                                 " FROM cache WHERE key = 'assignments'"),
                      1);
-    assert_int_equal(geo_store_exec(f->s, "UPDATE cache SET data = x'00'", &f->err), 0);
+    assert_int_equal(geo_store_exec(f->s, "UPDATE cache SET data = x'00' WHERE key = 'assignments'",
+                                    &f->err), 0);
     m = load(f, GEO_ALL_LAYERS, &how);
     assert_assigned(m);
     cov_model_free(m);
