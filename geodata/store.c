@@ -218,16 +218,50 @@ static const char schema_sql[] =
     "CREATE TABLE policy(name TEXT PRIMARY KEY, value REAL);"
     "CREATE TABLE import_log(id INTEGER PRIMARY KEY, time TEXT, layer TEXT, source TEXT,"
     " rows INTEGER);"
-    "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
-    " community TEXT, park TEXT, building TEXT, placed TEXT, placed_by TEXT, px REAL,"
-    " py REAL);";
+    "CREATE TABLE assignment_rows(org INTEGER PRIMARY KEY, district INTEGER, street INTEGER,"
+    " community INTEGER, park INTEGER, building INTEGER, placed INTEGER, placed_by INTEGER,"
+    " px REAL, py REAL);";
 
-/* Schema 1 -> 2: register fields on organizations, placement on assignments. */
+/*
+ * Schema 3: each organization's assignment is a row of rowids (the
+ * organization's and its areas') and numbers, and `assignments` is a view
+ * that gives it the readable columns of schema 2 (codes and the words of
+ * cov_placed_name()/cov_source_name()). Writing 10^6 rows of codes took most
+ * of a first status at national size; rows of integers take a fraction.
+ * Created once the layer tables exist (geo_store_set_srid).
+ */
+static int create_assignments_view(struct geo_store *s, struct cov_err *err)
+{
+    char placed[512] = "CASE a.placed", by[512] = "CASE a.placed_by";
+    for (int i = 0; i < COV_PLACED_COUNT; i++) {
+        size_t u = strlen(placed);
+        snprintf(placed + u, sizeof(placed) - u, " WHEN %d THEN '%s'", i,
+                 cov_placed_name((enum cov_placed)i));
+    }
+    for (int i = 0; i < COV_SRC_COUNT; i++) {
+        size_t u = strlen(by);
+        snprintf(by + u, sizeof(by) - u, " WHEN %d THEN '%s'", i,
+                 cov_source_name((enum cov_source)i));
+    }
+    char *sql = sqlite3_mprintf(
+        "DROP VIEW IF EXISTS assignments;"
+        " CREATE VIEW assignments AS SELECT o.id AS org_id, d.code AS district,"
+        " s.code AS street, c.code AS community, p.code AS park, b.code AS building,"
+        " %s END AS placed, %s END AS placed_by, a.px AS px, a.py AS py"
+        " FROM assignment_rows a JOIN organizations o ON o.rowid = a.org"
+        " LEFT JOIN districts d ON d.rowid = a.district LEFT JOIN streets s ON s.rowid = a.street"
+        " LEFT JOIN communities c ON c.rowid = a.community LEFT JOIN parks p ON p.rowid = a.park"
+        " LEFT JOIN buildings b ON b.rowid = a.building",
+        placed, by);
+    int rc = sql ? exec(s, sql, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
+    sqlite3_free(sql);
+    return rc;
+}
+
+/* Schema 1 -> 2: register fields on organizations. */
 static const char *const org_v2_columns[] = {
     "address",    "community_ref", "street_ref", "authority",
     "supervisor", "legal_rep",     "reg_date",   NULL};
-static const char *const assign_v2_columns[] = {"placed TEXT", "placed_by TEXT", "px REAL",
-                                                "py REAL", NULL};
 
 static int create_schema(struct geo_store *s, struct cov_err *err)
 {
@@ -283,8 +317,8 @@ static int has_table(struct geo_store *s, const char *name)
     return found;
 }
 
-/* Upgrade a schema-1 store in place, in one transaction; assignments are recomputed. */
-static int migrate_v1(struct geo_store *s, struct cov_err *err)
+/* Upgrade a schema-1 or -2 store in place, in one transaction; assignments are recomputed. */
+static int migrate(struct geo_store *s, long version, struct cov_err *err)
 {
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     if (rc) {
@@ -295,15 +329,22 @@ static int migrate_v1(struct geo_store *s, struct cov_err *err)
                            s->path, sqlite3_errmsg(s->db));
     }
     char sql[256];
-    for (int i = 0; !rc && has_table(s, "organizations") && org_v2_columns[i]; i++) {
+    for (int i = 0; !rc && version < 2 && has_table(s, "organizations") && org_v2_columns[i]; i++) {
         snprintf(sql, sizeof(sql), "ALTER TABLE organizations ADD COLUMN %s TEXT",
                  org_v2_columns[i]);
         rc = exec(s, sql, err);
     }
-    for (int i = 0; !rc && assign_v2_columns[i]; i++) {
-        snprintf(sql, sizeof(sql), "ALTER TABLE assignments ADD COLUMN %s", assign_v2_columns[i]);
-        rc = exec(s, sql, err);
-    }
+    /* Schema 2 -> 3: the assignments table becomes rows of rowids and a view. */
+    if (!rc)
+        rc = exec(s,
+                  "DROP TABLE IF EXISTS assignments; CREATE TABLE assignment_rows(org INTEGER"
+                  " PRIMARY KEY, district INTEGER, street INTEGER, community INTEGER, park INTEGER,"
+                  " building INTEGER, placed INTEGER, placed_by INTEGER, px REAL, py REAL)",
+                  err);
+    if (!rc && has_table(s, "organizations"))
+        rc = create_assignments_view(s, err);
+    if (!rc && has_table(s, "cache"))
+        rc = exec(s, "DELETE FROM cache WHERE key = 'assignments'", err);
     if (!rc)
         rc = exec(s, "DELETE FROM meta WHERE key = 'assign.stamp'", err);
     if (!rc)
@@ -419,7 +460,7 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
         rc = cov_err_set(err, COV_EIO, _("%s: not an orgcover project store"), path);
         goto cleanup;
     }
-    if (version == 1 && (rc = migrate_v1(s, err)))
+    if (version < GEO_SCHEMA_VERSION && (rc = migrate(s, version, err)))
         goto cleanup;
     if (version > GEO_SCHEMA_VERSION) {
         rc = cov_err_set(err, COV_EIO,
@@ -837,6 +878,8 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
         rc = drop_layer_table(s, (enum cov_layer)l, err);
     for (int l = 0; l < COV_NLAYERS && !rc; l++)
         rc = create_layer_table(s, (enum cov_layer)l, srid, err);
+    if (!rc)
+        rc = create_assignments_view(s, err);
     if (!rc)
         rc = meta_set_long(s, "srid", srid, err);
     rc = sp_end(s, rc, err);
@@ -1977,6 +2020,49 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
     return rc;
 }
 
+/*
+ * The rowids of the n rows of layer in rowid order, the order a load reads
+ * them in: *rowids NULL when they are 1..n (a layer written by imports only:
+ * checked by its least and greatest rowid), else read into *rowids (free it).
+ */
+static int layer_rowids(struct geo_store *s, enum cov_layer layer, size_t n, int64_t **rowids,
+                        struct cov_err *err)
+{
+    *rowids = NULL;
+    if (n == 0)
+        return 0;
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof(sql), "SELECT min(rowid), max(rowid) FROM \"%s\"", cov_layer_name(layer));
+    int rc = prepare(s, sql, &st, err);
+    if (rc)
+        return rc;
+    int dense = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 1 &&
+                sqlite3_column_int64(st, 1) == (sqlite3_int64)n;
+    sqlite3_finalize(st);
+    if (dense)
+        return 0;
+    int64_t *v = malloc(n * sizeof(*v));
+    if (!v)
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+    snprintf(sql, sizeof(sql), "SELECT rowid FROM \"%s\" ORDER BY rowid", cov_layer_name(layer));
+    if ((rc = prepare(s, sql, &st, err))) {
+        free(v);
+        return rc;
+    }
+    size_t k = 0;
+    while (k < n && sqlite3_step(st) == SQLITE_ROW)
+        v[k++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (k != n) {
+        free(v);
+        return cov_err_set(err, COV_EIO, _("%s: layer %s changed while its assignments were made"),
+                           s->path, cov_layer_name(layer));
+    }
+    *rowids = v;
+    return 0;
+}
+
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err)
 {
     if (!m->assigned)
@@ -1985,25 +2071,29 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
     int rc = sp_begin(s, err);
     if (rc)
         return rc;
+    int64_t *rowids[COV_NLAYERS] = {NULL};
+    for (int l = 0; l < COV_NLAYERS && !rc; l++)
+        rc = layer_rowids(s, (enum cov_layer)l, l == COV_ORGANIZATIONS ? m->n_orgs : m->n_areas[l],
+                          &rowids[l], err);
     sqlite3_stmt *st = NULL;
-    rc = exec(s, "DELETE FROM assignments", err);
     if (!rc)
-        rc = prepare(s,
-                     "INSERT INTO assignments(org_id, district, street, community, park,"
-                     " building, placed, placed_by, px, py) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     &st, err);
+        rc = exec(s, "DELETE FROM assignment_rows", err);
+    if (!rc)
+        rc = prepare(s, "INSERT INTO assignment_rows VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st,
+                     err);
+    const int64_t *org_rowid = rowids[COV_ORGANIZATIONS];
     for (size_t i = 0; i < m->n_orgs && !rc; i++) {
         const struct cov_org *o = &m->orgs[i];
-        sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 1, org_rowid ? org_rowid[i] : (sqlite3_int64)i + 1);
         for (int l = 0; l < COV_NAREAS; l++) {
             int32_t a = o->area[l];
             if (a >= 0 && (size_t)a < m->n_areas[l])
-                sqlite3_bind_text(st, 2 + l, m->areas[l][a].code, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2 + l, rowids[l] ? rowids[l][a] : (sqlite3_int64)a + 1);
             else
                 sqlite3_bind_null(st, 2 + l);
         }
-        sqlite3_bind_text(st, 7, cov_placed_name((enum cov_placed)o->placed), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, cov_source_name((enum cov_source)o->placed_by), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, o->placed);
+        sqlite3_bind_int(st, 8, o->placed_by);
         if (!o->has_xy && isfinite(o->x) && isfinite(o->y)) {
             sqlite3_bind_double(st, 9, o->x);
             sqlite3_bind_double(st, 10, o->y);
@@ -2016,6 +2106,8 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
+    for (int l = 0; l < COV_NLAYERS; l++)
+        free(rowids[l]);
     char stamp[256];
     geo_store_version_stamp(s, stamp, sizeof(stamp));
     if (!rc)

@@ -21,7 +21,7 @@
 struct geo_store;
 
 /* 2: organizations carry register fields (address, ...), assignments the placement. */
-enum { GEO_SCHEMA_VERSION = 2 };
+enum { GEO_SCHEMA_VERSION = 3 };
 
 /*
  * Open the store at path. With create=1 a missing file is created with the

@@ -178,7 +178,7 @@ static void test_create_then_reopen(void **state) {
     assert_int_equal(geo_store_srid(f->s), 0);
     char *v = geo_store_meta_get(f->s, "schema_version");
     assert_non_null(v);
-    assert_string_equal(v, "2");
+    assert_string_equal(v, "3");
     free(v);
     assert_int_equal(geo_store_meta_set(f->s, "note", "你好", &f->err), 0);
     reopen(f);
@@ -244,12 +244,12 @@ static void test_foreign_sqlite_error(void **state) {
 static void test_newer_schema_error(void **state) {
     struct fx *f = *state;
     open_store(f, 0);
-    assert_int_equal(geo_store_meta_set(f->s, "schema_version", "3", &f->err), 0);
+    assert_int_equal(geo_store_meta_set(f->s, "schema_version", "4", &f->err), 0);
     geo_store_close(f->s);
     f->s = NULL;
     assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), COV_EIO);
     assert_null(f->s);
-    assert_non_null(strstr(cov_err_msg(&f->err), "schema version 3, newer than this orgcover"));
+    assert_non_null(strstr(cov_err_msg(&f->err), "schema version 4, newer than this orgcover"));
 }
 
 /* A store of schema 1 (before register fields) is upgraded in place when opened. */
@@ -264,10 +264,10 @@ static void test_schema_1_is_upgraded(void **state) {
         "ALTER TABLE organizations DROP COLUMN supervisor",
         "ALTER TABLE organizations DROP COLUMN legal_rep",
         "ALTER TABLE organizations DROP COLUMN reg_date",
-        "ALTER TABLE assignments DROP COLUMN placed",
-        "ALTER TABLE assignments DROP COLUMN placed_by",
-        "ALTER TABLE assignments DROP COLUMN px",
-        "ALTER TABLE assignments DROP COLUMN py",
+        "DROP VIEW assignments",
+        "DROP TABLE assignment_rows",
+        "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
+        " community TEXT, park TEXT, building TEXT)",
         "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
         "INSERT OR REPLACE INTO meta(key, value) VALUES('assign.stamp', 'old')",
     };
@@ -278,9 +278,10 @@ static void test_schema_1_is_upgraded(void **state) {
     f->s = NULL;
     assert_int_equal(geo_store_open(f->path, 0, &f->s, &f->err), 0);
     char *v = geo_store_meta_get(f->s, "schema_version");
-    assert_string_equal(v, "2");
+    assert_string_equal(v, "3");
     free(v);
     assert_null(geo_store_meta_get(f->s, "assign.stamp"));
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments"), 0);
     struct cov_org o = {.id = "A1", .name = "n", .address = "海州区新浦街道", .x = NAN, .y = NAN};
     assert_int_equal(geo_store_begin(f->s, &f->err), 0);
     assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
@@ -291,6 +292,75 @@ static void test_schema_1_is_upgraded(void **state) {
     assert_string_equal(m->orgs[0].address, "海州区新浦街道");
     assert_int_equal(m->orgs[0].has_xy, 0);
     cov_model_free(m);
+}
+
+/* A store of schema 2 (assignments as a table of codes) is upgraded: the table
+ * becomes rows of rowids behind a view of the same columns, recomputed. */
+static void test_schema_2_is_upgraded(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    static const char *const back[] = {
+        "DROP VIEW assignments",
+        "DROP TABLE assignment_rows",
+        "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
+        " community TEXT, park TEXT, building TEXT, placed TEXT, placed_by TEXT, px REAL,"
+        " py REAL)",
+        "INSERT INTO assignments(org_id, district) VALUES('91110000600037341L', '320703')",
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+        "INSERT OR REPLACE INTO meta(key, value) VALUES('assign.stamp', 'old')",
+    };
+    for (size_t i = 0; i < sizeof(back) / sizeof(back[0]); i++)
+        if (geo_store_exec(f->s, back[i], &f->err))
+            fail_msg("%s: %s", back[i], cov_err_msg(&f->err));
+    reopen(f);
+    char *v = geo_store_meta_get(f->s, "schema_version");
+    assert_string_equal(v, "3");
+    free(v);
+    assert_null(geo_store_meta_get(f->s, "assign.stamp"));
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments"), 0);
+    struct cov_model *m = cov_model_new();
+    enum geo_load_outcome how;
+    assert_int_equal(geo_store_load_current(f->s, GEO_ALL_LAYERS, m, NULL, NULL, &how, &f->err), 0);
+    assert_int_equal(how, GEO_LOAD_SAVED);
+    cov_model_free(m);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments"), 3);
+}
+
+/* The assignments view reads as the schema-2 table did: codes and words, by
+ * rowid also when rows were deleted and added (rowids with gaps). */
+static void test_assignments_view_has_codes(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    /* Gaps: a street and an organization deleted, one organization added. */
+    assert_int_equal(geo_store_exec(f->s,
+                                    "DELETE FROM streets WHERE code = '320703001';"
+                                    " DELETE FROM organizations WHERE id = '91350100M000100Y43'",
+                                    &f->err),
+                     0);
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    struct cov_org o = org("N1", 80, 30);
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "n.csv", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    struct cov_model *m = cov_model_new();
+    assert_int_equal(geo_store_load_current(f->s, GEO_ALL_LAYERS, m, NULL, NULL, NULL, &f->err),
+                     0);
+    cov_model_free(m);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments"), 3);
+    /* (20, 20): district 320703, no street left there, community 320703001001, park P1, building B1. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments WHERE org_id ="
+                                      " '91110000600037341L' AND district = '320703' AND street IS"
+                                      " NULL AND community = '320703001001' AND park = 'P1' AND"
+                                      " building = 'B1' AND placed = 'point' AND placed_by ="
+                                      " 'coordinates' AND px IS NULL"),
+                     1);
+    /* (80, 30): street 320703002, village 320703002201. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments WHERE org_id = 'N1' AND"
+                                      " street = '320703002' AND community = '320703002201' AND"
+                                      " park IS NULL"),
+                     1);
 }
 
 /* ---- CRS ---- */
@@ -1081,6 +1151,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_empty_file_becomes_store_with_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_sqlite_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_1_is_upgraded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schema_2_is_upgraded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assignments_view_has_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_statement_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sql_errors_name_store_and_operation, setup, teardown),
