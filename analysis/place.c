@@ -392,12 +392,12 @@ static char *norm_dup(const char *s, size_t *n)
     return o;
 }
 
-/* Code maps: exact codes first, then the digit prefixes (6 for districts, 9
- * for streets) where no exact code claims them. */
-static int build_codes(struct cov_gazetteer *g)
+/* Code maps of levels [0, levels): exact codes first, then the digit
+ * prefixes (6 for districts, 9 for streets) where no exact code claims them. */
+static int build_codes(struct cov_gazetteer *g, int levels)
 {
     const struct cov_model *m = g->m;
-    for (int lev = 0; lev < NLEV; lev++) {
+    for (int lev = 0; lev < levels; lev++) {
         size_t n = m->n_areas[lev];
         size_t cap = 16;
         while (cap < 4 * n + 16)
@@ -742,7 +742,10 @@ static struct cov_gazetteer *gazetteer_build(const struct cov_model *m, int name
     size_t ns = m->n_areas[COV_STREETS], nc = m->n_areas[COV_COMMUNITIES];
     g->street_district = malloc((ns + 1) * sizeof(int32_t));
     g->community_street = malloc((nc + 1) * sizeof(int32_t));
-    if (!g->street_district || !g->community_street || build_codes(g))
+    /* The hierarchy needs the codes of parents only: not the communities' map,
+     * most of the work at national size (6x10^5 codes). */
+    if (!g->street_district || !g->community_street ||
+        build_codes(g, names ? NLEV : COV_COMMUNITIES))
         goto fail;
     for (size_t i = 0; i < ns; i++)
         if ((g->street_district[i] = find_parent(g, COV_STREETS, &m->areas[COV_STREETS][i])) < -1)

@@ -117,13 +117,19 @@ struct cli_table {
     const char *const *head; /* borrowed, ncols entries */
     const int *right;        /* borrowed, ncols flags: right-align (numbers); may be NULL */
     char **cells;            /* owned, nrows * ncols */
+    FILE *stream;            /* cli_table_stream_csv(): rows go straight out, not kept */
+    int head_done;           /* the stream's header is written */
 };
 void cli_table_init(struct cli_table *t, size_t ncols, const char *const *head, const int *right);
 void cli_table_release(struct cli_table *t);
+/* CSV written to f as rows are added instead of kept for cli_table_print()
+ * (which then only writes the header if no row came): for lists of 10^5 rows
+ * and more, where nothing needs the column widths. */
+void cli_table_stream_csv(struct cli_table *t, FILE *f);
 /* Append a row of ncols cells (copied; NULL prints empty). 0 or COV_ENOMEM. */
 int cli_table_add(struct cli_table *t, const char *const *cells);
 /* Print as CLI_FMT_TABLE or CLI_FMT_CSV. */
-void cli_table_print(const struct cli_table *t, FILE *f, int fmt);
+void cli_table_print(struct cli_table *t, FILE *f, int fmt);
 /* Borrowed cell text. */
 const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col);
 

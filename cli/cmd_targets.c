@@ -58,13 +58,15 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             cli_json_str(f, a->code);
             fprintf(f, ", \"name\": ");
             cli_json_str(f, a->name);
-            fprintf(f,
-                    ", \"type\": %s, \"community_orgs\": %d, \"required\": %d, \"met\": %s, "
-                    "\"shortfall\": %d",
-                    k->ur == COV_UR_URBAN   ? "\"urban\""
-                    : k->ur == COV_UR_RURAL ? "\"rural\""
-                                            : "null",
-                    k->community_orgs, k->required, k->met ? "true" : "false", k->shortfall);
+            fputs(", \"type\": ", f);
+            fputs(k->ur == COV_UR_URBAN   ? "\"urban\""
+                  : k->ur == COV_UR_RURAL ? "\"rural\""
+                                          : "null",
+                  f);
+            fprintf(f, ", \"community_orgs\": %d, \"required\": %d", k->community_orgs,
+                    k->required);
+            fputs(k->met ? ", \"met\": true" : ", \"met\": false", f);
+            fprintf(f, ", \"shortfall\": %d", k->shortfall);
             struct cli_parents pa; /* where it lies, after the figures older readers expect */
             cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
             cli_json_kv(f, "district_code", pa.district_code);

@@ -248,24 +248,32 @@ void cli_json_str(FILE *f, const char *s)
         fputs("null", f);
         return;
     }
-    fputc('"', f);
+    putc('"', f);
+    /* Runs of characters that need no escape go out in one write: at national
+     * size a list is 10^8 bytes of them. */
+    const char *run = s;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
+        if (ch != '"' && ch != '\\' && ch >= 0x20)
+            continue;
+        fwrite(run, 1, (size_t)(s - run), f);
+        run = s + 1;
         if (ch == '"' || ch == '\\')
             fprintf(f, "\\%c", ch);
         else if (ch == '\n')
             fputs("\\n", f);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
         else
-            fputc(ch, f);
+            fprintf(f, "\\u%04x", ch);
     }
-    fputc('"', f);
+    fwrite(run, 1, (size_t)(s - run), f);
+    putc('"', f);
 }
 
 void cli_json_kv(FILE *f, const char *key, const char *value)
 {
-    fprintf(f, ", \"%s\": ", key);
+    fputs(", \"", f);
+    fputs(key, f);
+    fputs("\": ", f);
     cli_json_str(f, value);
 }
 
@@ -291,14 +299,34 @@ void cli_table_release(struct cli_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+    for (size_t i = 0; t->cells && i < t->nrows * t->ncols; i++)
         free(t->cells[i]);
     free(t->cells);
     memset(t, 0, sizeof(*t));
 }
 
+static void csv_row(FILE *f, const char *const *cells, size_t n);
+
+void cli_table_stream_csv(struct cli_table *t, FILE *f)
+{
+    t->stream = f;
+}
+
+static void stream_head(struct cli_table *t)
+{
+    if (!t->head_done)
+        csv_row(t->stream, t->head, t->ncols);
+    t->head_done = 1;
+}
+
 int cli_table_add(struct cli_table *t, const char *const *cells)
 {
+    if (t->stream) {
+        stream_head(t);
+        csv_row(t->stream, cells, t->ncols);
+        t->nrows++;
+        return 0;
+    }
     if (t->nrows == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
         char **c = realloc(t->cells, cap * t->ncols * sizeof(*c));
@@ -393,23 +421,26 @@ static void print_capped(FILE *f, const char *s, int w, int right)
         fputc(' ', f);
 }
 
-void cli_table_print(const struct cli_table *t, FILE *f, int fmt)
+static void csv_row(FILE *f, const char *const *cells, size_t n)
 {
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            putc(',', f);
+        csv_cell(f, cells[c] ? cells[c] : "");
+    }
+    putc('\n', f);
+}
+
+void cli_table_print(struct cli_table *t, FILE *f, int fmt)
+{
+    if (t->stream) {
+        stream_head(t);
+        return;
+    }
     if (fmt == CLI_FMT_CSV) {
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c)
-                fputc(',', f);
-            csv_cell(f, t->head[c]);
-        }
-        fputc('\n', f);
-        for (size_t r = 0; r < t->nrows; r++) {
-            for (size_t c = 0; c < t->ncols; c++) {
-                if (c)
-                    fputc(',', f);
-                csv_cell(f, cli_table_cell(t, r, c));
-            }
-            fputc('\n', f);
-        }
+        csv_row(f, t->head, t->ncols);
+        for (size_t r = 0; r < t->nrows; r++)
+            csv_row(f, (const char *const *)t->cells + r * t->ncols, t->ncols);
         return;
     }
     int *w = calloc(t->ncols, sizeof(*w));
