@@ -163,10 +163,11 @@ struct imp {
  * A pipelined import: while this thread reads, checks and converts rows, a
  * writer thread inserts the finished ones into the store, inside the same one
  * transaction (begun before reading; rolled back if anything fails, so a
- * failed import still leaves the store as it was). Used for organizations
- * when the store's CRS is already chosen, so that each row can be converted
- * as soon as it is read; otherwise every row is read first (the CRS may
- * depend on all of them) and written after.
+ * failed import still leaves the store as it was). Used when the store's CRS
+ * is already chosen, so that each row can be converted as soon as it is
+ * read; otherwise (the first layer of a store without --crs, whose extent
+ * chooses the CRS) and for --update every row is read first and written
+ * after.
  *
  * Rows [0, ready) are final: read, checked, converted, their bad flag set.
  * The writer reads them under rows_lock (shared); the reader takes it
@@ -188,6 +189,16 @@ struct pipe {
     struct cov_err err; /* the writer's message */
     OGRCoordinateTransformationH ct;
     int srid;
+    GEOSContextHandle_t geos; /* the writer's own: a GEOS context is not shared by threads */
+    /* Areas' validity is checked (and repaired) by the writer, which has the
+     * time to spare; its findings, in row order, are reported by the reader
+     * after the join, as the read-then-write path reports them after reading. */
+    struct late {
+        size_t row;
+        int validity; /* enum validity */
+        char *why;    /* heap */
+    } * late;
+    size_t n_late, cap_late;
 };
 
 /* ---- messages ---- */
@@ -1608,7 +1619,9 @@ static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
     return out;
 }
 
-static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH ct)
+/* Row i's geometry to the project CRS and into GEOS (a->geom), not yet
+ * checked; 0, or -1 after reporting the problem. */
+static int convert_area_geom(struct imp *im, size_t i, OGRCoordinateTransformationH ct)
 {
     struct cov_area *a = &im->areas[i];
     OGRGeometryH g = im->ogeom[i];
@@ -1617,54 +1630,88 @@ static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH 
         problem(im, "geometry",
                 _("cannot be transformed to the project CRS (expected coordinates "
                   "in the source CRS)"));
-        return;
+        return -1;
     }
     int size = OGR_G_WkbSize(g);
     unsigned char *wkb = malloc((size_t)size);
     if (!wkb || OGR_G_ExportToWkb(g, wkbNDR, wkb) != OGRERR_NONE) {
         free(wkb);
         problem(im, "geometry", _("cannot be converted (out of memory)"));
-        return;
+        return -1;
     }
-    GEOSGeometry *gg = GEOSGeomFromWKB_buf_r(im->geos, wkb, (size_t)size);
+    a->geom = GEOSGeomFromWKB_buf_r(im->geos, wkb, (size_t)size);
     free(wkb);
-    if (!gg) {
+    if (!a->geom) {
         problem(im, "geometry", _("cannot be read by GEOS: %s"), cov_geos_last_error(im->geos));
-        return;
+        return -1;
     }
-    char v = GEOSisValid_r(im->geos, gg);
-    if (v != 1) {
-        char *why = GEOSisValidReason_r(im->geos, gg);
-        GEOSGeometry *fixed = GEOSMakeValid_r(im->geos, gg);
-        GEOSGeom_destroy_r(im->geos, gg);
-        gg = NULL;
-        if (fixed && GEOSGeomTypeId_r(im->geos, fixed) != GEOS_POINT)
-            fixed = polygonal(im->geos, fixed);
-        if (!fixed || GEOSisEmpty_r(im->geos, fixed) != 0) {
-            problem(im, "geometry",
-                    _("invalid (%s) and MakeValid left no polygon (expected a valid "
-                      "Polygon or MultiPolygon)"),
-                    why ? why : _("unknown reason"));
+    return 0;
+}
+
+enum validity { AREA_VALID, AREA_REPAIRED, AREA_UNREPAIRABLE };
+
+/*
+ * Checks a->geom with context h: an invalid geometry is repaired with
+ * MakeValid (its polygons kept) or, when nothing polygonal is left, destroyed
+ * (a->geom NULL). Sets the envelope. *why (heap, free it) says what was
+ * invalid. Touches nothing but a: the pipelined import runs it on the writer
+ * thread.
+ */
+static enum validity validate_area(GEOSContextHandle_t h, struct cov_area *a, char **why)
+{
+    *why = NULL;
+    GEOSGeometry *gg = a->geom;
+    enum validity out = AREA_VALID;
+    if (GEOSisValid_r(h, gg) != 1) {
+        char *reason = GEOSisValidReason_r(h, gg);
+        *why = reason ? strdup(reason) : NULL;
+        if (reason)
+            GEOSFree_r(h, reason);
+        GEOSGeometry *fixed = GEOSMakeValid_r(h, gg);
+        GEOSGeom_destroy_r(h, gg);
+        if (fixed && GEOSGeomTypeId_r(h, fixed) != GEOS_POINT)
+            fixed = polygonal(h, fixed);
+        if (!fixed || GEOSisEmpty_r(h, fixed) != 0) {
             if (fixed)
-                GEOSGeom_destroy_r(im->geos, fixed);
-        } else {
-            char w[512];
-            cov_err_warn(im->err, _("%s: geometry: invalid (%s); repaired with MakeValid"),
-                         where(im, &im->info[i], w, sizeof(w)), why ? why : _("unknown reason"));
-            gg = fixed;
+                GEOSGeom_destroy_r(h, fixed);
+            a->geom = NULL;
+            return AREA_UNREPAIRABLE;
         }
-        if (why)
-            GEOSFree_r(im->geos, why);
+        a->geom = gg = fixed;
+        out = AREA_REPAIRED;
     }
-    a->geom = gg;
-    if (gg) {
-        double x0, y0, x1, y1;
-        if (GEOSGeom_getXMin_r(im->geos, gg, &x0) && GEOSGeom_getYMin_r(im->geos, gg, &y0) &&
-            GEOSGeom_getXMax_r(im->geos, gg, &x1) && GEOSGeom_getYMax_r(im->geos, gg, &y1))
-            a->minx = x0, a->miny = y0, a->maxx = x1, a->maxy = y1;
-        if (v != 1)
-            im->repaired++;
+    double x0, y0, x1, y1;
+    if (GEOSGeom_getXMin_r(h, gg, &x0) && GEOSGeom_getYMin_r(h, gg, &y0) &&
+        GEOSGeom_getXMax_r(h, gg, &x1) && GEOSGeom_getYMax_r(h, gg, &y1))
+        a->minx = x0, a->miny = y0, a->maxx = x1, a->maxy = y1;
+    return out;
+}
+
+/* Reports validate_area()'s outcome for row i: a problem, or a repair warning. */
+static void report_validity(struct imp *im, size_t i, enum validity v, const char *why)
+{
+    im->cur = (long)i;
+    if (v == AREA_UNREPAIRABLE) {
+        problem(im, "geometry",
+                _("invalid (%s) and MakeValid left no polygon (expected a valid "
+                  "Polygon or MultiPolygon)"),
+                why ? why : _("unknown reason"));
+    } else if (v == AREA_REPAIRED) {
+        char w[512];
+        cov_err_warn(im->err, _("%s: geometry: invalid (%s); repaired with MakeValid"),
+                     where(im, &im->info[i], w, sizeof(w)), why ? why : _("unknown reason"));
+        im->repaired++;
     }
+}
+
+static void convert_area(struct imp *im, size_t i, OGRCoordinateTransformationH ct)
+{
+    if (convert_area_geom(im, i, ct))
+        return;
+    char *why;
+    enum validity v = validate_area(im->geos, &im->areas[i], &why);
+    report_validity(im, i, v, why);
+    free(why);
 }
 
 /* A row found bad after reading: keep its reason. */
@@ -1749,6 +1796,27 @@ cleanup:
 
 /* ---- the pipelined write (struct pipe) ---- */
 
+/* Writer thread: checks row i's area; an invalid one is recorded in p->late. */
+static int pipe_validate(struct pipe *p, size_t i)
+{
+    char *why;
+    enum validity v = validate_area(p->geos, &p->im->areas[i], &why);
+    if (v == AREA_VALID)
+        return COV_OK;
+    if (p->n_late == p->cap_late) {
+        size_t cap = p->cap_late ? p->cap_late * 2 : 64;
+        struct late *t = realloc(p->late, cap * sizeof(*t));
+        if (!t) {
+            free(why);
+            return cov_err_set(&p->err, COV_ENOMEM, _("%s: out of memory"), p->im->file);
+        }
+        p->late = t;
+        p->cap_late = cap;
+    }
+    p->late[p->n_late++] = (struct late){i, (int)v, why};
+    return COV_OK;
+}
+
 static void *pipe_writer(void *arg)
 {
     struct pipe *p = arg;
@@ -1762,12 +1830,21 @@ static void *pipe_writer(void *arg)
         size_t end = p->ready;
         if (p->stop || next == end)
             break;
+        /* A chunk at a time: the reader may be waiting to grow the rows. */
+        if (end - next > GEO_IMPORT_CHUNK)
+            end = next + GEO_IMPORT_CHUNK;
         pthread_mutex_unlock(&p->lock);
         pthread_rwlock_rdlock(&p->rows_lock);
         for (size_t i = next; i < end && !rc; i++) {
             if (im->info[i].bad)
                 continue;
-            rc = geo_store_put_org(p->s, &im->orgs[i], &p->err);
+            if (im->layer != COV_ORGANIZATIONS && (rc = pipe_validate(p, i)))
+                break;
+            if (im->layer != COV_ORGANIZATIONS && !im->areas[i].geom)
+                continue; /* unrepairable: reported after the join */
+            rc = im->layer == COV_ORGANIZATIONS
+                     ? geo_store_put_org(p->s, &im->orgs[i], &p->err)
+                     : geo_store_put_area(p->s, im->layer, &im->areas[i], p->geos, &p->err);
             p->written += rc == COV_OK;
         }
         pthread_rwlock_unlock(&p->rows_lock);
@@ -1791,10 +1868,19 @@ static int pipe_start(struct imp *im, struct pipe *p, struct geo_store *s, int s
     p->s = s;
     p->srid = srid;
     cov_err_init(&p->err);
+    if (!(p->geos = cov_geos_new()))
+        return cov_err_set(im->err, COV_ENOMEM, _("out of memory"));
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->cond, NULL);
-    pthread_rwlock_init(&p->rows_lock, NULL);
+    /* Writer preference: the reader's rare growth is not starved by the
+     * writer thread taking the lock again and again. */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&p->rows_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     if (pthread_create(&p->thread, NULL, pipe_writer, p)) {
+        cov_geos_free(p->geos);
         pthread_rwlock_destroy(&p->rows_lock);
         pthread_cond_destroy(&p->cond);
         pthread_mutex_destroy(&p->lock);
@@ -1826,7 +1912,17 @@ static int pipe_publish(struct imp *im, int final)
                                _("%s: no transformation from the source CRS to EPSG:%d"), im->file,
                                p->srid);
     }
-    int rc = p->ct ? convert_orgs(im, p->ct, p->converted, im->n) : COV_OK;
+    int rc = COV_OK;
+    if (p->ct && im->layer == COV_ORGANIZATIONS) {
+        rc = convert_orgs(im, p->ct, p->converted, im->n);
+    } else if (p->ct) {
+        for (size_t i = p->converted; i < im->n; i++) {
+            if (im->info[i].bad)
+                continue;
+            convert_area_geom(im, i, p->ct); /* validity: on the writer (pipe_validate) */
+            finish_late_row(im, i);
+        }
+    }
     if (rc)
         return rc;
     p->converted = im->n;
@@ -1855,9 +1951,16 @@ static int pipe_finish(struct imp *im, int rc, int report_writer)
     pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&p->lock);
     pthread_join(p->thread, NULL);
+    for (size_t k = 0; k < p->n_late; k++) {
+        report_validity(im, p->late[k].row, (enum validity)p->late[k].validity, p->late[k].why);
+        finish_late_row(im, p->late[k].row);
+        free(p->late[k].why);
+    }
+    free(p->late);
     if (p->rc && report_writer && !rc)
         rc = cov_err_set(im->err, p->rc, "%s", cov_err_msg(&p->err));
     OCTDestroyCoordinateTransformation(p->ct);
+    cov_geos_free(p->geos);
     pthread_rwlock_destroy(&p->rows_lock);
     pthread_cond_destroy(&p->cond);
     pthread_mutex_destroy(&p->lock);
@@ -2174,8 +2277,7 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         goto cleanup;
     }
     /* Organizations into a store whose CRS is set: written while they are read. */
-    pipelined = layer == COV_ORGANIZATIONS && !im.update && geo_store_srid(s) &&
-                !getenv("ORGCOVER_NO_PIPELINE");
+    pipelined = !im.update && geo_store_srid(s) && !getenv("ORGCOVER_NO_PIPELINE");
     if (pipelined) {
         srid = geo_store_srid(s);
         if ((rc = write_begin(&im, s, existing, srid, 0)))

@@ -72,10 +72,10 @@ void geo_import_result_release(struct geo_import_result *res);
  * "FILE:row N: field: what is wrong (what was expected)".
  * Warnings (repaired geometries, ...) are added with cov_err_warn().
  *
- * Organizations going into a store whose CRS is set are written by a second
- * thread while they are read, GEO_IMPORT_CHUNK rows at a time, in the same
- * one transaction (ORGCOVER_NO_PIPELINE=1 in the environment reads every row
- * first, as for every other import).
+ * Rows going into a store whose CRS is set are written by a second thread
+ * while they are read, GEO_IMPORT_CHUNK rows at a time, in the same one
+ * transaction (ORGCOVER_NO_PIPELINE=1 in the environment reads every row
+ * first, as --update and the import that chooses the CRS always do).
  */
 enum { GEO_IMPORT_CHUNK = 4096 };
 int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,

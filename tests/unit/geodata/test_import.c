@@ -748,6 +748,59 @@ static void test_skip_invalid_writes_rejects_csv(void **state) {
     assert_non_null(warning_with(f, "5 of 6 rows rejected"));
 }
 
+/* Areas into a store whose CRS is set: written while read, their validity
+ * checked on the writer thread. The same outcome as reading everything first:
+ * a repair is a warning, an unrepairable polygon a problem (nothing written)
+ * or, with --skip-invalid, a rejected row. */
+static void test_pipelined_areas_validity(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    put_vsimem("/vsimem/mixed.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":["
+               "{\"type\":\"Feature\",\"id\":7,\"properties\":{\"code\":\"C1\",\"name\":\"bow\","
+               "\"type\":\"urban\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.38,34.74],[119.39,34.75],[119.39,34.74],[119.38,34.75],[119.38,34.74]]]}},"
+               "{\"type\":\"Feature\",\"id\":8,\"properties\":{\"code\":\"C2\",\"name\":\"flat\","
+               "\"type\":\"urban\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.38,34.74],[119.39,34.75],[119.38,34.74],[119.38,34.74]]]}},"
+               "{\"type\":\"Feature\",\"id\":9,\"properties\":{\"code\":\"C3\",\"name\":\"ok\","
+               "\"type\":\"rural\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.40,34.74],[119.41,34.74],[119.41,34.75],[119.40,34.74]]]}}"
+               "]}");
+    for (int serial = 0; serial < 2; serial++) {
+        if (serial)
+            setenv("ORGCOVER_NO_PIPELINE", "1", 1);
+        f->o.skip_invalid = 0;
+        assert_int_equal(import(f, COV_COMMUNITIES, "/vsimem/mixed.geojson"), COV_EINPUT);
+        assert_msg(f, "feature 8: geometry: invalid (");
+        assert_msg(f, "MakeValid left no polygon");
+        assert_int_equal(geo_store_count(f->s, COV_COMMUNITIES, &f->err), 0);
+        char rej[600];
+        snprintf(rej, sizeof(rej), "%s/rej%d.csv", f->dir, serial);
+        f->o.skip_invalid = 1;
+        f->o.rejects_path = rej;
+        f->o.mode = GEO_IMPORT_REPLACE;
+        int rc = import(f, COV_COMMUNITIES, "/vsimem/mixed.geojson");
+        unsetenv("ORGCOVER_NO_PIPELINE");
+        if (rc)
+            fail_msg("%s", cov_err_msg(&f->err));
+        assert_int_equal(f->res.imported, 2);
+        assert_int_equal(f->res.rejected, 1);
+        assert_int_equal(f->res.repaired, 1);
+        assert_non_null(warning_with(f, "feature 7: geometry: invalid ("));
+        assert_non_null(strstr(read_text(rej), "feature 8: geometry: invalid ("));
+        struct cov_model *m = load(f, COV_COMMUNITIES);
+        assert_int_equal(m->n_areas[COV_COMMUNITIES], 2);
+        for (size_t i = 0; i < 2; i++)
+            assert_int_equal(GEOSisValid_r(m->geos, m->areas[COV_COMMUNITIES][i].geom), 1);
+        cov_model_free(m);
+        assert_int_equal(geo_store_clear(f->s, COV_COMMUNITIES, &f->err), 0);
+        f->o.mode = GEO_IMPORT_NEW;
+        f->o.rejects_path = NULL;
+    }
+    VSIUnlink("/vsimem/mixed.geojson");
+}
+
 static void test_skip_invalid_geojson_repairs_and_rejects(void **state) {
     struct fx *f = *state;
     char rej[600];
@@ -870,6 +923,7 @@ int main(void) {
         T(test_pipelined_bad_row_late_writes_nothing),
         T(test_pipelined_writer_failure_is_reported),
         T(test_pipelined_problems_outrank_writer_failure),
+        T(test_pipelined_areas_validity),
         T(test_pipelined_cancel_writes_nothing),
         T(test_gdal_error_names_the_source),
         T(test_existing_layer_needs_replace_or_append),
