@@ -2033,7 +2033,11 @@ static int layer_rowids(struct geo_store *s, enum cov_layer layer, size_t n, int
         return 0;
     char sql[128];
     sqlite3_stmt *st = NULL;
-    snprintf(sql, sizeof(sql), "SELECT min(rowid), max(rowid) FROM \"%s\"", cov_layer_name(layer));
+    /* Two subqueries: SQLite answers a lone min() or max() from the b-tree's
+     * ends, but scans the whole table for both in one SELECT. */
+    snprintf(sql, sizeof(sql),
+             "SELECT (SELECT min(rowid) FROM \"%s\"), (SELECT max(rowid) FROM \"%s\")",
+             cov_layer_name(layer), cov_layer_name(layer));
     int rc = prepare(s, sql, &st, err);
     if (rc)
         return rc;
