@@ -682,8 +682,52 @@ static int dms_marker(const char *p, size_t *len)
     return -1;
 }
 
+/*
+ * The common case of geo_parse_coord: a plain decimal, [+-]digits[.digits],
+ * with ASCII spaces around, in at most 15 significant digits and 22 decimals.
+ * The digits as an integer (exact in a double below 2^53) divided by an exact
+ * power of ten is one correctly rounded operation, so the value is strtod's,
+ * bit for bit, at a fraction of its cost (10^6 rows have 2x10^6 of these).
+ * 1 when handled, 0 to take the general path.
+ */
+static int plain_decimal(const char *s, double *out)
+{
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    while (*s == ' ')
+        s++;
+    int neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            if (m >= 100000000000000ull) /* a 16th significant digit: general path */
+                return 0;
+            m = m * 10 + (uint64_t)(*s - '0');
+            digits++;
+            frac += frac >= 0;
+        } else if (*s == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    while (*s == ' ')
+        s++;
+    if (*s || !digits || frac > 22)
+        return 0;
+    double d = (double)m / p10[frac > 0 ? frac : 0];
+    *out = (neg ? -d : d) + 0.0; /* -0 is 0, as on the general path */
+    return 1;
+}
+
 int geo_parse_coord(const char *s, double *out)
 {
+    if (s && plain_decimal(s, out))
+        return 0;
     char v[128];
     int n = trimmed_lower(s, v, sizeof(v));
     if (n == 0)

@@ -344,10 +344,30 @@ static const char *row_key(const struct imp *im, size_t row)
 /* Records the current row's key (its id or code, set already); returns 1 and
  * sets *prev to the row that had it first when key is a duplicate, 0 when new,
  * -1 on ENOMEM. */
+/* Rows the source probably holds (lines of a text table, features of a
+ * layer), to size the duplicate table once instead of rehashing it as it grows. */
+static size_t expected_rows(struct imp *im)
+{
+    size_t n = 0;
+    if (im->membuf) {
+        for (const char *p = im->membuf, *end = im->membuf + im->memlen;
+             p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            n++;
+        return n + 1;
+    }
+    long hint = im->tab ? geo_table_count_hint(im->tab) : -1;
+    return hint > 0 ? (size_t)hint : 0;
+}
+
 static int dup_check(struct imp *im, const char *key, size_t *prev)
 {
     if ((im->dup_n + 1) * 2 > im->dup_cap) {
-        size_t cap = im->dup_cap ? im->dup_cap * 2 : 1024;
+        size_t cap = im->dup_cap * 2;
+        if (!im->dup_cap) {
+            size_t want = 2 * expected_rows(im) + 2;
+            for (cap = 1024; cap < want && cap < ((size_t)1 << 32); cap *= 2)
+                ;
+        }
         struct dup_slot *t = calloc(cap, sizeof(*t));
         if (!t)
             return -1;

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -279,6 +281,38 @@ static void test_coord_values(void **state) {
     assert_int_equal(geo_parse_coord("1e999", &d), -3);
 }
 
+/* Plain decimals (the fast path) give strtod's value bit for bit, whatever
+ * their number of digits (more than 15 take the general path). */
+static void test_coord_plain_decimals_are_exact(void **state) {
+    (void)state;
+    uint64_t r = 88172645463325252ull;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int ip = (int)(r % 181), nd = (int)((r >> 8) % 19);
+        char s[64];
+        int k = snprintf(s, sizeof(s), "%s%d.", (r >> 20) & 1 ? "-" : "", ip);
+        uint64_t q = r >> 24;
+        for (int j = 0; j < nd; j++, q /= 10)
+            s[k++] = (char)('0' + q % 10);
+        s[k] = '\0';
+        double got = -999, want = strtod(s, NULL) + 0.0;
+        if (geo_parse_coord(s, &got) || memcmp(&got, &want, sizeof(got)))
+            fail_msg("'%s': %.17g, strtod %.17g", s, got, want);
+    }
+    double d = -1;
+    assert_int_equal(geo_parse_coord("-0.0", &d), 0);
+    assert_true(d == 0 && !signbit(d));
+    assert_int_equal(geo_parse_coord(" .5 ", &d), 0);
+    assert_true(d == 0.5);
+    assert_int_equal(geo_parse_coord("+5", &d), 0);
+    assert_true(d == 5);
+    assert_int_equal(geo_parse_coord("1.", &d), 0);
+    assert_true(d == 1);
+    assert_int_equal(geo_parse_coord(".", &d), -2);
+    assert_int_equal(geo_parse_coord("1.2.3", &d), -2);
+    assert_int_equal(geo_parse_coord("--1", &d), -2);
+}
+
 static void assert_coord(const char *s, double want)
 {
     double d = -999;
@@ -425,6 +459,7 @@ int main(void) {
         cmocka_unit_test(test_ur_values),
         cmocka_unit_test(test_count_values),
         cmocka_unit_test(test_coord_values),
+        cmocka_unit_test(test_coord_plain_decimals_are_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
