@@ -393,6 +393,10 @@ static int create_file(const char *path, struct cov_err *err)
 
 int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err)
 {
+    /* No memory statistics: they take a global mutex on every SQLite malloc
+     * and free (10^6 inserts make millions). Only possible before SQLite is
+     * first used; later calls fail harmlessly. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     *out = NULL;
     off_t size = 0;
     int exists = file_exists(path, &size);
@@ -1021,7 +1025,6 @@ static int step_insert(struct geo_store *s, sqlite3_stmt *st, enum cov_layer lay
         bulk_forget_all(s);
         cov_err_set(err, COV_EIO, _("%s: the transaction was rolled back"), s->path);
     }
-    sqlite3_clear_bindings(st);
     return ret;
 }
 
@@ -1105,6 +1108,9 @@ int geo_store_put_org(struct geo_store *s, const struct cov_org *o, struct cov_e
         sqlite3_bind_double(st, 14, o->y);
         sqlite3_bind_blob(st, 15, geo_point_blob(point, o->x, o->y, s->srid), GEO_POINT_BLOB,
                           SQLITE_STATIC);
+    } else { /* every parameter is bound on every row: no sqlite3_clear_bindings() */
+        for (int i = 13; i <= 15; i++)
+            sqlite3_bind_null(st, i);
     }
     bind_text_or_null(st, 16, o->address);
     bind_text_or_null(st, 17, o->community_ref);
