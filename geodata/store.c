@@ -213,22 +213,28 @@ void geo_store_version_stamp(struct geo_store *s, char *buf, size_t len)
 
 /* ---- open / close ---- */
 
+/* Schema 3's assignments (see create_assignments_view). */
+#define ASSIGNMENT_TABLES                                                                          \
+    "CREATE TABLE assignment_groups(district INTEGER, street INTEGER, community INTEGER,"          \
+    " park INTEGER, building INTEGER, placed INTEGER, placed_by INTEGER, orgs TEXT);"              \
+    "CREATE TABLE assignment_points(org INTEGER PRIMARY KEY, px REAL, py REAL)"
+
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE policy(name TEXT PRIMARY KEY, value REAL);"
     "CREATE TABLE import_log(id INTEGER PRIMARY KEY, time TEXT, layer TEXT, source TEXT,"
-    " rows INTEGER);"
-    "CREATE TABLE assignment_rows(org INTEGER PRIMARY KEY, district INTEGER, street INTEGER,"
-    " community INTEGER, park INTEGER, building INTEGER, placed INTEGER, placed_by INTEGER,"
-    " px REAL, py REAL);";
+    " rows INTEGER);" ASSIGNMENT_TABLES ";";
 
 /*
- * Schema 3: each organization's assignment is a row of rowids (the
- * organization's and its areas') and numbers, and `assignments` is a view
- * that gives it the readable columns of schema 2 (codes and the words of
- * cov_placed_name()/cov_source_name()). Writing 10^6 rows of codes took most
- * of a first status at national size; rows of integers take a fraction.
- * Created once the layer tables exist (geo_store_set_srid).
+ * Schema 3: the organizations that share an assignment (the same district,
+ * street, community, park and building rowids, placed the same way) are one
+ * row of `assignment_groups`, their rowids a JSON array in `orgs`; the drawing
+ * point of each organization placed by its text is in `assignment_points`.
+ * The view `assignments` unnests them (json_each) into the readable columns of
+ * schema 2: one row per organization, codes, and the words of
+ * cov_placed_name()/cov_source_name(). Writing 10^6 rows of codes took most of
+ * a first status at national size; about one row per community takes a
+ * fraction. Created once the layer tables exist (geo_store_set_srid).
  */
 static int create_assignments_view(struct geo_store *s, struct cov_err *err)
 {
@@ -247,11 +253,13 @@ static int create_assignments_view(struct geo_store *s, struct cov_err *err)
         "DROP VIEW IF EXISTS assignments;"
         " CREATE VIEW assignments AS SELECT o.id AS org_id, d.code AS district,"
         " s.code AS street, c.code AS community, p.code AS park, b.code AS building,"
-        " %s END AS placed, %s END AS placed_by, a.px AS px, a.py AS py"
-        " FROM assignment_rows a JOIN organizations o ON o.rowid = a.org"
+        " %s END AS placed, %s END AS placed_by, t.px AS px, t.py AS py"
+        " FROM assignment_groups a JOIN json_each(a.orgs) j"
+        " JOIN organizations o ON o.rowid = j.value"
         " LEFT JOIN districts d ON d.rowid = a.district LEFT JOIN streets s ON s.rowid = a.street"
         " LEFT JOIN communities c ON c.rowid = a.community LEFT JOIN parks p ON p.rowid = a.park"
-        " LEFT JOIN buildings b ON b.rowid = a.building",
+        " LEFT JOIN buildings b ON b.rowid = a.building"
+        " LEFT JOIN assignment_points t ON t.org = j.value",
         placed, by);
     int rc = sql ? exec(s, sql, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
     sqlite3_free(sql);
@@ -334,13 +342,9 @@ static int migrate(struct geo_store *s, long version, struct cov_err *err)
                  org_v2_columns[i]);
         rc = exec(s, sql, err);
     }
-    /* Schema 2 -> 3: the assignments table becomes rows of rowids and a view. */
+    /* Schema 2 -> 3: the assignments table becomes groups of rowids and a view. */
     if (!rc)
-        rc = exec(s,
-                  "DROP TABLE IF EXISTS assignments; CREATE TABLE assignment_rows(org INTEGER"
-                  " PRIMARY KEY, district INTEGER, street INTEGER, community INTEGER, park INTEGER,"
-                  " building INTEGER, placed INTEGER, placed_by INTEGER, px REAL, py REAL)",
-                  err);
+        rc = exec(s, "DROP TABLE IF EXISTS assignments; " ASSIGNMENT_TABLES, err);
     if (!rc && has_table(s, "organizations"))
         rc = create_assignments_view(s, err);
     if (!rc && has_table(s, "cache"))
@@ -2073,6 +2077,69 @@ static int layer_rowids(struct geo_store *s, enum cov_layer layer, size_t n, int
     return 0;
 }
 
+/* One organization's assignment as the key of its group (schema 3). */
+struct group_key {
+    int32_t k[COV_NAREAS + 2]; /* area indices, placed, placed_by */
+    uint32_t org;
+};
+
+static int cmp_group_key(const void *a, const void *b)
+{
+    const struct group_key *x = a, *y = b;
+    for (int i = 0; i < COV_NAREAS + 2; i++)
+        if (x->k[i] != y->k[i])
+            return x->k[i] < y->k[i] ? -1 : 1;
+    return (x->org > y->org) - (x->org < y->org);
+}
+
+/* The organizations' keys, grouped: bucketed by community in one counting
+ * pass, then each bucket (about a community's organizations) sorted. */
+static struct group_key *group_keys(const struct cov_model *m)
+{
+    size_t n = m->n_orgs, nc = m->n_areas[COV_COMMUNITIES] + 1;
+    struct group_key *g = malloc((n ? n : 1) * sizeof(*g));
+    size_t *start = calloc(nc + 1, sizeof(*start));
+    if (!g || !start) {
+        free(g);
+        free(start);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[m->orgs[i].area[COV_COMMUNITIES] + 2]++; /* -1 (none) is bucket 0 */
+    for (size_t b = 1; b <= nc; b++)
+        start[b] += start[b - 1];
+    for (size_t i = 0; i < n; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        struct group_key *k = &g[start[o->area[COV_COMMUNITIES] + 1]++];
+        memcpy(k->k, o->area, sizeof(int32_t) * COV_NAREAS);
+        k->k[COV_NAREAS] = o->placed;
+        k->k[COV_NAREAS + 1] = o->placed_by;
+        k->org = (uint32_t)i;
+    }
+    /* start[b] is now the end of bucket b. */
+    for (size_t b = 0, s0 = 0; b < nc; s0 = start[b++])
+        if (start[b] - s0 > 1)
+            qsort(g + s0, start[b] - s0, sizeof(*g), cmp_group_key);
+    free(start);
+    return g;
+}
+
+static size_t put_decimal(char *p, int64_t v)
+{
+    char t[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do
+        t[n++] = (char)('0' + u % 10);
+    while ((u /= 10));
+    size_t k = 0;
+    if (v < 0)
+        p[k++] = '-';
+    while (n)
+        p[k++] = t[--n];
+    return k;
+}
+
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err)
 {
     if (!m->assigned)
@@ -2085,37 +2152,67 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
     for (int l = 0; l < COV_NLAYERS && !rc; l++)
         rc = layer_rowids(s, (enum cov_layer)l, l == COV_ORGANIZATIONS ? m->n_orgs : m->n_areas[l],
                           &rowids[l], err);
-    sqlite3_stmt *st = NULL;
-    if (!rc)
-        rc = exec(s, "DELETE FROM assignment_rows", err);
-    if (!rc)
-        rc = prepare(s, "INSERT INTO assignment_rows VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st,
-                     err);
     const int64_t *org_rowid = rowids[COV_ORGANIZATIONS];
-    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
-        const struct cov_org *o = &m->orgs[i];
-        sqlite3_bind_int64(st, 1, org_rowid ? org_rowid[i] : (sqlite3_int64)i + 1);
+#define ORG_ROWID(i) (org_rowid ? org_rowid[i] : (int64_t)(i) + 1)
+    struct group_key *g = rc ? NULL : group_keys(m);
+    size_t cap = 4096;
+    char *json = rc ? NULL : malloc(cap);
+    if (!rc && (!g || !json))
+        rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+    sqlite3_stmt *st = NULL, *pt = NULL;
+    if (!rc)
+        rc = exec(s, "DELETE FROM assignment_groups; DELETE FROM assignment_points", err);
+    if (!rc)
+        rc = prepare(s, "INSERT INTO assignment_groups VALUES(?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (!rc)
+        rc = prepare(s, "INSERT INTO assignment_points VALUES(?, ?, ?)", &pt, err);
+    for (size_t a = 0, b; a < m->n_orgs && !rc; a = b) {
+        size_t len = 0;
+        for (b = a; b < m->n_orgs && !memcmp(g[b].k, g[a].k, sizeof(g[a].k)); b++) {
+            if (len + 26 > cap) {
+                char *t = realloc(json, cap *= 2);
+                if (!t) {
+                    rc = cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+                    break;
+                }
+                json = t;
+            }
+            json[len++] = b == a ? '[' : ',';
+            len += put_decimal(json + len, ORG_ROWID(g[b].org));
+        }
+        if (rc)
+            break;
+        json[len++] = ']';
         for (int l = 0; l < COV_NAREAS; l++) {
-            int32_t a = o->area[l];
-            if (a >= 0 && (size_t)a < m->n_areas[l])
-                sqlite3_bind_int64(st, 2 + l, rowids[l] ? rowids[l][a] : (sqlite3_int64)a + 1);
+            int32_t x = g[a].k[l];
+            if (x >= 0 && (size_t)x < m->n_areas[l])
+                sqlite3_bind_int64(st, 1 + l, rowids[l] ? rowids[l][x] : (sqlite3_int64)x + 1);
             else
-                sqlite3_bind_null(st, 2 + l);
+                sqlite3_bind_null(st, 1 + l);
         }
-        sqlite3_bind_int(st, 7, o->placed);
-        sqlite3_bind_int(st, 8, o->placed_by);
-        if (!o->has_xy && isfinite(o->x) && isfinite(o->y)) {
-            sqlite3_bind_double(st, 9, o->x);
-            sqlite3_bind_double(st, 10, o->y);
-        } else {
-            sqlite3_bind_null(st, 9);
-            sqlite3_bind_null(st, 10);
-        }
+        sqlite3_bind_int(st, 6, g[a].k[COV_NAREAS]);
+        sqlite3_bind_int(st, 7, g[a].k[COV_NAREAS + 1]);
+        sqlite3_bind_text(st, 8, json, (int)len, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(s, err, _("writing assignments"));
         sqlite3_reset(st);
     }
+    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        if (o->has_xy || !isfinite(o->x) || !isfinite(o->y))
+            continue;
+        sqlite3_bind_int64(pt, 1, ORG_ROWID(i));
+        sqlite3_bind_double(pt, 2, o->x);
+        sqlite3_bind_double(pt, 3, o->y);
+        if (sqlite3_step(pt) != SQLITE_DONE)
+            rc = db_error(s, err, _("writing assignments"));
+        sqlite3_reset(pt);
+    }
+#undef ORG_ROWID
     sqlite3_finalize(st);
+    sqlite3_finalize(pt);
+    free(json);
+    free(g);
     for (int l = 0; l < COV_NLAYERS; l++)
         free(rowids[l]);
     char stamp[256];

@@ -265,7 +265,8 @@ static void test_schema_1_is_upgraded(void **state) {
         "ALTER TABLE organizations DROP COLUMN legal_rep",
         "ALTER TABLE organizations DROP COLUMN reg_date",
         "DROP VIEW assignments",
-        "DROP TABLE assignment_rows",
+        "DROP TABLE assignment_groups",
+        "DROP TABLE assignment_points",
         "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
         " community TEXT, park TEXT, building TEXT)",
         "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
@@ -302,7 +303,8 @@ static void test_schema_2_is_upgraded(void **state) {
     fill_small(f);
     static const char *const back[] = {
         "DROP VIEW assignments",
-        "DROP TABLE assignment_rows",
+        "DROP TABLE assignment_groups",
+        "DROP TABLE assignment_points",
         "CREATE TABLE assignments(org_id TEXT PRIMARY KEY, district TEXT, street TEXT,"
         " community TEXT, park TEXT, building TEXT, placed TEXT, placed_by TEXT, px REAL,"
         " py REAL)",
@@ -342,13 +344,26 @@ static void test_assignments_view_has_codes(void **state) {
     assert_int_equal(geo_store_begin(f->s, &f->err), 0);
     struct cov_org o = org("N1", 80, 30);
     assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
-    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "n.csv", 1, &f->err), 0);
+    o = org("T1", NAN, NAN); /* placed by its community column: a drawing point */
+    o.community_ref = "320703001001";
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    o = org("N2", 81, 31); /* N1's group */
+    assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "n.csv", 3, &f->err), 0);
     assert_int_equal(geo_store_commit(f->s, &f->err), 0);
     struct cov_model *m = cov_model_new();
     assert_int_equal(geo_store_load_current(f->s, GEO_ALL_LAYERS, m, NULL, NULL, NULL, &f->err),
                      0);
     cov_model_free(m);
-    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments"), 3);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments"), 5);
+    assert_int_equal(query_long(f->s, "SELECT count(DISTINCT org_id) FROM assignments"), 5);
+    /* N1 and N2 share one group row; T1 has its drawing point. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignment_groups"), 3);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments WHERE org_id = 'T1' AND"
+                                      " community = '320703001001' AND placed = 'community' AND"
+                                      " px IS NOT NULL AND py IS NOT NULL"),
+                     1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments WHERE px IS NOT NULL"), 1);
     /* (20, 20): district 320703, no street left there, community 320703001001, park P1, building B1. */
     assert_int_equal(query_long(f->s, "SELECT count(*) FROM assignments WHERE org_id ="
                                       " '91110000600037341L' AND district = '320703' AND street IS"
