@@ -458,8 +458,10 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
      * a transaction. */
     rc = exec(s,
               s->readonly ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+                            " PRAGMA mmap_size = 4294967296;"
                           : "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
-                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+                            " PRAGMA mmap_size = 4294967296;",
               err);
     if (rc)
         goto cleanup;
