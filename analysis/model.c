@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,23 +125,22 @@ static long add_org(struct cov_model *m, const struct cov_org *o)
     return (long)m->n_orgs++;
 }
 
+const size_t cov_org_strings[COV_ORG_NSTRINGS] = {
+    offsetof(struct cov_org, id),         offsetof(struct cov_org, name),
+    offsetof(struct cov_org, kind),       offsetof(struct cov_org, industry),
+    offsetof(struct cov_org, rating),     offsetof(struct cov_org, party_org_id),
+    offsetof(struct cov_org, address),    offsetof(struct cov_org, community_ref),
+    offsetof(struct cov_org, street_ref), offsetof(struct cov_org, authority),
+    offsetof(struct cov_org, supervisor), offsetof(struct cov_org, legal_rep),
+    offsetof(struct cov_org, reg_date)};
+
 long cov_model_add_org(struct cov_model *m, const struct cov_org *o)
 {
     struct cov_org c = *o;
-    struct cov_arena *ar = &m->arena;
-    c.id = cov_arena_strdup(ar, o->id);
-    c.name = cov_arena_strdup(ar, o->name);
-    c.kind = cov_arena_strdup(ar, o->kind);
-    c.industry = cov_arena_strdup(ar, o->industry);
-    c.rating = cov_arena_strdup(ar, o->rating);
-    c.party_org_id = cov_arena_strdup(ar, o->party_org_id);
-    c.address = cov_arena_strdup(ar, o->address);
-    c.community_ref = cov_arena_strdup(ar, o->community_ref);
-    c.street_ref = cov_arena_strdup(ar, o->street_ref);
-    c.authority = cov_arena_strdup(ar, o->authority);
-    c.supervisor = cov_arena_strdup(ar, o->supervisor);
-    c.legal_rep = cov_arena_strdup(ar, o->legal_rep);
-    c.reg_date = cov_arena_strdup(ar, o->reg_date);
+    for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
+        const char **f = cov_org_string(&c, k);
+        *f = cov_arena_strdup(&m->arena, *f);
+    }
     return add_org(m, &c);
 }
 

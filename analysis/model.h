@@ -148,6 +148,15 @@ void cov_model_free(struct cov_model *m);
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a);
 /* Sets a's envelope from a->geom (all 0 without one), with m's GEOS context. */
 void cov_area_envelope(const struct cov_model *m, struct cov_area *a);
+/* The text fields of struct cov_org (id, name, kind, ... reg_date), as byte
+ * offsets: code that copies or serialises every one of them loops over these. */
+enum { COV_ORG_NSTRINGS = 13 };
+extern const size_t cov_org_strings[COV_ORG_NSTRINGS];
+/* The address of o's text field k (0 <= k < COV_ORG_NSTRINGS). */
+static inline const char **cov_org_string(struct cov_org *o, int k)
+{
+    return (const char **)(void *)((char *)o + cov_org_strings[k]);
+}
 /* Append an organization (strings copied); returns its index or -1. area[] set to -1. */
 long cov_model_add_org(struct cov_model *m, const struct cov_org *o);
 /* As cov_model_add_org, strings not copied: they must already live in m's

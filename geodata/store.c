@@ -1591,24 +1591,9 @@ struct orgs_head {
 struct orgs_rec {
     double x, y;
     int32_t formal, untransferred, staff;
-    uint16_t strings;     /* bit k: org_strings[k] is present in the pool */
+    uint16_t strings;     /* bit k: text field k (cov_org_strings) is in the pool */
     uint8_t party, flags; /* flags: 1 community_org, 2 instructor */
 };
-static const size_t org_strings[] = {
-    offsetof(struct cov_org, id),         offsetof(struct cov_org, name),
-    offsetof(struct cov_org, kind),       offsetof(struct cov_org, industry),
-    offsetof(struct cov_org, rating),     offsetof(struct cov_org, party_org_id),
-    offsetof(struct cov_org, address),    offsetof(struct cov_org, community_ref),
-    offsetof(struct cov_org, street_ref), offsetof(struct cov_org, authority),
-    offsetof(struct cov_org, supervisor), offsetof(struct cov_org, legal_rep),
-    offsetof(struct cov_org, reg_date)};
-enum { N_ORG_STRINGS = sizeof(org_strings) / sizeof(org_strings[0]) };
-
-static const char **org_string(struct cov_org *o, int k)
-{
-    return (const char **)(void *)((char *)o + org_strings[k]);
-}
-
 static const char *const orgs_cache_triggers =
     "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_ins AFTER INSERT ON organizations"
     " BEGIN DELETE FROM cache WHERE key = 'orgs'; END;"
@@ -1629,8 +1614,8 @@ int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, si
         return 0;
     size_t pool = 0;
     for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < N_ORG_STRINGS; k++) {
-            const char *t = *org_string((struct cov_org *)v[i], k);
+        for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
+            const char *t = *cov_org_string((struct cov_org *)v[i], k);
             pool += t ? strlen(t) + 1 : 0;
         }
     struct orgs_head h = {ORGS_MAGIC, (uint32_t)n, pool};
@@ -1651,8 +1636,8 @@ int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, si
                              0,
                              (uint8_t)o->party,
                              (uint8_t)((o->community_org ? 1 : 0) | (o->instructor ? 2 : 0))};
-        for (int k = 0; k < N_ORG_STRINGS; k++) {
-            const char *t = *org_string(o, k);
+        for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
+            const char *t = *cov_org_string(o, k);
             if (!t)
                 continue;
             size_t len = strlen(t) + 1;
@@ -1701,7 +1686,7 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
     for (size_t i = 0; i < n; i++) {
         struct orgs_rec r;
         memcpy(&r, rec + i * sizeof(r), sizeof(r));
-        if (r.party >= COV_PARTY_COUNT || r.strings >> N_ORG_STRINGS)
+        if (r.party >= COV_PARTY_COUNT || r.strings >> COV_ORG_NSTRINGS)
             goto bad;
         struct cov_org o = {0};
         o.x = r.x;
@@ -1712,7 +1697,7 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
         o.party = (enum cov_party)r.party;
         o.community_org = r.flags & 1;
         o.instructor = (r.flags >> 1) & 1;
-        for (int k = 0; k < N_ORG_STRINGS; k++) {
+        for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
             if (!(r.strings & (1u << k)))
                 continue;
             if (off >= h.pool)
@@ -1720,7 +1705,7 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
             const char *t = pool + off, *end = memchr(t, '\0', (size_t)h.pool - off);
             if (!end)
                 goto bad;
-            *org_string(&o, k) = t;
+            *cov_org_string(&o, k) = t;
             off += (size_t)(end - t) + 1;
         }
         if (cov_model_add_org_owned(m, &o) < 0)
