@@ -124,6 +124,74 @@ static int cmp_y(const void *a, const void *b)
     return (p->id > q->id) - (p->id < q->id);
 }
 
+/*
+ * The order of cmp_x (axis 0) or cmp_y (axis 1), by an LSD radix sort of
+ * 64-bit keys: the centre's float bits made to sort as unsigned integers
+ * (-0 taken as +0, as the comparison sees them) above the id's offset from lo.
+ * Both orders are total, so the result is qsort's exactly, in linear time.
+ * ids must lie in [lo, lo + 2^32); 0, or -1 (out of memory: nothing done).
+ */
+struct keyed_box {
+    uint64_t key;
+    struct geo_rbox b;
+};
+
+static int radix_boxes(struct geo_rbox *v, size_t n, int axis, int64_t lo)
+{
+    struct keyed_box *a = malloc(n * sizeof(*a)), *t = malloc(n * sizeof(*t));
+    if (!a || !t) {
+        free(a);
+        free(t);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        float c = v[i].c[2 * axis] + v[i].c[2 * axis + 1] + 0.0f;
+        uint32_t u;
+        memcpy(&u, &c, sizeof(u));
+        u = u & 0x80000000u ? ~u : u | 0x80000000u;
+        a[i].key = (uint64_t)u << 32 | (uint32_t)(v[i].id - lo);
+        a[i].b = v[i];
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((a[i].key >> shift) & 0xffu) + 1]++;
+        if (count[((a[0].key >> shift) & 0xffu) + 1] == n)
+            continue; /* every key has this byte: the pass would change nothing */
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            t[count[(a[i].key >> shift) & 0xffu]++] = a[i];
+        struct keyed_box *x = a;
+        a = t;
+        t = x;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = a[i].b;
+    free(a);
+    free(t);
+    return 0;
+}
+
+/* v[0..n) in cmp_x (axis 0) or cmp_y (axis 1) order; lo/span: the level's ids. */
+static void sort_boxes(struct geo_rbox *v, size_t n, int axis, int64_t lo, uint64_t span)
+{
+    if (n < 2)
+        return;
+    if (n < 64 || span > UINT32_MAX || radix_boxes(v, n, axis, lo))
+        qsort(v, n, sizeof(*v), axis ? cmp_y : cmp_x);
+}
+
+void geo_rtree_sort(struct geo_rbox *v, size_t n, int axis)
+{
+    int64_t lo = n ? v[0].id : 0, hi = lo;
+    for (size_t i = 1; i < n; i++) {
+        lo = v[i].id < lo ? v[i].id : lo;
+        hi = v[i].id > hi ? v[i].id : hi;
+    }
+    sort_boxes(v, n, axis, lo, (uint64_t)hi - (uint64_t)lo);
+}
+
 static int db_fail(struct writer *w, const char *what)
 {
     return cov_err_set(w->err, COV_EIO, _("spatial index %s: %s: %s"), w->name, what,
@@ -172,9 +240,9 @@ static int pack_level(struct writer *w, struct geo_rbox *v, size_t n, int depth,
     size_t nodes = (n + f - 1) / f;
     size_t slices = (size_t)ceil(sqrt((double)nodes));
     size_t per_slice = slices ? ((nodes + slices - 1) / slices) * f : n;
-    qsort(v, n, sizeof(*v), cmp_x);
+    geo_rtree_sort(v, n, 0);
     for (size_t s = 0; s < n; s += per_slice)
-        qsort(v + s, n - s < per_slice ? n - s : per_slice, sizeof(*v), cmp_y);
+        geo_rtree_sort(v + s, n - s < per_slice ? n - s : per_slice, 1);
     /* Node boxes overwrite v from the front: node k is written from
      * v[k*f ..], after which v[k] is free (k <= k*f). */
     size_t k = 0;

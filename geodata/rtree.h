@@ -34,6 +34,13 @@ struct geo_rbox {
 struct geo_rbox geo_rtree_box(int64_t id, double minx, double maxx, double miny, double maxy);
 
 /*
+ * Sorts v[0..n) by the centre along axis (0: x, 1: y), ties by id: the order
+ * of each level of the packing. A radix sort (qsort for small n, or ids more
+ * than 2^32 apart); exposed for its test.
+ */
+void geo_rtree_sort(struct geo_rbox *v, size_t n, int axis);
+
+/*
  * As geo_rtree_pack(), from boxes the caller already holds (a bulk write
  * records them as it inserts, so the table need not be read back). Reorders
  * v[0..n) in place.

@@ -175,6 +175,68 @@ static void test_from_memory(void **state)
     check_from_memory(5000, 1000);
 }
 
+static int by_centre(const void *a, const void *b, int axis)
+{
+    const struct geo_rbox *p = a, *q = b;
+    float u = p->c[2 * axis] + p->c[2 * axis + 1], v = q->c[2 * axis] + q->c[2 * axis + 1];
+    if (u != v)
+        return u < v ? -1 : 1;
+    return (p->id > q->id) - (p->id < q->id);
+}
+static int by_x(const void *a, const void *b) { return by_centre(a, b, 0); }
+static int by_y(const void *a, const void *b) { return by_centre(a, b, 1); }
+
+/* The level sort gives exactly the comparison order: negative and mixed-sign
+ * centres, -0 against +0, many ties (broken by id), ids shuffled and far apart. */
+static void test_sort_is_comparison_order(void **state)
+{
+    (void)state;
+    uint64_t r = 7;
+    for (int round = 0; round < 40; round++) {
+        size_t n = round < 10 ? (size_t)round * 7 : 3000 + (size_t)round * 97;
+        struct geo_rbox *a = malloc((n ? n : 1) * sizeof(*a)), *b = malloc((n ? n : 1) * sizeof(*b));
+        assert_true(a && b);
+        int64_t base = round % 3 == 0 ? -5000000000LL : round % 3 == 1 ? 1 : 4000000000LL;
+        for (size_t i = 0; i < n; i++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            int kind = (int)(r >> 60);
+            float x0 = kind < 4    ? (float)((int)((r >> 20) % 200) - 100) /* ties */
+                       : kind < 6 ? -0.0f
+                       : kind < 8 ? 0.0f
+                                  : (float)((double)(int64_t)(r >> 11) / 1e12 - 4e6);
+            float y0 = (float)((int)((r >> 30) % 50) - 25);
+            a[i].id = (int64_t)i;
+            a[i].c[0] = x0;
+            a[i].c[1] = kind & 1 ? x0 : x0 + 1.5f;
+            a[i].c[2] = y0;
+            a[i].c[3] = y0 + (float)(kind % 3);
+        }
+        /* Unique ids in shuffled order, from base; every fourth round more than
+         * 2^32 apart (the comparison sort's fallback). */
+        int64_t step = round % 4 == 3 ? ((int64_t)1 << 33) : 1 + round % 5;
+        for (size_t i = n; i > 1; i--) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            size_t j = (size_t)(r >> 33) % i;
+            int64_t t = a[i - 1].id;
+            a[i - 1].id = a[j].id;
+            a[j].id = t;
+        }
+        for (size_t i = 0; i < n; i++)
+            a[i].id = base + a[i].id * step;
+        for (int axis = 0; axis < 2; axis++) {
+            memcpy(b, a, n * sizeof(*a));
+            geo_rtree_sort(a, n, axis);
+            qsort(b, n, sizeof(*b), axis ? by_y : by_x);
+            for (size_t i = 0; i < n; i++)
+                if (a[i].id != b[i].id)
+                    fail_msg("round %d axis %d: position %zu holds %lld, expected %lld", round,
+                             axis, i, (long long)a[i].id, (long long)b[i].id);
+        }
+        free(a);
+        free(b);
+    }
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -285,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_three_levels),
         cmocka_unit_test(test_four_levels),
         cmocka_unit_test(test_from_memory),
+        cmocka_unit_test(test_sort_is_comparison_order),
         cmocka_unit_test(test_module_edits_after_pack),
         cmocka_unit_test(test_rounding_outward),
         cmocka_unit_test(test_repack_replaces),
