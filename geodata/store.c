@@ -458,10 +458,8 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
      * a transaction. */
     rc = exec(s,
               s->readonly ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
-                            " PRAGMA mmap_size = 4294967296;"
                           : "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
-                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
-                            " PRAGMA mmap_size = 4294967296;",
+                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
               err);
     if (rc)
         goto cleanup;
@@ -1594,13 +1592,17 @@ struct orgs_rec {
     uint16_t strings;     /* bit k: text field k (cov_org_strings) is in the pool */
     uint8_t party, flags; /* flags: 1 community_org, 2 instructor */
 };
+/* The blob is valid while meta 'cache.orgs' holds the layer version it was
+ * made at. The triggers clear that key (not the blob: the cache table is
+ * safe to delete, and a trigger naming a missing table would fail every
+ * edit of the layer). */
 static const char *const orgs_cache_triggers =
     "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_ins AFTER INSERT ON organizations"
-    " BEGIN DELETE FROM cache WHERE key = 'orgs'; END;"
+    " BEGIN DELETE FROM meta WHERE key = 'cache.orgs'; END;"
     "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_upd AFTER UPDATE ON organizations"
-    " BEGIN DELETE FROM cache WHERE key = 'orgs'; END;"
+    " BEGIN DELETE FROM meta WHERE key = 'cache.orgs'; END;"
     "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_del AFTER DELETE ON organizations"
-    " BEGIN DELETE FROM cache WHERE key = 'orgs'; END;";
+    " BEGIN DELETE FROM meta WHERE key = 'cache.orgs'; END;";
 
 static void orgs_stamp(struct geo_store *s, char *buf, size_t len)
 {
@@ -1654,6 +1656,8 @@ int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, si
         rc = cache_put(s, "orgs", stamp, b, size, err);
     if (!rc)
         rc = exec(s, orgs_cache_triggers, err);
+    if (!rc)
+        rc = geo_store_meta_set(s, "cache.orgs", stamp, err);
     free(b);
     return sp_end(s, rc, err);
 }
@@ -1664,6 +1668,11 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
 {
     char stamp[32];
     orgs_stamp(s, stamp, sizeof(stamp));
+    char *valid = geo_store_meta_get(s, "cache.orgs");
+    int current = valid && !strcmp(valid, stamp);
+    free(valid);
+    if (!current)
+        return 0;
     sqlite3_stmt *st;
     size_t size = 0;
     const unsigned char *b = cache_get(s, "orgs", stamp, &size, &st);
