@@ -78,15 +78,20 @@ int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n)
     return COV_GROW(m->areas[layer], m->cap_areas[layer], m->n_areas[layer] + n);
 }
 
-void cov_area_envelope(const struct cov_model *m, struct cov_area *a)
+void cov_area_envelope_r(GEOSContextHandle_t h, struct cov_area *a)
 {
     a->minx = a->miny = a->maxx = a->maxy = 0;
     if (!a->geom)
         return;
-    GEOSGeom_getXMin_r(m->geos, a->geom, &a->minx);
-    GEOSGeom_getYMin_r(m->geos, a->geom, &a->miny);
-    GEOSGeom_getXMax_r(m->geos, a->geom, &a->maxx);
-    GEOSGeom_getYMax_r(m->geos, a->geom, &a->maxy);
+    GEOSGeom_getXMin_r(h, a->geom, &a->minx);
+    GEOSGeom_getYMin_r(h, a->geom, &a->miny);
+    GEOSGeom_getXMax_r(h, a->geom, &a->maxx);
+    GEOSGeom_getYMax_r(h, a->geom, &a->maxy);
+}
+
+void cov_area_envelope(const struct cov_model *m, struct cov_area *a)
+{
+    cov_area_envelope_r(m->geos, a);
 }
 
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)

@@ -146,8 +146,10 @@ void cov_model_free(struct cov_model *m);
  * then destroyed).
  */
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a);
-/* Sets a's envelope from a->geom (all 0 without one), with m's GEOS context. */
+/* Sets a's envelope from a->geom (all 0 without one), with m's GEOS context;
+ * cov_area_envelope_r with context h (a thread's own). */
 void cov_area_envelope(const struct cov_model *m, struct cov_area *a);
+void cov_area_envelope_r(GEOSContextHandle_t h, struct cov_area *a);
 /* The text fields of struct cov_org (id, name, kind, ... reg_date), as byte
  * offsets: code that copies or serialises every one of them loops over these. */
 enum { COV_ORG_NSTRINGS = 13 };

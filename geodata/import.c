@@ -1697,13 +1697,10 @@ static enum validity validate_area(GEOSContextHandle_t h, struct cov_area *a, ch
             a->geom = NULL;
             return AREA_UNREPAIRABLE;
         }
-        a->geom = gg = fixed;
+        a->geom = fixed;
         out = AREA_REPAIRED;
     }
-    double x0, y0, x1, y1;
-    if (GEOSGeom_getXMin_r(h, gg, &x0) && GEOSGeom_getYMin_r(h, gg, &y0) &&
-        GEOSGeom_getXMax_r(h, gg, &x1) && GEOSGeom_getYMax_r(h, gg, &y1))
-        a->minx = x0, a->miny = y0, a->maxx = x1, a->maxy = y1;
+    cov_area_envelope_r(h, a);
     return out;
 }
 
@@ -1788,30 +1785,55 @@ cleanup:
     return rc;
 }
 
-static int convert_rows(struct imp *im, int srid)
+/* The transformation from the source's CRS to EPSG:srid into *ct. */
+static int new_transform(struct imp *im, int srid, OGRCoordinateTransformationH *ct)
 {
     OGRSpatialReferenceH dst = geo_srs_from_epsg(srid);
-    OGRCoordinateTransformationH ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
-    int rc = COV_OK;
-    if (!ct) {
-        rc = cov_err_set(im->err, COV_EFAIL,
-                         _("%s: no transformation from the source CRS to EPSG:%d"), im->file, srid);
-        goto cleanup;
-    }
-    if (im->layer == COV_ORGANIZATIONS) {
-        rc = convert_orgs(im, ct, 0, im->n);
-    } else {
-        for (size_t i = 0; i < im->n; i++) {
-            if (im->info[i].bad)
-                continue;
-            convert_area(im, i, ct);
-            finish_late_row(im, i);
-        }
-    }
-cleanup:
-    OCTDestroyCoordinateTransformation(ct);
+    *ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
     OSRDestroySpatialReference(dst);
+    if (!*ct)
+        return cov_err_set(im->err, COV_EFAIL,
+                           _("%s: no transformation from the source CRS to EPSG:%d"), im->file,
+                           srid);
+    return COV_OK;
+}
+
+/* Rows [from, to) to the project CRS; areas also checked for validity unless
+ * the writer thread does that (check 0, see pipe_validate). */
+static int convert_range(struct imp *im, OGRCoordinateTransformationH ct, size_t from, size_t to,
+                         int check)
+{
+    if (im->layer == COV_ORGANIZATIONS)
+        return convert_orgs(im, ct, from, to);
+    for (size_t i = from; i < to; i++) {
+        if (im->info[i].bad)
+            continue;
+        if (check)
+            convert_area(im, i, ct);
+        else
+            convert_area_geom(im, i, ct);
+        finish_late_row(im, i);
+    }
+    return COV_OK;
+}
+
+static int convert_rows(struct imp *im, int srid)
+{
+    OGRCoordinateTransformationH ct;
+    int rc = new_transform(im, srid, &ct);
+    if (!rc)
+        rc = convert_range(im, ct, 0, im->n, 1);
+    OCTDestroyCoordinateTransformation(ct);
     return rc;
+}
+
+/* Row i (good) into the store, with GEOS context geos for an area. */
+static int put_row(struct imp *im, struct geo_store *s, size_t i, GEOSContextHandle_t geos,
+                   struct cov_err *err)
+{
+    return im->layer == COV_ORGANIZATIONS
+               ? geo_store_put_org(s, &im->orgs[i], err)
+               : geo_store_put_area(s, im->layer, &im->areas[i], geos, err);
 }
 
 /* ---- the pipelined write (struct pipe) ---- */
@@ -1858,13 +1880,13 @@ static void *pipe_writer(void *arg)
         for (size_t i = next; i < end && !rc; i++) {
             if (im->info[i].bad)
                 continue;
-            if (im->layer != COV_ORGANIZATIONS && (rc = pipe_validate(p, i)))
-                break;
-            if (im->layer != COV_ORGANIZATIONS && !im->areas[i].geom)
-                continue; /* unrepairable: reported after the join */
-            rc = im->layer == COV_ORGANIZATIONS
-                     ? geo_store_put_org(p->s, &im->orgs[i], &p->err)
-                     : geo_store_put_area(p->s, im->layer, &im->areas[i], p->geos, &p->err);
+            if (im->layer != COV_ORGANIZATIONS) {
+                if ((rc = pipe_validate(p, i)))
+                    break;
+                if (!im->areas[i].geom)
+                    continue; /* unrepairable: reported after the join */
+            }
+            rc = put_row(im, p->s, i, p->geos, &p->err);
             p->written += rc == COV_OK;
         }
         pthread_rwlock_unlock(&p->rows_lock);
@@ -1923,26 +1945,9 @@ static int pipe_publish(struct imp *im, int final)
     struct pipe *p = im->pipe;
     if (!p || (!final && im->n - p->converted < GEO_IMPORT_CHUNK))
         return COV_OK;
-    if (!p->ct && im->src_srs) {
-        OGRSpatialReferenceH dst = geo_srs_from_epsg(p->srid);
-        p->ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
-        OSRDestroySpatialReference(dst);
-        if (!p->ct)
-            return cov_err_set(im->err, COV_EFAIL,
-                               _("%s: no transformation from the source CRS to EPSG:%d"), im->file,
-                               p->srid);
-    }
-    int rc = COV_OK;
-    if (p->ct && im->layer == COV_ORGANIZATIONS) {
-        rc = convert_orgs(im, p->ct, p->converted, im->n);
-    } else if (p->ct) {
-        for (size_t i = p->converted; i < im->n; i++) {
-            if (im->info[i].bad)
-                continue;
-            convert_area_geom(im, i, p->ct); /* validity: on the writer (pipe_validate) */
-            finish_late_row(im, i);
-        }
-    }
+    int rc = !p->ct && im->src_srs ? new_transform(im, p->srid, &p->ct) : COV_OK;
+    if (!rc && p->ct) /* validity: on the writer (pipe_validate) */
+        rc = convert_range(im, p->ct, p->converted, im->n, 0);
     if (rc)
         return rc;
     p->converted = im->n;
@@ -2090,10 +2095,7 @@ static int write_rows(struct imp *im, struct geo_store *s, long *written, long *
             *written += found;
             continue;
         }
-        if (im->layer == COV_ORGANIZATIONS)
-            rc = geo_store_put_org(s, &im->orgs[i], im->err);
-        else
-            rc = geo_store_put_area(s, im->layer, &im->areas[i], im->geos, im->err);
+        rc = put_row(im, s, i, im->geos, im->err);
         (*written)++;
     }
     if (progress && !rc)

@@ -1069,13 +1069,10 @@ int geo_store_put_area(struct geo_store *s, enum cov_layer layer, const struct c
     sqlite3_bind_int(st, 7, s->srid);
     rc = step_insert(s, st, layer, a->code, err);
     GEOSFree_r(geos, wkb);
-    double minx, maxx, miny, maxy;
-    if (!rc && s->bulk[layer].collect) {
-        if (GEOSGeom_getXMin_r(geos, a->geom, &minx) && GEOSGeom_getXMax_r(geos, a->geom, &maxx) &&
-            GEOSGeom_getYMin_r(geos, a->geom, &miny) && GEOSGeom_getYMax_r(geos, a->geom, &maxy))
-            bulk_box(s, layer, minx, maxx, miny, maxy);
-        else
-            s->bulk[layer].collect = 0;
+    if (!rc && s->bulk[layer].collect) { /* a->geom is not empty (checked above) */
+        struct cov_area e = {.geom = a->geom};
+        cov_area_envelope_r(geos, &e);
+        bulk_box(s, layer, e.minx, e.maxx, e.miny, e.maxy);
     }
     return rc;
 }
@@ -1578,8 +1575,8 @@ static const unsigned char *cache_get(struct geo_store *s, const char *key, cons
  * At national size this loads in a tenth of the time of the table scan with
  * its 21 columns. Written by an import that leaves the layer holding just its
  * rows, and by a load that had to read the table; any other insert, update or
- * delete of a row (QGIS, sqlite3) deletes it by trigger, so a stale copy is
- * never read. Native byte order, recognised by its magic.
+ * delete of a row (QGIS, sqlite3) invalidates it by trigger (orgs_cache_triggers),
+ * so a stale copy is never read. Native byte order, recognised by its magic.
  */
 #define ORGS_MAGIC 0x4f434f31u /* "OCO1" */
 struct orgs_head {
