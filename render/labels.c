@@ -135,6 +135,13 @@ int map_labels_place(struct map_label *l, size_t n, const double bounds[4], cons
             cand[0][0] = lb->ax - lb->w / 2;
             cand[0][1] = lb->ay - lb->h / 2;
             nc = 1;
+            if (lb->gap > 0) {
+                /* e.g. off the rings of orgs placed only to this area */
+                cand[1][0] = cand[2][0] = cand[0][0];
+                cand[1][1] = lb->ay - lb->gap - lb->h; /* above */
+                cand[2][1] = lb->ay + lb->gap;         /* below */
+                nc = 3;
+            }
         }
         for (int c = 0; c < nc; c++) {
             double b[4] = {cand[c][0], cand[c][1], lb->w, lb->h};
@@ -172,6 +179,7 @@ struct lab {
     int context; /* outside the zoom area: faded, listed with " (context)" */
     struct map_rgb color;
     PangoLayout *ly;
+    int count; /* 1: the number of orgs a ring stands for, beside it */
 };
 
 struct labels {
@@ -180,8 +188,10 @@ struct labels {
     size_t n, cap;
 };
 
-static void labels_add(struct map_ctx *r, struct labels *ls, const char *text, double x, double y,
-                       double prio, int point, double size, int bold, struct map_rgb c, int context)
+/* A label anchored at page point (px, py). */
+static void labels_add_page(struct map_ctx *r, struct labels *ls, const char *text, double px,
+                            double py, double prio, int point, double size, int bold,
+                            struct map_rgb c, int context)
 {
     if (ls->n == ls->cap) {
         size_t cap = ls->cap ? 2 * ls->cap : 64;
@@ -202,14 +212,21 @@ static void labels_add(struct map_ctx *r, struct labels *ls, const char *text, d
         r->oom = 1;
         return;
     }
-    double px, py;
-    map_view_to_page(&r->L.view, x, y, &px, &py);
     ls->l[ls->n] = (struct map_label){
         .ax = px, .ay = py, .priority = prio, .point = point, .gap = r->L.point_r + 1.5 * r->L.u};
     if (context)
         c = map_rgb_fade(c, MAP_FADE_TEXT);
-    ls->t[ls->n] = (struct lab){dup, size, bold, context, c, NULL};
+    ls->t[ls->n] = (struct lab){dup, size, bold, context, c, NULL, 0};
     ls->n++;
+}
+
+/* A label anchored at map point (x, y). */
+static void labels_add(struct map_ctx *r, struct labels *ls, const char *text, double x, double y,
+                       double prio, int point, double size, int bold, struct map_rgb c, int context)
+{
+    double px, py;
+    map_view_to_page(&r->L.view, x, y, &px, &py);
+    labels_add_page(r, ls, text, px, py, prio, point, size, bold, c, context);
 }
 
 static int anchor_of(struct map_ctx *r, const GEOSGeometry *g, double *x, double *y);
@@ -352,7 +369,37 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
 void map_draw_labels(struct map_ctx *r)
 {
     struct labels ls = {0};
+    double(*all)[4] = NULL;
     map_sb_add(r->meta, "\nlabels:", 0);
+    /* Orgs placed only to an area are rings on its drawing point, where its
+     * name would be centred: the rings are obstacles, area names step just
+     * above or below them, and a ring standing for several orgs says how
+     * many beside it. */
+    size_t n_rings = 0;
+    struct map_ring *rings = map_rings(r, &n_rings);
+    if (r->oom)
+        goto cleanup;
+    all = malloc((n_rings + r->n_obst + 1) * sizeof(*all));
+    if (!all) {
+        free(rings);
+        r->oom = 1;
+        goto cleanup;
+    }
+    memcpy(all + n_rings, r->obst, r->n_obst * sizeof(*all));
+    for (size_t k = 0; k < n_rings; k++) {
+        memcpy(all[k], rings[k].box, sizeof(all[k]));
+        if (rings[k].n > 1) {
+            char num[32];
+            size_t before = ls.n;
+            snprintf(num, sizeof(num), "%ld", rings[k].n);
+            labels_add_page(r, &ls, num, all[k][0] + all[k][2] / 2, all[k][1] + all[k][3] / 2,
+                            (rings[k].context ? 240 : 600) + 1e-6 * (double)rings[k].n, 1,
+                            5.5 * r->L.u, 1, (struct map_rgb){0.25, 0.25, 0.25}, rings[k].context);
+            if (ls.n > before)
+                ls.t[before].count = 1;
+        }
+    }
+    free(rings);
     labels_collect(r, &ls, r->cls, r->have, r->need);
     if (r->oom)
         goto cleanup;
@@ -396,15 +443,21 @@ void map_draw_labels(struct map_ctx *r)
         ls.cap = 3000;
     }
     double pad = 1.0 * r->L.u;
+    /* an area's name clears its ring and the count beside it */
+    double area_gap = n_rings ? map_ring_radius(r) + 0.5 * r->L.u : 0;
     for (size_t i = 0; i < ls.n; i++) {
         ls.t[i].ly = map_text_new(r->pc, ls.t[i].text, ls.t[i].size, ls.t[i].bold, 0);
         map_text_size(ls.t[i].ly, &ls.l[i].w, &ls.l[i].h);
         ls.l[i].w += 2 * pad;
-        ls.l[i].h += 0;
+        if (ls.t[i].count)
+            area_gap = fmax(area_gap, ls.l[i].h / 2 + 0.5 * r->L.u);
     }
+    for (size_t i = 0; i < ls.n; i++)
+        if (!ls.l[i].point)
+            ls.l[i].gap = area_gap;
     const struct map_view *v = &r->L.view;
     double bounds[4] = {v->fx, v->fy, v->fw, v->fh};
-    if (map_labels_place(ls.l, ls.n, bounds, (const double(*)[4])r->obst, r->n_obst, NULL)) {
+    if (map_labels_place(ls.l, ls.n, bounds, (const double(*)[4])all, n_rings + r->n_obst, NULL)) {
         r->oom = 1;
         goto cleanup;
     }
@@ -420,6 +473,7 @@ void map_draw_labels(struct map_ctx *r)
             map_text_draw(r->cr, ls.t[i].ly, ls.l[i].x + pad, ls.l[i].y, ls.t[i].color,
                           2.2 * r->L.u * ls.t[i].size / 8);
 cleanup:
+    free(all);
     for (size_t i = 0; i < ls.n; i++) {
         free(ls.t[i].text);
         if (ls.t[i].ly)

@@ -162,7 +162,9 @@ struct map_label {
     double w, h;     /* text box size (points) */
     double priority; /* higher is placed first */
     int point;       /* 1: beside a point (right, left, above, below); 0: centred */
-    double gap;      /* distance from a point anchor */
+    double gap;      /* distance from a point anchor; an area label (point 0) with
+                      * gap > 0 that cannot be centred tries just above, then just
+                      * below, its anchor, that far from it */
     /* out: */
     int placed;  /* 1 if placed */
     double x, y; /* top-left corner of the placed box */

@@ -17,6 +17,7 @@
 
 #include "../../../analysis/geos.h"
 #include "../../../analysis/labels.h"
+#include "../../../analysis/place.h"
 #include "../../../analysis/propose.h"
 #include "../../../analysis/targets.h"
 #include "../../../render/map.h"
@@ -322,6 +323,28 @@ static void test_labels_point_moves_left(void **state) {
     assert_int_equal(l.placed, 1);
     assert_float_equal(l.x, 50 - 2 - 20, 1e-9);
     assert_float_equal(l.y, 46, 1e-9);
+}
+
+static void test_labels_area_steps_off_obstacle(void **state) {
+    (void)state;
+    /* a ring on the anchor: the area's name goes just above it, or below */
+    double obst[2][4] = {{48, 48, 4, 4}, {0, 0, 1, 1}};
+    struct map_label l = {.ax = 50, .ay = 50, .w = 30, .h = 8, .priority = 1, .gap = 3};
+    double bounds[4] = {0, 0, 200, 100};
+    size_t n;
+    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 1, &n), 0);
+    assert_int_equal(n, 1);
+    assert_float_equal(l.x, 35, 1e-9);
+    assert_float_equal(l.y, 50 - 3 - 8, 1e-9);
+    /* something above as well: below */
+    obst[1][0] = 30, obst[1][1] = 30, obst[1][2] = 40, obst[1][3] = 12;
+    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_float_equal(l.y, 50 + 3, 1e-9);
+    /* without a gap an area's name is only ever centred */
+    l.gap = 0;
+    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 1, &n), 0);
+    assert_int_equal(n, 0);
 }
 
 static void test_labels_outside_bounds_dropped(void **state) {
@@ -1268,6 +1291,39 @@ static void assert_layers(const char *doc, const char *const *names, size_t n) {
     assert_int_equal(groups, n);
 }
 
+/* Orgs placed only to a community (a register without coordinates) are
+ * rings on its drawing point: the community's name must not hide them, and
+ * a ring standing for three says so. */
+static void test_svg_rings_keep_names_and_counts(void **state) {
+    struct fx *f = *state;
+    double x, y;
+    const struct cov_area *c0 = &f->m->areas[COV_COMMUNITIES][0];
+    assert_int_equal(cov_place_point(f->m->geos, c0->geom, &x, &y), 0);
+    for (size_t i = 0; i < 3; i++) {
+        struct cov_org *o = &f->m->orgs[i];
+        o->placed = COV_PLACED_COMMUNITY;
+        o->x = x;
+        o->y = y;
+        o->area[COV_COMMUNITIES] = 0;
+        o->area[COV_STREETS] = 0;
+        o->area[COV_DISTRICTS] = 0;
+    }
+    struct map_opts o;
+    map_opts_init(&o);
+    o.path = out_path(f, "rings.svg");
+    render_ok(f->m, &o);
+    char *buf = slurp(o.path, NULL);
+    char *desc = strstr(buf, "<desc>"), *dend = strstr(buf, "</desc>");
+    assert_non_null(desc);
+    assert_non_null(dend);
+    *dend = 0;
+    assert_non_null(strstr(desc, "\n  3\n")); /* the count beside the ring */
+    char want[64];
+    snprintf(want, sizeof(want), "\n  %s", c0->name); /* its name, moved off the ring */
+    assert_non_null(strstr(desc, want));
+    free(buf);
+}
+
 static void test_svg_layer_groups(void **state) {
     struct fx *f = *state;
     struct map_opts o;
@@ -1426,6 +1482,7 @@ int main(void) {
         cmocka_unit_test(test_format_length),
         cmocka_unit_test(test_labels_drop_lower_priority_overlap),
         cmocka_unit_test(test_labels_point_moves_left),
+        cmocka_unit_test(test_labels_area_steps_off_obstacle),
         cmocka_unit_test(test_labels_outside_bounds_dropped),
         cmocka_unit_test(test_labels_empty_and_all_placed),
         cmocka_unit_test(test_status_palette_distinct),
@@ -1451,6 +1508,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_atlas_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_has_glyphs_and_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_describes_legend_and_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_svg_rings_keep_names_and_counts, setup, teardown),
         cmocka_unit_test(test_xml_check_rejects),
         cmocka_unit_test_setup_teardown(test_svg_layer_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_plan_zoom_parks_layers, setup, teardown),
