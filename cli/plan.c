@@ -141,7 +141,7 @@ int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan, str
     if (geo_store_readonly(ctx->store)) {
         if (!ctx->quiet)
             fprintf(stderr,
-                    zh ? "%s %s: 已按现行数据和参数重新制定方案；项目库只读，未保存\n"
+                    zh ? "%s %s：已按现行数据和参数重新制定方案；项目库只读，未保存\n"
                        : "%s %s: the plan was made again with the current data and policy; the "
                          "store is read-only, so it was not saved\n",
                     ctx->prog, ctx->cmd);
@@ -151,7 +151,7 @@ int cli_plan_get(struct cli_ctx *ctx, const struct cov_model *m, int replan, str
         return rc;
     if (!ctx->quiet)
         fprintf(stderr,
-                zh ? "%s %s: 已按现行数据和参数重新制定方案并保存在 %s（%zu 个党组织）\n"
+                zh ? "%s %s：已按现行数据和参数重新制定方案并保存在 %s（%zu 个党组织）\n"
                    : "%s %s: the plan was made again with the current data and policy and saved "
                      "in %s (%zu groups)\n",
                 ctx->prog, ctx->cmd, ctx->db_path, (*out)->n_groups);

@@ -40,11 +40,11 @@ void cli_report(const struct cli_ctx *ctx, const struct cov_err *err)
     while (*m) {
         const char *nl = strchr(m, '\n');
         int n = nl ? (int)(nl - m) : (int)strlen(m);
-        fprintf(stderr, "%s %s: %.*s\n", ctx->prog, ctx->cmd, n, m);
+        fprintf(stderr, _("%s %s: %.*s\n"), ctx->prog, ctx->cmd, n, m);
         m += n + (nl ? 1 : 0);
     }
     if (err->code == COV_EUSAGE && ctx->cmd) /* a usage error found below cli/ */
-        fprintf(stderr, "try '%s %s --help'\n", ctx->prog, ctx->cmd);
+        fprintf(stderr, _("try '%s %s --help'\n"), ctx->prog, ctx->cmd);
 }
 
 int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char *fmt, ...)
@@ -52,7 +52,7 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *synopsis, const char 
     va_list ap;
     /* Without a command: the global options of main. */
     const char *sp = ctx->cmd ? " " : "", *cmd = ctx->cmd ? ctx->cmd : "";
-    fprintf(stderr, "%s%s%s: ", ctx->prog, sp, cmd);
+    fprintf(stderr, _("%s%s%s: "), ctx->prog, sp, cmd);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

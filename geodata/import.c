@@ -264,9 +264,42 @@ static void note(struct imp *im, const char *fmt, ...)
     im->notes[im->notes_len] = '\0';
 }
 
+/*
+ * How messages name a field (a canonical name such as "formal_members"): by
+ * the source's own column when the field was read from one, as the planner's
+ * spreadsheet spells it; else the canonical name ("geometry" translated).
+ */
+static const char *field_label(const struct imp *im, const char *field, char *buf, size_t len)
+{
+    if (!strcmp(field, "lon/lat")) {
+        char lon[160], lat[160];
+        const char *a = field_label(im, "lon", lon, sizeof(lon));
+        const char *b = field_label(im, "lat", lat, sizeof(lat));
+        if (a != lon || b != lat)
+            return field; /* not both from columns */
+        int cx = im->map.col[GEO_ORG_LON], cy = im->map.col[GEO_ORG_LAT];
+        char ex[160], ey[160];
+        snprintf(buf, len, _("columns \"%s\" and \"%s\""), geo_escape(im->cols[cx], ex, sizeof(ex)),
+                 geo_escape(im->cols[cy], ey, sizeof(ey)));
+        return buf;
+    }
+    int k = geo_alias_field_index(im->layer, field);
+    int c = k >= 0 && (size_t)k < im->map.n ? im->map.col[k] : -1;
+    if (c >= 0 && c < im->n_cols && im->cols && im->cols[c] && *im->cols[c]) {
+        char esc[160];
+        snprintf(buf, len, _("column \"%s\""), geo_escape(im->cols[c], esc, sizeof(esc)));
+        return buf;
+    }
+    return strcmp(field, "geometry") ? field : _("geometry");
+}
+
 static void rowbuf_add(struct imp *im, const char *field, const char *what)
 {
-    size_t need = im->rowbuf_len + strlen(field) + strlen(what) + 8;
+    /* TRANSLATORS: between two problems of one row in the rejects file */
+    const char *sep = im->rowbuf_len ? _("; ") : "";
+    /* TRANSLATORS: between a field and what is wrong with it */
+    const char *colon = _(": ");
+    size_t need = im->rowbuf_len + strlen(sep) + strlen(field) + strlen(colon) + strlen(what) + 1;
     if (need > im->rowbuf_cap) {
         size_t cap = need * 2;
         char *b = realloc(im->rowbuf, cap);
@@ -276,7 +309,7 @@ static void rowbuf_add(struct imp *im, const char *field, const char *what)
         im->rowbuf_cap = cap;
     }
     im->rowbuf_len += (size_t)snprintf(im->rowbuf + im->rowbuf_len, im->rowbuf_cap - im->rowbuf_len,
-                                       "%s%s: %s", im->rowbuf_len ? "; " : "", field, what);
+                                       "%s%s%s%s", sep, field, colon, what);
 }
 
 /* One problem with the current row (im->cur): counted, reported (capped), kept as its reason. */
@@ -292,9 +325,12 @@ static void problem(struct imp *im, const char *field, const char *fmt, ...)
     struct rowinfo *ri = &im->info[im->cur];
     ri->bad = 1;
     im->n_problems++;
+    char lbl[256];
+    field = field_label(im, field, lbl, sizeof(lbl));
     if (!im->o->skip_invalid && im->n_problems <= MAX_PROBLEMS) {
         char w[512];
-        cov_err_set(im->err, COV_EINPUT, "%s: %s: %s", where(im, ri, w, sizeof(w)), field, what);
+        /* TRANSLATORS: where (file and row), the field, what is wrong */
+        cov_err_set(im->err, COV_EINPUT, _("%s: %s: %s"), where(im, ri, w, sizeof(w)), field, what);
     }
     rowbuf_add(im, field, what);
 }
@@ -994,7 +1030,7 @@ static int read_lonlat(struct imp *im, double *x, double *y)
         if (rx == -1)
             problem(im, "lon", _("missing while lat is given (%s)"), lon_exp);
         else
-            problem(im, "lon", "'%s' %s (%s)", geo_escape(sx, esc, sizeof(esc)), _(what[-rx]),
+            problem(im, "lon", _("'%s' %s (%s)"), geo_escape(sx, esc, sizeof(esc)), _(what[-rx]),
                     lon_exp);
         bad = 1;
     }
@@ -1002,7 +1038,7 @@ static int read_lonlat(struct imp *im, double *x, double *y)
         if (ry == -1)
             problem(im, "lat", _("missing while lon is given (%s)"), lat_exp);
         else
-            problem(im, "lat", "'%s' %s (%s)", geo_escape(sy, esc, sizeof(esc)), _(what[-ry]),
+            problem(im, "lat", _("'%s' %s (%s)"), geo_escape(sy, esc, sizeof(esc)), _(what[-ry]),
                     lat_exp);
         bad = 1;
     }
@@ -2017,7 +2053,9 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
         csv_cell(fp, im->ucols[c] ? im->ucols[c] : "");
         fputc(',', fp);
     }
-    fputs("reason\r\n", fp);
+    /* TRANSLATORS: header of the rejects file's last column, why the row was not imported */
+    csv_cell(fp, _("reason"));
+    fputs("\r\n", fp);
     for (size_t i = 0; i < im->n; i++) {
         const struct rowinfo *ri = &im->info[i];
         if (!ri->bad)
@@ -2027,8 +2065,9 @@ static int write_rejects(struct imp *im, struct geo_store *s, struct geo_import_
             fputc(',', fp);
         }
         char reason[2048], w[256];
-        snprintf(reason, sizeof(reason), "%s: %s",
-                 where_short(im, ri->sheet, ri->loc, w, sizeof(w)), ri->reason ? ri->reason : "");
+        snprintf(reason, sizeof(reason), "%s%s%s",
+                 where_short(im, ri->sheet, ri->loc, w, sizeof(w)), _(": "),
+                 ri->reason ? ri->reason : "");
         csv_cell(fp, reason);
         fputs("\r\n", fp);
     }

@@ -277,14 +277,14 @@ static void test_progress_reaches_one(void **state) {
 static void test_bad_csv_reports_every_problem(void **state) {
     struct fx *f = *state;
     assert_int_equal(import(f, COV_ORGANIZATIONS, fixture("orgs_bad.csv")), COV_EINPUT);
-    assert_msg(f, "orgs_bad.csv:row 2: id: '51320703MJ00050100' is not a valid unified social "
+    assert_msg(f, "orgs_bad.csv:row 2: column \"统一社会信用代码\": '51320703MJ00050100' is not a valid unified social "
                   "credit code: ");
-    assert_msg(f, "orgs_bad.csv:row 4: id: duplicate '51320703MJ0005011F' (also in row 3;");
-    assert_msg(f, "orgs_bad.csv:row 5: formal_members: -2 is negative (expected a whole number "
+    assert_msg(f, "orgs_bad.csv:row 4: column \"统一社会信用代码\": duplicate '51320703MJ0005011F' (also in row 3;");
+    assert_msg(f, "orgs_bad.csv:row 5: column \"正式党员数\": -2 is negative (expected a whole number "
                   ">= 0)");
-    assert_msg(f, "orgs_bad.csv:row 6: lon/lat: lon 34.6024, lat 119.2231 out of range; looks like "
+    assert_msg(f, "orgs_bad.csv:row 6: columns \"经度\" and \"纬度\": lon 34.6024, lat 119.2231 out of range; looks like "
                   "longitude and latitude are swapped");
-    assert_msg(f, "orgs_bad.csv:row 7: lat: missing while lon is given (expected latitude in "
+    assert_msg(f, "orgs_bad.csv:row 7: column \"纬度\": missing while lon is given (expected latitude in "
                   "degrees");
     assert_int_equal(f->err.count, 5);
     assert_int_equal(f->err.code, COV_EINPUT);
@@ -325,7 +325,7 @@ static void test_failed_import_leaves_store_unchanged(void **state) {
 
     f->o.mode = GEO_IMPORT_REPLACE;
     assert_int_equal(import(f, COV_COMMUNITIES, fixture("communities_bad.geojson")), COV_EINPUT);
-    assert_msg(f, "communities_bad.geojson:feature 2: code: missing");
+    assert_msg(f, "communities_bad.geojson:feature 2: column \"区划代码\": missing");
 
     for (int l = 0; l < COV_NLAYERS; l++)
         assert_int_equal(geo_store_count(f->s, (enum cov_layer)l, &f->err), before[l]);
@@ -352,10 +352,10 @@ static void test_count_not_a_number_and_not_whole(void **state) {
     put_vsimem("/vsimem/counts.csv", csv);
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/counts.csv"), COV_EINPUT);
     VSIUnlink("/vsimem/counts.csv");
-    assert_msg(f, "/vsimem/counts.csv:row 2: formal_members: 'abc' is not a number (expected a "
+    assert_msg(f, "/vsimem/counts.csv:row 2: column \"正式党员数\": 'abc' is not a number (expected a "
                   "whole number >= 0)");
-    assert_msg(f, "row 3: formal_members: 2.5 is not a whole number");
-    assert_msg(f, "row 4: formal_members: missing (expected a whole number >= 0)");
+    assert_msg(f, "row 3: column \"正式党员数\": 2.5 is not a whole number");
+    assert_msg(f, "row 4: column \"正式党员数\": missing (expected a whole number >= 0)");
 }
 
 static void test_coordinate_out_of_range_and_not_a_number(void **state) {
@@ -368,9 +368,9 @@ static void test_coordinate_out_of_range_and_not_a_number(void **state) {
     put_vsimem("/vsimem/range.csv", csv);
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/range.csv"), COV_EINPUT);
     VSIUnlink("/vsimem/range.csv");
-    assert_msg(f, "row 2: lon: 200 is out of range (expected -180..180)");
-    assert_msg(f, "row 3: lat: '34.7Q' is not a number (expected latitude in degrees");
-    assert_msg(f, "row 4: lon: 'inf' is not a number");
+    assert_msg(f, "row 2: column \"经度\": 200 is out of range (expected -180..180)");
+    assert_msg(f, "row 3: column \"纬度\": '34.7Q' is not a number (expected latitude in degrees");
+    assert_msg(f, "row 4: column \"经度\": 'inf' is not a number");
 }
 
 static void test_yesno_and_party_unrecognised(void **state) {
@@ -379,8 +379,8 @@ static void test_yesno_and_party_unrecognised(void **state) {
                                  "51320703MJ0005010C,a,1,也许,有,119.3,34.7\n");
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/yn.csv"), COV_EINPUT);
     VSIUnlink("/vsimem/yn.csv");
-    assert_msg(f, "row 2: community_org: '也许' is not yes or no (expected 是/否");
-    assert_msg(f, "row 2: party_org: '有' is not a Party organization type (expected 无/单独/联合");
+    assert_msg(f, "row 2: column \"社区社会组织\": '也许' is not yes or no (expected 是/否");
+    assert_msg(f, "row 2: column \"党组织\": '有' is not a Party organization type (expected 无/单独/联合");
 }
 
 static void test_own_id_checked_only_for_presence_and_uniqueness(void **state) {
@@ -389,8 +389,8 @@ static void test_own_id_checked_only_for_presence_and_uniqueness(void **state) {
                                     "A1,a,1,119.3,34.7\nA1,b,1,119.3,34.7\n,c,1,119.3,34.7\n");
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/ownid.csv"), COV_EINPUT);
     VSIUnlink("/vsimem/ownid.csv");
-    assert_msg(f, "row 3: id: duplicate 'A1' (also in row 2;");
-    assert_msg(f, "row 4: id: missing (expected an id unique in the file)");
+    assert_msg(f, "row 3: column \"编号\": duplicate 'A1' (also in row 2;");
+    assert_msg(f, "row 4: column \"编号\": missing (expected an id unique in the file)");
     assert_null(strstr(cov_err_msg(&f->err), "credit code"));
     assert_int_equal(f->err.count, 2);
 }
@@ -427,7 +427,7 @@ static void test_title_row_notes_and_problem_count(void **state) {
                "某市社会组织名录,,,,\n编号,名称,正式党员数（人）,经度,纬度\n"
                "A1,甲,1,119.05,34.55\n\nA2,乙,x,119.05,34.55\n合计,,,,\n");
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/title.csv"), COV_EINPUT);
-    assert_msg(f, "/vsimem/title.csv:row 5: formal_members: 'x' is not a number");
+    assert_msg(f, "/vsimem/title.csv:row 5: column \"正式党员数（人）\": 'x' is not a number");
     assert_non_null(f->res.notes);
     assert_non_null(strstr(f->res.notes, "header on row 2; row 1 is a title"));
     assert_non_null(strstr(f->res.notes, "skipped 1 notes row at the end (row 6"));
@@ -486,8 +486,8 @@ static void test_community_type_unrecognised_or_missing(void **state) {
                "[[[119.3,34.7],[119.31,34.7],[119.31,34.71],[119.3,34.7]]]}}]}");
     assert_int_equal(import(f, COV_COMMUNITIES, "/vsimem/ctype.geojson"), COV_EINPUT);
     VSIUnlink("/vsimem/ctype.geojson");
-    assert_msg(f, "feature 1: type: '镇' is not a community type (expected 城市/农村");
-    assert_msg(f, "feature 2: type: missing (expected 城乡分类代码 1xx/2xx");
+    assert_msg(f, "feature 1: column \"type\": '镇' is not a community type (expected 城市/农村");
+    assert_msg(f, "feature 2: column \"type\": missing (expected 城乡分类代码 1xx/2xx");
 }
 
 static void test_problem_list_is_capped(void **state) {
@@ -612,7 +612,7 @@ static void test_pipelined_bad_row_late_writes_nothing(void **state) {
     int rc = import(f, COV_ORGANIZATIONS, "/vsimem/late.csv");
     VSIUnlink("/vsimem/late.csv");
     assert_int_equal(rc, COV_EINPUT);
-    assert_msg(f, "formal_members: 'abc' is not a number");
+    assert_msg(f, "column \"正式党员数\": 'abc' is not a number");
     expect_no_orgs(f, log0);
 }
 
@@ -649,7 +649,7 @@ static void test_pipelined_problems_outrank_writer_failure(void **state) {
     VSIUnlink("/vsimem/first.csv");
     VSIUnlink("/vsimem/again.csv");
     assert_int_equal(rc, COV_EINPUT);
-    assert_msg(f, "formal_members: 'abc' is not a number");
+    assert_msg(f, "column \"正式党员数\": 'abc' is not a number");
     assert_null(strstr(cov_err_msg(&f->err), "appears twice"));
     assert_int_equal(f->res.problems, 1);
     assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 3);
@@ -739,8 +739,8 @@ static void test_skip_invalid_writes_rejects_csv(void **state) {
     assert_memory_equal(t, "\xEF\xBB\xBF统一社会信用代码,社会组织名称,", 3 + 25);
     assert_non_null(strstr(t, ",经度,纬度,reason\r\n"));
     assert_non_null(strstr(t, "51320703MJ0005013M,海州区康复服务中心,民办非企业单位,否,卫生,,-2,"));
-    assert_non_null(strstr(t, "row 5: formal_members: -2 is negative"));
-    assert_non_null(strstr(t, "row 7: lat: missing"));
+    assert_non_null(strstr(t, "row 5: column \"\"正式党员数\"\": -2 is negative"));
+    assert_non_null(strstr(t, "row 7: column \"\"纬度\"\": missing"));
     int lines = 0;
     for (const char *p = t; *p; p++)
         lines += *p == '\n';
@@ -817,7 +817,7 @@ static void test_skip_invalid_geojson_repairs_and_rejects(void **state) {
     const char *t = read_text(rej);
     assert_non_null(t);
     assert_non_null(
-        strstr(t, ",无码村,320703102,村委会,feature 2: code: missing (expected a code"));
+        strstr(t, ",无码村,320703102,村委会,\"feature 2: column \"\"区划代码\"\": missing (expected a code"));
 }
 
 static void test_gcj02_is_converted(void **state) {
