@@ -16,7 +16,7 @@ static const struct cli_usage usage = {
     .about =
         N_("Import one layer into the project store, in one transaction: on any error\n"
            "nothing is written and every problem is listed as\n"
-           "  FILE:row N: field: what is wrong (what was expected)\n"
+           "  FILE:row N: column \"C\": what is wrong (what was expected)\n"
            "\n"
            "LAYER   districts, streets, communities, parks, buildings or organizations\n"
            "SOURCE  anything GDAL/OGR opens: Shapefile, GeoPackage, GeoJSON, CSV, TSV, XLSX,\n"
