@@ -131,17 +131,15 @@ int map_labels_place(struct map_label *l, size_t n, const double bounds[4], cons
             cand[3][0] = lb->ax - lb->w / 2; /* below */
             cand[3][1] = lb->ay + g0;
             nc = 4;
+        } else if (lb->off_anchor) {
+            cand[0][0] = cand[1][0] = lb->ax - lb->w / 2;
+            cand[0][1] = lb->ay - lb->gap - lb->h; /* above */
+            cand[1][1] = lb->ay + lb->gap;         /* below */
+            nc = 2;
         } else {
             cand[0][0] = lb->ax - lb->w / 2;
             cand[0][1] = lb->ay - lb->h / 2;
             nc = 1;
-            if (lb->gap > 0) {
-                /* e.g. off the rings of orgs placed only to this area */
-                cand[1][0] = cand[2][0] = cand[0][0];
-                cand[1][1] = lb->ay - lb->gap - lb->h; /* above */
-                cand[2][1] = lb->ay + lb->gap;         /* below */
-                nc = 3;
-            }
         }
         for (int c = 0; c < nc; c++) {
             double b[4] = {cand[c][0], cand[c][1], lb->w, lb->h};
@@ -182,11 +180,100 @@ struct lab {
     int count; /* 1: the number of orgs a ring stands for, beside it */
 };
 
+/*
+ * Orgs placed only to a district, street or community are hollow rings on its
+ * drawing point (layers.c), which is where its name would be centred: such an
+ * area's name is anchored at the ring and placed just above or below it, and
+ * a ring standing for several orgs has "×n" beside it when few enough rings
+ * are in view to read the numbers.
+ */
+enum { RING_LAYERS = 3, RING_COUNTS_MAX = 150 };
+
+struct ring_set {
+    double *x, *y;     /* page point of the area's ring */
+    long *n;           /* orgs it stands for, 0: no ring in view */
+    unsigned char *in; /* 1 when one of them is in the zoom area */
+};
+
 struct labels {
     struct map_label *l;
     struct lab *t;
     size_t n, cap;
+    struct ring_set ring[RING_LAYERS]; /* by layer: districts, streets, communities */
+    size_t n_rings;                    /* rings in view */
 };
+
+static int ring_layer(int placed)
+{
+    return placed == COV_PLACED_DISTRICT    ? COV_DISTRICTS
+           : placed == COV_PLACED_STREET    ? COV_STREETS
+           : placed == COV_PLACED_COMMUNITY ? COV_COMMUNITIES
+                                            : -1;
+}
+
+static void rings_release(struct labels *ls)
+{
+    for (int k = 0; k < RING_LAYERS; k++) {
+        free(ls->ring[k].x);
+        free(ls->ring[k].y);
+        free(ls->ring[k].n);
+        free(ls->ring[k].in);
+    }
+}
+
+/* Where the rings are (nothing when the map draws none). */
+static void rings_collect(struct map_ctx *r, struct labels *ls)
+{
+    const struct cov_model *m = r->m;
+    if (r->o->theme != MAP_THEME_COVERAGE || r->L.aggregated)
+        return;
+    for (int k = 0; k < RING_LAYERS; k++) {
+        int layer = k == 0 ? COV_DISTRICTS : k == 1 ? COV_STREETS : COV_COMMUNITIES;
+        size_t na = m->n_areas[layer] ? m->n_areas[layer] : 1;
+        struct ring_set *rs = &ls->ring[k];
+        rs->x = malloc(na * sizeof(*rs->x));
+        rs->y = malloc(na * sizeof(*rs->y));
+        rs->n = calloc(na, sizeof(*rs->n));
+        rs->in = calloc(na, 1);
+        if (!rs->x || !rs->y || !rs->n || !rs->in) {
+            r->oom = 1;
+            return;
+        }
+    }
+    const struct map_view *v = &r->L.view;
+    double rad = map_ring_radius(r);
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        int layer = ring_layer(o->placed);
+        if (layer < 0 || !isfinite(o->x) || !isfinite(o->y))
+            continue;
+        long a = o->area[layer];
+        if (a < 0 || (size_t)a >= m->n_areas[layer])
+            continue;
+        double px, py;
+        map_view_to_page(v, o->x, o->y, &px, &py);
+        if (px < v->fx - rad || px > v->fx + v->fw + rad || py < v->fy - rad ||
+            py > v->fy + v->fh + rad)
+            continue;
+        struct ring_set *rs = &ls->ring[layer == COV_DISTRICTS ? 0 : layer == COV_STREETS ? 1 : 2];
+        if (!rs->n[a]++) {
+            rs->x[a] = px;
+            rs->y[a] = py;
+            ls->n_rings++;
+        }
+        rs->in[a] |= r->L.focus < 0 || map_org_in_focus(m, &r->L, i);
+    }
+}
+
+/* The ring of area i of layer, NULL when it has none. */
+static const struct ring_set *ring_of(const struct labels *ls, int layer, size_t i)
+{
+    int k = layer == COV_DISTRICTS     ? 0
+            : layer == COV_STREETS     ? 1
+            : layer == COV_COMMUNITIES ? 2
+                                       : -1;
+    return k >= 0 && ls->ring[k].n && ls->ring[k].n[i] ? &ls->ring[k] : NULL;
+}
 
 /* A label anchored at page point (px, py). */
 static void labels_add_page(struct map_ctx *r, struct labels *ls, const char *text, double px,
@@ -268,6 +355,23 @@ static double est_width(const char *s, double size)
     return w;
 }
 
+/* The name of area i of layer: at its ring when it has one, else centred on its anchor. */
+static void area_label(struct map_ctx *r, struct labels *ls, int layer, size_t i, const char *text,
+                       double prio, double size, int bold, struct map_rgb c, int context)
+{
+    const struct ring_set *rs = ring_of(ls, layer, i);
+    if (rs) {
+        size_t before = ls->n;
+        labels_add_page(r, ls, text, rs->x[i], rs->y[i], prio, 0, size, bold, c, context);
+        if (ls->n > before)
+            ls->l[before].off_anchor = 1;
+        return;
+    }
+    double x, y;
+    if (!anchor_area(r, layer, i, &x, &y))
+        labels_add(r, ls, text, x, y, prio, 0, size, bold, c, context);
+}
+
 static int cmp_label_prio(const void *a, const void *b)
 {
     const struct map_label *x = a, *y = b;
@@ -284,11 +388,10 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
     int district_labels = r->L.focus < 0 || r->L.focus_layer == COV_DISTRICTS;
     for (size_t i = 0; district_labels && i < m->n_areas[COV_DISTRICTS]; i++) {
         const struct cov_area *a = &m->areas[COV_DISTRICTS][i];
-        double x, y;
         int in = map_area_in_focus(m, &r->L, COV_DISTRICTS, i);
-        if (a->name && map_area_visible(r, a) && !anchor_area(r, COV_DISTRICTS, i, &x, &y))
-            labels_add(r, ls, a->name, x, y,
-                       (in ? 1000 : 450) + (a->maxx - a->minx) * (a->maxy - a->miny) * 1e-12, 0,
+        if (a->name && map_area_visible(r, a))
+            area_label(r, ls, COV_DISTRICTS, i, a->name,
+                       (in ? 1000 : 450) + (a->maxx - a->minx) * (a->maxy - a->miny) * 1e-12,
                        10 * u, 1, dark, !in);
     }
     /* streets when zoomed in far enough that their names can fit */
@@ -298,13 +401,12 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
     if (vis && vis <= 120 && (!cls || r->L.focus >= 0)) {
         for (size_t i = 0; i < ns; i++) {
             const struct cov_area *a = &m->areas[COV_STREETS][i];
-            double x, y;
-            if (!a->name || !map_area_visible(r, a) || anchor_area(r, COV_STREETS, i, &x, &y))
+            if (!a->name || !map_area_visible(r, a))
                 continue;
             /* outside a zoom area: context only, lighter and placed last */
             int in = map_area_in_focus(m, &r->L, COV_STREETS, i);
-            labels_add(r, ls, a->name, x, y, (in ? 500 : 400) + (a->maxx - a->minx) * 1e-9, 0,
-                       6.5 * u, 0, mid, !in);
+            area_label(r, ls, COV_STREETS, i, a->name,
+                       (in ? 500 : 400) + (a->maxx - a->minx) * 1e-9, 6.5 * u, 0, mid, !in);
         }
     }
     /* community names once few enough are in view to read them */
@@ -315,12 +417,12 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
     if (comm_labels && cvis && cvis <= 80) {
         for (size_t i = 0; i < nc; i++) {
             const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
-            double x, y;
-            if (!a->name || !map_area_visible(r, a) || anchor_area(r, COV_COMMUNITIES, i, &x, &y))
+            if (!a->name || !map_area_visible(r, a))
                 continue;
             int in = map_area_in_focus(m, &r->L, COV_COMMUNITIES, i);
-            labels_add(r, ls, a->name, x, y, (in ? 300 : 250) + (a->maxx - a->minx) * 1e-9, 0,
-                       5.5 * u, 0, (struct map_rgb){0.5, 0.44, 0.38}, !in);
+            area_label(r, ls, COV_COMMUNITIES, i, a->name,
+                       (in ? 300 : 250) + (a->maxx - a->minx) * 1e-9, 5.5 * u, 0,
+                       (struct map_rgb){0.5, 0.44, 0.38}, !in);
         }
     }
     if (cls) {
@@ -369,38 +471,28 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
 void map_draw_labels(struct map_ctx *r)
 {
     struct labels ls = {0};
-    double(*all)[4] = NULL;
     map_sb_add(r->meta, "\nlabels:", 0);
-    /* Orgs placed only to an area are rings on its drawing point, where its
-     * name would be centred: the rings are obstacles, area names step just
-     * above or below them, and a ring standing for several orgs says how
-     * many beside it. */
-    size_t n_rings = 0;
-    struct map_ring *rings = map_rings(r, &n_rings);
+    rings_collect(r, &ls);
     if (r->oom)
         goto cleanup;
-    all = malloc((n_rings + r->n_obst + 1) * sizeof(*all));
-    if (!all) {
-        free(rings);
-        r->oom = 1;
-        goto cleanup;
-    }
-    memcpy(all + n_rings, r->obst, r->n_obst * sizeof(*all));
-    for (size_t k = 0; k < n_rings; k++) {
-        memcpy(all[k], rings[k].box, sizeof(all[k]));
-        if (rings[k].n > 1) {
+    labels_collect(r, &ls, r->cls, r->have, r->need);
+    /* "×n" beside a ring of several orgs, below the names of the areas in view */
+    for (int k = 0; k < RING_LAYERS && ls.n_rings <= RING_COUNTS_MAX && !r->oom; k++) {
+        int layer = k == 0 ? COV_DISTRICTS : k == 1 ? COV_STREETS : COV_COMMUNITIES;
+        const struct ring_set *rs = &ls.ring[k];
+        for (size_t i = 0; rs->n && i < r->m->n_areas[layer]; i++) {
+            if (rs->n[i] < 2)
+                continue;
             char num[32];
             size_t before = ls.n;
-            snprintf(num, sizeof(num), "%ld", rings[k].n);
-            labels_add_page(r, &ls, num, all[k][0] + all[k][2] / 2, all[k][1] + all[k][3] / 2,
-                            (rings[k].context ? 240 : 600) + 1e-6 * (double)rings[k].n, 1,
-                            5.5 * r->L.u, 1, (struct map_rgb){0.25, 0.25, 0.25}, rings[k].context);
+            snprintf(num, sizeof(num), "×%ld", rs->n[i]);
+            labels_add_page(r, &ls, num, rs->x[i], rs->y[i],
+                            (rs->in[i] ? 280 : 1) + 1e-6 * (double)rs->n[i], 1, 5.5 * r->L.u, 1,
+                            (struct map_rgb){0.25, 0.25, 0.25}, !rs->in[i]);
             if (ls.n > before)
                 ls.t[before].count = 1;
         }
     }
-    free(rings);
-    labels_collect(r, &ls, r->cls, r->have, r->need);
     if (r->oom)
         goto cleanup;
     /* measure the most important 3000 only: pango per label is the cost */
@@ -444,7 +536,7 @@ void map_draw_labels(struct map_ctx *r)
     }
     double pad = 1.0 * r->L.u;
     /* an area's name clears its ring and the count beside it */
-    double area_gap = n_rings ? map_ring_radius(r) + 0.5 * r->L.u : 0;
+    double area_gap = map_ring_radius(r) + 0.5 * r->L.u;
     for (size_t i = 0; i < ls.n; i++) {
         ls.t[i].ly = map_text_new(r->pc, ls.t[i].text, ls.t[i].size, ls.t[i].bold, 0);
         map_text_size(ls.t[i].ly, &ls.l[i].w, &ls.l[i].h);
@@ -453,11 +545,11 @@ void map_draw_labels(struct map_ctx *r)
             area_gap = fmax(area_gap, ls.l[i].h / 2 + 0.5 * r->L.u);
     }
     for (size_t i = 0; i < ls.n; i++)
-        if (!ls.l[i].point)
+        if (ls.l[i].off_anchor)
             ls.l[i].gap = area_gap;
     const struct map_view *v = &r->L.view;
     double bounds[4] = {v->fx, v->fy, v->fw, v->fh};
-    if (map_labels_place(ls.l, ls.n, bounds, (const double(*)[4])all, n_rings + r->n_obst, NULL)) {
+    if (map_labels_place(ls.l, ls.n, bounds, (const double(*)[4])r->obst, r->n_obst, NULL)) {
         r->oom = 1;
         goto cleanup;
     }
@@ -473,7 +565,7 @@ void map_draw_labels(struct map_ctx *r)
             map_text_draw(r->cr, ls.t[i].ly, ls.l[i].x + pad, ls.l[i].y, ls.t[i].color,
                           2.2 * r->L.u * ls.t[i].size / 8);
 cleanup:
-    free(all);
+    rings_release(&ls);
     for (size_t i = 0; i < ls.n; i++) {
         free(ls.t[i].text);
         if (ls.t[i].ly)

@@ -8,7 +8,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 static void fill_areas(struct map_ctx *r, int layer, struct map_rgb c)
 {
@@ -258,65 +257,6 @@ static void fill_outline(struct map_ctx *r, struct map_rgb c, double rad)
 double map_ring_radius(const struct map_ctx *r)
 {
     return fmax(r->L.point_r, 1.4 * r->L.u);
-}
-
-static int cmp_ring(const void *a, const void *b)
-{
-    const struct map_ring *x = a, *y = b;
-    for (int k = 0; k < 2; k++)
-        if (x->box[k] != y->box[k])
-            return x->box[k] > y->box[k] ? 1 : -1;
-    return 0;
-}
-
-struct map_ring *map_rings(struct map_ctx *r, size_t *n)
-{
-    *n = 0;
-    if (r->o->theme != MAP_THEME_COVERAGE || r->L.aggregated)
-        return NULL;
-    const struct map_view *v = &r->L.view;
-    double rad = map_ring_radius(r);
-    size_t k = 0, cap = 0;
-    struct map_ring *b = NULL;
-    for (size_t i = 0; i < r->m->n_orgs; i++) {
-        const struct cov_org *o = &r->m->orgs[i];
-        double px, py;
-        if (o->placed == COV_PLACED_POINT || !isfinite(o->x) || !isfinite(o->y))
-            continue;
-        map_view_to_page(v, o->x, o->y, &px, &py);
-        if (px < v->fx - rad || px > v->fx + v->fw + rad || py < v->fy - rad ||
-            py > v->fy + v->fh + rad)
-            continue;
-        if (k == cap) {
-            cap = cap ? 2 * cap : 64;
-            struct map_ring *nb = realloc(b, cap * sizeof(*b));
-            if (!nb) {
-                free(b);
-                r->oom = 1;
-                return NULL;
-            }
-            b = nb;
-        }
-        b[k] = (struct map_ring){{px - rad, py - rad, 2 * rad, 2 * rad},
-                                 1,
-                                 r->L.focus >= 0 && !map_org_in_focus(r->m, &r->L, i)};
-        k++;
-    }
-    if (!k)
-        return NULL;
-    /* many orgs share their area's drawing point: each ring once */
-    qsort(b, k, sizeof(*b), cmp_ring);
-    size_t u = 1;
-    for (size_t i = 1; i < k; i++) {
-        if (!cmp_ring(&b[i], &b[u - 1])) {
-            b[u - 1].n++;
-            b[u - 1].context &= b[i].context;
-        } else {
-            b[u++] = b[i];
-        }
-    }
-    *n = u;
-    return b;
 }
 
 static void draw_points(struct map_ctx *r, int set)

@@ -56,7 +56,7 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
     char a[32], t[32];
     if (L->n_approx && !L->aggregated) {
         add(b, MAP_LEG_HOLLOW, -1, L->n_approx, (struct map_rgb){0.3, 0.3, 0.3}, L->point_r, "%s",
-            map_tr(en, "Placed by address (approximate; number: how many)"));
+            map_tr(en, "Placed by address (approximate)"));
     }
     if (L->n_unplaced) {
         map_format_count(L->n_unplaced, a, sizeof(a));

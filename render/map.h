@@ -162,9 +162,9 @@ struct map_label {
     double w, h;     /* text box size (points) */
     double priority; /* higher is placed first */
     int point;       /* 1: beside a point (right, left, above, below); 0: centred */
-    double gap;      /* distance from a point anchor; an area label (point 0) with
-                      * gap > 0 that cannot be centred tries just above, then just
-                      * below, its anchor, that far from it */
+    double gap;      /* distance from a point anchor, or from an off_anchor one */
+    int off_anchor;  /* area label (point 0) that must leave its anchor free (a
+                      * symbol sits there): just above it, else just below, gap away */
     /* out: */
     int placed;  /* 1 if placed */
     double x, y; /* top-left corner of the placed box */

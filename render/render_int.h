@@ -338,20 +338,6 @@ void map_draw_layers(struct map_ctx *r);
 
 /* Radius of the hollow ring drawn for an org placed only to an area. */
 double map_ring_radius(const struct map_ctx *r);
-/* A ring on the page: one area's drawing point, standing for n orgs. */
-struct map_ring {
-    double box[4]; /* x, y, w, h on the page */
-    long n;
-    int context; /* all its orgs outside the zoom area */
-};
-/*
- * The rings inside the view, each position once: the ring sits on its area's
- * drawing point, where the area's name would go, and may be many orgs. For
- * the labels. Caller frees; NULL with *n = 0 when the map draws none (r->oom
- * set when out of memory).
- */
-struct map_ring *map_rings(struct map_ctx *r, size_t *n);
-
 /* Collect, measure, place (avoiding r->obst) and draw the labels; placed ones
  * are listed in r->meta. */
 void map_draw_labels(struct map_ctx *r);

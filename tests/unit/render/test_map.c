@@ -325,26 +325,31 @@ static void test_labels_point_moves_left(void **state) {
     assert_float_equal(l.y, 46, 1e-9);
 }
 
-static void test_labels_area_steps_off_obstacle(void **state) {
+static void test_labels_area_off_anchor(void **state) {
     (void)state;
     /* a ring on the anchor: the area's name goes just above it, or below */
-    double obst[2][4] = {{48, 48, 4, 4}, {0, 0, 1, 1}};
-    struct map_label l = {.ax = 50, .ay = 50, .w = 30, .h = 8, .priority = 1, .gap = 3};
+    double obst[1][4] = {{30, 30, 40, 12}};
+    struct map_label l = {
+        .ax = 50, .ay = 50, .w = 30, .h = 8, .priority = 1, .gap = 3, .off_anchor = 1};
     double bounds[4] = {0, 0, 200, 100};
     size_t n;
-    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 1, &n), 0);
+    assert_int_equal(map_labels_place(&l, 1, bounds, NULL, 0, &n), 0);
     assert_int_equal(n, 1);
     assert_float_equal(l.x, 35, 1e-9);
     assert_float_equal(l.y, 50 - 3 - 8, 1e-9);
     /* something above as well: below */
-    obst[1][0] = 30, obst[1][1] = 30, obst[1][2] = 40, obst[1][3] = 12;
-    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 2, &n), 0);
+    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 1, &n), 0);
     assert_int_equal(n, 1);
     assert_float_equal(l.y, 50 + 3, 1e-9);
-    /* without a gap an area's name is only ever centred */
-    l.gap = 0;
+    /* an ordinary area's name is only ever centred */
+    l.off_anchor = 0;
+    obst[0][1] = 45;
     assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 1, &n), 0);
     assert_int_equal(n, 0);
+    obst[0][1] = 80;
+    assert_int_equal(map_labels_place(&l, 1, bounds, (const double(*)[4])obst, 1, &n), 0);
+    assert_int_equal(n, 1);
+    assert_float_equal(l.y, 50 - 4, 1e-9);
 }
 
 static void test_labels_outside_bounds_dropped(void **state) {
@@ -1307,9 +1312,25 @@ static void test_svg_rings_keep_names_and_counts(void **state) {
         o->area[COV_COMMUNITIES] = 0;
         o->area[COV_STREETS] = 0;
         o->area[COV_DISTRICTS] = 0;
+        o->status = COV_ST_SMALL;
     }
     struct map_opts o;
     map_opts_init(&o);
+    /* the ring is seen: its colour around its centre, not the name's halo */
+    o.path = out_path(f, "rings.png");
+    render_ok(f->m, &o);
+    struct png p;
+    png_open(&p, o.path);
+    int cx, cy, seen = 0;
+    pixel_of(f->m, &o, x, y, &cx, &cy);
+    struct map_rgb ring = map_status_color(COV_ST_SMALL);
+    for (int dy = -10; dy <= 10; dy++)
+        for (int dx = -10; dx <= 10; dx++) {
+            struct map_rgb c = png_at(&p, cx + dx, cy + dy);
+            seen += fabs(c.r - ring.r) < 0.1 && fabs(c.g - ring.g) < 0.1 && fabs(c.b - ring.b) < 0.1;
+        }
+    cairo_surface_destroy(p.s);
+    assert_true(seen >= 8);
     o.path = out_path(f, "rings.svg");
     render_ok(f->m, &o);
     char *buf = slurp(o.path, NULL);
@@ -1317,7 +1338,7 @@ static void test_svg_rings_keep_names_and_counts(void **state) {
     assert_non_null(desc);
     assert_non_null(dend);
     *dend = 0;
-    assert_non_null(strstr(desc, "\n  3\n")); /* the count beside the ring */
+    assert_non_null(strstr(desc, "\n  ×3\n")); /* the count beside the ring */
     char want[64];
     snprintf(want, sizeof(want), "\n  %s", c0->name); /* its name, moved off the ring */
     assert_non_null(strstr(desc, want));
@@ -1482,7 +1503,7 @@ int main(void) {
         cmocka_unit_test(test_format_length),
         cmocka_unit_test(test_labels_drop_lower_priority_overlap),
         cmocka_unit_test(test_labels_point_moves_left),
-        cmocka_unit_test(test_labels_area_steps_off_obstacle),
+        cmocka_unit_test(test_labels_area_off_anchor),
         cmocka_unit_test(test_labels_outside_bounds_dropped),
         cmocka_unit_test(test_labels_empty_and_all_placed),
         cmocka_unit_test(test_status_palette_distinct),
