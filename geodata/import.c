@@ -1244,8 +1244,9 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
     }
     if (ri->bad)
         return;
-    OGRGeometryH c =
-        OGR_G_HasCurveGeometry(g, FALSE) ? OGR_G_GetLinearGeometry(g, 0, NULL) : OGR_G_Clone(g);
+    /* The feature is dropped at the next row: take its geometry rather than copy it. */
+    OGRGeometryH c = OGR_G_HasCurveGeometry(g, FALSE) ? OGR_G_GetLinearGeometry(g, 0, NULL)
+                                                      : OGR_F_StealGeometry(f);
     if (!c) {
         problem(im, "geometry", _("cannot be copied (out of memory)"));
         return;
