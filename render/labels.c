@@ -187,7 +187,9 @@ struct lab {
  * a ring standing for several orgs has "×n" beside it when few enough rings
  * are in view to read the numbers.
  */
-enum { RING_LAYERS = 3, RING_COUNTS_MAX = 150 };
+enum { RING_LAYERS = COV_COMMUNITIES + 1, RING_COUNTS_MAX = 150 };
+_Static_assert(COV_DISTRICTS == 0 && COV_STREETS == 1 && COV_COMMUNITIES == 2,
+               "ring[] is indexed by the layers districts, streets, communities");
 
 struct ring_set {
     double *x, *y;     /* page point of the area's ring */
@@ -213,11 +215,11 @@ static int ring_layer(int placed)
 
 static void rings_release(struct labels *ls)
 {
-    for (int k = 0; k < RING_LAYERS; k++) {
-        free(ls->ring[k].x);
-        free(ls->ring[k].y);
-        free(ls->ring[k].n);
-        free(ls->ring[k].in);
+    for (int layer = 0; layer < RING_LAYERS; layer++) {
+        free(ls->ring[layer].x);
+        free(ls->ring[layer].y);
+        free(ls->ring[layer].n);
+        free(ls->ring[layer].in);
     }
 }
 
@@ -227,10 +229,9 @@ static void rings_collect(struct map_ctx *r, struct labels *ls)
     const struct cov_model *m = r->m;
     if (r->o->theme != MAP_THEME_COVERAGE || r->L.aggregated)
         return;
-    for (int k = 0; k < RING_LAYERS; k++) {
-        int layer = k == 0 ? COV_DISTRICTS : k == 1 ? COV_STREETS : COV_COMMUNITIES;
+    for (int layer = 0; layer < RING_LAYERS; layer++) {
         size_t na = m->n_areas[layer] ? m->n_areas[layer] : 1;
-        struct ring_set *rs = &ls->ring[k];
+        struct ring_set *rs = &ls->ring[layer];
         rs->x = malloc(na * sizeof(*rs->x));
         rs->y = malloc(na * sizeof(*rs->y));
         rs->n = calloc(na, sizeof(*rs->n));
@@ -255,7 +256,7 @@ static void rings_collect(struct map_ctx *r, struct labels *ls)
         if (px < v->fx - rad || px > v->fx + v->fw + rad || py < v->fy - rad ||
             py > v->fy + v->fh + rad)
             continue;
-        struct ring_set *rs = &ls->ring[layer == COV_DISTRICTS ? 0 : layer == COV_STREETS ? 1 : 2];
+        struct ring_set *rs = &ls->ring[layer];
         if (!rs->n[a]++) {
             rs->x[a] = px;
             rs->y[a] = py;
@@ -268,11 +269,8 @@ static void rings_collect(struct map_ctx *r, struct labels *ls)
 /* The ring of area i of layer, NULL when it has none. */
 static const struct ring_set *ring_of(const struct labels *ls, int layer, size_t i)
 {
-    int k = layer == COV_DISTRICTS     ? 0
-            : layer == COV_STREETS     ? 1
-            : layer == COV_COMMUNITIES ? 2
-                                       : -1;
-    return k >= 0 && ls->ring[k].n && ls->ring[k].n[i] ? &ls->ring[k] : NULL;
+    return layer < RING_LAYERS && ls->ring[layer].n && ls->ring[layer].n[i] ? &ls->ring[layer]
+                                                                            : NULL;
 }
 
 /* A label anchored at page point (px, py). */
@@ -477,9 +475,8 @@ void map_draw_labels(struct map_ctx *r)
         goto cleanup;
     labels_collect(r, &ls, r->cls, r->have, r->need);
     /* "×n" beside a ring of several orgs, below the names of the areas in view */
-    for (int k = 0; k < RING_LAYERS && ls.n_rings <= RING_COUNTS_MAX && !r->oom; k++) {
-        int layer = k == 0 ? COV_DISTRICTS : k == 1 ? COV_STREETS : COV_COMMUNITIES;
-        const struct ring_set *rs = &ls.ring[k];
+    for (int layer = 0; layer < RING_LAYERS && ls.n_rings <= RING_COUNTS_MAX && !r->oom; layer++) {
+        const struct ring_set *rs = &ls.ring[layer];
         for (size_t i = 0; rs->n && i < r->m->n_areas[layer]; i++) {
             if (rs->n[i] < 2)
                 continue;
