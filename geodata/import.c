@@ -1391,9 +1391,9 @@ static void table_note(struct imp *im, const char *fmt, ...)
     va_end(ap);
     if (per_sheet_notes(im)) {
         size_t u = strlen(im->sheet_note);
-        snprintf(im->sheet_note + u, sizeof(im->sheet_note) - u, "; %s", what);
+        snprintf(im->sheet_note + u, sizeof(im->sheet_note) - u, "%s%s", _("; "), what);
     } else {
-        note(im, "%s: %s", sheet_label(im, lbl, sizeof(lbl)), what);
+        note(im, "%s%s%s", sheet_label(im, lbl, sizeof(lbl)), _(": "), what);
     }
 }
 
@@ -2252,7 +2252,8 @@ static int placement_report(struct imp *im, struct geo_store *s, struct geo_impo
             continue;
         char w[256];
         size_t u = strlen(first);
-        snprintf(first + u, sizeof(first) - u, "%s%s (%s)", u ? "; " : "",
+        /* TRANSLATORS: where a row is, and why it cannot be placed */
+        snprintf(first + u, sizeof(first) - u, _("%s%s (%s)"), u ? _("; ") : "",
                  where_short(im, im->info[i].sheet, im->info[i].loc, w, sizeof(w)),
                  pl.note[0] ? pl.note : _("no address, community or street given"));
     }
@@ -2261,7 +2262,7 @@ static int placement_report(struct imp *im, struct geo_store *s, struct geo_impo
                      _("%s: %ld organizations cannot be placed in any district, street or "
                        "community (they are imported and counted, but on no map and in no area): "
                        "%s%s; list them with 'orgcover organizations --placed none'"),
-                     im->file, none, first, none > 5 ? "; ..." : "");
+                     im->file, none, first, none > 5 ? _("; ...") : "");
     res->placed_known = !rc;
     cov_gazetteer_free(g);
     cov_model_free(m);
