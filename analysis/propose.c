@@ -509,13 +509,13 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j, int big)
         size_t len = strlen(lbl) + strlen(cov_err_msg(&err)) + 64;
         j->msg = malloc(len);
         if (j->msg)
-            snprintf(j->msg, len, "%s %s: %s", cov_layer_name(c->o->scope), lbl, cov_err_msg(&err));
+            snprintf(j->msg, len, "%s%s%s", lbl, _(": "), cov_err_msg(&err));
     } else if (err.n_warnings > 0) {
         const char *lbl = j->area >= 0 ? area_label(m, c->o->scope, j->area) : _("(no area)");
         size_t len = strlen(lbl) + strlen(err.warnings[0]) + 64;
         j->warn = malloc(len);
         if (j->warn)
-            snprintf(j->warn, len, "%s %s: %s", cov_layer_name(c->o->scope), lbl, err.warnings[0]);
+            snprintf(j->warn, len, "%s%s%s", lbl, _(": "), err.warnings[0]);
     }
 cleanup:
     cov_err_release(&err);

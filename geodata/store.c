@@ -85,7 +85,7 @@ static int db_error(struct geo_store *s, struct cov_err *err, const char *what)
 {
     const char *plain = plain_db_error(s);
     if (plain)
-        return cov_err_set(err, COV_EIO, "%s: %s", s->path, plain);
+        return cov_err_set(err, COV_EIO, "%s%s%s", s->path, _(": "), plain);
     return cov_err_set(err, COV_EIO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
@@ -95,7 +95,7 @@ static int exec(struct geo_store *s, const char *sql, struct cov_err *err)
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         const char *plain = plain_db_error(s);
-        cov_err_set(err, COV_EIO, "%s: %s", s->path,
+        cov_err_set(err, COV_EIO, "%s%s%s", s->path, _(": "),
                     plain ? plain
                     : msg ? msg
                           : sqlite3_errmsg(s->db));
@@ -444,7 +444,7 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
     int ntables = count_tables(s);
     if (ntables == -2) {
         const char *plain = plain_db_error(s);
-        rc = cov_err_set(err, COV_EIO, "%s: %s", path,
+        rc = cov_err_set(err, COV_EIO, "%s%s%s", path, _(": "),
                          plain ? plain : _("cannot read the store (no permission?)"));
         goto cleanup;
     }
