@@ -459,7 +459,17 @@ struct joint_ctx {
     size_t n_big;        /* order[0 .. n_big): scopes cut into tiles, run one at a time
                             before the others, each on all workers */
     int workers;
+    cov_progress_fn progress; /* the caller's, for the big scopes' tiles */
+    void *user;
+    size_t big_done; /* big scopes finished before the one running */
 };
+
+/* A big scope's progress through its tiles, as the joint stage's. */
+static int big_progress(double f, const char *what, void *user)
+{
+    const struct joint_ctx *c = user;
+    return c->progress(((double)c->big_done + f) / (double)c->n_jobs, what, c->user);
+}
 
 /* big: a scope cut into tiles solved on all c->workers (the caller runs it alone). */
 static int solve_scope(struct joint_ctx *c, struct scope_job *j, int big)
@@ -497,6 +507,8 @@ static int solve_scope(struct joint_ctx *c, struct scope_job *j, int big)
         .time_limit_s = c->o->time_limit_s,
         .exact_max_units = c->o->exact_max_units,
         .tile_units = c->o->tile_units,
+        .progress = big && c->progress ? big_progress : NULL,
+        .progress_user = c,
     };
     j->bound = cov_joint_bound(mem, n, p.min_members, p.max_units);
     j->bound_simple = cov_joint_bound_simple(mem, n, p.min_members, p.max_units);
@@ -648,6 +660,8 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
     c.n_jobs = nj;
     c.order = order;
     c.workers = cov_pool_workers(o->threads);
+    c.progress = progress;
+    c.user = user;
     /* A scope above the tile size (in the heuristic) is cut into tiles, which run in
      * parallel: such scopes go first, one at a time, then the rest on the pool. */
     size_t tu = o->tile_units ? o->tile_units : COV_TILE_UNITS;
@@ -656,7 +670,12 @@ static int stage_joint(struct builder *b, unsigned char *used, const struct cov_
             c.n_big++;
     for (size_t k = 0; k < c.n_big; k++) {
         struct scope_job *j = &jobs[order[k]];
+        c.big_done = k;
         j->rc = solve_scope(&c, j, 1);
+        if (j->rc == COV_ECANCEL) {
+            rc = cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches"));
+            goto cleanup;
+        }
         if (progress &&
             progress((double)(k + 1) / (double)nj, _("grouping joint branches"), user)) {
             rc = cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches"));

@@ -38,6 +38,11 @@ struct cov_joint_problem {
                             COV_EXACT_MAX_UNITS */
     size_t tile_units;   /* the heuristic cuts a problem of more units than this into
                             spatial tiles (propose_tile.h); 0 = the default COV_TILE_UNITS */
+    /* Tiled solving only (cov_joint_solve_tiled): called from the calling thread as
+     * its rounds advance (fraction 0..1 of the whole problem); a nonzero return
+     * stops it with COV_ECANCEL. NULL: none. Sub-problems never inherit it. */
+    cov_progress_fn progress;
+    void *progress_user;
 };
 
 /* 0, or COV_EINPUT naming the parameter out of range (max_units 2..200,

@@ -174,6 +174,7 @@ static int sub_make(struct sub *s, const struct cov_joint_problem *p, const uint
     if (!s->x || !s->y || !s->mem || !s->tags)
         return COV_ENOMEM;
     s->p = *p;
+    s->p.progress = NULL; /* a tile or seam runs on a worker: it never reports */
     s->p.n = k;
     s->p.x = s->x;
     s->p.y = s->y;
@@ -208,11 +209,13 @@ static void sub_free(struct sub *s)
 struct tiled_ctx {
     const struct cov_joint_problem *p;
     const struct cov_tiling *t;
-    long *group_of; /* the whole problem's; a task writes only its cell's units */
-    size_t *todo;   /* the cuts of the current depth */
-    int round;      /* 0 tiles, then 1, 2, ... for the cuts from the deepest up */
-    int *rc;        /* per tile / per cut */
-    char **msg;     /* per tile / per cut: heap, the error message */
+    long *group_of;     /* the whole problem's; a task writes only its cell's units */
+    size_t *todo;       /* the cuts of the current depth */
+    int round;          /* 0 tiles, then 1, 2, ... for the cuts from the deepest up */
+    int *rc;            /* per tile / per cut */
+    char **msg;         /* per tile / per cut: heap, the error message */
+    double done, share; /* progress: the whole problem's fraction before this round, and
+                           the round's part of it */
 };
 
 static void task_error(struct tiled_ctx *c, size_t k, int rc, const struct cov_err *e)
@@ -347,18 +350,35 @@ static size_t seam_weight(size_t k, void *ctx)
     return cl->hi - cl->lo;
 }
 
-/* Run n tasks on the pool; 0 or the first failed task's error. */
+/* The pool's progress through a round, as the whole problem's. */
+static int round_progress(double f, const char *what, void *user)
+{
+    const struct tiled_ctx *c = user;
+    return c->p->progress(c->done + f * c->share, what, c->p->progress_user);
+}
+
+/* Run n tasks on the pool as the next `share` of the progress; 0, COV_ECANCEL or
+ * the first failed task's error. */
 static int run_round(struct tiled_ctx *c, size_t n, int workers, cov_pool_task_fn fn,
-                     size_t (*weight)(size_t, void *), struct cov_err *err)
+                     size_t (*weight)(size_t, void *), double share, struct cov_err *err)
 {
     for (size_t k = 0; k < n; k++) {
         c->rc[k] = 0;
         c->msg[k] = NULL;
     }
-    struct cov_pool_opts po = {
-        .n_tasks = n, .workers = workers, .run = fn, .weight = weight, .ctx = c};
-    cov_pool_run(&po);
-    int rc = 0;
+    c->share = share;
+    struct cov_pool_opts po = {.n_tasks = n,
+                               .workers = workers,
+                               .run = fn,
+                               .weight = weight,
+                               .ctx = c,
+                               .progress = c->p->progress ? round_progress : NULL,
+                               .user = c,
+                               .what = _("grouping joint branches")};
+    int stopped = cov_pool_run(&po) == COV_ECANCEL;
+    c->done += share;
+    int rc =
+        stopped ? cov_err_set(err, COV_ECANCEL, _("cancelled while grouping joint branches")) : 0;
     for (size_t k = 0; k < n; k++) {
         if (c->rc[k] && !rc)
             rc = cov_err_set(err, c->rc[k], "%s", c->msg[k] ? c->msg[k] : _("out of memory"));
@@ -393,8 +413,10 @@ int cov_joint_solve_tiled(const struct cov_joint_problem *p, long *group_of, int
     }
     if (workers < 1)
         workers = 1;
-    struct tiled_ctx c = {&whole, &t, group_of, todo, 0, trc, msg};
-    if ((rc = run_round(&c, t.n_tiles, workers, run_tile, tile_weight, err)))
+    struct tiled_ctx c = {&whole, &t, group_of, todo, 0, trc, msg, 0, 0};
+    /* progress: the tiles are most of the work, the seams' rounds share the rest */
+    double seams = t.depth > 0 ? 0.2 : 0;
+    if ((rc = run_round(&c, t.n_tiles, workers, run_tile, tile_weight, 1 - seams, err)))
         goto cleanup;
     /* the seams, deepest cuts first; the cells of one depth are disjoint */
     for (int d = t.depth - 1; d >= 0; d--) {
@@ -403,7 +425,7 @@ int cov_joint_solve_tiled(const struct cov_joint_problem *p, long *group_of, int
             if (t.cuts[i].depth == d)
                 todo[nd++] = i;
         c.round = t.depth - d;
-        if ((rc = run_round(&c, nd, workers, run_seam, seam_weight, err)))
+        if ((rc = run_round(&c, nd, workers, run_seam, seam_weight, seams / t.depth, err)))
             goto cleanup;
     }
     /* renumber in order of each group's lowest unit (propose_score.h) */

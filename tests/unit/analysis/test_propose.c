@@ -488,6 +488,55 @@ static void test_stage_industry_order(void **state)
     cov_model_free(m);
 }
 
+struct joint_reports {
+    int during_big; /* reports of the joint stage before its first scope is done */
+    int stop;       /* 1: stop at the first of them */
+};
+
+static int on_joint_progress(double f, const char *what, void *user)
+{
+    struct joint_reports *r = user;
+    if (!strstr(what, "joint") || !(f > 0 && f < 0.5))
+        return 0;
+    r->during_big++;
+    return r->stop;
+}
+
+/* The tiles of a big scope report progress (the scope is half the joint stage
+ * here) and can be stopped, as a command's progress bar and cancel need. */
+static void test_big_scope_progress_and_cancel(void **state)
+{
+    (void)state;
+    rng_state = 0x9E3779B97F4A7C15ULL;
+    struct cov_model *m = model_new(2);
+    for (int i = 0; i < 1600; i++) {
+        int street = i < 1400 ? 0 : 1;
+        double u = rnd_unit();
+        org_add(m, "单位", NULL, NULL, u < 0.5 ? 0 : u < 0.8 ? 1 : 2,
+                8000 * rnd_unit() + 20000 * street, 8000 * rnd_unit(), street);
+    }
+    classified(m);
+    struct cov_propose_opts o;
+    cov_propose_opts_init(&o, &m->policy);
+    o.max_distance_m = 600;
+    o.tile_units = 250;
+    o.threads = 2;
+    struct cov_plan *p = NULL;
+    struct cov_err e;
+    cov_err_init(&e);
+    struct joint_reports r = {0};
+    assert_int_equal(cov_propose(m, &o, &p, on_joint_progress, &r, &e), 0);
+    assert_true(r.during_big >= 3);
+    cov_plan_free(p);
+    p = NULL;
+    struct joint_reports stop = {.stop = 1};
+    assert_int_equal(cov_propose(m, &o, &p, on_joint_progress, &stop, &e), COV_ECANCEL);
+    assert_null(p);
+    assert_true(stop.during_big >= 1 && stop.during_big < r.during_big);
+    cov_err_release(&e);
+    cov_model_free(m);
+}
+
 /* A scope above tile_units is cut into tiles: a valid plan (one scope, distances, sizes),
  * the same on 1 and 2 threads, as good as planning the scope whole; the small scope next
  * to it is planned as before. */
@@ -1372,6 +1421,7 @@ int main(void)
         cmocka_unit_test(test_bad_option_is_usage_error),
         cmocka_unit_test(test_stage_industry_order),
         cmocka_unit_test(test_big_scope_tiled),
+        cmocka_unit_test(test_big_scope_progress_and_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

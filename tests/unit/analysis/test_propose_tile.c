@@ -184,6 +184,66 @@ static void test_tiled_deterministic(void **state)
     free(tags);
 }
 
+struct prog {
+    int calls, stop_at;
+    double last;
+    int backwards;
+};
+
+static int on_progress(double f, const char *what, void *user)
+{
+    struct prog *g = user;
+    assert_non_null(what);
+    g->backwards |= f < g->last - 1e-12 || f > 1 + 1e-12;
+    g->last = f;
+    return ++g->calls == g->stop_at;
+}
+
+/* A tiled problem reports its progress through tiles and seams, ends at 1, and stops
+ * when told; without a callback, or with one, the plan is the same. */
+static void test_tiled_progress_and_cancel(void **state)
+{
+    (void)state;
+    size_t n = 2000;
+    double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
+    int *mem = malloc(n * sizeof(*mem));
+    long *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
+    assert_true(x && y && mem && a && b);
+    make_units(n, 4, x, y, mem);
+    struct cov_joint_problem p = {.n = n,
+                                  .x = x,
+                                  .y = y,
+                                  .members = mem,
+                                  .max_units = 5,
+                                  .min_members = 3,
+                                  .max_distance_m = 800,
+                                  .tile_units = 100};
+    struct cov_err e;
+    cov_err_init(&e);
+    assert_int_equal(cov_joint_solve_tiled(&p, a, 2, &e), 0);
+    struct prog g = {0};
+    p.progress = on_progress;
+    p.progress_user = &g;
+    assert_int_equal(cov_joint_solve_tiled(&p, b, 2, &e), 0);
+    assert_memory_equal(a, b, n * sizeof(*a));
+    assert_true(g.calls > 5);
+    assert_false(g.backwards);
+    assert_true(fabs(g.last - 1) < 1e-9);
+    /* stopped at its third report: cancelled, with a message, no further round run */
+    struct prog h = {.stop_at = 3};
+    p.progress_user = &h;
+    assert_int_equal(cov_joint_solve_tiled(&p, b, 2, &e), COV_ECANCEL);
+    assert_true(h.calls >= 3 && h.calls < g.calls);
+    assert_true(h.last < 0.8);
+    assert_non_null(strstr(cov_err_msg(&e), "cancel"));
+    cov_err_release(&e);
+    free(x);
+    free(y);
+    free(mem);
+    free(a);
+    free(b);
+}
+
 /* Up to the tile size the tiled solver is the heuristic itself; clusters farther apart than
  * the seams reach give the same coverage cut or whole. */
 static void test_tiled_agrees_with_whole(void **state)
@@ -292,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_cut_every_unit_once),
         cmocka_unit_test(test_tiled_deterministic),
         cmocka_unit_test(test_tiled_agrees_with_whole),
+        cmocka_unit_test(test_tiled_progress_and_cancel),
         cmocka_unit_test(test_improve_never_worse),
         cmocka_unit_test(test_quiet_stamps),
     };
