@@ -13,6 +13,7 @@
 #include "../../../analysis/geos.h"
 #include "../../../analysis/assign.h"
 #include "../../../analysis/place.h"
+#include "progress_log.h"
 
 /* ---- fixture helpers ---- */
 
@@ -552,23 +553,6 @@ static void test_spiky_area_cells_agree(void **state)
     }
     check_all_methods(m, COV_DISTRICTS, ref);
     free(ref);
-}
-
-struct progress_log {
-    int calls, cancel_at;
-    double last;
-    int monotone;
-};
-
-static int on_progress(double f, const char *what, void *user)
-{
-    struct progress_log *p = user;
-    assert_non_null(what);
-    if (f < p->last)
-        p->monotone = 0;
-    p->last = f;
-    p->calls++;
-    return p->cancel_at > 0 && p->calls >= p->cancel_at;
 }
 
 static void grid_model(struct cov_model *m, int n)

@@ -488,6 +488,26 @@ static void test_stage_industry_order(void **state)
     cov_model_free(m);
 }
 
+/* Two streets: 1,400 candidates in street 0 (above tile_units 250: cut into tiles)
+ * and 200 in street 1; options for them in *o. */
+static struct cov_model *big_scope_model(struct cov_propose_opts *o)
+{
+    rng_state = 0x9E3779B97F4A7C15ULL;
+    struct cov_model *m = model_new(2);
+    for (int i = 0; i < 1600; i++) {
+        int street = i < 1400 ? 0 : 1;
+        double u = rnd_unit();
+        int formal = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
+        org_add(m, "单位", NULL, NULL, formal, 8000 * rnd_unit() + 20000 * street,
+                8000 * rnd_unit(), street);
+    }
+    classified(m);
+    cov_propose_opts_init(o, &m->policy);
+    o->max_distance_m = 600;
+    o->tile_units = 250;
+    return m;
+}
+
 struct joint_reports {
     int during_big; /* reports of the joint stage before its first scope is done */
     int stop;       /* 1: stop at the first of them */
@@ -507,19 +527,8 @@ static int on_joint_progress(double f, const char *what, void *user)
 static void test_big_scope_progress_and_cancel(void **state)
 {
     (void)state;
-    rng_state = 0x9E3779B97F4A7C15ULL;
-    struct cov_model *m = model_new(2);
-    for (int i = 0; i < 1600; i++) {
-        int street = i < 1400 ? 0 : 1;
-        double u = rnd_unit();
-        org_add(m, "单位", NULL, NULL, u < 0.5 ? 0 : u < 0.8 ? 1 : 2,
-                8000 * rnd_unit() + 20000 * street, 8000 * rnd_unit(), street);
-    }
-    classified(m);
     struct cov_propose_opts o;
-    cov_propose_opts_init(&o, &m->policy);
-    o.max_distance_m = 600;
-    o.tile_units = 250;
+    struct cov_model *m = big_scope_model(&o);
     o.threads = 2;
     struct cov_plan *p = NULL;
     struct cov_err e;
@@ -543,20 +552,8 @@ static void test_big_scope_progress_and_cancel(void **state)
 static void test_big_scope_tiled(void **state)
 {
     (void)state;
-    rng_state = 0x9E3779B97F4A7C15ULL;
-    struct cov_model *m = model_new(2);
-    for (int i = 0; i < 1600; i++) {
-        int street = i < 1400 ? 0 : 1;
-        double u = rnd_unit();
-        int formal = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
-        org_add(m, "单位", NULL, NULL, formal, 8000 * rnd_unit() + 20000 * street,
-                8000 * rnd_unit(), street);
-    }
-    classified(m);
     struct cov_propose_opts o;
-    cov_propose_opts_init(&o, &m->policy);
-    o.max_distance_m = 600;
-    o.tile_units = 250;
+    struct cov_model *m = big_scope_model(&o);
     o.threads = 1;
     struct cov_plan *p1 = propose_ok(m, &o);
     o.threads = 2;

@@ -15,6 +15,7 @@
 #include "../../../analysis/propose_joint.h"
 #include "../../../analysis/propose_state.h"
 #include "../../../analysis/propose_tile.h"
+#include "progress_log.h"
 
 static uint64_t rng = 88172645463325252ULL;
 
@@ -184,19 +185,40 @@ static void test_tiled_deterministic(void **state)
     free(tags);
 }
 
-struct prog {
-    int calls, stop_at;
-    double last;
-    int backwards;
+/* n units in 4 clusters (make_units), with two plans' worth of group_of. */
+struct clustered {
+    double *x, *y;
+    int *mem;
+    long *a, *b;
+    struct cov_joint_problem p;
 };
 
-static int on_progress(double f, const char *what, void *user)
+static void clustered_new(struct clustered *c, size_t n, size_t tile_units)
 {
-    struct prog *g = user;
-    assert_non_null(what);
-    g->backwards |= f < g->last - 1e-12 || f > 1 + 1e-12;
-    g->last = f;
-    return ++g->calls == g->stop_at;
+    c->x = malloc(n * sizeof(*c->x));
+    c->y = malloc(n * sizeof(*c->y));
+    c->mem = malloc(n * sizeof(*c->mem));
+    c->a = malloc(n * sizeof(*c->a));
+    c->b = malloc(n * sizeof(*c->b));
+    assert_true(c->x && c->y && c->mem && c->a && c->b);
+    make_units(n, 4, c->x, c->y, c->mem);
+    c->p = (struct cov_joint_problem){.n = n,
+                                      .x = c->x,
+                                      .y = c->y,
+                                      .members = c->mem,
+                                      .max_units = 5,
+                                      .min_members = 3,
+                                      .max_distance_m = 800,
+                                      .tile_units = tile_units};
+}
+
+static void clustered_free(struct clustered *c)
+{
+    free(c->x);
+    free(c->y);
+    free(c->mem);
+    free(c->a);
+    free(c->b);
 }
 
 /* A tiled problem reports its progress through tiles and seams, ends at 1, and stops
@@ -204,44 +226,29 @@ static int on_progress(double f, const char *what, void *user)
 static void test_tiled_progress_and_cancel(void **state)
 {
     (void)state;
-    size_t n = 2000;
-    double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
-    int *mem = malloc(n * sizeof(*mem));
-    long *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
-    assert_true(x && y && mem && a && b);
-    make_units(n, 4, x, y, mem);
-    struct cov_joint_problem p = {.n = n,
-                                  .x = x,
-                                  .y = y,
-                                  .members = mem,
-                                  .max_units = 5,
-                                  .min_members = 3,
-                                  .max_distance_m = 800,
-                                  .tile_units = 100};
+    struct clustered c;
+    clustered_new(&c, 2000, 100);
+    struct cov_joint_problem *p = &c.p;
     struct cov_err e;
     cov_err_init(&e);
-    assert_int_equal(cov_joint_solve_tiled(&p, a, 2, &e), 0);
-    struct prog g = {0};
-    p.progress = on_progress;
-    p.progress_user = &g;
-    assert_int_equal(cov_joint_solve_tiled(&p, b, 2, &e), 0);
-    assert_memory_equal(a, b, n * sizeof(*a));
+    assert_int_equal(cov_joint_solve_tiled(p, c.a, 2, &e), 0);
+    struct progress_log g = {0, 0, 0, 1};
+    p->progress = on_progress;
+    p->progress_user = &g;
+    assert_int_equal(cov_joint_solve_tiled(p, c.b, 2, &e), 0);
+    assert_memory_equal(c.a, c.b, p->n * sizeof(*c.a));
     assert_true(g.calls > 5);
-    assert_false(g.backwards);
+    assert_true(g.monotone);
     assert_true(fabs(g.last - 1) < 1e-9);
     /* stopped at its third report: cancelled, with a message, no further round run */
-    struct prog h = {.stop_at = 3};
-    p.progress_user = &h;
-    assert_int_equal(cov_joint_solve_tiled(&p, b, 2, &e), COV_ECANCEL);
+    struct progress_log h = {0, 3, 0, 1};
+    p->progress_user = &h;
+    assert_int_equal(cov_joint_solve_tiled(p, c.b, 2, &e), COV_ECANCEL);
     assert_true(h.calls >= 3 && h.calls < g.calls);
     assert_true(h.last < 0.8);
     assert_non_null(strstr(cov_err_msg(&e), "cancel"));
     cov_err_release(&e);
-    free(x);
-    free(y);
-    free(mem);
-    free(a);
-    free(b);
+    clustered_free(&c);
 }
 
 /* Up to the tile size the tiled solver is the heuristic itself; clusters farther apart than
@@ -249,36 +256,21 @@ static void test_tiled_progress_and_cancel(void **state)
 static void test_tiled_agrees_with_whole(void **state)
 {
     (void)state;
-    size_t n = 1200;
-    double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
-    int *mem = malloc(n * sizeof(*mem));
-    long *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
-    assert_true(x && y && mem && a && b);
-    make_units(n, 4, x, y, mem);
-    struct cov_joint_problem p = {.n = n,
-                                  .x = x,
-                                  .y = y,
-                                  .members = mem,
-                                  .max_units = 5,
-                                  .min_members = 3,
-                                  .max_distance_m = 800,
-                                  .tile_units = n};
+    struct clustered c;
+    clustered_new(&c, 1200, 1200);
+    struct cov_joint_problem *p = &c.p;
     struct cov_err e;
     cov_err_init(&e);
-    assert_int_equal(cov_joint_solve_tiled(&p, a, 2, &e), 0);
-    p.tile_units = SIZE_MAX;
-    assert_int_equal(cov_joint_solve(&p, b, &e), 0);
-    assert_memory_equal(a, b, n * sizeof(*a));
-    long whole = check_plan(&p, b);
-    p.tile_units = 300; /* 4 tiles, one per cluster, the cuts in the gaps */
-    assert_int_equal(cov_joint_solve_tiled(&p, a, 2, &e), 0);
-    assert_int_equal(check_plan(&p, a), whole);
+    assert_int_equal(cov_joint_solve_tiled(p, c.a, 2, &e), 0);
+    p->tile_units = SIZE_MAX;
+    assert_int_equal(cov_joint_solve(p, c.b, &e), 0);
+    assert_memory_equal(c.a, c.b, p->n * sizeof(*c.a));
+    long whole = check_plan(p, c.b);
+    p->tile_units = 300; /* 4 tiles, one per cluster, the cuts in the gaps */
+    assert_int_equal(cov_joint_solve_tiled(p, c.a, 2, &e), 0);
+    assert_int_equal(check_plan(p, c.a), whole);
     cov_err_release(&e);
-    free(x);
-    free(y);
-    free(mem);
-    free(a);
-    free(b);
+    clustered_free(&c);
 }
 
 /* From the plain greedy, the improvement covers at least as many, feasibly; a start that is
