@@ -37,9 +37,13 @@ enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
 static void list_commands(FILE *f)
 {
+    int w = 0;
+    for (int i = 0; i < N_COMMANDS; i++)
+        if ((int)strlen(commands[i].name) > w)
+            w = (int)strlen(commands[i].name);
     fprintf(f, "%s\n", _("Commands:"));
     for (int i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-10s %s%s\n", commands[i].name, _(commands[i].summary),
+        fprintf(f, "  %-*s  %s%s\n", w, commands[i].name, _(commands[i].summary),
                 (commands[i].flags & CLI_NOT_BUILT) ? _(" (not built yet)") : "");
 }
 
