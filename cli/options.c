@@ -607,10 +607,52 @@ static void option_left(const struct cli_option *o, char *buf, size_t len)
         snprintf(buf + w, len - (size_t)w, " %s", o->argh);
 }
 
+/* 1 when p starts with one of the UTF-8 characters of set (concatenated); its length in *k. */
+static int starts_with_one_of(const char *p, const char *set, size_t *k)
+{
+    for (const char *q = set; *q;) {
+        size_t n = (*q & 0xe0) == 0xc0 ? 2 : (*q & 0xf0) == 0xe0 ? 3 : 1;
+        if (!strncmp(p, q, n)) {
+            *k = n;
+            return 1;
+        }
+        q += n;
+    }
+    return 0;
+}
+
+/* Chinese line-breaking rules (禁则): no line starts with these ... */
+static const char no_line_start[] = "，。、；：？！）》」』”’…";
+/* ... and none ends with these. */
+static const char no_line_end[] = "（《「『“‘";
+
+static size_t wrap_unit_plain(const char *p, int *w);
+
 /* Bytes of the next unit of p that wrapping keeps whole: a run of narrow
  * characters up to a space or newline, or one wide (CJK) character, which
- * may be broken after as Chinese text is. Its display width into *w. */
+ * may be broken after as Chinese text is; an opening bracket or quote stays
+ * with what follows it and closing punctuation with what precedes it. Its
+ * display width into *w. */
 static size_t wrap_unit(const char *p, int *w)
+{
+    size_t k, n = 0;
+    *w = 0;
+    while (starts_with_one_of(p + n, no_line_end, &k)) {
+        n += k;
+        *w += 2;
+    }
+    int uw;
+    size_t u = wrap_unit_plain(p + n, &uw);
+    n += u;
+    *w += uw;
+    while (starts_with_one_of(p + n, no_line_start, &k)) {
+        n += k;
+        *w += 2;
+    }
+    return n;
+}
+
+static size_t wrap_unit_plain(const char *p, int *w)
 {
     size_t n = 0;
     for (;;) {
