@@ -466,6 +466,63 @@ static void labels_collect(struct map_ctx *r, struct labels *ls, const signed ch
     }
 }
 
+/* Grows *b (capacity *cap) by one box; 0 or COV_ENOMEM. */
+static int box_push(double (**b)[4], size_t *n, size_t *cap, double x, double y, double w, double h)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 256;
+        double(*nb)[4] = realloc(*b, c * sizeof(**b));
+        if (!nb)
+            return COV_ENOMEM;
+        *b = nb;
+        *cap = c;
+    }
+    (*b)[*n][0] = x;
+    (*b)[*n][1] = y;
+    (*b)[*n][2] = w;
+    (*b)[*n][3] = h;
+    (*n)++;
+    return 0;
+}
+
+/* Place the count labels ls->l[from ..): clear of the furniture, of the names
+ * placed, of the organizations' points and of the rings. 0 or COV_ENOMEM. */
+static int place_counts(struct map_ctx *r, struct labels *ls, size_t from, const double bounds[4])
+{
+    if (from >= ls->n)
+        return 0;
+    const struct cov_model *m = r->m;
+    const struct map_view *v = &r->L.view;
+    double(*ob)[4] = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (size_t k = 0; k < r->n_obst && !rc; k++)
+        rc = box_push(&ob, &n, &cap, r->obst[k][0], r->obst[k][1], r->obst[k][2], r->obst[k][3]);
+    for (size_t i = 0; i < from && !rc; i++)
+        if (ls->l[i].placed)
+            rc = box_push(&ob, &n, &cap, ls->l[i].x, ls->l[i].y, ls->l[i].w, ls->l[i].h);
+    double pr = r->L.point_r, rr = map_ring_radius(r);
+    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        double px, py;
+        if (o->placed != COV_PLACED_POINT || !isfinite(o->x) || !isfinite(o->y))
+            continue;
+        map_view_to_page(v, o->x, o->y, &px, &py);
+        if (px >= v->fx - pr && px <= v->fx + v->fw + pr && py >= v->fy - pr &&
+            py <= v->fy + v->fh + pr)
+            rc = box_push(&ob, &n, &cap, px - pr, py - pr, 2 * pr, 2 * pr);
+    }
+    for (int layer = 0; layer < RING_LAYERS && !rc; layer++)
+        for (size_t i = 0; ls->ring[layer].n && i < m->n_areas[layer] && !rc; i++)
+            if (ls->ring[layer].n[i])
+                rc = box_push(&ob, &n, &cap, ls->ring[layer].x[i] - rr, ls->ring[layer].y[i] - rr,
+                              2 * rr, 2 * rr);
+    if (!rc)
+        rc = map_labels_place(ls->l + from, ls->n - from, bounds, (const double(*)[4])ob, n, NULL);
+    free(ob);
+    return rc;
+}
+
 void map_draw_labels(struct map_ctx *r)
 {
     struct labels ls = {0};
@@ -546,7 +603,12 @@ void map_draw_labels(struct map_ctx *r)
             ls.l[i].gap = area_gap;
     const struct map_view *v = &r->L.view;
     double bounds[4] = {v->fx, v->fy, v->fw, v->fh};
-    if (map_labels_place(ls.l, ls.n, bounds, (const double(*)[4])r->obst, r->n_obst, NULL)) {
+    /* the names first; the counts (added last) then keep off them and the symbols */
+    size_t n_names = 0;
+    while (n_names < ls.n && !ls.t[n_names].count)
+        n_names++;
+    if (map_labels_place(ls.l, n_names, bounds, (const double(*)[4])r->obst, r->n_obst, NULL) ||
+        place_counts(r, &ls, n_names, bounds)) {
         r->oom = 1;
         goto cleanup;
     }

@@ -1316,13 +1316,23 @@ static void test_svg_rings_keep_names_and_counts(void **state) {
     }
     struct map_opts o;
     map_opts_init(&o);
-    /* the ring is seen: its colour around its centre, not the name's halo */
     o.path = out_path(f, "rings.png");
+    /* an organization with coordinates where the count would first go, right of the ring */
+    int cx, cy, kx, ky, seen = 0;
+    pixel_of(f->m, &o, x, y, &cx, &cy);
+    pixel_of(f->m, &o, x + 1000, y, &kx, &ky);
+    assert_true(kx - cx > 20);
+    struct cov_org *pt = &f->m->orgs[3];
+    pt->x = x + 14 * 1000.0 / (kx - cx);
+    pt->y = y;
+    pt->status = COV_ST_NO_MEMBERS;
+    /* the ring is seen: its colour around its centre, not the name's halo */
     render_ok(f->m, &o);
     struct png p;
     png_open(&p, o.path);
-    int cx, cy, seen = 0;
-    pixel_of(f->m, &o, x, y, &cx, &cy);
+    int px, py;
+    pixel_of(f->m, &o, pt->x, pt->y, &px, &py);
+    assert_rgb_near(png_at(&p, px, py), map_status_color(COV_ST_NO_MEMBERS)); /* count moved */
     struct map_rgb ring = map_status_color(COV_ST_SMALL);
     for (int dy = -10; dy <= 10; dy++)
         for (int dx = -10; dx <= 10; dx++) {
