@@ -187,7 +187,7 @@ struct lab {
  * a ring standing for several orgs has "×n" beside it when few enough rings
  * are in view to read the numbers.
  */
-enum { RING_LAYERS = COV_COMMUNITIES + 1, RING_COUNTS_MAX = 150 };
+enum { RING_LAYERS = COV_COMMUNITIES + 1 };
 _Static_assert(COV_DISTRICTS == 0 && COV_STREETS == 1 && COV_COMMUNITIES == 2,
                "ring[] is indexed by the layers districts, streets, communities");
 
@@ -202,16 +202,7 @@ struct labels {
     struct lab *t;
     size_t n, cap;
     struct ring_set ring[RING_LAYERS]; /* by layer: districts, streets, communities */
-    size_t n_rings;                    /* rings in view */
 };
-
-static int ring_layer(int placed)
-{
-    return placed == COV_PLACED_DISTRICT    ? COV_DISTRICTS
-           : placed == COV_PLACED_STREET    ? COV_STREETS
-           : placed == COV_PLACED_COMMUNITY ? COV_COMMUNITIES
-                                            : -1;
-}
 
 static void rings_release(struct labels *ls)
 {
@@ -245,7 +236,7 @@ static void rings_collect(struct map_ctx *r, struct labels *ls)
     double rad = map_ring_radius(r);
     for (size_t i = 0; i < m->n_orgs; i++) {
         const struct cov_org *o = &m->orgs[i];
-        int layer = ring_layer(o->placed);
+        int layer = map_ring_layer(o->placed);
         if (layer < 0 || !isfinite(o->x) || !isfinite(o->y))
             continue;
         long a = o->area[layer];
@@ -260,7 +251,6 @@ static void rings_collect(struct map_ctx *r, struct labels *ls)
         if (!rs->n[a]++) {
             rs->x[a] = px;
             rs->y[a] = py;
-            ls->n_rings++;
         }
         rs->in[a] |= r->L.focus < 0 || map_org_in_focus(m, &r->L, i);
     }
@@ -532,7 +522,7 @@ void map_draw_labels(struct map_ctx *r)
         goto cleanup;
     labels_collect(r, &ls, r->cls, r->have, r->need);
     /* "×n" beside a ring of several orgs, below the names of the areas in view */
-    for (int layer = 0; layer < RING_LAYERS && ls.n_rings <= RING_COUNTS_MAX && !r->oom; layer++) {
+    for (int layer = 0; layer < RING_LAYERS && r->L.ring_counts && !r->oom; layer++) {
         const struct ring_set *rs = &ls.ring[layer];
         for (size_t i = 0; rs->n && i < r->m->n_areas[layer]; i++) {
             if (rs->n[i] < 2)

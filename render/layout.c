@@ -454,6 +454,43 @@ void map_page_size(const struct map_opts *o, int png, double *w, double *h)
     }
 }
 
+int map_ring_layer(int placed)
+{
+    return placed == COV_PLACED_DISTRICT    ? COV_DISTRICTS
+           : placed == COV_PLACED_STREET    ? COV_STREETS
+           : placed == COV_PLACED_COMMUNITY ? COV_COMMUNITIES
+                                            : -1;
+}
+
+/*
+ * *shown = 1 when at most MAP_RING_COUNTS_MAX rings are in view and one of
+ * them stands for two or more orgs: the labels then write the counts and the
+ * legend says what they are. 0 or COV_ENOMEM.
+ */
+static int ring_counts(const struct cov_model *m, const struct map_layout *L, int *shown)
+{
+    long *seen[3] = {NULL, NULL, NULL};
+    int rc = 0;
+    for (int l = 0; l < 3 && !rc; l++)
+        if (!(seen[l] = calloc(m->n_areas[l] ? m->n_areas[l] : 1, sizeof(long))))
+            rc = COV_ENOMEM;
+    long rings = 0, multi = 0;
+    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
+        const struct cov_org *g = &m->orgs[i];
+        int l = map_ring_layer(g->placed);
+        if (l < 0 || g->area[l] < 0 || (size_t)g->area[l] >= m->n_areas[l] ||
+            !(g->x >= L->vminx && g->x <= L->vmaxx && g->y >= L->vminy && g->y <= L->vmaxy))
+            continue;
+        long k = ++seen[l][g->area[l]];
+        rings += k == 1;
+        multi += k == 2;
+    }
+    *shown = !rc && rings <= MAP_RING_COUNTS_MAX && multi > 0;
+    for (int l = 0; l < 3; l++)
+        free(seen[l]);
+    return rc;
+}
+
 int map_layout_compute(const struct cov_model *m, const struct map_opts *o, struct map_layout *L,
                        struct cov_err *err)
 {
@@ -541,6 +578,9 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     double spacing = sqrt(fw * fh / (double)(L->n_view ? L->n_view : 1));
     L->aggregated = o->aggregate > 0 ||
                     (o->aggregate == 0 && (L->n_view > MAP_AGG_MAX_POINTS || spacing < 2.5 * u));
+    if (!L->aggregated && o->theme == MAP_THEME_COVERAGE && L->n_approx &&
+        ring_counts(m, L, &L->ring_counts))
+        return cov_err_set(err, COV_ENOMEM, _("out of memory drawing the map"));
     if (L->aggregated && aggregate(m, L))
         return cov_err_set(err, COV_ENOMEM, _("out of memory aggregating organizations"));
     if (!L->aggregated && point_radius(m, L))

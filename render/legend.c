@@ -57,6 +57,9 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
     if (L->n_approx && !L->aggregated) {
         add(b, MAP_LEG_HOLLOW, -1, L->n_approx, (struct map_rgb){0.3, 0.3, 0.3}, L->point_r, "%s",
             map_tr(en, "Placed by address (approximate)"));
+        if (L->ring_counts)
+            add(b, MAP_LEG_NOTE, -1, -1, black, 0, "%s",
+                map_tr(en, "×n beside a ring: the organizations it stands for"));
     }
     if (L->n_unplaced) {
         map_format_count(L->n_unplaced, a, sizeof(a));

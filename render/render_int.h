@@ -184,16 +184,19 @@ struct map_layout {
     long counts[COV_ST_COUNT];         /* organizations in focus by status */
     long n_focus;                      /* organizations in focus */
     long n_approx;                     /* in focus, placed only to an area (hollow symbols) */
-    long n_unplaced;                   /* in focus, placed nowhere: not drawn */
-    long n_view;                       /* organizations inside the view */
-    double point_r;                    /* point symbol radius, points */
-    int aggregated;                    /* 1: points drawn as per-cell proportional circles */
-    double cell;                       /* aggregation cell size, points */
-    int nx, ny;                        /* aggregation grid */
-    long *cell_n, *cell_cov;           /* per cell: organizations, covered ones */
-    double *cell_x, *cell_y;           /* per cell: sum of page coordinates */
-    long agg_max;                      /* largest cell count */
-    struct map_part *parts;            /* pieces of the zoom area (n_parts > 1), else NULL */
+    int ring_counts;         /* 1: the rings in view are few enough (MAP_RING_COUNTS_MAX) that
+                                each one standing for several orgs has "×n" beside it, and
+                                at least one does */
+    long n_unplaced;         /* in focus, placed nowhere: not drawn */
+    long n_view;             /* organizations inside the view */
+    double point_r;          /* point symbol radius, points */
+    int aggregated;          /* 1: points drawn as per-cell proportional circles */
+    double cell;             /* aggregation cell size, points */
+    int nx, ny;              /* aggregation grid */
+    long *cell_n, *cell_cov; /* per cell: organizations, covered ones */
+    double *cell_x, *cell_y; /* per cell: sum of page coordinates */
+    long agg_max;            /* largest cell count */
+    struct map_part *parts;  /* pieces of the zoom area (n_parts > 1), else NULL */
     size_t n_parts;
     long main_part; /* index into parts of the piece framed, -1 for an area in one piece */
     double *occ;    /* features per cell of the frame (MAP_OCC_*), ox x oy cells */
@@ -335,6 +338,14 @@ size_t map_legend_for(const struct cov_model *m, const struct map_opts *o,
 void map_draw_layers(struct map_ctx *r);
 
 /* ---- labels.c: area and group names placed on the map ---- */
+
+/* Most rings (areas' drawing points with orgs placed only to them) in view for
+ * their counts to be written beside them. */
+#define MAP_RING_COUNTS_MAX 150
+
+/* The layer whose drawing point carries the ring of an org placed (enum
+ * cov_placed) only to a district, street or community; -1 for the others. */
+int map_ring_layer(int placed);
 
 /* Radius of the hollow ring drawn for an org placed only to an area. */
 double map_ring_radius(const struct map_ctx *r);

@@ -1008,6 +1008,7 @@ static void test_svg_describes_legend_and_labels(void **state) {
     assert_non_null(strstr(desc, "\n  海州区")); /* placed labels */
     assert_non_null(strstr(desc, "\n  灌云县"));
     assert_non_null(strstr(desc, "\n  新南街道"));
+    assert_null(strstr(desc, "×")); /* no rings: no counts, no note on them */
 }
 
 /* ---- SVG structure ---- */
@@ -1349,10 +1350,61 @@ static void test_svg_rings_keep_names_and_counts(void **state) {
     assert_non_null(dend);
     *dend = 0;
     assert_non_null(strstr(desc, "\n  ×3\n")); /* the count beside the ring */
+    assert_non_null(strstr(desc, "×n")); /* and the legend says what it is */
     char want[64];
     snprintf(want, sizeof(want), "\n  %s", c0->name); /* its name, moved off the ring */
     assert_non_null(strstr(desc, want));
     free(buf);
+}
+
+/* Rings of n x n communities with two orgs each (placed to the community), as an SVG's
+ * <desc>, caller frees. */
+static char *rings_desc(struct fx *f, int n, const char *name) {
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    m->srid = 4549;
+    for (int c = 0; c < n * n; c++) {
+        char code[16];
+        snprintf(code, sizeof(code), "C%03d", c);
+        double x0 = X0 + (c % n) * 1000, y0 = Y0 + (c / n) * 1000;
+        add_area(m, COV_COMMUNITIES, code, code, NULL, COV_UR_URBAN,
+                 rect(m, x0, y0, x0 + 1000, y0 + 1000));
+        double x, y;
+        assert_int_equal(cov_place_point(m->geos, m->areas[COV_COMMUNITIES][c].geom, &x, &y), 0);
+        for (int k = 0; k < 2; k++) {
+            struct cov_org o = {.id = code, .name = code, .x = x, .y = y, .staff = COV_UNKNOWN};
+            long i = cov_model_add_org(m, &o);
+            assert_true(i >= 0);
+            m->orgs[i].placed = COV_PLACED_COMMUNITY;
+            m->orgs[i].area[COV_COMMUNITIES] = c;
+            m->orgs[i].status = COV_ST_NO_MEMBERS;
+        }
+    }
+    m->assigned = m->classified = 1;
+    struct map_opts o;
+    map_opts_init(&o);
+    o.path = out_path(f, name);
+    o.aggregate = -1; /* points, however many */
+    render_ok(m, &o);
+    cov_model_free(m);
+    char *buf = slurp(o.path, NULL);
+    char *d = strstr(buf, "<desc>"), *e = strstr(buf, "</desc>");
+    assert_non_null(d);
+    assert_non_null(e);
+    *e = 0;
+    memmove(buf, d, strlen(d) + 1);
+    return buf;
+}
+
+/* Counts beside the rings only while few enough rings are in view to read them. */
+static void test_ring_counts_only_when_few(void **state) {
+    struct fx *f = *state;
+    char *few = rings_desc(f, 4, "rings16.svg"), *many = rings_desc(f, 13, "rings169.svg");
+    assert_non_null(strstr(few, "\n  ×2"));
+    assert_non_null(strstr(few, "×n"));
+    assert_null(strstr(many, "×"));
+    free(few);
+    free(many);
 }
 
 static void test_svg_layer_groups(void **state) {
@@ -1540,6 +1592,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_svg_has_glyphs_and_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_describes_legend_and_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_rings_keep_names_and_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ring_counts_only_when_few, setup, teardown),
         cmocka_unit_test(test_xml_check_rejects),
         cmocka_unit_test_setup_teardown(test_svg_layer_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_plan_zoom_parks_layers, setup, teardown),
