@@ -264,30 +264,33 @@ static void note(struct imp *im, const char *fmt, ...)
     im->notes[im->notes_len] = '\0';
 }
 
+/* The source's own name of canonical field k, or NULL when no column holds it. */
+static const char *source_column(const struct imp *im, int k)
+{
+    int c = k >= 0 && (size_t)k < im->map.n ? im->map.col[k] : -1;
+    return c >= 0 && c < im->n_cols && im->cols && im->cols[c] && *im->cols[c] ? im->cols[c] : NULL;
+}
+
 /*
  * How messages name a field (a canonical name such as "formal_members"): by
  * the source's own column when the field was read from one, as the planner's
  * spreadsheet spells it; else the canonical name ("geometry" translated).
  */
+
 static const char *field_label(const struct imp *im, const char *field, char *buf, size_t len)
 {
-    if (!strcmp(field, "lon/lat")) {
-        char lon[160], lat[160];
-        const char *a = field_label(im, "lon", lon, sizeof(lon));
-        const char *b = field_label(im, "lat", lat, sizeof(lat));
-        if (a != lon || b != lat)
-            return field; /* not both from columns */
-        int cx = im->map.col[GEO_ORG_LON], cy = im->map.col[GEO_ORG_LAT];
-        char ex[160], ey[160];
-        snprintf(buf, len, _("columns \"%s\" and \"%s\""), geo_escape(im->cols[cx], ex, sizeof(ex)),
-                 geo_escape(im->cols[cy], ey, sizeof(ey)));
+    char e1[160], e2[160];
+    if (!strcmp(field, "lon/lat")) { /* a problem of the pair (swapped, out of range) */
+        const char *x = source_column(im, GEO_ORG_LON), *y = source_column(im, GEO_ORG_LAT);
+        if (!x || !y)
+            return field;
+        snprintf(buf, len, _("columns \"%s\" and \"%s\""), geo_escape(x, e1, sizeof(e1)),
+                 geo_escape(y, e2, sizeof(e2)));
         return buf;
     }
-    int k = geo_alias_field_index(im->layer, field);
-    int c = k >= 0 && (size_t)k < im->map.n ? im->map.col[k] : -1;
-    if (c >= 0 && c < im->n_cols && im->cols && im->cols[c] && *im->cols[c]) {
-        char esc[160];
-        snprintf(buf, len, _("column \"%s\""), geo_escape(im->cols[c], esc, sizeof(esc)));
+    const char *c = source_column(im, geo_alias_field_index(im->layer, field));
+    if (c) {
+        snprintf(buf, len, _("column \"%s\""), geo_escape(c, e1, sizeof(e1)));
         return buf;
     }
     return strcmp(field, "geometry") ? field : _("geometry");
@@ -377,9 +380,6 @@ static const char *row_key(const struct imp *im, size_t row)
     return im->layer == COV_ORGANIZATIONS ? im->orgs[row].id : im->areas[row].code;
 }
 
-/* Records the current row's key (its id or code, set already); returns 1 and
- * sets *prev to the row that had it first when key is a duplicate, 0 when new,
- * -1 on ENOMEM. */
 /* Rows the source probably holds (lines of a text table, features of a
  * layer), to size the duplicate table once instead of rehashing it as it grows. */
 static size_t expected_rows(struct imp *im)
@@ -395,6 +395,9 @@ static size_t expected_rows(struct imp *im)
     return hint > 0 ? (size_t)hint : 0;
 }
 
+/* Records the current row's key (its id or code, set already); returns 1 and
+ * sets *prev to the row that had it first when key is a duplicate, 0 when new,
+ * -1 on ENOMEM. */
 static int dup_check(struct imp *im, const char *key, size_t *prev)
 {
     if ((im->dup_n + 1) * 2 > im->dup_cap) {
@@ -2339,7 +2342,7 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
         rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
         goto cleanup;
     }
-    /* Organizations into a store whose CRS is set: written while they are read. */
+    /* Into a store whose CRS is set: written while they are read. */
     pipelined = !im.update && geo_store_srid(s) && !getenv("ORGCOVER_NO_PIPELINE");
     if (pipelined) {
         srid = geo_store_srid(s);
