@@ -292,6 +292,22 @@ static void sort_pairs(struct pairs *a)
     free(slot);
 }
 
+size_t geo_put_int64(char *p, int64_t v)
+{
+    char t[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do
+        t[n++] = (char)('0' + u % 10);
+    while ((u /= 10));
+    size_t k = 0;
+    if (v < 0)
+        p[k++] = '-';
+    while (n)
+        p[k++] = t[--n];
+    return k;
+}
+
 /*
  * Consecutive keys k0, k0 + 1, ... (a bulk write's row ids): one statement
  * inserts them all from a JSON array of the values, instead of a step per
@@ -312,9 +328,10 @@ static int write_pairs_dense(struct writer *w, const struct pairs *a, const char
         cov_err_set(w->err, COV_ENOMEM, _("out of memory"));
         goto done;
     }
-    *p++ = '[';
-    for (size_t i = 0; i < a->n; i++)
-        p += sprintf(p, i ? ",%lld" : "%lld", (long long)a->v[i].val);
+    for (size_t i = 0; i < a->n; i++) {
+        *p++ = i ? ',' : '[';
+        p += geo_put_int64(p, a->v[i].val);
+    }
     *p++ = ']';
     if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL)) {
         db_fail(w, what);

@@ -2,6 +2,7 @@
 #ifndef GEO_RTREE_H
 #define GEO_RTREE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../analysis/core.h"
@@ -32,6 +33,10 @@ struct geo_rbox {
 /* The box of row `id` spanning [minx, maxx] x [miny, maxy], each bound rounded
  * outward to float as the rtree module stores it. */
 struct geo_rbox geo_rtree_box(int64_t id, double minx, double maxx, double miny, double maxy);
+
+/* The decimal digits of v at p (at most 20 bytes, no NUL), as JSON and SQL read
+ * them; returns how many. For the arrays of row ids given to json_each. */
+size_t geo_put_int64(char *p, int64_t v);
 
 /*
  * Sorts v[0..n) by the centre along axis (0: x, 1: y), ties by id: the order

@@ -2117,22 +2117,6 @@ static struct group_key *group_keys(const struct cov_model *m)
     return g;
 }
 
-static size_t put_decimal(char *p, int64_t v)
-{
-    char t[24];
-    size_t n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do
-        t[n++] = (char)('0' + u % 10);
-    while ((u /= 10));
-    size_t k = 0;
-    if (v < 0)
-        p[k++] = '-';
-    while (n)
-        p[k++] = t[--n];
-    return k;
-}
-
 int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, struct cov_err *err)
 {
     if (!m->assigned)
@@ -2171,7 +2155,7 @@ int geo_store_save_assignments(struct geo_store *s, const struct cov_model *m, s
                 json = t;
             }
             json[len++] = b == a ? '[' : ',';
-            len += put_decimal(json + len, ORG_ROWID(g[b].org));
+            len += geo_put_int64(json + len, ORG_ROWID(g[b].org));
         }
         if (rc)
             break;

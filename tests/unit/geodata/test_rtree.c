@@ -237,6 +237,20 @@ static void test_sort_is_comparison_order(void **state)
     }
 }
 
+/* The row ids written for json_each: as printf writes them, the extremes included. */
+static void test_put_int64(void **state)
+{
+    (void)state;
+    const int64_t v[] = {0, 7, -1, 10, 1234567890123LL, INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char got[32], want[32];
+        size_t n = geo_put_int64(got, v[i]);
+        got[n] = 0;
+        snprintf(want, sizeof(want), "%lld", (long long)v[i]);
+        assert_string_equal(got, want);
+    }
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -341,6 +355,7 @@ static void test_bad_query_reported(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_put_int64),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_one_leaf),
         cmocka_unit_test(test_two_levels),
