@@ -180,87 +180,22 @@ struct lab {
     int count; /* 1: the number of orgs a ring stands for, beside it */
 };
 
-/*
- * Orgs placed only to a district, street or community are hollow rings on its
- * drawing point (layers.c), which is where its name would be centred: such an
- * area's name is anchored at the ring and placed just above or below it, and
- * a ring standing for several orgs has "×n" beside it when few enough rings
- * are in view to read the numbers.
- */
-enum { RING_LAYERS = COV_COMMUNITIES + 1 };
-_Static_assert(COV_DISTRICTS == 0 && COV_STREETS == 1 && COV_COMMUNITIES == 2,
-               "ring[] is indexed by the layers districts, streets, communities");
-
-struct ring_set {
-    double *x, *y;     /* page point of the area's ring */
-    long *n;           /* orgs it stands for, 0: no ring in view */
-    unsigned char *in; /* 1 when one of them is in the zoom area */
-};
-
 struct labels {
     struct map_label *l;
     struct lab *t;
     size_t n, cap;
-    struct ring_set ring[RING_LAYERS]; /* by layer: districts, streets, communities */
 };
 
-static void rings_release(struct labels *ls)
+/*
+ * An area with a ring (orgs placed only to it, L.ring) has its name anchored
+ * at the ring, which is where the name would be centred, and placed just
+ * above or below it; "×n" goes beside a ring of several when L.ring_counts.
+ * The ring of area i of layer, NULL when it has none.
+ */
+static const struct map_ring_set *ring_of(const struct map_ctx *r, int layer, size_t i)
 {
-    for (int layer = 0; layer < RING_LAYERS; layer++) {
-        free(ls->ring[layer].x);
-        free(ls->ring[layer].y);
-        free(ls->ring[layer].n);
-        free(ls->ring[layer].in);
-    }
-}
-
-/* Where the rings are (nothing when the map draws none). */
-static void rings_collect(struct map_ctx *r, struct labels *ls)
-{
-    const struct cov_model *m = r->m;
-    if (r->o->theme != MAP_THEME_COVERAGE || r->L.aggregated)
-        return;
-    for (int layer = 0; layer < RING_LAYERS; layer++) {
-        size_t na = m->n_areas[layer] ? m->n_areas[layer] : 1;
-        struct ring_set *rs = &ls->ring[layer];
-        rs->x = malloc(na * sizeof(*rs->x));
-        rs->y = malloc(na * sizeof(*rs->y));
-        rs->n = calloc(na, sizeof(*rs->n));
-        rs->in = calloc(na, 1);
-        if (!rs->x || !rs->y || !rs->n || !rs->in) {
-            r->oom = 1;
-            return;
-        }
-    }
-    const struct map_view *v = &r->L.view;
-    double rad = map_ring_radius(r);
-    for (size_t i = 0; i < m->n_orgs; i++) {
-        const struct cov_org *o = &m->orgs[i];
-        int layer = map_ring_layer(o->placed);
-        if (layer < 0 || !isfinite(o->x) || !isfinite(o->y))
-            continue;
-        long a = o->area[layer];
-        if (a < 0 || (size_t)a >= m->n_areas[layer])
-            continue;
-        double px, py;
-        map_view_to_page(v, o->x, o->y, &px, &py);
-        if (px < v->fx - rad || px > v->fx + v->fw + rad || py < v->fy - rad ||
-            py > v->fy + v->fh + rad)
-            continue;
-        struct ring_set *rs = &ls->ring[layer];
-        if (!rs->n[a]++) {
-            rs->x[a] = px;
-            rs->y[a] = py;
-        }
-        rs->in[a] |= r->L.focus < 0 || map_org_in_focus(m, &r->L, i);
-    }
-}
-
-/* The ring of area i of layer, NULL when it has none. */
-static const struct ring_set *ring_of(const struct labels *ls, int layer, size_t i)
-{
-    return layer < RING_LAYERS && ls->ring[layer].n && ls->ring[layer].n[i] ? &ls->ring[layer]
-                                                                            : NULL;
+    const struct map_ring_set *rs = layer < MAP_RING_LAYERS ? &r->L.ring[layer] : NULL;
+    return rs && rs->n && rs->n[i] ? rs : NULL;
 }
 
 /* A label anchored at page point (px, py). */
@@ -347,7 +282,7 @@ static double est_width(const char *s, double size)
 static void area_label(struct map_ctx *r, struct labels *ls, int layer, size_t i, const char *text,
                        double prio, double size, int bold, struct map_rgb c, int context)
 {
-    const struct ring_set *rs = ring_of(ls, layer, i);
+    const struct map_ring_set *rs = ring_of(r, layer, i);
     if (rs) {
         size_t before = ls->n;
         labels_add_page(r, ls, text, rs->x[i], rs->y[i], prio, 0, size, bold, c, context);
@@ -491,7 +426,7 @@ static int place_counts(struct map_ctx *r, struct labels *ls, size_t from, const
     for (size_t i = 0; i < from && !rc; i++)
         if (ls->l[i].placed)
             rc = box_push(&ob, &n, &cap, ls->l[i].x, ls->l[i].y, ls->l[i].w, ls->l[i].h);
-    double pr = r->L.point_r, rr = map_ring_radius(r);
+    double pr = r->L.point_r, rr = map_ring_radius(&r->L);
     for (size_t i = 0; i < m->n_orgs && !rc; i++) {
         const struct cov_org *o = &m->orgs[i];
         double px, py;
@@ -502,11 +437,12 @@ static int place_counts(struct map_ctx *r, struct labels *ls, size_t from, const
             py <= v->fy + v->fh + pr)
             rc = box_push(&ob, &n, &cap, px - pr, py - pr, 2 * pr, 2 * pr);
     }
-    for (int layer = 0; layer < RING_LAYERS && !rc; layer++)
-        for (size_t i = 0; ls->ring[layer].n && i < m->n_areas[layer] && !rc; i++)
-            if (ls->ring[layer].n[i])
-                rc = box_push(&ob, &n, &cap, ls->ring[layer].x[i] - rr, ls->ring[layer].y[i] - rr,
-                              2 * rr, 2 * rr);
+    for (int layer = 0; layer < MAP_RING_LAYERS && !rc; layer++) {
+        const struct map_ring_set *rs = &r->L.ring[layer];
+        for (size_t i = 0; rs->n && i < m->n_areas[layer] && !rc; i++)
+            if (rs->n[i])
+                rc = box_push(&ob, &n, &cap, rs->x[i] - rr, rs->y[i] - rr, 2 * rr, 2 * rr);
+    }
     if (!rc)
         rc = map_labels_place(ls->l + from, ls->n - from, bounds, (const double(*)[4])ob, n, NULL);
     free(ob);
@@ -517,13 +453,10 @@ void map_draw_labels(struct map_ctx *r)
 {
     struct labels ls = {0};
     map_sb_add(r->meta, "\nlabels:", 0);
-    rings_collect(r, &ls);
-    if (r->oom)
-        goto cleanup;
     labels_collect(r, &ls, r->cls, r->have, r->need);
     /* "×n" beside a ring of several orgs, below the names of the areas in view */
-    for (int layer = 0; layer < RING_LAYERS && r->L.ring_counts && !r->oom; layer++) {
-        const struct ring_set *rs = &ls.ring[layer];
+    for (int layer = 0; layer < MAP_RING_LAYERS && r->L.ring_counts && !r->oom; layer++) {
+        const struct map_ring_set *rs = &r->L.ring[layer];
         for (size_t i = 0; rs->n && i < r->m->n_areas[layer]; i++) {
             if (rs->n[i] < 2)
                 continue;
@@ -580,7 +513,7 @@ void map_draw_labels(struct map_ctx *r)
     }
     double pad = 1.0 * r->L.u;
     /* an area's name clears its ring and the count beside it */
-    double area_gap = map_ring_radius(r) + 0.5 * r->L.u;
+    double area_gap = map_ring_radius(&r->L) + 0.5 * r->L.u;
     for (size_t i = 0; i < ls.n; i++) {
         ls.t[i].ly = map_text_new(r->pc, ls.t[i].text, ls.t[i].size, ls.t[i].bold, 0);
         map_text_size(ls.t[i].ly, &ls.l[i].w, &ls.l[i].h);
@@ -614,7 +547,6 @@ void map_draw_labels(struct map_ctx *r)
             map_text_draw(r->cr, ls.t[i].ly, ls.l[i].x + pad, ls.l[i].y, ls.t[i].color,
                           2.2 * r->L.u * ls.t[i].size / 8);
 cleanup:
-    rings_release(&ls);
     for (size_t i = 0; i < ls.n; i++) {
         free(ls.t[i].text);
         if (ls.t[i].ly)

@@ -253,12 +253,6 @@ static void fill_outline(struct map_ctx *r, struct map_rgb c, double rad)
     }
 }
 
-/* Radius of the hollow ring of an org placed only to an area. */
-double map_ring_radius(const struct map_ctx *r)
-{
-    return fmax(r->L.point_r, 1.4 * r->L.u);
-}
-
 static void draw_points(struct map_ctx *r, int set)
 {
     /* most alarming on top */
@@ -268,7 +262,7 @@ static void draw_points(struct map_ctx *r, int set)
     cairo_set_fill_rule(r->cr, CAIRO_FILL_RULE_WINDING);
     /* Placed only to an area: a hollow ring at the area's drawing point,
      * under the real points, so that nobody reads it as an address. */
-    double ring = map_ring_radius(r);
+    double ring = map_ring_radius(&r->L);
     for (int k = 0; k < COV_ST_COUNT; k++) {
         enum cov_status s = order[k];
         cairo_new_path(r->cr);

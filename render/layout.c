@@ -454,7 +454,13 @@ void map_page_size(const struct map_opts *o, int png, double *w, double *h)
     }
 }
 
-int map_ring_layer(int placed)
+double map_ring_radius(const struct map_layout *L)
+{
+    return fmax(L->point_r, 1.4 * L->u);
+}
+
+/* The layer whose drawing point carries an org placed `placed`, -1 for none. */
+static int ring_layer(int placed)
 {
     return placed == COV_PLACED_DISTRICT    ? COV_DISTRICTS
            : placed == COV_PLACED_STREET    ? COV_STREETS
@@ -462,33 +468,47 @@ int map_ring_layer(int placed)
                                             : -1;
 }
 
-/*
- * *shown = 1 when at most MAP_RING_COUNTS_MAX rings are in view and one of
- * them stands for two or more orgs: the labels then write the counts and the
- * legend says what they are. 0 or COV_ENOMEM.
- */
-static int ring_counts(const struct cov_model *m, const struct map_layout *L, int *shown)
+/* L->ring and L->ring_counts (struct map_layout). 0 or COV_ENOMEM. */
+static int collect_rings(const struct cov_model *m, struct map_layout *L)
 {
-    long *seen[3] = {NULL, NULL, NULL};
-    int rc = 0;
-    for (int l = 0; l < 3 && !rc; l++)
-        if (!(seen[l] = calloc(m->n_areas[l] ? m->n_areas[l] : 1, sizeof(long))))
-            rc = COV_ENOMEM;
+    for (int l = 0; l < MAP_RING_LAYERS; l++) {
+        size_t na = m->n_areas[l] ? m->n_areas[l] : 1;
+        struct map_ring_set *rs = &L->ring[l];
+        rs->x = malloc(na * sizeof(*rs->x));
+        rs->y = malloc(na * sizeof(*rs->y));
+        rs->n = calloc(na, sizeof(*rs->n));
+        rs->in = calloc(na, 1);
+        if (!rs->x || !rs->y || !rs->n || !rs->in)
+            return COV_ENOMEM;
+    }
+    const struct map_view *v = &L->view;
+    double rad = map_ring_radius(L);
     long rings = 0, multi = 0;
-    for (size_t i = 0; i < m->n_orgs && !rc; i++) {
-        const struct cov_org *g = &m->orgs[i];
-        int l = map_ring_layer(g->placed);
-        if (l < 0 || g->area[l] < 0 || (size_t)g->area[l] >= m->n_areas[l] ||
-            !(g->x >= L->vminx && g->x <= L->vmaxx && g->y >= L->vminy && g->y <= L->vmaxy))
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *o = &m->orgs[i];
+        int l = ring_layer(o->placed);
+        if (l < 0 || !isfinite(o->x) || !isfinite(o->y))
             continue;
-        long k = ++seen[l][g->area[l]];
+        long a = o->area[l];
+        if (a < 0 || (size_t)a >= m->n_areas[l])
+            continue;
+        double px, py;
+        map_view_to_page(v, o->x, o->y, &px, &py);
+        if (px < v->fx - rad || px > v->fx + v->fw + rad || py < v->fy - rad ||
+            py > v->fy + v->fh + rad)
+            continue;
+        struct map_ring_set *rs = &L->ring[l];
+        long k = ++rs->n[a];
+        if (k == 1) {
+            rs->x[a] = px;
+            rs->y[a] = py;
+        }
         rings += k == 1;
         multi += k == 2;
+        rs->in[a] |= L->focus < 0 || map_org_in_focus(m, L, i);
     }
-    *shown = !rc && rings <= MAP_RING_COUNTS_MAX && multi > 0;
-    for (int l = 0; l < 3; l++)
-        free(seen[l]);
-    return rc;
+    L->ring_counts = rings <= MAP_RING_COUNTS_MAX && multi > 0;
+    return 0;
 }
 
 int map_layout_compute(const struct cov_model *m, const struct map_opts *o, struct map_layout *L,
@@ -578,14 +598,13 @@ int map_layout_compute(const struct cov_model *m, const struct map_opts *o, stru
     double spacing = sqrt(fw * fh / (double)(L->n_view ? L->n_view : 1));
     L->aggregated = o->aggregate > 0 ||
                     (o->aggregate == 0 && (L->n_view > MAP_AGG_MAX_POINTS || spacing < 2.5 * u));
-    if (!L->aggregated && o->theme == MAP_THEME_COVERAGE && L->n_approx &&
-        ring_counts(m, L, &L->ring_counts))
-        return cov_err_set(err, COV_ENOMEM, _("out of memory drawing the map"));
     if (L->aggregated && aggregate(m, L))
         return cov_err_set(err, COV_ENOMEM, _("out of memory aggregating organizations"));
     if (!L->aggregated && point_radius(m, L))
         return cov_err_set(err, COV_ENOMEM, _("out of memory sizing the point symbols"));
     L->point_r = fmax(L->point_r, 1.2 * L->dev);
+    if (!L->aggregated && o->theme == MAP_THEME_COVERAGE && L->n_approx && collect_rings(m, L))
+        return cov_err_set(err, COV_ENOMEM, _("out of memory drawing the map"));
     int orc = occupancy(m, L);
     if (orc)
         return cov_err_set(err, orc, _("%s weighing the corners of the map"),
@@ -606,6 +625,13 @@ void map_layout_release(struct map_layout *L)
     L->parts = NULL;
     L->occ = NULL;
     L->n_parts = 0;
+    for (int l = 0; l < MAP_RING_LAYERS; l++) {
+        free(L->ring[l].x);
+        free(L->ring[l].y);
+        free(L->ring[l].n);
+        free(L->ring[l].in);
+        L->ring[l] = (struct map_ring_set){0};
+    }
 }
 
 int map_page_view(const struct cov_model *m, const struct map_opts *o, struct map_view *v,

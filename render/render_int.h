@@ -168,6 +168,23 @@ long map_main_part(const struct map_part *p, size_t n);
 #define MAP_OCC_AREA 0.5
 enum map_corner { MAP_C_BL, MAP_C_BR, MAP_C_TL, MAP_C_TR, MAP_C_COUNT };
 
+/*
+ * Orgs placed only to a district, street or community are one hollow ring on
+ * that area's drawing point. Per area of one of those layers (indexed by
+ * layer: districts, streets, communities): its ring's page point and how many
+ * orgs it stands for (0: no ring in view).
+ */
+enum { MAP_RING_LAYERS = COV_COMMUNITIES + 1 };
+_Static_assert(COV_DISTRICTS == 0 && COV_STREETS == 1 && COV_COMMUNITIES == 2,
+               "ring[] is indexed by the layers districts, streets, communities");
+struct map_ring_set {
+    double *x, *y;
+    long *n;
+    unsigned char *in; /* 1 when one of its orgs is in the zoom area */
+};
+/* Most rings in view for their counts to be written beside them. */
+#define MAP_RING_COUNTS_MAX 150
+
 struct map_layout {
     double pw, ph;    /* page size, points */
     int png;          /* 1 when the output is a raster */
@@ -184,24 +201,26 @@ struct map_layout {
     long counts[COV_ST_COUNT];         /* organizations in focus by status */
     long n_focus;                      /* organizations in focus */
     long n_approx;                     /* in focus, placed only to an area (hollow symbols) */
-    int ring_counts;         /* 1: the rings in view are few enough (MAP_RING_COUNTS_MAX) that
-                                each one standing for several orgs has "×n" beside it, and
-                                at least one does */
-    long n_unplaced;         /* in focus, placed nowhere: not drawn */
-    long n_view;             /* organizations inside the view */
-    double point_r;          /* point symbol radius, points */
-    int aggregated;          /* 1: points drawn as per-cell proportional circles */
-    double cell;             /* aggregation cell size, points */
-    int nx, ny;              /* aggregation grid */
-    long *cell_n, *cell_cov; /* per cell: organizations, covered ones */
-    double *cell_x, *cell_y; /* per cell: sum of page coordinates */
-    long agg_max;            /* largest cell count */
-    struct map_part *parts;  /* pieces of the zoom area (n_parts > 1), else NULL */
+    long n_unplaced;                   /* in focus, placed nowhere: not drawn */
+    long n_view;                       /* organizations inside the view */
+    double point_r;                    /* point symbol radius, points */
+    int aggregated;                    /* 1: points drawn as per-cell proportional circles */
+    double cell;                       /* aggregation cell size, points */
+    int nx, ny;                        /* aggregation grid */
+    long *cell_n, *cell_cov;           /* per cell: organizations, covered ones */
+    double *cell_x, *cell_y;           /* per cell: sum of page coordinates */
+    long agg_max;                      /* largest cell count */
+    struct map_part *parts;            /* pieces of the zoom area (n_parts > 1), else NULL */
     size_t n_parts;
     long main_part; /* index into parts of the piece framed, -1 for an area in one piece */
     double *occ;    /* features per cell of the frame (MAP_OCC_*), ox x oy cells */
     int ox, oy;
     double ocell; /* cell size, points */
+    /* The rings in view (coverage map, points not aggregated), by layer: */
+    struct map_ring_set ring[MAP_RING_LAYERS];
+    /* 1: at most MAP_RING_COUNTS_MAX rings in view and one standing for several
+     * orgs: the labels write "×n" beside such rings and the legend says so. */
+    int ring_counts;
 };
 
 /* The page size in points of the map o draws (png: whether it is a raster, where
@@ -339,16 +358,8 @@ void map_draw_layers(struct map_ctx *r);
 
 /* ---- labels.c: area and group names placed on the map ---- */
 
-/* Most rings (areas' drawing points with orgs placed only to them) in view for
- * their counts to be written beside them. */
-#define MAP_RING_COUNTS_MAX 150
-
-/* The layer whose drawing point carries the ring of an org placed (enum
- * cov_placed) only to a district, street or community; -1 for the others. */
-int map_ring_layer(int placed);
-
 /* Radius of the hollow ring drawn for an org placed only to an area. */
-double map_ring_radius(const struct map_ctx *r);
+double map_ring_radius(const struct map_layout *L);
 /* Collect, measure, place (avoiding r->obst) and draw the labels; placed ones
  * are listed in r->meta. */
 void map_draw_labels(struct map_ctx *r);
