@@ -454,7 +454,7 @@ void map_draw_labels(struct map_ctx *r)
     struct labels ls = {0};
     map_sb_add(r->meta, "\nlabels:", 0);
     labels_collect(r, &ls, r->cls, r->have, r->need);
-    /* "×n" beside a ring of several orgs, below the names of the areas in view */
+    /* "×n" beside a ring of several orgs; placed after the names (place_counts) */
     for (int layer = 0; layer < MAP_RING_LAYERS && r->L.ring_counts && !r->oom; layer++) {
         const struct map_ring_set *rs = &r->L.ring[layer];
         for (size_t i = 0; rs->n && i < r->m->n_areas[layer]; i++) {
