@@ -189,12 +189,13 @@ static void msg_area(struct msg *b, const struct cov_model *m, const struct cov_
     const struct cov_area *a = &m->areas[layer][idx];
     int32_t d, s;
     cov_areasel_ancestors(sel, (enum cov_layer)layer, idx, &d, &s);
-    msg_add(b, "%s (%s", a->name ? a->name : "", a->code ? a->code : "");
+    /* TRANSLATORS: an area's name, then its code in brackets, e.g. 新浦街道 (320706010 */
+    msg_add(b, _("%s (%s"), a->name ? a->name : "", a->code ? a->code : "");
     if (layer > COV_DISTRICTS && d >= 0)
-        msg_add(b, ", %s", m->areas[COV_DISTRICTS][d].name);
+        msg_add(b, _(", %s"), m->areas[COV_DISTRICTS][d].name);
     if (layer > COV_STREETS && s >= 0)
         msg_add(b, " %s", m->areas[COV_STREETS][s].name);
-    msg_add(b, ")");
+    msg_add(b, "%s", _(")"));
 }
 
 /* " in 海州区 新浦街道": the chosen areas a lookup was limited to. */
