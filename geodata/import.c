@@ -1899,6 +1899,38 @@ static int pipe_validate(struct pipe *p, size_t i)
     return COV_OK;
 }
 
+/* Writer thread: the good rows of organizations from..to-1, in batches. */
+static int pipe_put_orgs(struct pipe *p, size_t from, size_t to)
+{
+    const struct cov_org *v[GEO_IMPORT_CHUNK];
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        if (!p->im->info[i].bad)
+            v[n++] = &p->im->orgs[i];
+    int rc = geo_store_put_orgs(p->s, v, n, &p->err);
+    if (!rc)
+        p->written += (long)n;
+    return rc;
+}
+
+/* Writer thread: the good rows of an area layer from..to-1, each checked first. */
+static int pipe_put_areas(struct pipe *p, size_t from, size_t to)
+{
+    struct imp *im = p->im;
+    int rc = COV_OK;
+    for (size_t i = from; i < to && !rc; i++) {
+        if (im->info[i].bad)
+            continue;
+        if ((rc = pipe_validate(p, i)))
+            break;
+        if (!im->areas[i].geom)
+            continue; /* unrepairable: reported after the join */
+        rc = put_row(im, p->s, i, p->geos, &p->err);
+        p->written += rc == COV_OK;
+    }
+    return rc;
+}
+
 static void *pipe_writer(void *arg)
 {
     struct pipe *p = arg;
@@ -1917,18 +1949,10 @@ static void *pipe_writer(void *arg)
             end = next + GEO_IMPORT_CHUNK;
         pthread_mutex_unlock(&p->lock);
         pthread_rwlock_rdlock(&p->rows_lock);
-        for (size_t i = next; i < end && !rc; i++) {
-            if (im->info[i].bad)
-                continue;
-            if (im->layer != COV_ORGANIZATIONS) {
-                if ((rc = pipe_validate(p, i)))
-                    break;
-                if (!im->areas[i].geom)
-                    continue; /* unrepairable: reported after the join */
-            }
-            rc = put_row(im, p->s, i, p->geos, &p->err);
-            p->written += rc == COV_OK;
-        }
+        if (im->layer == COV_ORGANIZATIONS)
+            rc = pipe_put_orgs(p, next, end);
+        else
+            rc = pipe_put_areas(p, next, end);
         pthread_rwlock_unlock(&p->rows_lock);
         next = end;
         pthread_mutex_lock(&p->lock);

@@ -601,6 +601,63 @@ static void test_duplicate_org_id(void **state) {
     assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
 }
 
+/* 37 organizations by geo_store_put_orgs(): two full batches and the rest
+ * row by row, some without a point; each row's R*Tree box is its own. */
+static void test_put_orgs_in_batches(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    enum { N = 2 * GEO_PUT_BATCH + 5 };
+    char ids[N][8];
+    struct cov_org o[N];
+    const struct cov_org *v[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "O%d", i);
+        o[i] = org(ids[i], 1000 + i, 2000 + 3 * i);
+        if (i % 7 == 3)
+            o[i].x = o[i].y = NAN;
+        v[i] = &o[i];
+    }
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_put_orgs(f->s, v, N, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "o.csv", N, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM organizations WHERE rowid ="
+                                      " CAST(substr(id, 2) AS INTEGER) + 1 AND name = 'org'"),
+                     N);
+    long with_point = query_long(f->s, "SELECT count(*) FROM organizations WHERE geom NOT NULL");
+    assert_int_equal(with_point, N - 5);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM idx_organizations_geom"), with_point);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM organizations o"
+                                      " JOIN idx_organizations_geom r ON r.pkid = o.rowid"
+                                      " WHERE r.xmin <= o.x AND o.x <= r.xmax"
+                                      " AND r.ymin <= o.y AND o.y <= r.ymax"
+                                      " AND o.x = X(o.geom) AND o.y = Y(o.geom)"),
+                     with_point);
+}
+
+/* A batch with an id already written fails as the row by row write does,
+ * naming the id, and leaves the transaction to the caller. */
+static void test_put_orgs_duplicate_in_a_batch(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    enum { N = GEO_PUT_BATCH + 2 };
+    char ids[N][8];
+    struct cov_org o[N];
+    const struct cov_org *v[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "B%d", i);
+        o[i] = org(ids[i], i, i);
+        v[i] = &o[i];
+    }
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_put_org(f->s, &o[7], &f->err), 0);
+    assert_int_equal(geo_store_put_orgs(f->s, v, N, &f->err), COV_EINPUT);
+    assert_string_equal(cov_err_msg(&f->err), "organizations: id 'B7' appears twice");
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM organizations"), 8);
+    geo_store_rollback(f->s);
+    assert_int_equal(geo_store_count(f->s, COV_ORGANIZATIONS, &f->err), 0);
+}
+
 static void test_duplicate_area_code(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
@@ -1198,6 +1255,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_spatial_index_built_by_layer_done, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layer_done_bumps_version_and_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_org_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_orgs_in_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_orgs_duplicate_in_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_point_blob_is_makepoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_orgs_cache_loads_the_same_and_follows_edits, setup,
                                         teardown),
