@@ -72,18 +72,34 @@ long geo_table_count_hint(struct geo_table *t)
     return -1;
 }
 
+/* Room for k more bytes in the row's buffer. */
+static int reserve(struct geo_table *t, size_t k)
+{
+    if (t->len + k < t->cap)
+        return 0;
+    size_t cap = t->cap ? t->cap : 1024;
+    while (t->len + k >= cap)
+        cap *= 2;
+    char *b = realloc(t->buf, cap);
+    if (!b)
+        return -1;
+    t->buf = b;
+    t->cap = cap;
+    return 0;
+}
+
+static int put_bytes(struct geo_table *t, const char *s, size_t k)
+{
+    if (reserve(t, k))
+        return -1;
+    memcpy(t->buf + t->len, s, k);
+    t->len += k;
+    return 0;
+}
+
 static int put_byte(struct geo_table *t, char c)
 {
-    if (t->len + 1 >= t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        char *b = realloc(t->buf, cap);
-        if (!b)
-            return -1;
-        t->buf = b;
-        t->cap = cap;
-    }
-    t->buf[t->len++] = c;
-    return 0;
+    return put_bytes(t, &c, 1);
 }
 
 /* Ends the current cell (NUL) and starts a new one. */
@@ -116,6 +132,12 @@ static int finish_row(struct geo_table *t)
     return 0;
 }
 
+/* Length of cell i of the finished row. */
+static size_t cell_len(const struct geo_table *t, int i)
+{
+    return (i + 1 < t->n ? t->off[i + 1] : t->len) - t->off[i] - 1;
+}
+
 /* Cut cells longer than max_cell; returns the first cut cell or -1. */
 static int cut_cells(struct geo_table *t, size_t max_cell)
 {
@@ -123,9 +145,8 @@ static int cut_cells(struct geo_table *t, size_t max_cell)
     if (!max_cell)
         return -1;
     for (int i = 0; i < t->n; i++) {
-        size_t k = strlen(t->cells[i]);
-        if (k <= max_cell)
-            continue;
+        if (cell_len(t, i) <= max_cell || strlen(t->cells[i]) <= max_cell)
+            continue; /* (a cell of a layer's row may hold a NUL) */
         char *c = (char *)t->cells[i];
         size_t cut = max_cell;
         while (cut > 0 && ((unsigned char)c[cut] & 0xC0) == 0x80)
@@ -137,6 +158,22 @@ static int cut_cells(struct geo_table *t, size_t max_cell)
     return first;
 }
 
+/* The bytes of a cell from p up to (not including) the first of stop1,
+ * stop2, stop3 or the end; returns that end. */
+static const char *span(const char *p, const char *end, char stop1, char stop2, char stop3)
+{
+    while (p < end && *p != stop1 && *p != stop2 && *p != stop3)
+        p++;
+    return p;
+}
+
+/*
+ * One record of CSV/TSV: cells separated by delim, a cell that starts with
+ * '"' quoted (delimiters and line breaks inside it are text, "" is one '"',
+ * what follows the closing quote up to the delimiter is kept as text); a
+ * '"' later in an unquoted cell is text. Runs of plain bytes are copied at
+ * once.
+ */
 static int next_text(struct geo_table *t, long *row)
 {
     if (t->p >= t->end)
@@ -146,43 +183,50 @@ static int next_text(struct geo_table *t, long *row)
     *row = ++t->line;
     if (new_cell(t, 1))
         return -1;
-    int quoted = 0, at_start = 1;
-    while (t->p < t->end) {
-        char c = *t->p++;
-        if (quoted) {
-            if (c == '"') {
-                if (t->p < t->end && *t->p == '"') {
-                    t->p++;
+    const char *p = t->p, *end = t->end;
+    int at_start = 1;
+    while (p < end) {
+        if (at_start && *p == '"') {
+            p++;
+            for (;;) { /* inside the quotes */
+                const char *q = memchr(p, '"', (size_t)(end - p));
+                if (!q)
+                    q = end;
+                if (put_bytes(t, p, (size_t)(q - p)))
+                    return -1;
+                p = q;
+                if (p >= end)
+                    break;
+                p++; /* the quote */
+                if (p < end && *p == '"') {
                     if (put_byte(t, '"'))
                         return -1;
-                } else {
-                    quoted = 0;
+                    p++;
+                    continue;
                 }
-                continue;
+                break;
             }
-            if (put_byte(t, c))
-                return -1;
-            continue;
-        }
-        if (c == '"' && at_start) {
-            quoted = 1;
             at_start = 0;
             continue;
         }
+        const char *q = span(p, end, t->delim, '\n', '\r');
+        if (q > p && put_bytes(t, p, (size_t)(q - p)))
+            return -1;
+        p = q;
+        if (p >= end)
+            break;
+        char c = *p++;
         if (c == t->delim) {
             if (new_cell(t, 0))
                 return -1;
             at_start = 1;
             continue;
         }
-        if (c == '\r' && t->p < t->end && *t->p == '\n')
-            continue;
-        if (c == '\n' || c == '\r')
-            break;
-        at_start = 0;
-        if (put_byte(t, c))
-            return -1;
+        if (c == '\r' && p < end && *p == '\n')
+            p++;
+        break; /* the end of the record */
     }
+    t->p = p;
     return finish_row(t) ? -1 : 1;
 }
 

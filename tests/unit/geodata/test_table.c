@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -90,6 +91,56 @@ static void test_unterminated_quote_ends_with_the_text(void **state)
     geo_table_free(t);
 }
 
+/* The rules the copying of runs must keep: a quote opens a quoted cell only
+ * at its start, text after the closing quote is kept, a lone CR ends the
+ * record, an empty last cell is a cell. */
+static void test_quotes_only_at_a_cells_start(void **state)
+{
+    (void)state;
+    const char text[] = "5\"2,\"a\"b,\"\",x\"y\"\rlast,\n\"\"\"q\"\"\"";
+    struct geo_table *t = geo_table_new_text(text, sizeof(text) - 1, ',');
+    struct row r;
+    assert_int_equal(next(t, 0, &r), 1);
+    assert_int_equal(r.n, 4);
+    assert_string_equal(r.cells[0], "5\"2");
+    assert_string_equal(r.cells[1], "ab");
+    assert_string_equal(r.cells[2], "");
+    assert_string_equal(r.cells[3], "x\"y\"");
+    assert_int_equal(next(t, 0, &r), 1);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.cells[0], "last");
+    assert_string_equal(r.cells[1], "");
+    assert_int_equal(next(t, 0, &r), 1);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.cells[0], "\"q\"");
+    assert_int_equal(r.row, 3);
+    assert_int_equal(next(t, 0, &r), 0);
+    geo_table_free(t);
+}
+
+/* A record longer than the buffer's first size, cells of every length. */
+static void test_long_record(void **state)
+{
+    (void)state;
+    char text[6000];
+    size_t len = 0;
+    for (int i = 0; i < 100; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%0*d", i ? "," : "",
+                                i % 50 + 1, i);
+    text[len++] = '\n';
+    struct geo_table *t = geo_table_new_text(text, len, ',');
+    struct row r;
+    assert_int_equal(next(t, 0, &r), 1);
+    assert_int_equal(r.n, 100);
+    for (int i = 0; i < 100; i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "%0*d", i % 50 + 1, i);
+        assert_string_equal(r.cells[i], want);
+    }
+    assert_int_equal(r.long_cell, -1);
+    geo_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +148,8 @@ int main(void)
         cmocka_unit_test(test_blank_rows_are_rows),
         cmocka_unit_test(test_long_cell_cut_on_a_character),
         cmocka_unit_test(test_unterminated_quote_ends_with_the_text),
+        cmocka_unit_test(test_quotes_only_at_a_cells_start),
+        cmocka_unit_test(test_long_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
