@@ -1963,6 +1963,10 @@ static void *pipe_writer(void *arg)
         }
     }
     pthread_mutex_unlock(&p->lock);
+    /* The rows SQLite has spilled to the file go to the disk while the
+     * reader builds the index: the commit's sync then waits for less. */
+    if (!rc)
+        geo_store_writeback(p->s);
     return NULL;
 }
 

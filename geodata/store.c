@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -753,6 +754,19 @@ int geo_store_begin(struct geo_store *s, struct cov_err *err)
     if (!rc)
         s->in_tx = 1;
     return rc;
+}
+
+void geo_store_writeback(struct geo_store *s)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        close(fd);
+    }
+#else
+    (void)s;
+#endif
 }
 
 int geo_store_commit(struct geo_store *s, struct cov_err *err)

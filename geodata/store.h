@@ -50,6 +50,12 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err);
 
 /* Transactions (not nested). */
 int geo_store_begin(struct geo_store *s, struct cov_err *err);
+/*
+ * Asks the kernel to start writing the store's pages that SQLite has handed
+ * it so far (Linux sync_file_range, no wait): a big transaction's commit
+ * then waits on the disk for less. A hint only; the commit syncs as before.
+ */
+void geo_store_writeback(struct geo_store *s);
 int geo_store_commit(struct geo_store *s, struct cov_err *err);
 void geo_store_rollback(struct geo_store *s);
 
