@@ -51,6 +51,9 @@ d="$scratch/data"
 t0=$(date +%s.%N)
 "$B/tools/mkcountry" --outside "$outside" "$nc" "$no" "$d" > "$scratch/gen.log"
 ogr2ogr -f GPKG -t_srs EPSG:4508 -lco SPATIAL_INDEX=NO -nln communities "$d/communities-4508.gpkg" "$d/communities.gpkg"
+# The generated files on disk before the first timed step: otherwise the kernel's
+# write-back of their 80 MB lands on whichever system runs first (orgcover).
+sync
 t1=$(date +%s.%N)
 csv="$d/organizations.csv" gpkg="$d/communities-4508.gpkg"
 echo "input: $nc communities (EPSG:4508 GeoPackage, $(du -k "$gpkg" | cut -f1) KiB), $no organizations" \
