@@ -94,7 +94,7 @@ void cov_area_envelope(const struct cov_model *m, struct cov_area *a)
     cov_area_envelope_r(m->geos, a);
 }
 
-long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)
+long cov_model_add_area_owned(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)
 {
     if ((unsigned)layer >= COV_NAREAS || cov_model_reserve_areas(m, layer, 1)) {
         if (a->geom)
@@ -103,12 +103,18 @@ long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct 
     }
     struct cov_area *d = &m->areas[layer][m->n_areas[layer]];
     *d = *a;
-    d->code = cov_arena_strdup(&m->arena, a->code);
-    d->name = cov_arena_strdup(&m->arena, a->name);
-    d->parent = cov_arena_strdup(&m->arena, a->parent);
     cov_area_envelope(m, d);
     m->assigned = 0;
     return (long)m->n_areas[layer]++;
+}
+
+long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a)
+{
+    struct cov_area c = *a;
+    c.code = cov_arena_strdup(&m->arena, a->code);
+    c.name = cov_arena_strdup(&m->arena, a->name);
+    c.parent = cov_arena_strdup(&m->arena, a->parent);
+    return cov_model_add_area_owned(m, layer, &c);
 }
 
 /* Appends o with its strings as given (the caller has placed them). */

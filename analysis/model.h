@@ -146,6 +146,8 @@ void cov_model_free(struct cov_model *m);
  * then destroyed).
  */
 long cov_model_add_area(struct cov_model *m, enum cov_layer layer, const struct cov_area *a);
+/* As cov_model_add_area, strings not copied: they must already live in m's arena. */
+long cov_model_add_area_owned(struct cov_model *m, enum cov_layer layer, const struct cov_area *a);
 /* Sets a's envelope from a->geom (all 0 without one), with m's GEOS context;
  * cov_area_envelope_r with context h (a thread's own). */
 void cov_area_envelope(const struct cov_model *m, struct cov_area *a);

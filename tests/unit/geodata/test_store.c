@@ -883,6 +883,93 @@ static struct cov_model *load_current(struct fx *f) {
     return m;
 }
 
+static void expect_same_areas(const struct cov_model *a, const struct cov_model *b) {
+    for (int l = 0; l < COV_NAREAS; l++) {
+        assert_int_equal(a->n_areas[l], b->n_areas[l]);
+        for (size_t i = 0; i < a->n_areas[l]; i++) {
+            const struct cov_area *p = &a->areas[l][i], *q = &b->areas[l][i];
+            assert_true(same_str(p->code, q->code) && same_str(p->name, q->name) &&
+                        same_str(p->parent, q->parent));
+            assert_int_equal(p->ur, q->ur);
+            assert_int_equal(p->ur_code, q->ur_code);
+            assert_true(p->minx == q->minx && p->maxy == q->maxy);
+        }
+    }
+}
+
+static struct cov_model *load_lean(struct fx *f) {
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS | GEO_LOAD_LEAN, m, NULL, NULL, &f->err),
+                     0);
+    return m;
+}
+
+/* The area layers' attributes are kept as blobs by the first load that reads
+ * the tables; later loads, lean or with geometries, read the blobs, until an
+ * edit of the layer. */
+static void test_areas_cache_loads_the_same_and_follows_edits(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *table = load_current(f); /* reads the tables, writes the blobs */
+    assert_null(table->areas[COV_DISTRICTS][0].parent);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM cache WHERE key LIKE 'areas.%'"),
+                     COV_NAREAS);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM meta WHERE key = 'cache.communities'"
+                                      " AND value = (SELECT value FROM meta"
+                                      " WHERE key = 'version.communities')"),
+                     1);
+    struct cov_model *cached = load_current(f);
+    expect_same_areas(table, cached);
+    cov_model_free(cached);
+    struct cov_model *lean = load_lean(f);
+    assert_string_equal(lean->areas[COV_COMMUNITIES][1].name, "村二");
+    assert_int_equal(lean->areas[COV_COMMUNITIES][1].ur_code, 220);
+    assert_null(lean->areas[COV_COMMUNITIES][1].geom);
+    cov_model_free(lean);
+
+    /* The blob is what is read: with its trigger gone, an edit is not seen. */
+    assert_int_equal(geo_store_exec(f->s,
+                                    "DROP TRIGGER orgcover_communities_cache_upd;"
+                                    " UPDATE communities SET name = '改名' WHERE code = '320703002201'",
+                                    &f->err),
+                     0);
+    lean = load_lean(f);
+    assert_string_equal(lean->areas[COV_COMMUNITIES][1].name, "村二");
+    cov_model_free(lean);
+    /* With the trigger (written again with the blob), an edit is seen. */
+    assert_int_equal(geo_store_exec(f->s, "DELETE FROM meta WHERE key = 'cache.communities'",
+                                    &f->err),
+                     0);
+    cov_model_free(load_current(f));
+    assert_int_equal(geo_store_exec(f->s,
+                                    "UPDATE communities SET ur_code = 210 WHERE code ="
+                                    " '320703002201'",
+                                    &f->err),
+                     0);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM meta WHERE key = 'cache.communities'"),
+                     0);
+    lean = load_lean(f);
+    assert_string_equal(lean->areas[COV_COMMUNITIES][1].name, "改名");
+    assert_int_equal(lean->areas[COV_COMMUNITIES][1].ur_code, 210);
+    cov_model_free(lean);
+
+    /* A damaged blob is not used: the table is read again. */
+    cov_model_free(load_current(f));
+    assert_int_equal(geo_store_exec(f->s,
+                                    "UPDATE cache SET data = substr(data, 1, length(data) - 2)"
+                                    " WHERE key = 'areas.streets'",
+                                    &f->err),
+                     0);
+    struct cov_model *again = load_current(f);
+    assert_int_equal(again->n_areas[COV_STREETS], 2);
+    assert_string_equal(again->areas[COV_STREETS][1].name, "街道二");
+    assert_string_equal(again->areas[COV_STREETS][1].parent, "320703");
+    cov_model_free(again);
+    cov_model_free(table);
+}
+
 static void test_orgs_cache_loads_the_same_and_follows_edits(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
@@ -1258,6 +1345,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_put_orgs_in_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_orgs_duplicate_in_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_point_blob_is_makepoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_areas_cache_loads_the_same_and_follows_edits, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_orgs_cache_loads_the_same_and_follows_edits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bulk_index_append_replace_update, setup, teardown),
