@@ -49,11 +49,13 @@ int geo_csv_needs_guard(const char *s)
 int geo_csv_cell(FILE *f, const char *s)
 {
     s = s ? s : "";
-    size_t n = strlen(s);
+    /* One pass for the common cell: its length up to the first character
+     * that needs quotes, which is all of it when there is none. */
+    size_t n = strcspn(s, ",\"\r\n");
     int guard = geo_csv_needs_guard(s);
-    int quote = guard || strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    int quote = guard || s[n] || (n && (s[0] == ' ' || s[n - 1] == ' '));
     if (!quote)
-        return fputs(s, f) < 0 ? EOF : 0;
+        return fwrite(s, 1, n, f) < n ? EOF : 0;
     if (fputc('"', f) == EOF || (guard && fputc('\'', f) == EOF))
         return EOF;
     for (; *s; s++) {

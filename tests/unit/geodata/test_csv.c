@@ -46,6 +46,9 @@ static void test_quoting(void **state)
     check("say \"hi\"", "\"say \"\"hi\"\"\"");
     check("two\nlines", "\"two\nlines\"");
     check(" padded ", "\" padded \"");
+    check("tail ", "\"tail \"");
+    check("a\rb", "\"a\rb\"");
+    check("中,文", "\"中,文\"");
 }
 
 static void test_formulas_guarded(void **state)
