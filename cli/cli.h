@@ -105,6 +105,15 @@ int cli_parse_format(const char *s, int allow_geojson);
 /* JSON: a string with escapes; a number, or null when NAN/infinite. */
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double v);
+/*
+ * v in decimal, without printf: the output's hot loops (a row per community,
+ * 6x10^5 at national size) avoid it because a library GDAL loads
+ * (libquadmath) registers printf hooks that send every printf in the
+ * process down glibc's slow path, twice the time per call.
+ */
+enum { CLI_LONG_CHARS = 24 };
+char *cli_fmt_long(char buf[CLI_LONG_CHARS], long v); /* returns the start, in buf */
+void cli_json_int(FILE *f, long v);
 /* ', "key": value' (value a JSON string, or null when NULL): a member after the first. */
 void cli_json_kv(FILE *f, const char *key, const char *value);
 

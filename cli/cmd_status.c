@@ -41,21 +41,34 @@ static int set_by(struct cli_parser *p, const struct cli_option *o, const char *
 
 static void json_summary(FILE *f, const struct cov_summary *s)
 {
-    fprintf(f, "\"organizations\": %ld, \"covered\": %ld, \"coverage_rate\": ", s->organizations,
-            s->covered);
+    fputs("\"organizations\": ", f);
+    cli_json_int(f, s->organizations);
+    fputs(", \"covered\": ", f);
+    cli_json_int(f, s->covered);
+    fputs(", \"coverage_rate\": ", f);
     cli_json_num(f, s->coverage_rate);
-    fprintf(f, ", \"standalone_eligible\": %ld, \"standalone_formed\": %ld, \"standalone_rate\": ",
-            s->standalone_eligible, s->standalone_formed);
+    fputs(", \"standalone_eligible\": ", f);
+    cli_json_int(f, s->standalone_eligible);
+    fputs(", \"standalone_formed\": ", f);
+    cli_json_int(f, s->standalone_formed);
+    fputs(", \"standalone_rate\": ", f);
     cli_json_num(f, s->standalone_rate);
-    fprintf(f, ", \"no_members\": %ld, \"work_covered\": %ld, \"outside_all_communities\": %ld",
-            s->no_members, s->work_covered, s->outside_all_communities);
-    fprintf(f, ", \"placed\": {");
+    fputs(", \"no_members\": ", f);
+    cli_json_int(f, s->no_members);
+    fputs(", \"work_covered\": ", f);
+    cli_json_int(f, s->work_covered);
+    fputs(", \"outside_all_communities\": ", f);
+    cli_json_int(f, s->outside_all_communities);
+    fputs(", \"placed\": {", f);
     static const int order[] = {COV_PLACED_POINT, COV_PLACED_COMMUNITY, COV_PLACED_STREET,
                                 COV_PLACED_DISTRICT, COV_PLACED_NONE};
-    for (int i = 0; i < COV_PLACED_COUNT; i++)
-        fprintf(f, "%s\"%s\": %ld", i ? ", " : "", cov_placed_name((enum cov_placed)order[i]),
-                s->placed[order[i]]);
-    fprintf(f, "}");
+    for (int i = 0; i < COV_PLACED_COUNT; i++) {
+        fputs(i ? ", \"" : "\"", f);
+        fputs(cov_placed_name((enum cov_placed)order[i]), f);
+        fputs("\": ", f);
+        cli_json_int(f, s->placed[order[i]]);
+    }
+    fputs("}", f);
 }
 
 /* "坐标 120，社区/村 800，…": how precisely the organizations are placed. */

@@ -53,27 +53,30 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             if (failing && k->met)
                 continue;
             const struct cov_area *a = &comms[k->community];
-            fprintf(f, "%s\n  {\"code\": ", first ? "" : ",");
+            fputs(first ? "\n  {\"code\": " : ",\n  {\"code\": ", f);
             first = 0;
             cli_json_str(f, a->code);
-            fprintf(f, ", \"name\": ");
+            fputs(", \"name\": ", f);
             cli_json_str(f, a->name);
             fputs(", \"type\": ", f);
             fputs(k->ur == COV_UR_URBAN   ? "\"urban\""
                   : k->ur == COV_UR_RURAL ? "\"rural\""
                                           : "null",
                   f);
-            fprintf(f, ", \"community_orgs\": %d, \"required\": %d", k->community_orgs,
-                    k->required);
+            fputs(", \"community_orgs\": ", f);
+            cli_json_int(f, k->community_orgs);
+            fputs(", \"required\": ", f);
+            cli_json_int(f, k->required);
             fputs(k->met ? ", \"met\": true" : ", \"met\": false", f);
-            fprintf(f, ", \"shortfall\": %d", k->shortfall);
+            fputs(", \"shortfall\": ", f);
+            cli_json_int(f, k->shortfall);
             struct cli_parents pa; /* where it lies, after the figures older readers expect */
             cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
             cli_json_kv(f, "district_code", pa.district_code);
             cli_json_kv(f, "district_name", pa.district_name);
             cli_json_kv(f, "street_code", pa.street_code);
             cli_json_kv(f, "street_name", pa.street_name);
-            fprintf(f, "}");
+            fputs("}", f);
         }
         fprintf(f, "\n]}\n");
     } else {

@@ -291,11 +291,10 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         cli_table_stream_csv(&t, stdout);
     for (size_t i = 0; i < n; i++) {
         const struct cov_org *o = &m->orgs[idx[i]];
-        char mem[16];
-        snprintf(mem, sizeof(mem), "%d", o->formal_members);
+        char mem[CLI_LONG_CHARS];
         const char *cells[] = {o->id,
                                o->name,
-                               mem,
+                               cli_fmt_long(mem, o->formal_members),
                                area_name(m, o, COV_DISTRICTS),
                                area_name(m, o, COV_STREETS),
                                area_name(m, o, COV_COMMUNITIES),

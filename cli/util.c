@@ -277,6 +277,25 @@ void cli_json_kv(FILE *f, const char *key, const char *value)
     cli_json_str(f, value);
 }
 
+char *cli_fmt_long(char buf[CLI_LONG_CHARS], long v)
+{
+    char *p = buf + CLI_LONG_CHARS;
+    *--p = '\0';
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
+void cli_json_int(FILE *f, long v)
+{
+    char buf[CLI_LONG_CHARS];
+    fputs(cli_fmt_long(buf, v), f);
+}
+
 void cli_json_num(FILE *f, double v)
 {
     if (!isfinite(v))
