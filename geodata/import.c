@@ -1701,6 +1701,9 @@ static int convert_area_geom(struct imp *im, size_t i, OGRCoordinateTransformati
     }
     a->geom = GEOSGeomFromWKB_buf_r(im->geos, wkb, (size_t)size);
     free(wkb);
+    /* Not needed again: freed now, its memory reused by the next rows. */
+    OGR_G_DestroyGeometry(g);
+    im->ogeom[i] = NULL;
     if (!a->geom) {
         problem(im, "geometry", _("cannot be read by GEOS: %s"), cov_geos_last_error(im->geos));
         return -1;
