@@ -177,7 +177,8 @@ struct lab {
     int context; /* outside the zoom area: faded, listed with " (context)" */
     struct map_rgb color;
     PangoLayout *ly;
-    int count; /* 1: the number of orgs a ring stands for, beside it */
+    int count;     /* 1: the number of orgs a ring stands for, beside it */
+    double ring_r; /* anchored at a ring: its outermost radius (map_ring_outer) */
 };
 
 struct labels {
@@ -226,7 +227,7 @@ static void labels_add_page(struct map_ctx *r, struct labels *ls, const char *te
         .ax = px, .ay = py, .priority = prio, .point = point, .gap = r->L.point_r + 1.5 * r->L.u};
     if (context)
         c = map_rgb_fade(c, MAP_FADE_TEXT);
-    ls->t[ls->n] = (struct lab){dup, size, bold, context, c, NULL, 0};
+    ls->t[ls->n] = (struct lab){dup, size, bold, context, c, NULL, 0, 0};
     ls->n++;
 }
 
@@ -286,8 +287,10 @@ static void area_label(struct map_ctx *r, struct labels *ls, int layer, size_t i
     if (rs) {
         size_t before = ls->n;
         labels_add_page(r, ls, text, rs->x[i], rs->y[i], prio, 0, size, bold, c, context);
-        if (ls->n > before)
+        if (ls->n > before) {
             ls->l[before].off_anchor = 1;
+            ls->t[before].ring_r = map_ring_outer(&r->L, layer, i);
+        }
         return;
     }
     double x, y;
@@ -426,7 +429,7 @@ static int place_counts(struct map_ctx *r, struct labels *ls, size_t from, const
     for (size_t i = 0; i < from && !rc; i++)
         if (ls->l[i].placed)
             rc = box_push(&ob, &n, &cap, ls->l[i].x, ls->l[i].y, ls->l[i].w, ls->l[i].h);
-    double pr = r->L.point_r, rr = map_ring_radius(&r->L);
+    double pr = r->L.point_r;
     for (size_t i = 0; i < m->n_orgs && !rc; i++) {
         const struct cov_org *o = &m->orgs[i];
         double px, py;
@@ -440,8 +443,10 @@ static int place_counts(struct map_ctx *r, struct labels *ls, size_t from, const
     for (int layer = 0; layer < MAP_RING_LAYERS && !rc; layer++) {
         const struct map_ring_set *rs = &r->L.ring[layer];
         for (size_t i = 0; rs->n && i < m->n_areas[layer] && !rc; i++)
-            if (rs->n[i])
+            if (rs->n[i]) {
+                double rr = map_ring_outer(&r->L, layer, i);
                 rc = box_push(&ob, &n, &cap, rs->x[i] - rr, rs->y[i] - rr, 2 * rr, 2 * rr);
+            }
     }
     if (!rc)
         rc = map_labels_place(ls->l + from, ls->n - from, bounds, (const double(*)[4])ob, n, NULL);
@@ -466,8 +471,11 @@ void map_draw_labels(struct map_ctx *r)
             labels_add_page(r, &ls, num, rs->x[i], rs->y[i],
                             (rs->in[i] ? 280 : 1) + 1e-6 * (double)rs->n[i], 1, 5.5 * r->L.u, 1,
                             (struct map_rgb){0.25, 0.25, 0.25}, !rs->in[i]);
-            if (ls.n > before)
+            if (ls.n > before) {
                 ls.t[before].count = 1;
+                ls.t[before].ring_r = map_ring_outer(&r->L, layer, i);
+                ls.l[before].gap = fmax(ls.l[before].gap, ls.t[before].ring_r + 0.8 * r->L.u);
+            }
         }
     }
     if (r->oom)
@@ -522,8 +530,8 @@ void map_draw_labels(struct map_ctx *r)
             area_gap = fmax(area_gap, ls.l[i].h / 2 + 0.5 * r->L.u);
     }
     for (size_t i = 0; i < ls.n; i++)
-        if (ls.l[i].off_anchor)
-            ls.l[i].gap = area_gap;
+        if (ls.l[i].off_anchor) /* nested rings: the outermost one's */
+            ls.l[i].gap = fmax(area_gap, ls.t[i].ring_r + 0.5 * r->L.u);
     const struct map_view *v = &r->L.view;
     double bounds[4] = {v->fx, v->fy, v->fw, v->fh};
     /* the names first; the counts (added last) then keep off them and the symbols */

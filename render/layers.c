@@ -255,21 +255,25 @@ static void fill_outline(struct map_ctx *r, struct map_rgb c, double rad)
 
 static void draw_points(struct map_ctx *r, int set)
 {
-    /* most alarming on top */
-    static const enum cov_status order[COV_ST_COUNT] = {
-        COV_ST_NO_MEMBERS, COV_ST_STANDALONE, COV_ST_JOINT, COV_ST_REGIONAL,
-        COV_ST_INDUSTRY,   COV_ST_FUNCTIONAL, COV_ST_SMALL, COV_ST_ELIGIBLE};
+    const enum cov_status *order = map_status_order; /* most alarming on top */
     cairo_set_fill_rule(r->cr, CAIRO_FILL_RULE_WINDING);
     /* Placed only to an area: a hollow ring at the area's drawing point,
-     * under the real points, so that nobody reads it as an address. */
+     * under the real points, so that nobody reads it as an address; one
+     * ring per status there, nested (map_ring_radius_of). */
     double ring = map_ring_radius(&r->L);
     for (int k = 0; k < COV_ST_COUNT; k++) {
         enum cov_status s = order[k];
         cairo_new_path(r->cr);
         for (size_t i = 0; i < r->m->n_orgs; i++) {
             const struct cov_org *o = &r->m->orgs[i];
-            if (o->status == s && o->placed != COV_PLACED_POINT && org_in_set(r, i, set))
-                add_point(r, o->x, o->y, ring);
+            if (o->status != s || o->placed == COV_PLACED_POINT || !org_in_set(r, i, set))
+                continue;
+            int l = map_ring_layer(o->placed);
+            long a = l >= 0 ? o->area[l] : -1;
+            add_point(r, o->x, o->y,
+                      a >= 0 && (size_t)a < r->m->n_areas[l]
+                          ? map_ring_radius_of(&r->L, l, (size_t)a, (int)s)
+                          : ring);
         }
         sym_rgba(r, map_status_color(s), 1);
         cairo_set_line_width(r->cr, fmax(0.5 * r->L.u, r->L.dev));

@@ -459,8 +459,38 @@ double map_ring_radius(const struct map_layout *L)
     return fmax(L->point_r, 1.4 * L->u);
 }
 
-/* The layer whose drawing point carries an org placed `placed`, -1 for none. */
-static int ring_layer(int placed)
+/* Statuses from the least to the most alarming: the order the points are
+ * drawn in (the most alarming on top) and the rings nest in (innermost). */
+const enum cov_status map_status_order[COV_ST_COUNT] = {
+    COV_ST_NO_MEMBERS, COV_ST_STANDALONE, COV_ST_JOINT, COV_ST_REGIONAL,
+    COV_ST_INDUSTRY,   COV_ST_FUNCTIONAL, COV_ST_SMALL, COV_ST_ELIGIBLE};
+
+/* Between two nested rings: their line (fmax(0.5 u, dev), layers.c) and a gap
+ * of two lines, so that each colour shows on its own. */
+static double ring_step(const struct map_layout *L)
+{
+    return 3 * fmax(0.5 * L->u, L->dev);
+}
+
+double map_ring_radius_of(const struct map_layout *L, int layer, size_t a, int status)
+{
+    unsigned st =
+        layer >= 0 && layer < MAP_RING_LAYERS && L->ring[layer].st ? L->ring[layer].st[a] : 0;
+    int k = COV_ST_COUNT - 1, outside = 0;
+    while (k >= 0 && (int)map_status_order[k] != status)
+        outside += (st >> map_status_order[k--]) & 1u; /* more alarming, present */
+    return map_ring_radius(L) + outside * ring_step(L);
+}
+
+double map_ring_outer(const struct map_layout *L, int layer, size_t a)
+{
+    unsigned st =
+        layer >= 0 && layer < MAP_RING_LAYERS && L->ring[layer].st ? L->ring[layer].st[a] : 0;
+    int kinds = __builtin_popcount(st);
+    return map_ring_radius(L) + (kinds > 1 ? kinds - 1 : 0) * ring_step(L);
+}
+
+int map_ring_layer(int placed)
 {
     return placed == COV_PLACED_DISTRICT    ? COV_DISTRICTS
            : placed == COV_PLACED_STREET    ? COV_STREETS
@@ -478,7 +508,8 @@ static int collect_rings(const struct cov_model *m, struct map_layout *L)
         rs->y = malloc(na * sizeof(*rs->y));
         rs->n = calloc(na, sizeof(*rs->n));
         rs->in = calloc(na, 1);
-        if (!rs->x || !rs->y || !rs->n || !rs->in)
+        rs->st = calloc(na, sizeof(*rs->st));
+        if (!rs->x || !rs->y || !rs->n || !rs->in || !rs->st)
             return COV_ENOMEM;
     }
     const struct map_view *v = &L->view;
@@ -486,7 +517,7 @@ static int collect_rings(const struct cov_model *m, struct map_layout *L)
     long rings = 0, multi = 0;
     for (size_t i = 0; i < m->n_orgs; i++) {
         const struct cov_org *o = &m->orgs[i];
-        int l = ring_layer(o->placed);
+        int l = map_ring_layer(o->placed);
         if (l < 0 || !isfinite(o->x) || !isfinite(o->y))
             continue;
         long a = o->area[l];
@@ -506,8 +537,13 @@ static int collect_rings(const struct cov_model *m, struct map_layout *L)
         rings += k == 1;
         multi += k == 2;
         rs->in[a] |= L->focus < 0 || map_org_in_focus(m, L, i);
+        if ((unsigned)o->status < COV_ST_COUNT)
+            rs->st[a] |= 1u << o->status;
     }
     L->ring_counts = rings <= MAP_RING_COUNTS_MAX && multi > 0;
+    for (int l = 0; l < MAP_RING_LAYERS && !L->ring_nested; l++)
+        for (size_t a = 0; a < m->n_areas[l] && !L->ring_nested; a++)
+            L->ring_nested = L->ring[l].n[a] && __builtin_popcount(L->ring[l].st[a]) > 1;
     return 0;
 }
 
@@ -630,6 +666,7 @@ void map_layout_release(struct map_layout *L)
         free(L->ring[l].y);
         free(L->ring[l].n);
         free(L->ring[l].in);
+        free(L->ring[l].st);
         L->ring[l] = (struct map_ring_set){0};
     }
 }

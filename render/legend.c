@@ -60,6 +60,10 @@ static void legend_points(const struct cov_model *m, const struct map_opts *o,
         if (L->ring_counts)
             add(b, MAP_LEG_NOTE, -1, -1, black, 0, "%s",
                 map_tr(en, "×n beside a ring: the organizations it stands for"));
+        if (L->ring_nested)
+            add(b, MAP_LEG_NOTE, -1, -1, black, 0, "%s",
+                map_tr(en, "Rings inside rings: organizations of several statuses there, "
+                           "the most urgent innermost"));
     }
     if (L->n_unplaced) {
         map_format_count(L->n_unplaced, a, sizeof(a));

@@ -181,6 +181,7 @@ struct map_ring_set {
     double *x, *y;
     long *n;
     unsigned char *in; /* 1 when one of its orgs is in the zoom area */
+    unsigned *st;      /* bit s: an org of status s (enum cov_status) is in it */
 };
 /* Most rings in view for their counts to be written beside them. */
 #define MAP_RING_COUNTS_MAX 150
@@ -221,6 +222,8 @@ struct map_layout {
     /* 1: at most MAP_RING_COUNTS_MAX rings in view and one standing for several
      * orgs: the labels write "×n" beside such rings and the legend says so. */
     int ring_counts;
+    /* 1: a ring in view nests rings of several statuses: the legend says so. */
+    int ring_nested;
 };
 
 /* The page size in points of the map o draws (png: whether it is a raster, where
@@ -360,6 +363,17 @@ void map_draw_layers(struct map_ctx *r);
 
 /* Radius of the hollow ring drawn for an org placed only to an area. */
 double map_ring_radius(const struct map_layout *L);
+/*
+ * The orgs of several statuses placed to one area are concentric rings, the
+ * most alarming innermost at map_ring_radius(), each other status one step
+ * out: the radius of status s's ring at area a of layer, and the outermost.
+ * map_ring_layer: the layer whose drawing point carries an org placed
+ * `placed` (enum cov_placed), -1 for none.
+ */
+int map_ring_layer(int placed);
+extern const enum cov_status map_status_order[COV_ST_COUNT]; /* least alarming first */
+double map_ring_radius_of(const struct map_layout *L, int layer, size_t a, int status);
+double map_ring_outer(const struct map_layout *L, int layer, size_t a);
 /* Collect, measure, place (avoiding r->obst) and draw the labels; placed ones
  * are listed in r->meta. */
 void map_draw_labels(struct map_ctx *r);

@@ -1357,6 +1357,52 @@ static void test_svg_rings_keep_names_and_counts(void **state) {
     free(buf);
 }
 
+/* Orgs of two statuses placed to one community: two rings, the more urgent
+ * (eligible for a standalone organization) inside, the other around it, and
+ * the legend says what rings inside rings are. */
+static void test_rings_of_several_statuses_nest(void **state) {
+    struct fx *f = *state;
+    double x, y;
+    const struct cov_area *c0 = &f->m->areas[COV_COMMUNITIES][0];
+    assert_int_equal(cov_place_point(f->m->geos, c0->geom, &x, &y), 0);
+    for (size_t i = 0; i < 3; i++) {
+        struct cov_org *o = &f->m->orgs[i];
+        o->placed = COV_PLACED_COMMUNITY;
+        o->x = x;
+        o->y = y;
+        o->area[COV_COMMUNITIES] = 0;
+        o->area[COV_STREETS] = 0;
+        o->area[COV_DISTRICTS] = 0;
+        o->status = i < 2 ? COV_ST_SMALL : COV_ST_ELIGIBLE;
+    }
+    struct map_opts o;
+    map_opts_init(&o);
+    o.path = out_path(f, "nested.png");
+    render_ok(f->m, &o);
+    int cx, cy;
+    pixel_of(f->m, &o, x, y, &cx, &cy);
+    struct png p;
+    png_open(&p, o.path);
+    struct map_rgb want[2] = {map_status_color(COV_ST_ELIGIBLE), map_status_color(COV_ST_SMALL)};
+    double far[2] = {-1, -1};
+    for (int dy = -14; dy <= 14; dy++)
+        for (int dx = -14; dx <= 14; dx++) {
+            struct map_rgb c = png_at(&p, cx + dx, cy + dy);
+            for (int k = 0; k < 2; k++)
+                if (fabs(c.r - want[k].r) < 0.08 && fabs(c.g - want[k].g) < 0.08 &&
+                    fabs(c.b - want[k].b) < 0.08)
+                    far[k] = fmax(far[k], hypot(dx, dy));
+        }
+    cairo_surface_destroy(p.s);
+    assert_true(far[0] > 0);         /* the urgent ring is seen... */
+    assert_true(far[1] > far[0] + 1); /* ...inside the other */
+    o.path = out_path(f, "nested.svg");
+    render_ok(f->m, &o);
+    char *buf = slurp(o.path, NULL);
+    assert_true(strstr(buf, "Rings inside rings") || strstr(buf, "圆圈套圆圈"));
+    free(buf);
+}
+
 /* Rings of n x n communities with two orgs each (placed to the community), as an SVG's
  * <desc>, caller frees. */
 static char *rings_desc(struct fx *f, int n, const char *name) {
@@ -1593,6 +1639,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_svg_describes_legend_and_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_rings_keep_names_and_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ring_counts_only_when_few, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rings_of_several_statuses_nest, setup, teardown),
         cmocka_unit_test(test_xml_check_rejects),
         cmocka_unit_test_setup_teardown(test_svg_layer_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_svg_plan_zoom_parks_layers, setup, teardown),
