@@ -1696,62 +1696,180 @@ static const unsigned char *cache_get(struct geo_store *s, const char *key, cons
 }
 
 /*
- * The organizations as load_orgs() reads them, in rowid order, as one blob
- * (cache key 'orgs', stamped with the layer's version): a fixed record per
- * organization, then every string present, NUL-terminated, in field order.
- * At national size this loads in a tenth of the time of the table scan with
- * its 21 columns. Written by an import that leaves the layer holding just its
- * rows, and by a load that had to read the table; any other insert, update or
- * delete of a row (QGIS, sqlite3) invalidates it by trigger (orgs_cache_triggers),
- * so a stale copy is never read. Native byte order, recognised by its magic.
+ * The organizations, and each area layer's attributes, as a load reads them
+ * (rowid order) kept as one blob each in `cache`, for a fast start: a
+ * pool_head, n fixed records, then every string present, NUL-terminated, in
+ * record and field order; native byte order, recognised by its magic. A
+ * blob is used only while its meta key holds the layer version it was made
+ * at (its stamp); three triggers on the layer clear that key on any insert,
+ * update or delete by another program (QGIS, sqlite3), so a stale copy is
+ * never read. The triggers touch meta only: the cache table is safe to
+ * delete, and a trigger naming a missing table would fail every edit.
  */
-#define ORGS_MAGIC 0x4f434f31u /* "OCO1" */
-struct pool_head {             /* of the organizations' and the areas' blobs */
+struct pool_head {
     uint32_t magic, n;
     uint64_t pool; /* bytes of strings after the n records */
 };
+
+static void layer_stamp(struct geo_store *s, enum cov_layer layer, char *buf, size_t len)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "version.%s", cov_layer_name(layer));
+    snprintf(buf, len, "%ld", meta_get_long(s, key, 0));
+}
+
+/* A new blob of n records of rec_size bytes and pool bytes of strings, its
+ * header written; *rec and *out point at the records and the pool. */
+static unsigned char *pool_blob_new(struct geo_store *s, uint32_t magic, size_t n, size_t rec_size,
+                                    size_t pool, size_t *size, unsigned char **rec, char **out,
+                                    struct cov_err *err)
+{
+    struct pool_head h = {magic, (uint32_t)n, pool};
+    *size = sizeof(h) + n * rec_size + pool;
+    unsigned char *b = malloc(*size);
+    if (!b) {
+        cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+        return NULL;
+    }
+    memcpy(b, &h, sizeof(h));
+    *rec = b + sizeof(h);
+    *out = (char *)(*rec + n * rec_size);
+    return b;
+}
+
+/* Appends t to the pool at *out; 1 when there was one. */
+static int pool_put(char **out, const char *t)
+{
+    if (!t)
+        return 0;
+    size_t len = strlen(t) + 1;
+    memcpy(*out, t, len);
+    *out += len;
+    return 1;
+}
+
+/* Stores blob b under key with layer's stamp and its triggers (names
+ * orgcover_<tag>_cache_*), then sets meta 'cache.<tag>': one savepoint. */
+static int pool_blob_store(struct geo_store *s, enum cov_layer layer, const char *tag,
+                           const char *key, const unsigned char *b, size_t size,
+                           struct cov_err *err)
+{
+    char stamp[32], meta[64];
+    layer_stamp(s, layer, stamp, sizeof(stamp));
+    snprintf(meta, sizeof(meta), "cache.%s", tag);
+    const char *t = cov_layer_name(layer);
+    char *triggers = sqlite3_mprintf(
+        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_ins\" AFTER INSERT ON \"%w\""
+        " BEGIN DELETE FROM meta WHERE key = %Q; END;"
+        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_upd\" AFTER UPDATE ON \"%w\""
+        " BEGIN DELETE FROM meta WHERE key = %Q; END;"
+        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_del\" AFTER DELETE ON \"%w\""
+        " BEGIN DELETE FROM meta WHERE key = %Q; END;",
+        tag, t, meta, tag, t, meta, tag, t, meta);
+    if (!triggers)
+        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
+    int rc = sp_begin(s, err);
+    if (!rc)
+        rc = cache_put(s, key, stamp, b, size, err);
+    if (!rc)
+        rc = exec(s, triggers, err);
+    if (!rc)
+        rc = geo_store_meta_set(s, meta, stamp, err);
+    sqlite3_free(triggers);
+    return sp_end(s, rc, err);
+}
+
+/* A blob being read: its records, and its strings copied into an arena. */
+struct pool_read {
+    sqlite3_stmt *st; /* holds the blob; pool_blob_close() */
+    const unsigned char *rec;
+    char *pool;
+    size_t len, off; /* the pool's bytes, and those taken by pool_next() */
+};
+
+/* Opens the blob under key of layer's current version (meta 'cache.<tag>')
+ * holding n records of rec_size bytes with magic; 0 when it is missing,
+ * stale or not as expected. */
+static int pool_blob_open(struct geo_store *s, enum cov_layer layer, const char *tag,
+                          const char *key, uint32_t magic, size_t n, size_t rec_size,
+                          struct cov_arena *arena, struct pool_read *pr)
+{
+    memset(pr, 0, sizeof(*pr));
+    char stamp[32], meta[64];
+    layer_stamp(s, layer, stamp, sizeof(stamp));
+    snprintf(meta, sizeof(meta), "cache.%s", tag);
+    char *valid = geo_store_meta_get(s, meta);
+    int current = valid && !strcmp(valid, stamp);
+    free(valid);
+    if (!current)
+        return 0;
+    size_t size = 0;
+    const unsigned char *b = cache_get(s, key, stamp, &size, &pr->st);
+    struct pool_head h;
+    if (!b || size < sizeof(h))
+        return 0;
+    memcpy(&h, b, sizeof(h));
+    if (h.magic != magic || h.n != n || size != sizeof(h) + n * rec_size + h.pool)
+        return 0;
+    pr->rec = b + sizeof(h);
+    pr->len = (size_t)h.pool;
+    if (pr->len && !(pr->pool = cov_arena_alloc(arena, pr->len)))
+        return 0;
+    if (pr->len)
+        memcpy(pr->pool, pr->rec + n * rec_size, pr->len);
+    return 1;
+}
+
+/* The pool's next string, NULL when it has none left. */
+static const char *pool_next(struct pool_read *pr)
+{
+    if (pr->off >= pr->len)
+        return NULL;
+    const char *t = pr->pool + pr->off, *end = memchr(t, '\0', pr->len - pr->off);
+    if (!end)
+        return NULL;
+    pr->off += (size_t)(end - t) + 1;
+    return t;
+}
+
+static void pool_blob_close(struct pool_read *pr)
+{
+    sqlite3_finalize(pr->st);
+    pr->st = NULL;
+}
+
+/*
+ * The organizations (cache key 'orgs', meta 'cache.orgs', triggers
+ * orgcover_orgs_cache_*): at national size this loads in a tenth of the
+ * time of the table scan with its 21 columns. Written by an import that
+ * leaves the layer holding just its rows, and by a load that had to read
+ * the table.
+ */
+#define ORGS_MAGIC 0x4f434f31u /* "OCO1" */
 struct orgs_rec {
     double x, y;
     int32_t formal, untransferred, staff;
     uint16_t strings;     /* bit k: text field k (cov_org_strings) is in the pool */
     uint8_t party, flags; /* flags: 1 community_org, 2 instructor */
 };
-/* The blob is valid while meta 'cache.orgs' holds the layer version it was
- * made at. The triggers clear that key (not the blob: the cache table is
- * safe to delete, and a trigger naming a missing table would fail every
- * edit of the layer). */
-static const char *const orgs_cache_triggers =
-    "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_ins AFTER INSERT ON organizations"
-    " BEGIN DELETE FROM meta WHERE key = 'cache.orgs'; END;"
-    "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_upd AFTER UPDATE ON organizations"
-    " BEGIN DELETE FROM meta WHERE key = 'cache.orgs'; END;"
-    "CREATE TRIGGER IF NOT EXISTS orgcover_orgs_cache_del AFTER DELETE ON organizations"
-    " BEGIN DELETE FROM meta WHERE key = 'cache.orgs'; END;";
-
-static void orgs_stamp(struct geo_store *s, char *buf, size_t len)
-{
-    snprintf(buf, len, "%ld", meta_get_long(s, "version.organizations", 0));
-}
 
 int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, size_t n,
                          struct cov_err *err)
 {
     if (n > UINT32_MAX)
         return 0;
-    size_t pool = 0;
+    size_t pool = 0, size;
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
             const char *t = *cov_org_string((struct cov_org *)v[i], k);
             pool += t ? strlen(t) + 1 : 0;
         }
-    struct pool_head h = {ORGS_MAGIC, (uint32_t)n, pool};
-    size_t size = sizeof(h) + n * sizeof(struct orgs_rec) + pool;
-    unsigned char *b = malloc(size);
+    unsigned char *rec;
+    char *out;
+    unsigned char *b =
+        pool_blob_new(s, ORGS_MAGIC, n, sizeof(struct orgs_rec), pool, &size, &rec, &out, err);
     if (!b)
-        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
-    memcpy(b, &h, sizeof(h));
-    unsigned char *rec = b + sizeof(h);
-    char *out = (char *)(rec + n * sizeof(struct orgs_rec));
+        return COV_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         struct cov_org *o = (struct cov_org *)v[i];
         struct orgs_rec r = {o->x,
@@ -1762,65 +1880,31 @@ int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, si
                              0,
                              (uint8_t)o->party,
                              (uint8_t)((o->community_org ? 1 : 0) | (o->instructor ? 2 : 0))};
-        for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
-            const char *t = *cov_org_string(o, k);
-            if (!t)
-                continue;
-            size_t len = strlen(t) + 1;
-            memcpy(out, t, len);
-            out += len;
-            r.strings |= (uint16_t)(1u << k);
-        }
+        for (int k = 0; k < COV_ORG_NSTRINGS; k++)
+            r.strings |= (uint16_t)(pool_put(&out, *cov_org_string(o, k)) << k);
         memcpy(rec + i * sizeof(r), &r, sizeof(r));
     }
-    char stamp[32];
-    orgs_stamp(s, stamp, sizeof(stamp));
-    int rc = sp_begin(s, err);
-    if (!rc)
-        rc = cache_put(s, "orgs", stamp, b, size, err);
-    if (!rc)
-        rc = exec(s, orgs_cache_triggers, err);
-    if (!rc)
-        rc = geo_store_meta_set(s, "cache.orgs", stamp, err);
+    int rc = pool_blob_store(s, COV_ORGANIZATIONS, "orgs", "orgs", b, size, err);
     free(b);
-    return sp_end(s, rc, err);
+    return rc;
 }
 
 /* n organizations from the cache into m (empty of them); 1 when loaded, 0 when
  * the cache is missing, stale or not as expected (m unchanged). */
 static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
 {
-    char stamp[32];
-    orgs_stamp(s, stamp, sizeof(stamp));
-    char *valid = geo_store_meta_get(s, "cache.orgs");
-    int current = valid && !strcmp(valid, stamp);
-    free(valid);
-    if (!current)
-        return 0;
-    sqlite3_stmt *st;
-    size_t size = 0;
-    const unsigned char *b = cache_get(s, "orgs", stamp, &size, &st);
-    struct pool_head h;
-    int ok = 0;
+    struct pool_read pr;
     size_t start = m->n_orgs;
-    if (!b || size < sizeof(h))
-        goto done;
-    memcpy(&h, b, sizeof(h));
-    if (h.magic != ORGS_MAGIC || h.n != n ||
-        size != sizeof(h) + n * sizeof(struct orgs_rec) + h.pool)
-        goto done;
-    const unsigned char *rec = b + sizeof(h);
-    char *pool = h.pool ? cov_arena_alloc(&m->arena, (size_t)h.pool) : NULL;
-    if ((h.pool && !pool) || cov_model_reserve_orgs(m, n))
-        goto done;
-    if (h.pool)
-        memcpy(pool, rec + n * sizeof(struct orgs_rec), (size_t)h.pool);
-    size_t off = 0;
-    for (size_t i = 0; i < n; i++) {
+    int ok = pool_blob_open(s, COV_ORGANIZATIONS, "orgs", "orgs", ORGS_MAGIC, n,
+                            sizeof(struct orgs_rec), &m->arena, &pr) &&
+             !cov_model_reserve_orgs(m, n);
+    for (size_t i = 0; ok && i < n; i++) {
         struct orgs_rec r;
-        memcpy(&r, rec + i * sizeof(r), sizeof(r));
-        if (r.party >= COV_PARTY_COUNT || r.strings >> COV_ORG_NSTRINGS)
-            goto bad;
+        memcpy(&r, pr.rec + i * sizeof(r), sizeof(r));
+        if (r.party >= COV_PARTY_COUNT || r.strings >> COV_ORG_NSTRINGS) {
+            ok = 0;
+            break;
+        }
         struct cov_org o = {0};
         o.x = r.x;
         o.y = r.y;
@@ -1830,40 +1914,24 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
         o.party = (enum cov_party)r.party;
         o.community_org = r.flags & 1;
         o.instructor = (r.flags >> 1) & 1;
-        for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
-            if (!(r.strings & (1u << k)))
-                continue;
-            if (off >= h.pool)
-                goto bad;
-            const char *t = pool + off, *end = memchr(t, '\0', (size_t)h.pool - off);
-            if (!end)
-                goto bad;
-            *cov_org_string(&o, k) = t;
-            off += (size_t)(end - t) + 1;
-        }
-        if (cov_model_add_org_owned(m, &o) < 0)
-            goto bad;
+        for (int k = 0; k < COV_ORG_NSTRINGS && ok; k++)
+            if (r.strings & (1u << k))
+                ok = (*cov_org_string(&o, k) = pool_next(&pr)) != NULL;
+        ok = ok && cov_model_add_org_owned(m, &o) >= 0;
     }
-    ok = off == h.pool;
+    ok = ok && pr.off == pr.len;
     if (!ok)
-        goto bad;
-    goto done;
-bad:
-    m->n_orgs = start; /* the pool stays in the arena, unused */
-    ok = 0;
-done:
-    sqlite3_finalize(st);
+        m->n_orgs = start; /* the pool stays in the arena, unused */
+    pool_blob_close(&pr);
     return ok;
 }
 
 /*
- * An area layer's attributes as load_areas() reads them (code, name, parent,
- * ur, ur_code; not the geometry), in rowid order, as one blob under cache
- * key 'areas.<layer>', valid while meta 'cache.<layer>' holds the layer's
- * version it was made at; triggers as for the organizations. The layer's
- * table pages hold the polygons too: a lean load (status, targets) of
- * 6x10^5 communities spent 0.2 s scanning them for 16 bytes a row. Written
- * by a load that had to read the table.
+ * An area layer's attributes (code, name, parent, ur, ur_code; not the
+ * geometry: cache key 'areas.<layer>', meta 'cache.<layer>', triggers
+ * orgcover_<layer>_cache_*). The layer's table pages hold the polygons too:
+ * a lean load (status, targets) of 6x10^5 communities spent 0.2 s scanning
+ * them for 16 bytes a row. Written by a load that had to read the table.
  */
 #define AREAS_MAGIC 0x4f434131u /* "OCA1" */
 struct areas_rec {
@@ -1873,69 +1941,33 @@ struct areas_rec {
     uint16_t unused;
 };
 
-static void areas_stamp(struct geo_store *s, enum cov_layer layer, char *buf, size_t len)
-{
-    char key[64];
-    snprintf(key, sizeof(key), "version.%s", cov_layer_name(layer));
-    snprintf(buf, len, "%ld", meta_get_long(s, key, 0));
-}
-
 static int cache_areas(struct geo_store *s, enum cov_layer layer, const struct cov_area *v,
                        size_t n, struct cov_err *err)
 {
     if (n > UINT32_MAX)
         return 0;
-    size_t pool = 0;
+    size_t pool = 0, size;
     for (size_t i = 0; i < n; i++) {
         const char *t[3] = {v[i].code, v[i].name, v[i].parent};
         for (int k = 0; k < 3; k++)
             pool += t[k] ? strlen(t[k]) + 1 : 0;
     }
-    struct pool_head h = {AREAS_MAGIC, (uint32_t)n, pool};
-    size_t size = sizeof(h) + n * sizeof(struct areas_rec) + pool;
-    unsigned char *b = malloc(size);
+    unsigned char *rec;
+    char *out;
+    unsigned char *b =
+        pool_blob_new(s, AREAS_MAGIC, n, sizeof(struct areas_rec), pool, &size, &rec, &out, err);
     if (!b)
-        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
-    memcpy(b, &h, sizeof(h));
-    unsigned char *rec = b + sizeof(h);
-    char *out = (char *)(rec + n * sizeof(struct areas_rec));
+        return COV_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         struct areas_rec r = {v[i].ur_code, (uint8_t)v[i].ur, 0, 0};
         const char *t[3] = {v[i].code, v[i].name, v[i].parent};
-        for (int k = 0; k < 3; k++) {
-            if (!t[k])
-                continue;
-            size_t len = strlen(t[k]) + 1;
-            memcpy(out, t[k], len);
-            out += len;
-            r.strings |= (uint8_t)(1u << k);
-        }
+        for (int k = 0; k < 3; k++)
+            r.strings |= (uint8_t)(pool_put(&out, t[k]) << k);
         memcpy(rec + i * sizeof(r), &r, sizeof(r));
     }
-    const char *name = cov_layer_name(layer);
-    char stamp[32], key[64], meta[64];
-    areas_stamp(s, layer, stamp, sizeof(stamp));
-    snprintf(key, sizeof(key), "areas.%s", name);
-    snprintf(meta, sizeof(meta), "cache.%s", name);
-    char *triggers = sqlite3_mprintf(
-        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_ins\" AFTER INSERT ON \"%w\""
-        " BEGIN DELETE FROM meta WHERE key = %Q; END;"
-        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_upd\" AFTER UPDATE ON \"%w\""
-        " BEGIN DELETE FROM meta WHERE key = %Q; END;"
-        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_del\" AFTER DELETE ON \"%w\""
-        " BEGIN DELETE FROM meta WHERE key = %Q; END;",
-        name, name, meta, name, name, meta, name, name, meta);
-    int rc = triggers ? sp_begin(s, err) : cov_err_set(err, COV_ENOMEM, _("out of memory"));
-    if (triggers) {
-        if (!rc)
-            rc = cache_put(s, key, stamp, b, size, err);
-        if (!rc)
-            rc = exec(s, triggers, err);
-        if (!rc)
-            rc = geo_store_meta_set(s, meta, stamp, err);
-        rc = sp_end(s, rc, err);
-    }
-    sqlite3_free(triggers);
+    char key[64];
+    snprintf(key, sizeof(key), "areas.%s", cov_layer_name(layer));
+    int rc = pool_blob_store(s, layer, cov_layer_name(layer), key, b, size, err);
     free(b);
     return rc;
 }
@@ -1945,62 +1977,32 @@ static int cache_areas(struct geo_store *s, enum cov_layer layer, const struct c
 static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
                             size_t n)
 {
-    char stamp[32], key[64];
-    areas_stamp(s, layer, stamp, sizeof(stamp));
-    snprintf(key, sizeof(key), "cache.%s", cov_layer_name(layer));
-    char *valid = geo_store_meta_get(s, key);
-    int current = valid && !strcmp(valid, stamp);
-    free(valid);
-    if (!current)
-        return 0;
+    char key[64];
     snprintf(key, sizeof(key), "areas.%s", cov_layer_name(layer));
-    sqlite3_stmt *st;
-    size_t size = 0;
-    const unsigned char *b = cache_get(s, key, stamp, &size, &st);
-    struct pool_head h;
-    int ok = 0;
-    if (!b || size < sizeof(h))
-        goto done;
-    memcpy(&h, b, sizeof(h));
-    if (h.magic != AREAS_MAGIC || h.n != n ||
-        size != sizeof(h) + n * sizeof(struct areas_rec) + h.pool)
-        goto done;
-    const unsigned char *rec = b + sizeof(h);
-    char *pool = h.pool ? cov_arena_alloc(&m->arena, (size_t)h.pool) : NULL;
-    if ((h.pool && !pool) || cov_model_reserve_areas(m, layer, n))
-        goto done;
-    if (h.pool)
-        memcpy(pool, rec + n * sizeof(struct areas_rec), (size_t)h.pool);
-    size_t off = 0;
-    for (size_t i = 0; i < n; i++) {
+    struct pool_read pr;
+    int ok = pool_blob_open(s, layer, cov_layer_name(layer), key, AREAS_MAGIC, n,
+                            sizeof(struct areas_rec), &m->arena, &pr) &&
+             !cov_model_reserve_areas(m, layer, n);
+    for (size_t i = 0; ok && i < n; i++) {
         struct areas_rec r;
-        memcpy(&r, rec + i * sizeof(r), sizeof(r));
-        if (r.strings >> 3)
-            goto bad;
+        memcpy(&r, pr.rec + i * sizeof(r), sizeof(r));
+        if (r.strings >> 3) {
+            ok = 0;
+            break;
+        }
         struct cov_area a = {0};
         a.ur = r.ur == COV_UR_URBAN || r.ur == COV_UR_RURAL ? (enum cov_ur)r.ur : COV_UR_UNKNOWN;
         a.ur_code = r.ur_code;
         const char **t[3] = {&a.code, &a.name, &a.parent};
-        for (int k = 0; k < 3; k++) {
-            if (!(r.strings & (1u << k)))
-                continue;
-            const char *end = off < h.pool ? memchr(pool + off, '\0', (size_t)h.pool - off) : NULL;
-            if (!end)
-                goto bad;
-            *t[k] = pool + off;
-            off += (size_t)(end - (pool + off)) + 1;
-        }
-        if (cov_model_add_area_owned(m, layer, &a) < 0)
-            goto bad;
+        for (int k = 0; k < 3 && ok; k++)
+            if (r.strings & (1u << k))
+                ok = (*t[k] = pool_next(&pr)) != NULL;
+        ok = ok && cov_model_add_area_owned(m, layer, &a) >= 0;
     }
-    ok = off == h.pool;
-    if (ok)
-        goto done;
-bad:
-    m->n_areas[layer] = 0; /* the pool stays in the arena, unused */
-    ok = 0;
-done:
-    sqlite3_finalize(st);
+    ok = ok && pr.off == pr.len;
+    if (!ok)
+        m->n_areas[layer] = 0; /* the pool stays in the arena, unused */
+    pool_blob_close(&pr);
     return ok;
 }
 
