@@ -114,6 +114,9 @@ void cli_json_num(FILE *f, double v);
 enum { CLI_LONG_CHARS = 24 };
 char *cli_fmt_long(char buf[CLI_LONG_CHARS], long v); /* returns the start, in buf */
 void cli_json_int(FILE *f, long v);
+/* ', "key": v' (cli_json_kv for strings) */
+void cli_json_kv_int(FILE *f, const char *key, long v);
+void cli_json_kv_num(FILE *f, const char *key, double v);
 /* ', "key": value' (value a JSON string, or null when NULL): a member after the first. */
 void cli_json_kv(FILE *f, const char *key, const char *value);
 

@@ -43,22 +43,14 @@ static void json_summary(FILE *f, const struct cov_summary *s)
 {
     fputs("\"organizations\": ", f);
     cli_json_int(f, s->organizations);
-    fputs(", \"covered\": ", f);
-    cli_json_int(f, s->covered);
-    fputs(", \"coverage_rate\": ", f);
-    cli_json_num(f, s->coverage_rate);
-    fputs(", \"standalone_eligible\": ", f);
-    cli_json_int(f, s->standalone_eligible);
-    fputs(", \"standalone_formed\": ", f);
-    cli_json_int(f, s->standalone_formed);
-    fputs(", \"standalone_rate\": ", f);
-    cli_json_num(f, s->standalone_rate);
-    fputs(", \"no_members\": ", f);
-    cli_json_int(f, s->no_members);
-    fputs(", \"work_covered\": ", f);
-    cli_json_int(f, s->work_covered);
-    fputs(", \"outside_all_communities\": ", f);
-    cli_json_int(f, s->outside_all_communities);
+    cli_json_kv_int(f, "covered", s->covered);
+    cli_json_kv_num(f, "coverage_rate", s->coverage_rate);
+    cli_json_kv_int(f, "standalone_eligible", s->standalone_eligible);
+    cli_json_kv_int(f, "standalone_formed", s->standalone_formed);
+    cli_json_kv_num(f, "standalone_rate", s->standalone_rate);
+    cli_json_kv_int(f, "no_members", s->no_members);
+    cli_json_kv_int(f, "work_covered", s->work_covered);
+    cli_json_kv_int(f, "outside_all_communities", s->outside_all_communities);
     fputs(", \"placed\": {", f);
     static const int order[] = {COV_PLACED_POINT, COV_PLACED_COMMUNITY, COV_PLACED_STREET,
                                 COV_PLACED_DISTRICT, COV_PLACED_NONE};

@@ -63,13 +63,10 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
                   : k->ur == COV_UR_RURAL ? "\"rural\""
                                           : "null",
                   f);
-            fputs(", \"community_orgs\": ", f);
-            cli_json_int(f, k->community_orgs);
-            fputs(", \"required\": ", f);
-            cli_json_int(f, k->required);
+            cli_json_kv_int(f, "community_orgs", k->community_orgs);
+            cli_json_kv_int(f, "required", k->required);
             fputs(k->met ? ", \"met\": true" : ", \"met\": false", f);
-            fputs(", \"shortfall\": ", f);
-            cli_json_int(f, k->shortfall);
+            cli_json_kv_int(f, "shortfall", k->shortfall);
             struct cli_parents pa; /* where it lies, after the figures older readers expect */
             cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
             cli_json_kv(f, "district_code", pa.district_code);

@@ -296,6 +296,22 @@ void cli_json_int(FILE *f, long v)
     fputs(cli_fmt_long(buf, v), f);
 }
 
+void cli_json_kv_int(FILE *f, const char *key, long v)
+{
+    fputs(", \"", f);
+    fputs(key, f);
+    fputs("\": ", f);
+    cli_json_int(f, v);
+}
+
+void cli_json_kv_num(FILE *f, const char *key, double v)
+{
+    fputs(", \"", f);
+    fputs(key, f);
+    fputs("\": ", f);
+    cli_json_num(f, v);
+}
+
 void cli_json_num(FILE *f, double v)
 {
     if (!isfinite(v))

@@ -1300,21 +1300,30 @@ static void assert_layers(const char *doc, const char *const *names, size_t n) {
 /* Orgs placed only to a community (a register without coordinates) are
  * rings on its drawing point: the community's name must not hide them, and
  * a ring standing for three says so. */
+/* Orgs 0..n-1 placed only to community 0 (at its drawing point, *x, *y), of
+ * status[i]. */
+static void place_to_community(struct fx *f, size_t n, const enum cov_status *status, double *x,
+                               double *y) {
+    const struct cov_area *c0 = &f->m->areas[COV_COMMUNITIES][0];
+    assert_int_equal(cov_place_point(f->m->geos, c0->geom, x, y), 0);
+    for (size_t i = 0; i < n; i++) {
+        struct cov_org *o = &f->m->orgs[i];
+        o->placed = COV_PLACED_COMMUNITY;
+        o->x = *x;
+        o->y = *y;
+        o->area[COV_COMMUNITIES] = 0;
+        o->area[COV_STREETS] = 0;
+        o->area[COV_DISTRICTS] = 0;
+        o->status = status[i];
+    }
+}
+
 static void test_svg_rings_keep_names_and_counts(void **state) {
     struct fx *f = *state;
     double x, y;
     const struct cov_area *c0 = &f->m->areas[COV_COMMUNITIES][0];
-    assert_int_equal(cov_place_point(f->m->geos, c0->geom, &x, &y), 0);
-    for (size_t i = 0; i < 3; i++) {
-        struct cov_org *o = &f->m->orgs[i];
-        o->placed = COV_PLACED_COMMUNITY;
-        o->x = x;
-        o->y = y;
-        o->area[COV_COMMUNITIES] = 0;
-        o->area[COV_STREETS] = 0;
-        o->area[COV_DISTRICTS] = 0;
-        o->status = COV_ST_SMALL;
-    }
+    place_to_community(f, 3, (enum cov_status[]){COV_ST_SMALL, COV_ST_SMALL, COV_ST_SMALL}, &x,
+                       &y);
     struct map_opts o;
     map_opts_init(&o);
     o.path = out_path(f, "rings.png");
@@ -1363,18 +1372,8 @@ static void test_svg_rings_keep_names_and_counts(void **state) {
 static void test_rings_of_several_statuses_nest(void **state) {
     struct fx *f = *state;
     double x, y;
-    const struct cov_area *c0 = &f->m->areas[COV_COMMUNITIES][0];
-    assert_int_equal(cov_place_point(f->m->geos, c0->geom, &x, &y), 0);
-    for (size_t i = 0; i < 3; i++) {
-        struct cov_org *o = &f->m->orgs[i];
-        o->placed = COV_PLACED_COMMUNITY;
-        o->x = x;
-        o->y = y;
-        o->area[COV_COMMUNITIES] = 0;
-        o->area[COV_STREETS] = 0;
-        o->area[COV_DISTRICTS] = 0;
-        o->status = i < 2 ? COV_ST_SMALL : COV_ST_ELIGIBLE;
-    }
+    place_to_community(f, 3, (enum cov_status[]){COV_ST_SMALL, COV_ST_SMALL, COV_ST_ELIGIBLE}, &x,
+                       &y);
     struct map_opts o;
     map_opts_init(&o);
     o.path = out_path(f, "nested.png");
