@@ -607,7 +607,7 @@ static void test_put_orgs_in_batches(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
     enum { N = 2 * GEO_PUT_BATCH + 5 };
-    char ids[N][8];
+    char ids[N][16];
     struct cov_org o[N];
     const struct cov_org *v[N];
     for (int i = 0; i < N; i++) {
@@ -641,7 +641,7 @@ static void test_put_orgs_duplicate_in_a_batch(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
     enum { N = GEO_PUT_BATCH + 2 };
-    char ids[N][8];
+    char ids[N][16];
     struct cov_org o[N];
     const struct cov_org *v[N];
     for (int i = 0; i < N; i++) {
