@@ -112,7 +112,7 @@ void cli_json_num(FILE *f, double v);
  * process down glibc's slow path, twice the time per call.
  */
 enum { CLI_LONG_CHARS = 24 };
-char *cli_fmt_long(char buf[CLI_LONG_CHARS], long v); /* returns the start, in buf */
+char *cli_fmt_long(char buf[CLI_LONG_CHARS], long v); /* returns buf (geo_put_int64) */
 void cli_json_int(FILE *f, long v);
 /* ', "key": v' (cli_json_kv for strings) */
 void cli_json_kv_int(FILE *f, const char *key, long v);

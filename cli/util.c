@@ -11,6 +11,7 @@
 #include "../geodata/csv.h"
 #include "../geodata/export.h"
 #include "../geodata/outfile.h"
+#include "../geodata/rtree.h"
 #include "../render/map.h"
 #include "cli.h"
 #include "lang.h"
@@ -269,25 +270,24 @@ void cli_json_str(FILE *f, const char *s)
     putc('"', f);
 }
 
-void cli_json_kv(FILE *f, const char *key, const char *value)
+/* ', "key": ' before a member's value */
+static void json_key(FILE *f, const char *key)
 {
     fputs(", \"", f);
     fputs(key, f);
     fputs("\": ", f);
+}
+
+void cli_json_kv(FILE *f, const char *key, const char *value)
+{
+    json_key(f, key);
     cli_json_str(f, value);
 }
 
 char *cli_fmt_long(char buf[CLI_LONG_CHARS], long v)
 {
-    char *p = buf + CLI_LONG_CHARS;
-    *--p = '\0';
-    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        *--p = '-';
-    return p;
+    buf[geo_put_int64(buf, v)] = '\0';
+    return buf;
 }
 
 void cli_json_int(FILE *f, long v)
@@ -298,17 +298,13 @@ void cli_json_int(FILE *f, long v)
 
 void cli_json_kv_int(FILE *f, const char *key, long v)
 {
-    fputs(", \"", f);
-    fputs(key, f);
-    fputs("\": ", f);
+    json_key(f, key);
     cli_json_int(f, v);
 }
 
 void cli_json_kv_num(FILE *f, const char *key, double v)
 {
-    fputs(", \"", f);
-    fputs(key, f);
-    fputs("\": ", f);
+    json_key(f, key);
     cli_json_num(f, v);
 }
 
