@@ -472,10 +472,15 @@ static double ring_step(const struct map_layout *L)
     return 3 * fmax(0.5 * L->u, L->dev);
 }
 
+/* The statuses (bit s) of the orgs of area a's ring; 0 without rings. */
+static unsigned ring_statuses(const struct map_layout *L, int layer, size_t a)
+{
+    return layer >= 0 && layer < MAP_RING_LAYERS && L->ring[layer].st ? L->ring[layer].st[a] : 0;
+}
+
 double map_ring_radius_of(const struct map_layout *L, int layer, size_t a, int status)
 {
-    unsigned st =
-        layer >= 0 && layer < MAP_RING_LAYERS && L->ring[layer].st ? L->ring[layer].st[a] : 0;
+    unsigned st = ring_statuses(L, layer, a);
     int k = COV_ST_COUNT - 1, outside = 0;
     while (k >= 0 && (int)map_status_order[k] != status)
         outside += (st >> map_status_order[k--]) & 1u; /* more alarming, present */
@@ -484,9 +489,7 @@ double map_ring_radius_of(const struct map_layout *L, int layer, size_t a, int s
 
 double map_ring_outer(const struct map_layout *L, int layer, size_t a)
 {
-    unsigned st =
-        layer >= 0 && layer < MAP_RING_LAYERS && L->ring[layer].st ? L->ring[layer].st[a] : 0;
-    int kinds = __builtin_popcount(st);
+    int kinds = __builtin_popcount(ring_statuses(L, layer, a));
     return map_ring_radius(L) + (kinds > 1 ? kinds - 1 : 0) * ring_step(L);
 }
 
@@ -539,11 +542,9 @@ static int collect_rings(const struct cov_model *m, struct map_layout *L)
         rs->in[a] |= L->focus < 0 || map_org_in_focus(m, L, i);
         if ((unsigned)o->status < COV_ST_COUNT)
             rs->st[a] |= 1u << o->status;
+        L->ring_nested |= (rs->st[a] & (rs->st[a] - 1)) != 0; /* two statuses or more */
     }
     L->ring_counts = rings <= MAP_RING_COUNTS_MAX && multi > 0;
-    for (int l = 0; l < MAP_RING_LAYERS && !L->ring_nested; l++)
-        for (size_t a = 0; a < m->n_areas[l] && !L->ring_nested; a++)
-            L->ring_nested = L->ring[l].n[a] && __builtin_popcount(L->ring[l].st[a]) > 1;
     return 0;
 }
 

@@ -226,6 +226,20 @@ struct map_layout {
     int ring_nested;
 };
 
+/* Radius of the hollow ring drawn for an org placed only to an area. */
+double map_ring_radius(const struct map_layout *L);
+/*
+ * The orgs of several statuses placed to one area are concentric rings, the
+ * most alarming innermost at map_ring_radius(), each other status one step
+ * out: the radius of status s's ring at area a of layer, and the outermost.
+ * map_ring_layer: the layer whose drawing point carries an org placed
+ * `placed` (enum cov_placed), -1 for none.
+ */
+int map_ring_layer(int placed);
+extern const enum cov_status map_status_order[COV_ST_COUNT]; /* least alarming first */
+double map_ring_radius_of(const struct map_layout *L, int layer, size_t a, int status);
+double map_ring_outer(const struct map_layout *L, int layer, size_t a);
+
 /* The page size in points of the map o draws (png: whether it is a raster, where
  * an explicit pixel size applies). */
 void map_page_size(const struct map_opts *o, int png, double *w, double *h);
@@ -361,19 +375,6 @@ void map_draw_layers(struct map_ctx *r);
 
 /* ---- labels.c: area and group names placed on the map ---- */
 
-/* Radius of the hollow ring drawn for an org placed only to an area. */
-double map_ring_radius(const struct map_layout *L);
-/*
- * The orgs of several statuses placed to one area are concentric rings, the
- * most alarming innermost at map_ring_radius(), each other status one step
- * out: the radius of status s's ring at area a of layer, and the outermost.
- * map_ring_layer: the layer whose drawing point carries an org placed
- * `placed` (enum cov_placed), -1 for none.
- */
-int map_ring_layer(int placed);
-extern const enum cov_status map_status_order[COV_ST_COUNT]; /* least alarming first */
-double map_ring_radius_of(const struct map_layout *L, int layer, size_t a, int status);
-double map_ring_outer(const struct map_layout *L, int layer, size_t a);
 /* Collect, measure, place (avoiding r->obst) and draw the labels; placed ones
  * are listed in r->meta. */
 void map_draw_labels(struct map_ctx *r);
