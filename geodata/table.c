@@ -146,7 +146,7 @@ static int cut_cells(struct geo_table *t, size_t max_cell)
         return -1;
     for (int i = 0; i < t->n; i++) {
         if (cell_len(t, i) <= max_cell || strlen(t->cells[i]) <= max_cell)
-            continue; /* (a cell of a layer's row may hold a NUL) */
+            continue; /* (a NUL byte in a text file ends a cell's text early) */
         char *c = (char *)t->cells[i];
         size_t cut = max_cell;
         while (cut > 0 && ((unsigned char)c[cut] & 0xC0) == 0x80)
@@ -249,11 +249,8 @@ static int next_layer(struct geo_table *t, long *row)
         /* Copy at once: the string of a non-text field lives in a buffer
          * that the next call overwrites. */
         const char *v = OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
-        for (; *v; v++)
-            if (put_byte(t, *v)) {
-                rc = -1;
-                break;
-            }
+        if (put_bytes(t, v, strlen(v)))
+            rc = -1;
     }
     if (rc == 1 && nf == 0 && new_cell(t, 1))
         rc = -1;
