@@ -276,7 +276,6 @@ static const char *source_column(const struct imp *im, int k)
  * the source's own column when the field was read from one, as the planner's
  * spreadsheet spells it; else the canonical name ("geometry" translated).
  */
-
 static const char *field_label(const struct imp *im, const char *field, char *buf, size_t len)
 {
     char e1[160], e2[160];

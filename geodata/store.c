@@ -1527,11 +1527,12 @@ static const char *const loading_what[COV_NAREAS] = {N_("loading districts"), N_
 static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
                                 cov_progress_fn fn, void *user, struct cov_err *err);
 
-/* The layer's areas without their geometries (a missing one is an error),
- * then, when geometry is set, the geometries (load_area_geometries). */
 static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
                             size_t n);
 
+/* The layer's areas without their geometries (a missing one is an error; from
+ * the blob of areas_from_cache() when current), then, when geometry is set,
+ * the geometries (load_area_geometries). */
 static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m, int geometry,
                       cov_progress_fn fn, void *user, struct cov_err *err)
 {
