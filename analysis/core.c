@@ -1,8 +1,40 @@
-/* core.c - the string arena. */
+/* core.c - the string arena, huge-page advice, hashes. */
 #include "core.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+void cov_advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (!p || n < COV_HUGE_MIN)
+        return;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+void *cov_realloc_huge(void *p, size_t old, size_t n)
+{
+    if (n < COV_HUGE_MIN)
+        return realloc(p, n);
+    void *q = malloc(n);
+    if (!q)
+        return NULL;
+    cov_advise_huge(q, n);
+    if (p)
+        memcpy(q, p, old < n ? old : n);
+    free(p);
+    return q;
+}
 
 struct cov_arena_block {
     struct cov_arena_block *next;
@@ -10,7 +42,9 @@ struct cov_arena_block {
     _Alignas(16) unsigned char data[];
 };
 
-enum { ARENA_BLOCK = 1 << 16 };
+/* Blocks double from ARENA_BLOCK to ARENA_BLOCK_MAX: 10^6 organizations'
+ * strings take a few dozen huge-page blocks, not a thousand small ones. */
+enum { ARENA_BLOCK = 1 << 16, ARENA_BLOCK_MAX = 1 << 23 };
 
 void cov_arena_init(struct cov_arena *a)
 {
@@ -30,15 +64,21 @@ void cov_arena_release(struct cov_arena *a)
     a->head = NULL;
 }
 
-void *cov_arena_alloc(struct cov_arena *a, size_t n)
+/* n bytes, 16-byte aligned, not cleared. */
+static void *arena_take(struct cov_arena *a, size_t n)
 {
     size_t need = (n + 15) & ~(size_t)15;
     struct cov_arena_block *b = a->head;
     if (!b || b->cap - b->used < need) {
-        size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+        size_t cap = b ? b->cap * 2 : ARENA_BLOCK;
+        if (cap > ARENA_BLOCK_MAX)
+            cap = ARENA_BLOCK_MAX;
+        if (cap < need)
+            cap = need;
         b = malloc(sizeof(*b) + cap);
         if (!b)
             return NULL;
+        cov_advise_huge(b, sizeof(*b) + cap);
         b->cap = cap;
         b->used = 0;
         b->next = a->head;
@@ -46,7 +86,14 @@ void *cov_arena_alloc(struct cov_arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += need;
-    memset(p, 0, n);
+    return p;
+}
+
+void *cov_arena_alloc(struct cov_arena *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p)
+        memset(p, 0, n);
     return p;
 }
 
@@ -54,7 +101,7 @@ char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n)
 {
     if (!s)
         return NULL;
-    char *d = cov_arena_alloc(a, n + 1);
+    char *d = arena_take(a, n + 1);
     if (d) {
         memcpy(d, s, n);
         d[n] = 0;

@@ -35,6 +35,23 @@ char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n);
 void *cov_arena_alloc(struct cov_arena *a, size_t n);
 
 /*
+ * Large buffers: asks the kernel to back [p, p + n) with 2 MiB pages where
+ * it can (Linux transparent huge pages in their "madvise" mode, Debian's
+ * default), when n is at least COV_HUGE_MIN. A hint, never an error; call
+ * it right after the malloc or realloc, before the memory is first written.
+ * Why: on the virtual machines planners and CI run on, the first touch of
+ * fresh memory is the dearest part of loading 10^6 rows (each 4 KiB page
+ * fault costs microseconds); 2 MiB pages take 512 times fewer faults
+ * (docs/BENCHMARKS.md, "Fresh memory").
+ */
+#define COV_HUGE_MIN ((size_t)4 << 20)
+void cov_advise_huge(void *p, size_t n);
+/* realloc(p, n) for a buffer of old bytes that may grow large: from
+ * COV_HUGE_MIN on, a new buffer advised before the copy writes it (realloc
+ * would copy into 4 KiB pages first). NULL with p untouched on failure. */
+void *cov_realloc_huge(void *p, size_t old, size_t n);
+
+/*
  * Hash of n bytes (or of a NUL-terminated string) for open-addressing tables
  * indexed by its low bits: FNV-1a, then a 64-bit finalizer. FNV-1a alone
  * leaves the low bits of keys that differ only in their last digits (org ids,

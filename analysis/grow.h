@@ -20,7 +20,7 @@ static inline int cov_grow(void **p, size_t *cap, size_t need, size_t elem)
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
-    void *q = realloc(*p, c * elem);
+    void *q = cov_realloc_huge(*p, *cap * elem, c * elem);
     if (!q)
         return COV_ENOMEM;
     *p = q;
