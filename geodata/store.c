@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -462,9 +463,11 @@ int geo_store_open(const char *path, int create, struct geo_store **out, struct 
      * twice), and synchronous=NORMAL still never corrupts or half-applies
      * a transaction. */
     rc = exec(s,
-              s->readonly ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+              s->readonly ? "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA "
+                            "mmap_size = 4294967296;"
                           : "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
-                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                            " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA "
+                            "mmap_size = 4294967296;",
               err);
     if (rc)
         goto cleanup;
@@ -609,7 +612,7 @@ static void bulk_box_at(struct geo_store *s, enum cov_layer layer, sqlite3_int64
         return;
     if (b->nbox == b->capbox) {
         size_t cap = b->capbox ? b->capbox * 2 : 4096;
-        struct geo_rbox *v = realloc(b->boxes, cap * sizeof(*v));
+        struct geo_rbox *v = cov_realloc_huge(b->boxes, b->capbox * sizeof(*v), cap * sizeof(*v));
         if (!v) {
             free(b->boxes);
             b->boxes = NULL;
@@ -617,6 +620,7 @@ static void bulk_box_at(struct geo_store *s, enum cov_layer layer, sqlite3_int64
             b->collect = 0;
             return;
         }
+
         b->boxes = v;
         b->capbox = cap;
     }
@@ -1527,8 +1531,7 @@ static const char *const loading_what[COV_NAREAS] = {N_("loading districts"), N_
 static int load_area_geometries(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
                                 cov_progress_fn fn, void *user, struct cov_err *err);
 
-static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
-                            size_t n);
+static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct cov_model *m);
 
 /* The layer's areas without their geometries (a missing one is an error; from
  * the blob of areas_from_cache() when current), then, when geometry is set,
@@ -1536,14 +1539,10 @@ static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct co
 static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_model *m, int geometry,
                       cov_progress_fn fn, void *user, struct cov_err *err)
 {
-    long n = geo_store_count(s, layer, err);
-    if (n < 0)
-        return COV_EIO;
-    if (n == 0)
-        return 0;
     const char *what = _(loading_what[layer]);
     int rc = 0;
-    if (m->n_areas[layer] == 0 && areas_from_cache(s, layer, m, (size_t)n)) {
+    /* The cache first: counting rows reads every page holding the polygons. */
+    if (m->n_areas[layer] == 0 && areas_from_cache(s, layer, m)) {
         s->areas_cache_owed &= ~(1u << layer);
         if (geometry)
             rc = load_area_geometries(s, layer, m, fn, user, err);
@@ -1551,6 +1550,11 @@ static int load_areas(struct geo_store *s, enum cov_layer layer, struct cov_mode
             rc = cov_err_set(err, COV_ECANCEL, _("cancelled"));
         return rc;
     }
+    long n = geo_store_count(s, layer, err);
+    if (n < 0)
+        return COV_EIO;
+    if (n == 0)
+        return 0;
     s->areas_cache_owed |= 1u << layer;
     if (cov_model_reserve_areas(m, layer, (size_t)n))
         return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
@@ -1661,39 +1665,135 @@ static enum cov_party party_from_name(const char *name)
 
 /* ---- the caches: derived blobs in table `cache` (key, stamp, data) ---- */
 
-static int cache_put(struct geo_store *s, const char *key, const char *stamp, const void *blob,
-                     size_t size, struct cov_err *err)
+/*
+ * A cache blob written in place: its row is inserted as zeroes of the full
+ * size, then filled through SQLite's incremental blob API by any number of
+ * buffered writers, each at its own offset (a blob's sections are written in
+ * one pass over the rows). Binding a whole blob had SQLite copy it first:
+ * two buffers of 100 MB at national size, fresh pages the dearest part.
+ */
+static int cache_open_write(struct geo_store *s, const char *key, const char *stamp, size_t size,
+                            sqlite3_blob **b, struct cov_err *err)
 {
+    *b = NULL;
     int rc = exec(
         s, "CREATE TABLE IF NOT EXISTS cache(key TEXT PRIMARY KEY, stamp TEXT, data BLOB)", err);
     sqlite3_stmt *st = NULL;
     if (!rc)
-        rc = prepare(s, "INSERT OR REPLACE INTO cache(key, stamp, data) VALUES(?, ?, ?)", &st, err);
+        rc = prepare(s, "INSERT OR REPLACE INTO cache(key, stamp, data) VALUES(?, ?, zeroblob(?))",
+                     &st, err);
     if (!rc) {
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
-        sqlite3_bind_blob64(st, 3, blob, size, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+        if (sqlite3_step(st) != SQLITE_DONE ||
+            sqlite3_blob_open(s->db, "main", "cache", "data", sqlite3_last_insert_rowid(s->db), 1,
+                              b) != SQLITE_OK)
             rc = db_error(s, err, _("writing the cache"));
     }
     sqlite3_finalize(st);
+    if (rc && *b) {
+        sqlite3_blob_close(*b);
+        *b = NULL;
+    }
     return rc;
 }
 
-/* The blob under key when its stamp is stamp: *st (finalize it) holds it. */
-static const unsigned char *cache_get(struct geo_store *s, const char *key, const char *stamp,
-                                      size_t *size, sqlite3_stmt **st)
+struct blob_out {
+    sqlite3_blob *b;  /* shared by the writers of one blob */
+    size_t off, fill; /* where buf goes in the blob, and its bytes */
+    int failed;
+    unsigned char buf[1 << 15];
+};
+
+static void blob_out_flush(struct blob_out *w)
 {
-    *st = NULL;
+    if (w->fill && !w->failed &&
+        sqlite3_blob_write(w->b, w->buf, (int)w->fill, (int)w->off) != SQLITE_OK)
+        w->failed = 1;
+    w->off += w->fill;
+    w->fill = 0;
+}
+
+static void blob_out_put(struct blob_out *w, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    while (n) {
+        size_t k = sizeof(w->buf) - w->fill;
+        k = k < n ? k : n;
+        memcpy(w->buf + w->fill, c, k);
+        w->fill += k;
+        c += k;
+        n -= k;
+        if (w->fill == sizeof(w->buf))
+            blob_out_flush(w);
+    }
+}
+
+/* Flushes the n writers of one blob and closes it: rc, or a write's error. */
+static int blob_out_close(struct geo_store *s, struct blob_out *w, int n, int rc,
+                          struct cov_err *err)
+{
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        blob_out_flush(&w[i]);
+        failed |= w[i].failed;
+    }
+    if (w[0].b && sqlite3_blob_close(w[0].b) != SQLITE_OK)
+        failed = 1;
+    if (!rc && failed)
+        rc = db_error(s, err, _("writing the cache"));
+    return rc;
+}
+
+/*
+ * A cache blob read in pieces with SQLite's incremental blob API: selecting
+ * the column would have SQLite copy the whole blob (100 MB at national size)
+ * into memory of its own first, fresh pages the dearest part of a start.
+ */
+struct blob_in {
+    sqlite3_blob *b;
+    size_t size, off; /* the blob's bytes; those read by blob_in_read() */
+};
+
+/* Opens the blob under key when its stamp is stamp: 1, or 0 (in->b NULL). */
+static int blob_in_open(struct geo_store *s, const char *key, const char *stamp, struct blob_in *in)
+{
+    memset(in, 0, sizeof(*in));
+    sqlite3_stmt *st = NULL;
     if (!has_table(s, "cache") ||
-        sqlite3_prepare_v2(s->db, "SELECT stamp, data FROM cache WHERE key = ?", -1, st, NULL))
-        return NULL;
-    sqlite3_bind_text(*st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(*st) != SQLITE_ROW || !sqlite3_column_text(*st, 0) ||
-        strcmp((const char *)sqlite3_column_text(*st, 0), stamp))
-        return NULL;
-    *size = (size_t)sqlite3_column_bytes(*st, 1);
-    return sqlite3_column_blob(*st, 1);
+        sqlite3_prepare_v2(s->db, "SELECT rowid, stamp, length(data) FROM cache WHERE key = ?", -1,
+                           &st, NULL))
+        return 0;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 1) &&
+             !strcmp((const char *)sqlite3_column_text(st, 1), stamp) &&
+             sqlite3_column_int64(st, 2) <= INT_MAX;
+    sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
+    in->size = ok ? (size_t)sqlite3_column_int64(st, 2) : 0;
+    sqlite3_finalize(st);
+    if (ok && sqlite3_blob_open(s->db, "main", "cache", "data", rowid, 0, &in->b)) {
+        sqlite3_blob_close(in->b);
+        in->b = NULL;
+    }
+    return in->b != NULL;
+}
+
+/* The blob's next n bytes into dst: 1, or 0 past its end or on a read error. */
+static int blob_in_read(struct blob_in *in, void *dst, size_t n)
+{
+    if (!in->b || n > in->size - in->off)
+        return 0;
+    if (n && sqlite3_blob_read(in->b, dst, (int)n, (int)in->off) != SQLITE_OK)
+        return 0;
+    in->off += n;
+    return 1;
+}
+
+static void blob_in_close(struct blob_in *in)
+{
+    sqlite3_blob_close(in->b);
+    in->b = NULL;
 }
 
 /*
@@ -1719,59 +1819,69 @@ static void layer_stamp(struct geo_store *s, enum cov_layer layer, char *buf, si
     snprintf(buf, len, "%ld", meta_get_long(s, key, 0));
 }
 
-/* A new blob of n records of rec_size bytes and pool bytes of strings, its
- * header written; *rec and *out point at the records and the pool. */
-static unsigned char *pool_blob_new(struct geo_store *s, uint32_t magic, size_t n, size_t rec_size,
-                                    size_t pool, size_t *size, unsigned char **rec, char **out,
-                                    struct cov_err *err)
+/* A pool blob being written: its records and its strings (writer 0 and 1). */
+struct pool_write {
+    struct blob_out w[2];
+};
+
+/* Begins the blob under key of layer's current version: a savepoint, the
+ * header of n records of rec_size bytes and pool bytes of strings; then
+ * pool_rec_put() and pool_put() each record, pool_write_end(). pw is large:
+ * allocate it. */
+static int pool_write_begin(struct geo_store *s, enum cov_layer layer, const char *key,
+                            uint32_t magic, size_t n, size_t rec_size, size_t pool,
+                            struct pool_write *pw, struct cov_err *err)
 {
     struct pool_head h = {magic, (uint32_t)n, pool};
-    *size = sizeof(h) + n * rec_size + pool;
-    unsigned char *b = malloc(*size);
-    if (!b) {
-        cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
-        return NULL;
+    char stamp[32];
+    layer_stamp(s, layer, stamp, sizeof(stamp));
+    for (int i = 0; i < 2; i++)
+        memset(&pw->w[i], 0, offsetof(struct blob_out, buf));
+    int rc = sp_begin(s, err);
+    if (!rc) {
+        rc = cache_open_write(s, key, stamp, sizeof(h) + n * rec_size + pool, &pw->w[0].b, err);
+        if (rc)
+            sp_end(s, rc, err);
     }
-    memcpy(b, &h, sizeof(h));
-    *rec = b + sizeof(h);
-    *out = (char *)(*rec + n * rec_size);
-    return b;
+    if (rc)
+        return rc;
+    pw->w[1].b = pw->w[0].b;
+    pw->w[1].off = sizeof(h) + n * rec_size;
+    blob_out_put(&pw->w[0], &h, sizeof(h));
+    return 0;
 }
 
-/* Appends t to the pool at *out; 1 when there was one. */
-static int pool_put(char **out, const char *t)
+/* Appends t to the pool; 1 when there was one. */
+static int pool_put(struct pool_write *pw, const char *t)
 {
     if (!t)
         return 0;
-    size_t len = strlen(t) + 1;
-    memcpy(*out, t, len);
-    *out += len;
+    blob_out_put(&pw->w[1], t, strlen(t) + 1);
     return 1;
 }
 
-/* Stores blob b under key with layer's stamp and its triggers (names
- * orgcover_<tag>_cache_*), then sets meta 'cache.<tag>': one savepoint. */
-static int pool_blob_store(struct geo_store *s, enum cov_layer layer, const char *tag,
-                           const char *key, const unsigned char *b, size_t size,
-                           struct cov_err *err)
+/* Ends the blob of pool_write_begin(): its triggers (names
+ * orgcover_<tag>_cache_*) and meta 'cache.<tag>' set, the savepoint released
+ * (rolled back on an error). */
+static int pool_write_end(struct geo_store *s, enum cov_layer layer, const char *tag,
+                          struct pool_write *pw, struct cov_err *err)
 {
     char stamp[32], meta[64];
     layer_stamp(s, layer, stamp, sizeof(stamp));
     snprintf(meta, sizeof(meta), "cache.%s", tag);
     const char *t = cov_layer_name(layer);
-    char *triggers = sqlite3_mprintf(
-        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_ins\" AFTER INSERT ON \"%w\""
-        " BEGIN DELETE FROM meta WHERE key = %Q; END;"
-        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_upd\" AFTER UPDATE ON \"%w\""
-        " BEGIN DELETE FROM meta WHERE key = %Q; END;"
-        "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_del\" AFTER DELETE ON \"%w\""
-        " BEGIN DELETE FROM meta WHERE key = %Q; END;",
-        tag, t, meta, tag, t, meta, tag, t, meta);
-    if (!triggers)
-        return cov_err_set(err, COV_ENOMEM, _("out of memory"));
-    int rc = sp_begin(s, err);
-    if (!rc)
-        rc = cache_put(s, key, stamp, b, size, err);
+    int rc = blob_out_close(s, pw->w, 2, 0, err);
+    char *triggers =
+        rc ? NULL
+           : sqlite3_mprintf("CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_ins\" AFTER INSERT"
+                             " ON \"%w\" BEGIN DELETE FROM meta WHERE key = %Q; END;"
+                             "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_upd\" AFTER UPDATE"
+                             " ON \"%w\" BEGIN DELETE FROM meta WHERE key = %Q; END;"
+                             "CREATE TRIGGER IF NOT EXISTS \"orgcover_%w_cache_del\" AFTER DELETE"
+                             " ON \"%w\" BEGIN DELETE FROM meta WHERE key = %Q; END;",
+                             tag, t, meta, tag, t, meta, tag, t, meta);
+    if (!rc && !triggers)
+        rc = cov_err_set(err, COV_ENOMEM, _("out of memory"));
     if (!rc)
         rc = exec(s, triggers, err);
     if (!rc)
@@ -1780,45 +1890,66 @@ static int pool_blob_store(struct geo_store *s, enum cov_layer layer, const char
     return sp_end(s, rc, err);
 }
 
-/* A blob being read: its records, and its strings copied into an arena. */
+/* A blob being read: its records a chunk at a time, its strings read into an
+ * arena. */
+enum { POOL_CHUNK = 1 << 16 };
 struct pool_read {
-    sqlite3_stmt *st; /* holds the blob; pool_blob_close() */
-    const unsigned char *rec;
+    struct blob_in in;
+    size_t n, rec_size; /* records, and the bytes of one */
+    unsigned char chunk[POOL_CHUNK];
+    size_t have, next; /* records in chunk, and the next one pool_rec() gives */
     char *pool;
     size_t len, off; /* the pool's bytes, and those taken by pool_next() */
 };
 
 /* Opens the blob under key of layer's current version (meta 'cache.<tag>')
- * holding n records of rec_size bytes with magic; 0 when it is missing,
- * stale or not as expected. */
+ * of records of rec_size bytes (< POOL_CHUNK) with magic, and reads its
+ * strings; pr->n tells how many records. 0 when it is missing, stale or not
+ * as expected. pr is large: allocate it. */
 static int pool_blob_open(struct geo_store *s, enum cov_layer layer, const char *tag,
-                          const char *key, uint32_t magic, size_t n, size_t rec_size,
-                          struct cov_arena *arena, struct pool_read *pr)
+                          const char *key, uint32_t magic, size_t rec_size, struct cov_arena *arena,
+                          struct pool_read *pr)
 {
-    memset(pr, 0, sizeof(*pr));
+    memset(&pr->in, 0, sizeof(pr->in));
+    pr->n = pr->have = pr->next = pr->len = pr->off = 0;
+    pr->rec_size = rec_size;
+    pr->pool = NULL;
     char stamp[32], meta[64];
     layer_stamp(s, layer, stamp, sizeof(stamp));
     snprintf(meta, sizeof(meta), "cache.%s", tag);
     char *valid = geo_store_meta_get(s, meta);
     int current = valid && !strcmp(valid, stamp);
     free(valid);
-    if (!current)
-        return 0;
-    size_t size = 0;
-    const unsigned char *b = cache_get(s, key, stamp, &size, &pr->st);
     struct pool_head h;
-    if (!b || size < sizeof(h))
+    if (!current || !blob_in_open(s, key, stamp, &pr->in) || !blob_in_read(&pr->in, &h, sizeof(h)))
         return 0;
-    memcpy(&h, b, sizeof(h));
-    if (h.magic != magic || h.n != n || size != sizeof(h) + n * rec_size + h.pool)
+    if (h.magic != magic || pr->in.size != sizeof(h) + (size_t)h.n * rec_size + h.pool)
         return 0;
-    pr->rec = b + sizeof(h);
+    pr->n = h.n;
     pr->len = (size_t)h.pool;
     if (pr->len && !(pr->pool = cov_arena_alloc(arena, pr->len)))
         return 0;
-    if (pr->len)
-        memcpy(pr->pool, pr->rec + n * rec_size, pr->len);
+    pr->in.off = sizeof(h) + pr->n * rec_size;
+    if (!blob_in_read(&pr->in, pr->pool, pr->len))
+        return 0;
+    pr->in.off = sizeof(h);
     return 1;
+}
+
+/* The next record (valid until the next call), NULL when none is left. */
+static const unsigned char *pool_rec(struct pool_read *pr)
+{
+    if (pr->next == pr->have) {
+        size_t left = pr->n - (pr->in.off - sizeof(struct pool_head)) / pr->rec_size;
+        size_t k = POOL_CHUNK / pr->rec_size;
+        if (k > left)
+            k = left;
+        if (!k || !blob_in_read(&pr->in, pr->chunk, k * pr->rec_size))
+            return NULL;
+        pr->have = k;
+        pr->next = 0;
+    }
+    return pr->chunk + pr->rec_size * pr->next++;
 }
 
 /* The pool's next string, NULL when it has none left. */
@@ -1835,8 +1966,7 @@ static const char *pool_next(struct pool_read *pr)
 
 static void pool_blob_close(struct pool_read *pr)
 {
-    sqlite3_finalize(pr->st);
-    pr->st = NULL;
+    blob_in_close(&pr->in);
 }
 
 /*
@@ -1857,21 +1987,20 @@ struct orgs_rec {
 int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, size_t n,
                          struct cov_err *err)
 {
-    if (n > UINT32_MAX)
-        return 0;
-    size_t pool = 0, size;
+    size_t pool = 0;
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < COV_ORG_NSTRINGS; k++) {
             const char *t = *cov_org_string((struct cov_org *)v[i], k);
             pool += t ? strlen(t) + 1 : 0;
         }
-    unsigned char *rec;
-    char *out;
-    unsigned char *b =
-        pool_blob_new(s, ORGS_MAGIC, n, sizeof(struct orgs_rec), pool, &size, &rec, &out, err);
-    if (!b)
-        return COV_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
+    if (n > UINT32_MAX || sizeof(struct pool_head) + n * sizeof(struct orgs_rec) + pool > INT_MAX)
+        return 0; /* beyond the blob API's offsets: loads read the table */
+    struct pool_write *pw = malloc(sizeof(*pw));
+    if (!pw)
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+    int rc = pool_write_begin(s, COV_ORGANIZATIONS, "orgs", ORGS_MAGIC, n, sizeof(struct orgs_rec),
+                              pool, pw, err);
+    for (size_t i = 0; !rc && i < n; i++) {
         struct cov_org *o = (struct cov_org *)v[i];
         struct orgs_rec r = {o->x,
                              o->y,
@@ -1882,26 +2011,32 @@ int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, si
                              (uint8_t)o->party,
                              (uint8_t)((o->community_org ? 1 : 0) | (o->instructor ? 2 : 0))};
         for (int k = 0; k < COV_ORG_NSTRINGS; k++)
-            r.strings |= (uint16_t)(pool_put(&out, *cov_org_string(o, k)) << k);
-        memcpy(rec + i * sizeof(r), &r, sizeof(r));
+            r.strings |= (uint16_t)(pool_put(pw, *cov_org_string(o, k)) << k);
+        blob_out_put(&pw->w[0], &r, sizeof(r));
     }
-    int rc = pool_blob_store(s, COV_ORGANIZATIONS, "orgs", "orgs", b, size, err);
-    free(b);
+    if (!rc)
+        rc = pool_write_end(s, COV_ORGANIZATIONS, "orgs", pw, err);
+    free(pw);
     return rc;
 }
 
-/* n organizations from the cache into m (empty of them); 1 when loaded, 0 when
- * the cache is missing, stale or not as expected (m unchanged). */
-static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
+/* The organizations from the cache into m (empty of them); 1 when loaded, 0
+ * when the cache is missing, stale or not as expected (m unchanged). */
+static int orgs_from_cache(struct geo_store *s, struct cov_model *m)
 {
-    struct pool_read pr;
+    struct pool_read *pr = malloc(sizeof(*pr));
+    if (!pr)
+        return 0;
     size_t start = m->n_orgs;
-    int ok = pool_blob_open(s, COV_ORGANIZATIONS, "orgs", "orgs", ORGS_MAGIC, n,
-                            sizeof(struct orgs_rec), &m->arena, &pr) &&
-             !cov_model_reserve_orgs(m, n);
-    for (size_t i = 0; ok && i < n; i++) {
+    int ok = pool_blob_open(s, COV_ORGANIZATIONS, "orgs", "orgs", ORGS_MAGIC,
+                            sizeof(struct orgs_rec), &m->arena, pr) &&
+             !cov_model_reserve_orgs(m, pr->n);
+    for (size_t i = 0; ok && i < pr->n; i++) {
+        const unsigned char *p = pool_rec(pr);
         struct orgs_rec r;
-        memcpy(&r, pr.rec + i * sizeof(r), sizeof(r));
+        if (!p)
+            break;
+        memcpy(&r, p, sizeof(r));
         if (r.party >= COV_PARTY_COUNT || r.strings >> COV_ORG_NSTRINGS) {
             ok = 0;
             break;
@@ -1917,13 +2052,14 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m, size_t n)
         o.instructor = (r.flags >> 1) & 1;
         for (int k = 0; k < COV_ORG_NSTRINGS && ok; k++)
             if (r.strings & (1u << k))
-                ok = (*cov_org_string(&o, k) = pool_next(&pr)) != NULL;
+                ok = (*cov_org_string(&o, k) = pool_next(pr)) != NULL;
         ok = ok && cov_model_add_org_owned(m, &o) >= 0;
     }
-    ok = ok && pr.off == pr.len;
+    ok = ok && m->n_orgs - start == pr->n && pr->off == pr->len;
     if (!ok)
         m->n_orgs = start; /* the pool stays in the arena, unused */
-    pool_blob_close(&pr);
+    pool_blob_close(pr);
+    free(pr);
     return ok;
 }
 
@@ -1945,48 +2081,52 @@ struct areas_rec {
 static int cache_areas(struct geo_store *s, enum cov_layer layer, const struct cov_area *v,
                        size_t n, struct cov_err *err)
 {
-    if (n > UINT32_MAX)
-        return 0;
-    size_t pool = 0, size;
+    size_t pool = 0;
     for (size_t i = 0; i < n; i++) {
         const char *t[3] = {v[i].code, v[i].name, v[i].parent};
         for (int k = 0; k < 3; k++)
             pool += t[k] ? strlen(t[k]) + 1 : 0;
     }
-    unsigned char *rec;
-    char *out;
-    unsigned char *b =
-        pool_blob_new(s, AREAS_MAGIC, n, sizeof(struct areas_rec), pool, &size, &rec, &out, err);
-    if (!b)
-        return COV_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
+    if (n > UINT32_MAX || sizeof(struct pool_head) + n * sizeof(struct areas_rec) + pool > INT_MAX)
+        return 0;
+    char key[64];
+    snprintf(key, sizeof(key), "areas.%s", cov_layer_name(layer));
+    struct pool_write *pw = malloc(sizeof(*pw));
+    if (!pw)
+        return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
+    int rc =
+        pool_write_begin(s, layer, key, AREAS_MAGIC, n, sizeof(struct areas_rec), pool, pw, err);
+    for (size_t i = 0; !rc && i < n; i++) {
         struct areas_rec r = {v[i].ur_code, (uint8_t)v[i].ur, 0, 0};
         const char *t[3] = {v[i].code, v[i].name, v[i].parent};
         for (int k = 0; k < 3; k++)
-            r.strings |= (uint8_t)(pool_put(&out, t[k]) << k);
-        memcpy(rec + i * sizeof(r), &r, sizeof(r));
+            r.strings |= (uint8_t)(pool_put(pw, t[k]) << k);
+        blob_out_put(&pw->w[0], &r, sizeof(r));
     }
-    char key[64];
-    snprintf(key, sizeof(key), "areas.%s", cov_layer_name(layer));
-    int rc = pool_blob_store(s, layer, cov_layer_name(layer), key, b, size, err);
-    free(b);
+    if (!rc)
+        rc = pool_write_end(s, layer, cov_layer_name(layer), pw, err);
+    free(pw);
     return rc;
 }
 
-/* The n areas of layer from the cache into m (empty of them); 1 when loaded,
+/* The areas of layer from the cache into m (empty of them); 1 when loaded,
  * 0 when the cache is missing, stale or not as expected (m unchanged). */
-static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct cov_model *m,
-                            size_t n)
+static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct cov_model *m)
 {
     char key[64];
     snprintf(key, sizeof(key), "areas.%s", cov_layer_name(layer));
-    struct pool_read pr;
-    int ok = pool_blob_open(s, layer, cov_layer_name(layer), key, AREAS_MAGIC, n,
-                            sizeof(struct areas_rec), &m->arena, &pr) &&
-             !cov_model_reserve_areas(m, layer, n);
-    for (size_t i = 0; ok && i < n; i++) {
+    struct pool_read *pr = malloc(sizeof(*pr));
+    if (!pr)
+        return 0;
+    int ok = pool_blob_open(s, layer, cov_layer_name(layer), key, AREAS_MAGIC,
+                            sizeof(struct areas_rec), &m->arena, pr) &&
+             !cov_model_reserve_areas(m, layer, pr->n);
+    for (size_t i = 0; ok && i < pr->n; i++) {
+        const unsigned char *p = pool_rec(pr);
         struct areas_rec r;
-        memcpy(&r, pr.rec + i * sizeof(r), sizeof(r));
+        if (!p)
+            break;
+        memcpy(&r, p, sizeof(r));
         if (r.strings >> 3) {
             ok = 0;
             break;
@@ -1997,28 +2137,30 @@ static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct co
         const char **t[3] = {&a.code, &a.name, &a.parent};
         for (int k = 0; k < 3 && ok; k++)
             if (r.strings & (1u << k))
-                ok = (*t[k] = pool_next(&pr)) != NULL;
+                ok = (*t[k] = pool_next(pr)) != NULL;
         ok = ok && cov_model_add_area_owned(m, layer, &a) >= 0;
     }
-    ok = ok && pr.off == pr.len;
+    ok = ok && m->n_areas[layer] == pr->n && pr->off == pr->len;
     if (!ok)
         m->n_areas[layer] = 0; /* the pool stays in the arena, unused */
-    pool_blob_close(&pr);
+    pool_blob_close(pr);
+    free(pr);
     return ok;
 }
 
 static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn fn, void *user,
                      struct cov_err *err)
 {
+    /* The cache first: counting the table's rows reads every page of it. */
+    if (orgs_from_cache(s, m))
+        return fn && fn(1.0, _("loading organizations"), user)
+                   ? cov_err_set(err, COV_ECANCEL, _("cancelled"))
+                   : 0;
     long n = geo_store_count(s, COV_ORGANIZATIONS, err);
     if (n < 0)
         return COV_EIO;
     if (n == 0)
         return 0;
-    if (orgs_from_cache(s, m, (size_t)n))
-        return fn && fn(1.0, _("loading organizations"), user)
-                   ? cov_err_set(err, COV_ECANCEL, _("cancelled"))
-                   : 0;
     s->orgs_cache_owed = 1;
     if (cov_model_reserve_orgs(m, (size_t)n))
         return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
@@ -2133,62 +2275,81 @@ static int cache_write_assignments(struct geo_store *s, const struct cov_model *
     for (size_t i = 0; i < m->n_orgs; i++)
         h.n_text += !m->orgs[i].has_xy && isfinite(m->orgs[i].x) && isfinite(m->orgs[i].y);
     size_t size = cache_size(m->n_orgs, h.n_text);
-    unsigned char *b = calloc(1, size);
-    if (!b)
+    if (size > INT_MAX)
+        return 0; /* beyond the blob API's offsets: loads read the table */
+    /* Writers of the four sections: area indices, placed, placed_by, text. */
+    struct blob_out *w = malloc(4 * sizeof(*w));
+    if (!w)
         return cov_err_set(err, COV_ENOMEM, _("%s: out of memory"), s->path);
-    memcpy(b, &h, sizeof(h));
-    int32_t *area = (int32_t *)(b + sizeof(h));
-    unsigned char *placed = (unsigned char *)(area + m->n_orgs * COV_NAREAS);
-    unsigned char *by = placed + m->n_orgs;
-    struct cache_text *t = (struct cache_text *)(b + size - h.n_text * sizeof(struct cache_text));
-    for (size_t i = 0; i < m->n_orgs; i++) {
+    for (int k = 0; k < 4; k++)
+        memset(&w[k], 0, offsetof(struct blob_out, buf));
+    int rc = cache_open_write(s, "assignments", stamp, size, &w[0].b, err);
+    w[1].b = w[2].b = w[3].b = w[0].b;
+    w[1].off = sizeof(h) + m->n_orgs * COV_NAREAS * sizeof(int32_t);
+    w[2].off = w[1].off + m->n_orgs;
+    w[3].off = size - h.n_text * sizeof(struct cache_text);
+    if (!rc)
+        blob_out_put(&w[0], &h, sizeof(h));
+    for (size_t i = 0; !rc && i < m->n_orgs; i++) {
         const struct cov_org *o = &m->orgs[i];
-        memcpy(area + i * COV_NAREAS, o->area, sizeof(int32_t) * COV_NAREAS);
-        placed[i] = (unsigned char)o->placed;
-        by[i] = (unsigned char)o->placed_by;
-        if (!o->has_xy && isfinite(o->x) && isfinite(o->y))
-            *t++ = (struct cache_text){(uint32_t)i, 0, o->x, o->y};
+        unsigned char placed = (unsigned char)o->placed, by = (unsigned char)o->placed_by;
+        blob_out_put(&w[0], o->area, sizeof(int32_t) * COV_NAREAS);
+        blob_out_put(&w[1], &placed, 1);
+        blob_out_put(&w[2], &by, 1);
+        if (!o->has_xy && isfinite(o->x) && isfinite(o->y)) {
+            struct cache_text t = {(uint32_t)i, 0, o->x, o->y};
+            blob_out_put(&w[3], &t, sizeof(t));
+        }
     }
-    int rc = cache_put(s, "assignments", stamp, b, size, err);
-    free(b);
+    rc = blob_out_close(s, w, 4, rc, err);
+    free(w);
     return rc;
 }
 
 /* 1 and m->assigned = 1 when the cache matches the stamp and the model. */
 static int cache_read_assignments(struct geo_store *s, struct cov_model *m, const char *stamp)
 {
-    sqlite3_stmt *st;
-    size_t size = 0;
-    const unsigned char *b = cache_get(s, "assignments", stamp, &size, &st);
-    int ok = 0;
+    struct blob_in in;
     struct cache_head h;
-    if (!b || size < sizeof(h))
+    int ok = 0;
+    unsigned char *by = NULL;
+    if (!blob_in_open(s, "assignments", stamp, &in) || !blob_in_read(&in, &h, sizeof(h)))
         goto done;
-    memcpy(&h, b, sizeof(h));
-    if (h.magic != CACHE_MAGIC || h.n_orgs != m->n_orgs || size != cache_size(h.n_orgs, h.n_text))
+    if (h.magic != CACHE_MAGIC || h.n_orgs != m->n_orgs ||
+        in.size != cache_size(h.n_orgs, h.n_text))
         goto done;
     for (int l = 0; l < COV_NAREAS; l++)
         if (h.n_areas[l] != m->n_areas[l])
             goto done;
-    const unsigned char *area = b + sizeof(h);
-    const unsigned char *placed = area + (size_t)h.n_orgs * COV_NAREAS * sizeof(int32_t);
-    const unsigned char *by = placed + h.n_orgs;
-    for (size_t i = 0; i < m->n_orgs; i++) {
-        struct cov_org *o = &m->orgs[i];
-        memcpy(o->area, area + i * COV_NAREAS * sizeof(int32_t), sizeof(int32_t) * COV_NAREAS);
-        for (int l = 0; l < COV_NAREAS; l++)
-            if (o->area[l] < -1 || o->area[l] >= (int32_t)h.n_areas[l])
-                goto bad;
-        if (placed[i] >= COV_PLACED_COUNT || by[i] >= COV_SRC_COUNT)
+    /* The area indices straight into the organizations, a chunk at a time. */
+    enum { CHUNK = 4096 };
+    int32_t area[CHUNK][COV_NAREAS];
+    for (size_t i = 0; i < m->n_orgs; i += CHUNK) {
+        size_t k = m->n_orgs - i < CHUNK ? m->n_orgs - i : CHUNK;
+        if (!blob_in_read(&in, area, k * sizeof(area[0])))
             goto bad;
-        o->placed = placed[i];
-        o->placed_by = by[i];
+        for (size_t j = 0; j < k; j++) {
+            struct cov_org *o = &m->orgs[i + j];
+            memcpy(o->area, area[j], sizeof(area[j]));
+            for (int l = 0; l < COV_NAREAS; l++)
+                if (o->area[l] < -1 || o->area[l] >= (int32_t)h.n_areas[l])
+                    goto bad;
+        }
     }
-    const unsigned char *t = b + size - (size_t)h.n_text * sizeof(struct cache_text);
+    /* placed[n] then placed_by[n], each a byte. */
+    if (!(by = malloc(m->n_orgs ? 2 * m->n_orgs : 1)) || !blob_in_read(&in, by, 2 * m->n_orgs))
+        goto bad;
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        unsigned char placed = by[i], placed_by = by[m->n_orgs + i];
+        if (placed >= COV_PLACED_COUNT || placed_by >= COV_SRC_COUNT)
+            goto bad;
+        m->orgs[i].placed = placed;
+        m->orgs[i].placed_by = placed_by;
+    }
+    in.off = in.size - (size_t)h.n_text * sizeof(struct cache_text);
     for (uint32_t k = 0; k < h.n_text; k++) {
         struct cache_text ct;
-        memcpy(&ct, t + k * sizeof(ct), sizeof(ct));
-        if (ct.org >= m->n_orgs || m->orgs[ct.org].has_xy)
+        if (!blob_in_read(&in, &ct, sizeof(ct)) || ct.org >= m->n_orgs || m->orgs[ct.org].has_xy)
             goto bad;
         m->orgs[ct.org].x = ct.x;
         m->orgs[ct.org].y = ct.y;
@@ -2199,7 +2360,8 @@ static int cache_read_assignments(struct geo_store *s, struct cov_model *m, cons
 bad:
     clear_assignments(m);
 done:
-    sqlite3_finalize(st);
+    free(by);
+    blob_in_close(&in);
     return ok;
 }
 

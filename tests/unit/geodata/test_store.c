@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "../../../analysis/geos.h"
+#include "../../../analysis/place.h"
 #include "../../../geodata/alias.h"
 #include "../../../geodata/store.h"
 #include "../../../geodata/store_sql.h"
@@ -1050,6 +1051,73 @@ static void test_orgs_cache_loads_the_same_and_follows_edits(void **state) {
     cov_model_free(table);
 }
 
+/* Caches larger than one chunk of their readers and writers (2,048 records,
+ * 32 KiB buffers, 4,096 assignments a read): 10,000 organizations, every
+ * tenth without coordinates, names of varying length, come back from the
+ * blob as from the table, and their assignments from the blob alone. */
+static void test_caches_of_many_rows_go_in_chunks(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    enum { N = 10000 };
+    static char ids[N][16], names[N][64];
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "M%05d", i);
+        snprintf(names[i], sizeof(names[i]), "组织%.*s%d", i % 7 * 3, "一二三四五六七", i);
+        int xy = i % 10 != 0;
+        struct cov_org o = org(ids[i], xy ? i % 100 : NAN, xy ? i / 100 : NAN);
+        o.name = names[i];
+        o.address = i % 3 ? NULL : names[i];
+        o.formal_members = i % 5;
+        assert_int_equal(geo_store_put_org(f->s, &o, &f->err), 0);
+    }
+    assert_int_equal(geo_store_layer_done(f->s, COV_ORGANIZATIONS, "m.csv", N, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    struct cov_model *table = load_current(f); /* reads the table, writes the cache */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM meta WHERE key = 'cache.orgs'"), 1);
+    /* The blob is what is read: an edit behind its trigger's back is not seen. */
+    assert_int_equal(geo_store_exec(f->s,
+                                    "DROP TRIGGER orgcover_orgs_cache_upd;"
+                                    " UPDATE organizations SET name = '改名' WHERE id = 'M09999'",
+                                    &f->err),
+                     0);
+    struct cov_model *m = load_all(f);
+    expect_same_orgs(table, m);
+    cov_model_free(table);
+
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        struct cov_org *o = &m->orgs[i];
+        o->area[COV_DISTRICTS] = 0;
+        o->area[COV_STREETS] = o->area[COV_COMMUNITIES] = (int32_t)(i % 2);
+        o->area[COV_PARKS] = o->area[COV_BUILDINGS] = i % 3 ? -1 : 0;
+        if (!o->has_xy) {
+            o->placed = COV_PLACED_COMMUNITY;
+            o->placed_by = COV_SRC_ADDRESS;
+            o->x = 1000.0 + (double)i;
+            o->y = 2000.5;
+        }
+    }
+    m->assigned = 1;
+    assert_int_equal(geo_store_save_assignments(f->s, m, &f->err), 0);
+    assert_int_equal(geo_store_exec(f->s, "DELETE FROM assignment_groups; DELETE FROM assignment_points",
+                                    &f->err),
+                     0);
+    reopen(f);
+    struct cov_model *back = load_all(f);
+    assert_int_equal(back->assigned, 1);
+    assert_int_equal(back->n_orgs, m->n_orgs);
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        const struct cov_org *p = &m->orgs[i], *q = &back->orgs[i];
+        assert_memory_equal(p->area, q->area, sizeof(p->area));
+        assert_int_equal(p->placed, q->placed);
+        assert_int_equal(p->placed_by, q->placed_by);
+        assert_true(p->x == q->x && p->y == q->y);
+    }
+    cov_model_free(back);
+    cov_model_free(m);
+}
+
 /* A failed bulk write rolls back with its triggers: they are all there after. */
 static void test_rollback_restores_triggers(void **state) {
     struct fx *f = *state;
@@ -1363,6 +1431,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_policy_defaults_when_never_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_save_and_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_saved_assignments_load_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_caches_of_many_rows_go_in_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assignments_stale_after_layer_done, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assignments_stale_after_clear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_assignments_requires_assigned_model, setup,
