@@ -470,15 +470,22 @@ static int slurp(struct imp *im, const char *path, size_t limit, char **buf, siz
     VSILFILE *fp = VSIFOpenL(path, "rb");
     if (!fp)
         return cov_err_set(im->err, COV_EIO, _("%s: cannot open for reading"), path);
+    /* Its size up front: one buffer, not doublings that each fault in anew. */
+    VSIStatBufL sb;
     size_t cap = 1 << 16, n = 0;
+    if (VSIStatL(path, &sb) == 0 && sb.st_size > 0 && (uint64_t)sb.st_size < SIZE_MAX / 2)
+        cap = (size_t)sb.st_size + 1; /* + 1: the read that meets the end */
+    if (limit && cap > limit)
+        cap = limit;
     char *b = malloc(cap + 1);
+    cov_advise_huge(b, cap + 1);
     int rc = COV_OK;
     while (b) {
         if (n == cap) {
             if (limit && n >= limit)
                 break;
             cap *= 2;
-            char *nb = realloc(b, cap + 1);
+            char *nb = cov_realloc_huge(b, n + 1, cap + 1);
             if (!nb) {
                 free(b);
                 b = NULL;
@@ -924,36 +931,41 @@ static void extend(struct imp *im, double minx, double miny, double maxx, double
 
 /* ---- reading rows ---- */
 
-static int grow_rows(struct imp *im);
+static int grow_rows(struct imp *im, size_t cap);
 static int pipe_publish(struct imp *im, int final);
 
-static int grow(struct imp *im)
+/* Room for the rows to cap (at least), the writing thread kept out. */
+static int reserve_rows(struct imp *im, size_t cap)
 {
-    if (im->n < im->cap)
+    if (cap <= im->cap)
         return COV_OK;
     if (!im->pipe)
-        return grow_rows(im);
+        return grow_rows(im, cap);
     pthread_rwlock_wrlock(&im->pipe->rows_lock);
-    int rc = grow_rows(im);
+    int rc = grow_rows(im, cap);
     pthread_rwlock_unlock(&im->pipe->rows_lock);
     return rc;
 }
 
-static int grow_rows(struct imp *im)
+static int grow(struct imp *im)
 {
-    size_t cap = im->cap ? im->cap * 2 : 256;
-    struct rowinfo *info = realloc(im->info, cap * sizeof(*info));
+    return im->n < im->cap ? COV_OK : reserve_rows(im, im->cap ? im->cap * 2 : 256);
+}
+
+static int grow_rows(struct imp *im, size_t cap)
+{
+    struct rowinfo *info = cov_realloc_huge(im->info, im->cap * sizeof(*info), cap * sizeof(*info));
     if (info)
         im->info = info;
     if (!info)
         return COV_ENOMEM;
     if (im->layer == COV_ORGANIZATIONS) {
-        struct cov_org *o = realloc(im->orgs, cap * sizeof(*o));
+        struct cov_org *o = cov_realloc_huge(im->orgs, im->cap * sizeof(*o), cap * sizeof(*o));
         if (!o)
             return COV_ENOMEM;
         im->orgs = o;
     } else {
-        struct cov_area *a = realloc(im->areas, cap * sizeof(*a));
+        struct cov_area *a = cov_realloc_huge(im->areas, im->cap * sizeof(*a), cap * sizeof(*a));
         if (a)
             im->areas = a;
         OGRGeometryH *g = a ? realloc(im->ogeom, cap * sizeof(*g)) : NULL;
@@ -1473,7 +1485,12 @@ static int read_table_rows(struct imp *im, struct geo_import_result *res, long *
     int n_notes = 0;
     const char *const *cells;
     int nc, long_cell;
-    long loc, total = im->o->progress ? geo_table_count_hint(im->tab) : -1;
+    long loc, total = geo_table_count_hint(im->tab);
+    /* The rows' arrays at their size at once when it is known (an upper
+     * bound for text: its lines): each doubling wrote them into fresh pages. */
+    if (total > 0 && (unsigned long)total < (1ul << 28) &&
+        reserve_rows(im, im->n + (size_t)total + 1))
+        return cov_err_set(im->err, COV_ENOMEM, _("%s: out of memory"), im->file);
     double done = 0;
     char what[512];
     snprintf(what, sizeof(what), _("reading %s"), im->file);

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "../analysis/core.h"
 #include "../analysis/i18n.h"
 
 /*
@@ -87,7 +88,7 @@ static int pairs_add(struct pairs *a, int64_t key, int64_t val)
 {
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 1024;
-        struct pair *v = realloc(a->v, cap * sizeof(*v));
+        struct pair *v = cov_realloc_huge(a->v, a->cap * sizeof(*v), cap * sizeof(*v));
         if (!v)
             return -1;
         a->v = v;
@@ -144,6 +145,8 @@ static int radix_boxes(struct geo_rbox *v, size_t n, int axis, int64_t lo)
         free(t);
         return -1;
     }
+    cov_advise_huge(a, n * sizeof(*a));
+    cov_advise_huge(t, n * sizeof(*t));
     for (size_t i = 0; i < n; i++) {
         float c = v[i].c[2 * axis] + v[i].c[2 * axis + 1] + 0.0f;
         uint32_t u;
@@ -281,6 +284,7 @@ static void sort_pairs(struct pairs *a)
         qsort(a->v, a->n, sizeof(*a->v), cmp_pair);
         return;
     }
+    cov_advise_huge(slot, span * sizeof(*slot));
     for (uint64_t k = 0; k < span; k++)
         slot[k] = -1; /* node numbers are >= 1 */
     for (size_t i = 0; i < a->n; i++)

@@ -69,7 +69,10 @@ long geo_table_count_hint(struct geo_table *t)
 {
     if (t->lyr)
         return (long)OGR_L_GetFeatureCount(t->lyr, FALSE);
-    return -1;
+    long lines = 1;
+    for (const char *p = t->p; (p = memchr(p, '\n', (size_t)(t->end - p))) != NULL; p++)
+        lines++;
+    return lines;
 }
 
 /* Room for k more bytes in the row's buffer. */

@@ -50,7 +50,8 @@ OGRFeatureH geo_table_feature(struct geo_table *t);
 /* Fraction of a text table read so far, -1 for OGR tables. */
 double geo_table_fraction(const struct geo_table *t);
 
-/* Number of rows (features) when known cheaply, else -1. */
+/* Number of rows (features) when known cheaply, else -1; for text, its lines
+ * left: at least the records left (a quoted cell may hold a line break). */
 long geo_table_count_hint(struct geo_table *t);
 
 /* Frees the table; accepts NULL. */
