@@ -226,7 +226,7 @@ static int assign_fast(struct cov_model *m, int threads, cov_progress_fn progres
         size_t n = m->n_areas[l];
         if (n == 0)
             continue;
-        j.res[l] = malloc(ix.n ? ix.n * sizeof(*j.res[l]) : 1);
+        j.res[l] = cov_malloc_huge(ix.n ? ix.n * sizeof(*j.res[l]) : 1);
         if (!j.res[l]) {
             rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
             goto cleanup;
@@ -346,7 +346,7 @@ static int assign_geos(struct cov_model *m, cov_progress_fn progress, void *user
         if (m->n_areas[l] > max_areas)
             max_areas = m->n_areas[l];
     ids = malloc((max_areas ? max_areas : 1) * sizeof(*ids));
-    out = malloc((m->n_orgs ? m->n_orgs : 1) * COV_NAREAS * sizeof(*out));
+    out = cov_malloc_huge((m->n_orgs ? m->n_orgs : 1) * COV_NAREAS * sizeof(*out));
     if (!ids || !out) {
         rc = cov_err_set(err, COV_ENOMEM, _("out of memory assigning organizations"));
         goto cleanup;

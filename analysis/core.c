@@ -42,6 +42,11 @@ struct cov_arena_block {
     _Alignas(16) unsigned char data[];
 };
 
+void *cov_malloc_huge(size_t n)
+{
+    return cov_realloc_huge(NULL, 0, n);
+}
+
 /* Blocks double from ARENA_BLOCK to ARENA_BLOCK_MAX: 10^6 organizations'
  * strings take a few dozen huge-page blocks, not a thousand small ones. */
 enum { ARENA_BLOCK = 1 << 16, ARENA_BLOCK_MAX = 1 << 23 };

@@ -44,12 +44,14 @@ void *cov_arena_alloc(struct cov_arena *a, size_t n);
  * fault costs microseconds); 2 MiB pages take 512 times fewer faults
  * (docs/BENCHMARKS.md, "Fresh memory").
  */
-#define COV_HUGE_MIN ((size_t)4 << 20)
+#define COV_HUGE_MIN ((size_t)2 << 20)
 void cov_advise_huge(void *p, size_t n);
 /* realloc(p, n) for a buffer of old bytes that may grow large: from
  * COV_HUGE_MIN on, a new buffer advised before the copy writes it (realloc
  * would copy into 4 KiB pages first). NULL with p untouched on failure. */
 void *cov_realloc_huge(void *p, size_t old, size_t n);
+/* malloc(n), advised as above when large. */
+void *cov_malloc_huge(size_t n);
 
 /*
  * Hash of n bytes (or of a NUL-terminated string) for open-addressing tables

@@ -92,8 +92,8 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
     int rc = COV_ENOMEM;
     uint32_t *key = NULL, *key2 = NULL, *id = NULL, *id2 = NULL;
     /* compact copy first: the orgs are large structs, read them once */
-    double *px = malloc(n_orgs * sizeof(*px)), *py = malloc(n_orgs * sizeof(*py));
-    uint32_t *src = malloc(n_orgs * sizeof(*src));
+    double *px = cov_malloc_huge(n_orgs * sizeof(*px)), *py = cov_malloc_huge(n_orgs * sizeof(*py));
+    uint32_t *src = cov_malloc_huge(n_orgs * sizeof(*src));
     if (!px || !py || !src)
         goto cleanup;
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
@@ -114,13 +114,13 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
         rc = 0;
         goto cleanup;
     }
-    key = malloc(n * sizeof(*key));
-    key2 = malloc(n * sizeof(*key2));
-    id = malloc(n * sizeof(*id));
-    id2 = malloc(n * sizeof(*id2));
-    ix->x = malloc(n * sizeof(double));
-    ix->y = malloc(n * sizeof(double));
-    ix->org = malloc(n * sizeof(uint32_t));
+    key = cov_malloc_huge(n * sizeof(*key));
+    key2 = cov_malloc_huge(n * sizeof(*key2));
+    id = cov_malloc_huge(n * sizeof(*id));
+    id2 = cov_malloc_huge(n * sizeof(*id2));
+    ix->x = cov_malloc_huge(n * sizeof(double));
+    ix->y = cov_malloc_huge(n * sizeof(double));
+    ix->org = cov_malloc_huge(n * sizeof(uint32_t));
     if (!key || !key2 || !id || !id2 || !ix->x || !ix->y || !ix->org)
         goto cleanup;
     for (size_t k = 0; k < n; k++) {
