@@ -409,30 +409,14 @@ static int create_file(const char *path, struct cov_err *err)
 /*
  * SQLite's process-wide settings, only possible before SQLite is first used
  * (later calls fail harmlessly). No memory statistics: they take a global
- * mutex on every SQLite malloc and free (10^6 inserts make millions). The
- * page cache's slots (a store's cache_size of 4 KiB pages) in one buffer
- * advised for huge pages: pages malloc'd one at a time were fresh 4 KiB
- * faults, most of the writing thread's in an import.
+ * mutex on every SQLite malloc and free (10^6 inserts make millions).
+ * (Not SQLITE_CONFIG_PAGECACHE in one huge-page buffer: SQLite threads its
+ * free list through every slot at start, 0.2 s of first touches for every
+ * command.)
  */
-static void *page_cache_mem; /* for the process's life */
-
 static void configure_sqlite(void)
 {
-    static int done;
-    if (done)
-        return;
-    done = 1;
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    int hdr = 0;
-    if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &hdr) != SQLITE_OK || hdr <= 0)
-        return;
-    size_t slot = (4096 + (size_t)hdr + 15) & ~(size_t)15, slots = STORE_CACHE_KIB / 4 + 256;
-    page_cache_mem = cov_malloc_huge(slot * slots);
-    if (page_cache_mem && sqlite3_config(SQLITE_CONFIG_PAGECACHE, page_cache_mem, (int)slot,
-                                         (int)slots) != SQLITE_OK) {
-        free(page_cache_mem);
-        page_cache_mem = NULL;
-    }
 }
 
 int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err)
