@@ -126,36 +126,45 @@ static int cmp_y(const void *a, const void *b)
 }
 
 /*
- * The order of cmp_x (axis 0) or cmp_y (axis 1), by an LSD radix sort of
- * 64-bit keys: the centre's float bits made to sort as unsigned integers
- * (-0 taken as +0, as the comparison sees them) above the id's offset from lo.
- * Both orders are total, so the result is qsort's exactly, in linear time.
- * ids must lie in [lo, lo + 2^32); 0, or -1 (out of memory: nothing done).
+ * The order of cmp_x (axis 0) or cmp_y (axis 1) in linear time: an LSD radix
+ * sort (stable) of 8-byte (key, position) pairs, the key the centre's float
+ * bits made to sort as unsigned integers (-0 taken as +0, as the comparison
+ * sees them); then each run of equal centres put in id order, and the boxes
+ * moved once. Sorting 32-byte boxes by 64-bit keys (centre and id) moved
+ * eight times the bytes: a quarter of a second at 10^6 boxes. The result is
+ * qsort's exactly (both orders are total). 0, or -1 (out of memory: nothing
+ * done).
  */
-struct keyed_box {
-    uint64_t key;
-    struct geo_rbox b;
+struct keyed {
+    uint32_t key, at;
 };
 
-static int radix_boxes(struct geo_rbox *v, size_t n, int axis, int64_t lo)
+static int cmp_id(const void *a, const void *b)
 {
-    struct keyed_box *a = malloc(n * sizeof(*a)), *t = malloc(n * sizeof(*t));
-    if (!a || !t) {
+    int64_t x = ((const struct geo_rbox *)a)->id, y = ((const struct geo_rbox *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static int radix_boxes(struct geo_rbox *v, size_t n, int axis)
+{
+    if (n > UINT32_MAX)
+        return -1;
+    struct keyed *a = cov_malloc_huge(n * sizeof(*a)), *t = cov_malloc_huge(n * sizeof(*t));
+    struct geo_rbox *out = cov_malloc_huge(n * sizeof(*out));
+    if (!a || !t || !out) {
         free(a);
         free(t);
+        free(out);
         return -1;
     }
-    cov_advise_huge(a, n * sizeof(*a));
-    cov_advise_huge(t, n * sizeof(*t));
     for (size_t i = 0; i < n; i++) {
         float c = v[i].c[2 * axis] + v[i].c[2 * axis + 1] + 0.0f;
         uint32_t u;
         memcpy(&u, &c, sizeof(u));
-        u = u & 0x80000000u ? ~u : u | 0x80000000u;
-        a[i].key = (uint64_t)u << 32 | (uint32_t)(v[i].id - lo);
-        a[i].b = v[i];
+        a[i].key = u & 0x80000000u ? ~u : u | 0x80000000u;
+        a[i].at = (uint32_t)i;
     }
-    for (int shift = 0; shift < 64; shift += 8) {
+    for (int shift = 0; shift < 32; shift += 8) {
         size_t count[257] = {0};
         for (size_t i = 0; i < n; i++)
             count[((a[i].key >> shift) & 0xffu) + 1]++;
@@ -165,34 +174,29 @@ static int radix_boxes(struct geo_rbox *v, size_t n, int axis, int64_t lo)
             count[b + 1] += count[b];
         for (size_t i = 0; i < n; i++)
             t[count[(a[i].key >> shift) & 0xffu]++] = a[i];
-        struct keyed_box *x = a;
+        struct keyed *x = a;
         a = t;
         t = x;
     }
-    for (size_t i = 0; i < n; i++)
-        v[i] = a[i].b;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && a[j].key == a[i].key; j++)
+            out[j] = v[a[j].at];
+        if (j - i > 1)
+            qsort(out + i, j - i, sizeof(*out), cmp_id); /* ties: by id */
+    }
+    memcpy(v, out, n * sizeof(*v));
     free(a);
     free(t);
+    free(out);
     return 0;
-}
-
-/* v[0..n) in cmp_x (axis 0) or cmp_y (axis 1) order; lo/span: the level's ids. */
-static void sort_boxes(struct geo_rbox *v, size_t n, int axis, int64_t lo, uint64_t span)
-{
-    if (n < 2)
-        return;
-    if (n < 64 || span > UINT32_MAX || radix_boxes(v, n, axis, lo))
-        qsort(v, n, sizeof(*v), axis ? cmp_y : cmp_x);
 }
 
 void geo_rtree_sort(struct geo_rbox *v, size_t n, int axis)
 {
-    int64_t lo = n ? v[0].id : 0, hi = lo;
-    for (size_t i = 1; i < n; i++) {
-        lo = v[i].id < lo ? v[i].id : lo;
-        hi = v[i].id > hi ? v[i].id : hi;
-    }
-    sort_boxes(v, n, axis, lo, (uint64_t)hi - (uint64_t)lo);
+    if (n < 2)
+        return;
+    if (n < 64 || radix_boxes(v, n, axis))
+        qsort(v, n, sizeof(*v), axis ? cmp_y : cmp_x);
 }
 
 static int db_fail(struct writer *w, const char *what)

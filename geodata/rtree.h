@@ -40,8 +40,8 @@ size_t geo_put_int64(char *p, int64_t v);
 
 /*
  * Sorts v[0..n) by the centre along axis (0: x, 1: y), ties by id: the order
- * of each level of the packing. A radix sort (qsort for small n, or ids more
- * than 2^32 apart); exposed for its test.
+ * of each level of the packing. A radix sort of the centres, runs of equal
+ * ones then sorted by id (qsort for small n); exposed for its test.
  */
 void geo_rtree_sort(struct geo_rbox *v, size_t n, int axis);
 
