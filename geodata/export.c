@@ -5,6 +5,7 @@
 #include "crs.h"
 #include "csv.h"
 #include "outfile.h"
+#include "sqlmem.h"
 #include "../analysis/geos.h"
 #include "../analysis/i18n.h"
 
@@ -290,6 +291,7 @@ int geo_export(const char *path, const char *format_ext, const char *layer_name,
 
     struct cpl_sink sink = {err, path};
     CPLPushErrorHandlerEx(on_cpl, &sink);
+    geo_sqlite_configure(); /* before GDAL's drivers start SQLite */
     GDALAllRegister();
     GDALDriverH drv = GDALGetDriverByName(dm->driver);
     if (!drv) {

@@ -40,6 +40,7 @@
 #include "coords.h"
 #include "creditcode.h"
 #include "encoding.h"
+#include "sqlmem.h"
 #include "table.h"
 #include "zipguard.h"
 #include "../analysis/i18n.h"
@@ -409,6 +410,7 @@ static int dup_check(struct imp *im, const char *key, size_t *prev)
         struct dup_slot *t = calloc(cap, sizeof(*t));
         if (!t)
             return -1;
+        cov_advise_huge(t, cap * sizeof(*t)); /* probed at random: TLB misses */
         for (size_t i = 0; i < im->dup_cap; i++) {
             if (!im->dups[i].row)
                 continue;
@@ -2353,6 +2355,7 @@ int geo_import(struct geo_store *s, enum cov_layer layer, const char *source,
     im.err = err;
     im.update = opts->mode == GEO_IMPORT_UPDATE;
     cov_arena_init(&im.arena);
+    geo_sqlite_configure(); /* before GDAL's drivers start SQLite */
     GDALAllRegister();
     CPLPushErrorHandlerEx(cpl_handler, &im);
     char vsimem[96] = "";

@@ -23,6 +23,7 @@
 #include "alias.h"
 #include "outfile.h"
 #include "rtree.h"
+#include "sqlmem.h"
 #include "store_sql.h"
 #include "../analysis/i18n.h"
 
@@ -406,22 +407,9 @@ static int create_file(const char *path, struct cov_err *err)
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/*
- * SQLite's process-wide settings, only possible before SQLite is first used
- * (later calls fail harmlessly). No memory statistics: they take a global
- * mutex on every SQLite malloc and free (10^6 inserts make millions).
- * (Not SQLITE_CONFIG_PAGECACHE in one huge-page buffer: SQLite threads its
- * free list through every slot at start, 0.2 s of first touches for every
- * command.)
- */
-static void configure_sqlite(void)
-{
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
-
 int geo_store_open(const char *path, int create, struct geo_store **out, struct cov_err *err)
 {
-    configure_sqlite();
+    geo_sqlite_configure();
     *out = NULL;
     off_t size = 0;
     int exists = file_exists(path, &size);

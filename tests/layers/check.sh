@@ -13,7 +13,8 @@
 #   render/    no GDAL/OGR/CPL, SQLite, SpatiaLite, PROJ headers; nothing of
 #              geodata/ or cli/
 #   anywhere   <geos_c.h> only in analysis/geos.h (STYLE.md 8, reentrant API);
-#              <sqlite3.h> and <spatialite.h> only in geodata/store.c and in
+#              <sqlite3.h> and <spatialite.h> only in geodata/store.c (and
+#              <sqlite3.h> in rtree.c and sqlmem.c, its helpers) and in
 #              tests (fixtures that are not stores); geodata/store_sql.h only
 #              from geodata/ and tests/; analysis/err.h includes C library
 #              headers only, so every layer can take it without the model.
@@ -87,9 +88,11 @@ BEGIN {
             bad("includes <" name ">: " layer "/ may use " may[layer])
         if (name == "geos_c.h" && FILENAME != "analysis/geos.h")
             bad("includes <geos_c.h>: include analysis/geos.h instead (reentrant API only)")
-        # geodata/rtree.c writes the SQLite R*Tree format for store.c, on its connection.
+        # geodata/rtree.c writes the SQLite R*Tree format for store.c, on its connection;
+        # geodata/sqlmem.c configures the allocator SQLite uses for it.
         if ((name == "sqlite3.h" || name == "spatialite.h") && FILENAME != "geodata/store.c" &&
-            !(FILENAME == "geodata/rtree.c" && name == "sqlite3.h") && FILENAME !~ /^tests\//)
+            !((FILENAME == "geodata/rtree.c" || FILENAME == "geodata/sqlmem.c") &&
+              name == "sqlite3.h") && FILENAME !~ /^tests\//)
             bad("includes <" name ">: only geodata/store.c talks to SQLite (use geodata/store_sql.h)")
         if (FILENAME == "analysis/err.h" && name !~ /^std[a-z]*\.h$/)
             bad("includes <" name ">: analysis/err.h takes the C library only")
