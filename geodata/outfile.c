@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,6 +126,8 @@ int geo_out_begin(struct geo_out *o, const char *path, struct cov_err *err)
 FILE *geo_out_fopen(struct geo_out *o, struct cov_err *err)
 {
     FILE *f = fopen(o->tmp, "wb");
+    if (f) /* written by one thread: no lock per stdio call */
+        __fsetlocking(f, FSETLOCKING_BYCALLER);
     if (!f)
         cov_err_set(err, COV_EIO, _("%s: not written: %s"), o->path, geo_out_reason(errno));
     return f;
