@@ -115,23 +115,92 @@ int cli_orgs_export(const struct cov_model *m, const size_t *idx, size_t n, cons
     return rc;
 }
 
-/* The sort key of one organization: its district, street and community
- * (unassigned, -1, last as the largest unsigned), then its id. The areas are
- * copied next to the index so that the sort reads one array, not 10^6
- * organizations at random. */
-struct place_key {
-    uint32_t area[3];
-    size_t i;
-};
+/* The order of the list: by district, street and community (in load order;
+ * unassigned last), then by id. */
 static const struct cov_model *sort_model;
+
+static size_t place_bucket(const struct cov_model *m, size_t i, int layer)
+{
+    int32_t a = m->orgs[i].area[layer];
+    return a < 0 ? m->n_areas[layer] : (size_t)a;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const char *p = sort_model->orgs[*(const size_t *)a].id;
+    const char *q = sort_model->orgs[*(const size_t *)b].id;
+    return strcmp(p ? p : "", q ? q : "");
+}
+
 static int by_place(const void *a, const void *b)
 {
-    const struct place_key *x = a, *y = b;
-    for (int k = 0; k < 3; k++)
-        if (x->area[k] != y->area[k])
-            return x->area[k] < y->area[k] ? -1 : 1;
-    const char *p = sort_model->orgs[x->i].id, *q = sort_model->orgs[y->i].id;
-    return strcmp(p ? p : "", q ? q : "");
+    static const int order[] = {COV_DISTRICTS, COV_STREETS, COV_COMMUNITIES};
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    for (int k = 0; k < 3; k++) {
+        size_t x = place_bucket(sort_model, i, order[k]), y = place_bucket(sort_model, j, order[k]);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return by_id(a, b);
+}
+
+/* idx[0..n) in by_place() order: a stable counting sort of compact keys by
+ * community, then street, then district, and each run of one place sorted by
+ * id (a comparison sort of 4.5x10^5 national rows took a fifth of the
+ * command). The keys are copied once: each pass reading the organizations
+ * at random cost as much again. qsort when memory is short. */
+struct place_key {
+    uint32_t b[3]; /* buckets: community, street, district */
+    uint32_t at;   /* position in idx */
+};
+
+static void sort_places(const struct cov_model *m, size_t *idx, size_t n)
+{
+    static const int lsd[] = {COV_COMMUNITIES, COV_STREETS, COV_DISTRICTS};
+    sort_model = m;
+    struct place_key *k = n <= UINT32_MAX ? malloc((n ? n : 1) * sizeof(*k)) : NULL;
+    struct place_key *t = k ? malloc((n ? n : 1) * sizeof(*t)) : NULL;
+    size_t *out = t ? malloc((n ? n : 1) * sizeof(*out)) : NULL;
+    for (size_t i = 0; out && i < n; i++) {
+        for (int l = 0; l < 3; l++)
+            k[i].b[l] = (uint32_t)place_bucket(m, idx[i], lsd[l]);
+        k[i].at = (uint32_t)i;
+    }
+    for (int l = 0; out && l < 3; l++) {
+        size_t buckets = m->n_areas[lsd[l]] + 1;
+        size_t *count = calloc(buckets + 1, sizeof(*count));
+        if (!count) {
+            free(out);
+            out = NULL;
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            count[k[i].b[l] + 1]++;
+        for (size_t b = 0; b < buckets; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            t[count[k[i].b[l]]++] = k[i];
+        struct place_key *x = k;
+        k = t;
+        t = x;
+        free(count);
+    }
+    if (out) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = idx[k[i].at];
+        memcpy(idx, out, n * sizeof(*idx));
+        for (size_t i = 0, j; i < n; i = j) {
+            for (j = i + 1; j < n && !memcmp(k[j].b, k[i].b, sizeof(k[i].b)); j++)
+                ;
+            if (j - i > 1)
+                qsort(idx + i, j - i, sizeof(*idx), by_id);
+        }
+    } else {
+        qsort(idx, n, sizeof(*idx), by_place);
+    }
+    free(k);
+    free(t);
+    free(out);
 }
 
 static int parse_members(const char *s, int *lo, int *hi)
@@ -183,22 +252,7 @@ size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter 
     for (size_t i = 0; i < m->n_orgs; i++)
         if (cov_filter_match(m, &m->orgs[i], flt))
             idx[(*n)++] = i;
-    struct place_key *k = malloc((*n ? *n : 1) * sizeof(*k));
-    if (!k) {
-        free(idx);
-        return NULL;
-    }
-    static const int order[] = {COV_DISTRICTS, COV_STREETS, COV_COMMUNITIES};
-    for (size_t j = 0; j < *n; j++) {
-        k[j].i = idx[j];
-        for (int l = 0; l < 3; l++)
-            k[j].area[l] = (uint32_t)m->orgs[idx[j]].area[order[l]];
-    }
-    sort_model = m;
-    qsort(k, *n, sizeof(*k), by_place);
-    for (size_t j = 0; j < *n; j++)
-        idx[j] = k[j].i;
-    free(k);
+    sort_places(m, idx, *n);
     return idx;
 }
 
