@@ -88,6 +88,15 @@ enum { GEO_POINT_BLOB = 60 };
 const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y,
                                     int srid);
 /*
+ * The SpatiaLite BLOB-Geometry of g, a POLYGON or MULTIPOLYGON, in srid, XY
+ * only: byte for byte what GeomFromWKB(its 2D WKB, srid) returns; box gets
+ * its MBR (min x, max x, min y, max y). Malloc'd (free it), *size its bytes;
+ * NULL for another type, a ring of fewer than 4 points, or no memory (the
+ * caller then goes through WKB).
+ */
+unsigned char *geo_area_blob(GEOSContextHandle_t h, const GEOSGeometry *g, int srid, size_t *size,
+                             double box[4]);
+/*
  * Inside the caller's transaction: update the fields of the organization
  * with o->id whose bit (1u << enum geo_org_field of geodata/alias.h) is set
  * in fields; lon/lat update the point when o->x, o->y are finite (project

@@ -787,6 +787,48 @@ static void expect_index_is_table(struct fx *f, long rows) {
                      rows);
 }
 
+/* Polygons are written as SpatiaLite blobs built in C: byte for byte what
+ * SpatiaLite makes of their WKB, holes and several parts included; a point
+ * building still goes through WKB. */
+static void test_area_blob_is_spatialite(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f); /* a square, a two-part multipolygon, a point building */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    put_area(f, COV_PARKS, "P2", "有洞", NULL,
+             "POLYGON((0 0,40 0,40 40,0 40,0 0),(10 10,20 10,20 20,10 20,10 10),"
+             "(25 25,30 25,30 30,25 25))");
+    put_area(f, COV_PARKS, "P3", "两块带洞", NULL,
+             "MULTIPOLYGON(((0 0,40 0,40 40,0 40,0 0),(10 10,20 10,20 20,10 10)),"
+             "((50.25 -3.5,60 -3.5,60 7.125,50.25 -3.5)))");
+    assert_int_equal(geo_store_layer_done(f->s, COV_PARKS, "p.gpkg", 3, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    for (int l = 0; l < COV_NAREAS; l++) {
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM \"%s\" WHERE geom = GeomFromWKB(AsBinary(geom), 4549)"
+                 " AND MbrMinX(geom) = ST_MinX(geom) AND MbrMaxY(geom) = ST_MaxY(geom)",
+                 cov_layer_name(l));
+        char total[128];
+        snprintf(total, sizeof(total), "SELECT count(*) FROM \"%s\"", cov_layer_name(l));
+        assert_int_equal(query_long(f->s, sql), query_long(f->s, total));
+    }
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM parks WHERE code = 'P3' AND"
+                                      " ST_NumGeometries(geom) = 2 AND ST_NRings(geom) = 3 AND"
+                                      " abs(ST_Area(geom) - (1600 - 50 + 0.5 * 9.75 * 10.625))"
+                                      " < 1e-9"),
+                     1);
+    /* The packed index holds each blob's MBR (rounded outwards to floats). */
+    assert_int_equal(query_long(f->s, "SELECT rtreecheck('idx_parks_geom') = 'ok'"), 1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM parks p JOIN idx_parks_geom i ON"
+                                      " i.pkid = p.rowid AND i.xmin <= MbrMinX(p.geom) AND"
+                                      " i.xmax >= MbrMaxX(p.geom) AND i.ymin <= MbrMinY(p.geom)"
+                                      " AND i.ymax >= MbrMaxY(p.geom) AND"
+                                      " i.xmax - i.xmin < MbrMaxX(p.geom) - MbrMinX(p.geom) + 1e-3"),
+                     3);
+}
+
+
 static void test_bulk_index_append_replace_update(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
@@ -1413,6 +1455,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_put_orgs_in_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_orgs_duplicate_in_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_point_blob_is_makepoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_area_blob_is_spatialite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_areas_cache_loads_the_same_and_follows_edits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_orgs_cache_loads_the_same_and_follows_edits, setup,
