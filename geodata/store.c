@@ -985,20 +985,28 @@ static void put_le_double(unsigned char *p, double d)
         p[i] = (unsigned char)(u >> (8 * i));
 }
 
-const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y, int srid)
+/* SpatiaLite's BLOB-Geometry (its manual, "BLOB-Geometry format") up to its
+ * class: START 0x00, little-endian 0x01, SRID, MBR (min x, min y, max x,
+ * max y), MBR_END 0x7C; 39 bytes. */
+enum { BLOB_HEAD = 39 };
+static void blob_head(unsigned char *out, int srid, double minx, double miny, double maxx,
+                      double maxy)
 {
-    /* SpatiaLite's BLOB-Geometry (its manual, "BLOB-Geometry format"):
-     * START 0x00, little-endian 0x01, SRID, MBR (min x, min y, max x, max y),
-     * MBR_END 0x7C, class 1 (POINT), x, y, END 0xFE. */
     out[0] = 0x00;
     out[1] = 0x01;
     put_le32(out + 2, (uint32_t)srid);
-    put_le_double(out + 6, x);
-    put_le_double(out + 14, y);
-    put_le_double(out + 22, x);
-    put_le_double(out + 30, y);
+    put_le_double(out + 6, minx);
+    put_le_double(out + 14, miny);
+    put_le_double(out + 22, maxx);
+    put_le_double(out + 30, maxy);
     out[38] = 0x7C;
-    put_le32(out + 39, 1);
+}
+
+const unsigned char *geo_point_blob(unsigned char out[GEO_POINT_BLOB], double x, double y, int srid)
+{
+    /* The head, class 1 (POINT), x, y, END 0xFE. */
+    blob_head(out, srid, x, y, x, y);
+    put_le32(out + BLOB_HEAD, 1);
     put_le_double(out + 43, x);
     put_le_double(out + 51, y);
     out[59] = 0xFE;
@@ -1058,8 +1066,7 @@ static int polygon_put(GEOSContextHandle_t h, const GEOSGeometry *p, unsigned ch
 unsigned char *geo_area_blob(GEOSContextHandle_t h, const GEOSGeometry *g, int srid, size_t *size,
                              double box[4])
 {
-    /* The BLOB-Geometry (SpatiaLite's manual): START 0x00, little-endian
-     * 0x01, SRID, MBR, 0x7C, class 3 (POLYGON) and its rings, or class 6
+    /* The head (blob_head), class 3 (POLYGON) and its rings, or class 6
      * (MULTIPOLYGON), its count and each polygon as an entity (0x69, class
      * 3, rings); END 0xFE. A ring: its point count, then x y pairs. */
     int type = GEOSGeomTypeId_r(h, g);
@@ -1076,9 +1083,9 @@ unsigned char *geo_area_blob(GEOSContextHandle_t h, const GEOSGeometry *g, int s
             return NULL;
         most = points - before > most ? points - before : most;
     }
-    /* header and MBR 39, class 4, [count 4, per part 0x69 and class 5], per
-     * polygon its ring count 4, per ring its point count 4, points, END 1 */
-    *size = 39 + 4 + (multi ? 4 + 5 * (size_t)parts : 0) + 4 * (size_t)parts + 4 * rings +
+    /* head, class 4, [count 4, per part 0x69 and class 5], per polygon its
+     * ring count 4, per ring its point count 4, points, END 1 */
+    *size = BLOB_HEAD + 4 + (multi ? 4 + 5 * (size_t)parts : 0) + 4 * (size_t)parts + 4 * rings +
             16 * points + 1;
     unsigned char *b = malloc(*size);
     double *xy = malloc(2 * most * sizeof(*xy)); /* one polygon's rings at most */
@@ -1089,7 +1096,7 @@ unsigned char *geo_area_blob(GEOSContextHandle_t h, const GEOSGeometry *g, int s
     }
     box[0] = box[2] = INFINITY;
     box[1] = box[3] = -INFINITY;
-    unsigned char *p = b + 39;
+    unsigned char *p = b + BLOB_HEAD;
     put_le32(p, multi ? 6 : 3);
     p += 4;
     if (multi) {
@@ -1111,14 +1118,7 @@ unsigned char *geo_area_blob(GEOSContextHandle_t h, const GEOSGeometry *g, int s
         return NULL;
     }
     *p = 0xFE;
-    b[0] = 0x00;
-    b[1] = 0x01;
-    put_le32(b + 2, (uint32_t)srid);
-    put_le_double(b + 6, box[0]);
-    put_le_double(b + 14, box[2]);
-    put_le_double(b + 22, box[1]);
-    put_le_double(b + 30, box[3]);
-    b[38] = 0x7C;
+    blob_head(b, srid, box[0], box[2], box[1], box[3]);
     return b;
 }
 
