@@ -380,21 +380,6 @@ static const char *row_key(const struct imp *im, size_t row)
     return im->layer == COV_ORGANIZATIONS ? im->orgs[row].id : im->areas[row].code;
 }
 
-/* Rows the source probably holds (lines of a text table, features of a
- * layer), to size the duplicate table once instead of rehashing it as it grows. */
-static size_t expected_rows(struct imp *im)
-{
-    size_t n = 0;
-    if (im->membuf) {
-        for (const char *p = im->membuf, *end = im->membuf + im->memlen;
-             p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
-            n++;
-        return n + 1;
-    }
-    long hint = im->tab ? geo_table_count_hint(im->tab) : -1;
-    return hint > 0 ? (size_t)hint : 0;
-}
-
 /* Records the current row's key (its id or code, set already); returns 1 and
  * sets *prev to the row that had it first when key is a duplicate, 0 when new,
  * -1 on ENOMEM. */
@@ -403,7 +388,9 @@ static int dup_check(struct imp *im, const char *key, size_t *prev)
     if ((im->dup_n + 1) * 2 > im->dup_cap) {
         size_t cap = im->dup_cap * 2;
         if (!im->dup_cap) {
-            size_t want = 2 * expected_rows(im) + 2;
+            /* Sized once for the rows read_table_rows() reserved room for (a
+             * text's lines, a layer's feature count), not rehashed as it grows. */
+            size_t want = 2 * im->cap + 2;
             for (cap = 1024; cap < want && cap < ((size_t)1 << 32); cap *= 2)
                 ;
         }
