@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <cpl_conv.h>
 #include <spatialite.h>
 
 #include "../analysis/geos.h"
@@ -21,6 +22,7 @@
 #include "../analysis/coverage.h"
 #include "../analysis/place.h"
 #include "alias.h"
+#include "crs.h"
 #include "outfile.h"
 #include "rtree.h"
 #include "sqlmem.h"
@@ -281,12 +283,18 @@ static const char *const org_v2_columns[] = {
 static int create_schema(struct geo_store *s, struct cov_err *err)
 {
     /* InitSpatialMetadata(0) inside our own transaction: the store appears
-     * complete or not at all. */
+     * complete or not at all. spatial_ref_sys holds the geographic CRSs
+     * registers come in (WGS84, CGCS2000) and, from geo_store_set_srid(),
+     * the project's: SpatiaLite's whole EPSG table (6,215 rows, 6.8 MB)
+     * made `init` 0.2 s and every store 6.8 MB larger, for rows nothing reads. */
     int rc = exec(s, "BEGIN", err);
     if (rc)
         return rc;
     sqlite3_stmt *st = NULL;
-    rc = prepare(s, "SELECT InitSpatialMetadata(0)", &st, err);
+    rc = prepare(s,
+                 "SELECT InitSpatialMetadata(0, 'NONE') AND InsertEpsgSrid(4326)"
+                 " AND InsertEpsgSrid(4490)",
+                 &st, err);
     if (!rc) {
         if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
             rc = db_error(s, err, _("initializing spatial metadata"));
@@ -884,6 +892,10 @@ static int create_layer_table(struct geo_store *s, enum cov_layer layer, int sri
     return rc;
 }
 
+/* 1 when EPSG:srid is in spatial_ref_sys, or was added to it now from
+ * PROJ's definition (inside the caller's transaction); 0 when PROJ does not
+ * know it either. PROJ rather than SpatiaLite's InsertEpsgSrid(), which
+ * prints to stderr for a code its 2015 table lacks. */
 static int srid_known(struct geo_store *s, int srid)
 {
     sqlite3_stmt *st = NULL;
@@ -893,6 +905,27 @@ static int srid_known(struct geo_store *s, int srid)
     sqlite3_bind_int(st, 1, srid);
     found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
+    if (found)
+        return 1;
+    OGRSpatialReferenceH srs = geo_srs_from_epsg(srid);
+    char *wkt = NULL, *proj4 = NULL;
+    const char *name = srs ? OSRGetName(srs) : NULL;
+    if (srs && OSRExportToWkt(srs, &wkt) == OGRERR_NONE &&
+        OSRExportToProj4(srs, &proj4) == OGRERR_NONE &&
+        !sqlite3_prepare_v2(s->db,
+                            "INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, ref_sys_name,"
+                            " proj4text, srtext) VALUES (?1, 'epsg', ?1, ?2, ?3, ?4)",
+                            -1, &st, NULL)) {
+        sqlite3_bind_int(st, 1, srid);
+        sqlite3_bind_text(st, 2, name ? name : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, proj4, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, wkt, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_finalize(st);
+    }
+    CPLFree(wkt);
+    CPLFree(proj4);
+    OSRDestroySpatialReference(srs);
     return found;
 }
 
@@ -900,7 +933,7 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
 {
     if (srid == s->srid && srid != 0)
         return 0;
-    if (srid <= 0 || !srid_known(s, srid))
+    if (srid <= 0)
         return cov_err_set(err, COV_EINPUT, _("%s: EPSG:%d is not a known coordinate system"),
                            s->path, srid);
     for (int l = 0; l < COV_NLAYERS; l++) {
@@ -917,6 +950,9 @@ int geo_store_set_srid(struct geo_store *s, int srid, struct cov_err *err)
     int rc = sp_begin(s, err);
     if (rc)
         return rc;
+    if (!srid_known(s, srid)) /* inside the savepoint: it may add the srid */
+        rc = cov_err_set(err, COV_EINPUT, _("%s: EPSG:%d is not a known coordinate system"),
+                         s->path, srid);
     for (int l = 0; l < COV_NLAYERS && !rc; l++)
         rc = drop_layer_table(s, (enum cov_layer)l, err);
     for (int l = 0; l < COV_NLAYERS && !rc; l++)

@@ -225,7 +225,10 @@ static void test_empty_file_becomes_store_with_create(void **state) {
     cov_err_clear(&f->err);
     assert_int_equal(geo_store_open(f->path, 1, &f->s, &f->err), 0);
     assert_non_null(f->s);
-    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys WHERE srid = 4549"), 1);
+    /* Spatial metadata, with the geographic CRSs registers come in, not all of EPSG. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys WHERE srid = 4326"), 1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys WHERE srid = 4490"), 1);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys"), 2);
 }
 
 static void test_foreign_sqlite_error(void **state) {
@@ -406,6 +409,22 @@ static void test_set_srid_change_while_empty(void **state) {
     assert_int_equal(geo_store_srid(f->s), 32650);
     assert_int_equal(query_long(f->s, "SELECT count(*) FROM geometry_columns WHERE srid = 32650"),
                      COV_NLAYERS);
+    /* Each project CRS is added to spatial_ref_sys as it is chosen, from PROJ. */
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys WHERE srid IN (4549,"
+                                      " 32650) AND auth_name = 'epsg' AND srtext LIKE 'PROJCS[%'"),
+                     2);
+}
+
+static void test_set_srid_beyond_spatialite_table(void **state) {
+    struct fx *f = *state;
+    /* EPSG:8857 (2018) is in PROJ's database and not in SpatiaLite's own. */
+    open_store(f, 8857);
+    assert_int_equal(geo_store_srid(f->s), 8857);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys WHERE srid = 8857 AND"
+                                      " ref_sys_name LIKE '%Equal Earth%'"),
+                     1);
+    reopen(f);
+    assert_int_equal(geo_store_srid(f->s), 8857);
 }
 
 static void test_set_srid_inside_transaction_rolls_back(void **state) {
@@ -446,6 +465,7 @@ static void test_set_srid_unknown_code(void **state) {
     assert_int_equal(geo_store_set_srid(f->s, 999999, &f->err), COV_EINPUT);
     assert_non_null(strstr(cov_err_msg(&f->err), "EPSG:999999 is not a known"));
     assert_int_equal(geo_store_srid(f->s), 0);
+    assert_int_equal(query_long(f->s, "SELECT count(*) FROM spatial_ref_sys"), 2);
 }
 
 static void test_put_without_srid_fails(void **state) {
@@ -1441,6 +1461,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sql_errors_name_store_and_operation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_creates_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_change_while_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_srid_beyond_spatialite_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_inside_transaction_rolls_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_set_srid_refused_once_rows_exist, setup, teardown),
