@@ -21,6 +21,7 @@
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 #include "../../../analysis/geos.h"
 #include "../../../geodata/import.h"
@@ -801,6 +802,83 @@ static void test_pipelined_areas_validity(void **state) {
     VSIUnlink("/vsimem/mixed.geojson");
 }
 
+/* Areas go from OGR to GEOS one ring at a time (on either thread): parts,
+ * holes and vertices kept exactly, a ring GEOS refuses named with its row. */
+static void test_areas_converted_ring_by_ring(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    put_vsimem("/vsimem/rings.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":["
+               "{\"type\":\"Feature\",\"id\":1,\"properties\":{\"code\":\"C1\",\"name\":\"two\","
+               "\"type\":\"urban\"},\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":["
+               "[[[119.40,34.74],[119.41,34.74],[119.41,34.75],[119.40,34.74]]],"
+               "[[[119.42,34.74],[119.43,34.74],[119.43,34.75],[119.42,34.75],[119.42,34.74]],"
+               "[[119.421,34.741],[119.422,34.741],[119.422,34.742],[119.421,34.741]]]]}},"
+               "{\"type\":\"Feature\",\"id\":2,\"properties\":{\"code\":\"C2\",\"name\":\"one\","
+               "\"type\":\"rural\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.38,34.74],[119.39,34.74],[119.39,34.75],[119.38,34.74]]]}}]}");
+    put_vsimem("/vsimem/open.geojson",
+               "{\"type\":\"FeatureCollection\",\"features\":["
+               "{\"type\":\"Feature\",\"id\":1,\"properties\":{\"code\":\"C1\",\"name\":\"ok\","
+               "\"type\":\"urban\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.38,34.74],[119.39,34.74],[119.39,34.75],[119.38,34.74]]]}},"
+               "{\"type\":\"Feature\",\"id\":5,\"properties\":{\"code\":\"C5\",\"name\":\"open\","
+               "\"type\":\"urban\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[119.38,34.74],[119.39,34.74],[119.39,34.75],[119.38,34.75]]]}}]}");
+    /* GDAL's own reading of the same file, transformed by OGR, for comparison. */
+    OGRSpatialReferenceH dst = OSRNewSpatialReference(NULL);
+    assert_int_equal(OSRImportFromEPSG(dst, 4549), OGRERR_NONE);
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    GDALDatasetH ds = GDALOpenEx("/vsimem/rings.geojson", GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    double want_area[2];
+    int want_parts[2], want_holes = 0;
+    for (int k = 0; k < 2; k++) {
+        OGRFeatureH ft = OGR_L_GetNextFeature(lyr);
+        OGRGeometryH g = OGR_F_GetGeometryRef(ft);
+        assert_int_equal(OGR_G_TransformTo(g, dst), OGRERR_NONE);
+        want_area[k] = OGR_G_Area(g);
+        int multi = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiPolygon;
+        want_parts[k] = multi ? OGR_G_GetGeometryCount(g) : 1;
+        if (k == 0)
+            want_holes = OGR_G_GetGeometryCount(OGR_G_GetGeometryRef(g, 1)) - 1;
+        OGR_F_Destroy(ft);
+    }
+    GDALClose(ds);
+    OSRDestroySpatialReference(dst);
+    assert_int_equal(want_holes, 1);
+    for (int serial = 0; serial < 2; serial++) {
+        if (serial)
+            setenv("ORGCOVER_NO_PIPELINE", "1", 1);
+        int rc = import(f, COV_COMMUNITIES, "/vsimem/rings.geojson");
+        if (rc)
+            fail_msg("%s", cov_err_msg(&f->err));
+        struct cov_model *m = load(f, COV_COMMUNITIES);
+        assert_int_equal(m->n_areas[COV_COMMUNITIES], 2);
+        for (size_t i = 0; i < 2; i++) {
+            const GEOSGeometry *g = m->areas[COV_COMMUNITIES][i].geom;
+            double area;
+            assert_int_equal(GEOSArea_r(m->geos, g, &area), 1);
+            assert_true(area > 0 && fabs(area - want_area[i]) <= 1e-9 * want_area[i]);
+            assert_int_equal(GEOSGetNumGeometries_r(m->geos, g), want_parts[i]);
+        }
+        const GEOSGeometry *p1 = GEOSGetGeometryN_r(m->geos, m->areas[COV_COMMUNITIES][0].geom, 1);
+        assert_int_equal(GEOSGetNumInteriorRings_r(m->geos, p1), 1);
+        cov_model_free(m);
+        assert_int_equal(geo_store_clear(f->s, COV_COMMUNITIES, &f->err), 0);
+
+        assert_int_equal(import(f, COV_COMMUNITIES, "/vsimem/open.geojson"), COV_EINPUT);
+        assert_msg(f, "feature 5: geometry: cannot be read by GEOS: ");
+        assert_msg(f, "closed linestring");
+        assert_int_equal(geo_store_count(f->s, COV_COMMUNITIES, &f->err), 0);
+        unsetenv("ORGCOVER_NO_PIPELINE");
+        cov_err_clear(&f->err);
+    }
+    VSIUnlink("/vsimem/rings.geojson");
+    VSIUnlink("/vsimem/open.geojson");
+}
+
 static void test_skip_invalid_geojson_repairs_and_rejects(void **state) {
     struct fx *f = *state;
     char rej[600];
@@ -924,6 +1002,7 @@ int main(void) {
         T(test_pipelined_writer_failure_is_reported),
         T(test_pipelined_problems_outrank_writer_failure),
         T(test_pipelined_areas_validity),
+        T(test_areas_converted_ring_by_ring),
         T(test_pipelined_cancel_writes_nothing),
         T(test_gdal_error_names_the_source),
         T(test_existing_layer_needs_replace_or_append),
