@@ -86,18 +86,14 @@ enum cov_status {
 #define COV_UNKNOWN (-1)
 
 struct cov_org {
+    /* Ordered by size, the small fields last: at national size every command
+     * holds 10^6 of these, and each byte is a megabyte of fresh memory. */
     const char *id; /* unified social credit code, or the source's own id */
     const char *name;
     const char *kind; /* 社会团体 / 民办非企业单位 / 基金会 ... as given */
     const char *industry;
     const char *rating; /* e.g. "3A"; NULL if none */
     const char *party_org_id;
-    int community_org;         /* 1 if a community social organization (社区社会组织) */
-    int formal_members;        /* >= 0 */
-    int untransferred_members; /* >= 0 */
-    int staff;                 /* >= 0 or COV_UNKNOWN */
-    enum cov_party party;
-    int instructor; /* 1 if a Party-building instructor is assigned */
     /* What a register says of where the organization is (NULL when absent);
      * analysis/place.h places organizations without coordinates by them. */
     const char *address;       /* 住所 */
@@ -108,7 +104,6 @@ struct cov_org {
     const char *supervisor; /* 业务主管单位 */
     const char *legal_rep;  /* 法定代表人 */
     const char *reg_date;   /* 成立登记日期, as written */
-    int has_xy;             /* 1 when the source gave coordinates (x, y below) */
     /*
      * Project CRS, metres. With has_xy, the organization's own point; else,
      * after cov_assign, a representative point of the area it is placed to,
@@ -116,10 +111,17 @@ struct cov_org {
      * organizations are only meaningful when placed == COV_PLACED_POINT.
      */
     double x, y;
-    int placed;               /* enum cov_placed (place.h), set by cov_assign */
-    int placed_by;            /* enum cov_source (place.h), set by cov_assign */
+    int formal_members;        /* >= 0 */
+    int untransferred_members; /* >= 0 */
+    int staff;                 /* >= 0 or COV_UNKNOWN */
+    enum cov_party party;
     int32_t area[COV_NAREAS]; /* index into model->areas[layer], -1 if none; see cov_assign */
     enum cov_status status;   /* see cov_classify */
+    int8_t community_org;     /* 1 if a community social organization (社区社会组织) */
+    int8_t instructor;        /* 1 if a Party-building instructor is assigned */
+    int8_t has_xy;            /* 1 when the source gave coordinates (x, y above) */
+    int8_t placed;            /* enum cov_placed (place.h), set by cov_assign */
+    int8_t placed_by;         /* enum cov_source (place.h), set by cov_assign */
 };
 
 struct cov_model {

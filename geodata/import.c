@@ -1029,15 +1029,16 @@ static void check_count(struct imp *im, int fi, const char *name, int required, 
     }
 }
 
-static void check_yesno(struct imp *im, int fi, const char *name, int *out)
+static void check_yesno(struct imp *im, int fi, const char *name, int8_t *out)
 {
     const char *v = fval(im, fi);
     char esc[160];
-    *out = 0;
-    if (geo_parse_yesno(v, out))
+    int yes = 0;
+    if (geo_parse_yesno(v, &yes))
         problem(im, name,
                 _("'%s' is not yes or no (expected 是/否, 有/无, yes/no, true/false, 1/0)"),
                 geo_escape(v, esc, sizeof(esc)));
+    *out = (int8_t)yes;
 }
 
 /* Coordinates from lon/lat columns. 0 ok, 1 both empty (no coordinates), -1 bad. */
