@@ -91,11 +91,11 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
         return 0;
     int rc = COV_ENOMEM;
     uint32_t *key = NULL, *key2 = NULL, *id = NULL, *id2 = NULL;
-    /* compact copy first: the orgs are large structs, read them once */
-    double *px = cov_malloc_huge(n_orgs * sizeof(*px)), *py = cov_malloc_huge(n_orgs * sizeof(*py));
-    uint32_t *src = cov_malloc_huge(n_orgs * sizeof(*src));
-    if (!px || !py || !src)
-        goto cleanup;
+    /*
+     * Read from the orgs twice (the extent, then the keys) rather than
+     * through compact copies, and sort org indices themselves: at 10^6
+     * points the copies were 20 MB of fresh memory, dearer than the pass.
+     */
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
     size_t n = 0;
     for (size_t i = 0; i < n_orgs; i++) {
@@ -106,26 +106,22 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
         maxx = fmax(maxx, x);
         miny = fmin(miny, y);
         maxy = fmax(maxy, y);
-        px[n] = x;
-        py[n] = y;
-        src[n++] = (uint32_t)i;
+        n++;
     }
-    if (n == 0) {
-        rc = 0;
-        goto cleanup;
-    }
+    if (n == 0)
+        return 0;
     key = cov_malloc_huge(n * sizeof(*key));
     key2 = cov_malloc_huge(n * sizeof(*key2));
     id = cov_malloc_huge(n * sizeof(*id));
     id2 = cov_malloc_huge(n * sizeof(*id2));
-    ix->x = cov_malloc_huge(n * sizeof(double));
-    ix->y = cov_malloc_huge(n * sizeof(double));
-    ix->org = cov_malloc_huge(n * sizeof(uint32_t));
-    if (!key || !key2 || !id || !id2 || !ix->x || !ix->y || !ix->org)
+    if (!key || !key2 || !id || !id2)
         goto cleanup;
-    for (size_t k = 0; k < n; k++) {
-        key[k] = hilbert_d(grid16(px[k], minx, maxx - minx), grid16(py[k], miny, maxy - miny));
-        id[k] = (uint32_t)k;
+    for (size_t i = 0, k = 0; i < n_orgs; i++) {
+        double x = orgs[i].x, y = orgs[i].y;
+        if (!isfinite(x) || !isfinite(y))
+            continue;
+        key[k] = hilbert_d(grid16(x, minx, maxx - minx), grid16(y, miny, maxy - miny));
+        id[k++] = (uint32_t)i;
     }
     for (int shift = 0; shift < 32; shift += 8) {
         size_t count[257] = {0};
@@ -145,10 +141,15 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
         id = id2;
         id2 = t;
     }
+    ix->org = id; /* sorted org indices: the index's own from here */
+    id = NULL;
+    ix->x = cov_malloc_huge(n * sizeof(double));
+    ix->y = cov_malloc_huge(n * sizeof(double));
+    if (!ix->x || !ix->y)
+        goto cleanup;
     for (size_t i = 0; i < n; i++) {
-        ix->org[i] = src[id[i]];
-        ix->x[i] = px[id[i]];
-        ix->y[i] = py[id[i]];
+        ix->x[i] = orgs[ix->org[i]].x;
+        ix->y[i] = orgs[ix->org[i]].y;
     }
     ix->n = n;
     size_t nl = (n + LEAF - 1) / LEAF;
@@ -177,9 +178,6 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
     }
     rc = 0;
 cleanup:
-    free(px);
-    free(py);
-    free(src);
     free(key);
     free(key2);
     free(id);
