@@ -19,6 +19,7 @@ static const struct cli_usage usage = {
                 "\n"
                 "With --district, --street or --community the rates count the organizations\n"
                 "of that area and the community list holds its communities only.\n"),
+    .counts_only = 1,
 };
 
 static int is_rate(int target)

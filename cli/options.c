@@ -333,7 +333,9 @@ int cli_load_model_areas(struct cli_ctx *ctx, const struct cli_usage *u, struct 
     static const char *const opt[3] = {"--district", "--street", "--community"};
     int ec;
     *m = NULL;
-    if ((ec = cli_load_model(ctx, GEO_ALL_LAYERS | (u->geometry ? 0 : GEO_LOAD_LEAN), m)))
+    unsigned mask = GEO_ALL_LAYERS | (u->geometry ? 0 : GEO_LOAD_LEAN) |
+                    (u->counts_only ? GEO_LOAD_NO_ORG_TEXT : 0);
+    if ((ec = cli_load_model(ctx, mask, m)))
         return ec;
     struct cov_err err;
     cov_err_init(&err);

@@ -52,6 +52,8 @@ struct cli_usage {
     int stop_at_arg;           /* 1: options end at the first argument ('set NAME -3') */
     int geometry;              /* 1: the command draws areas, so it loads their geometries;
                                   0: it reports from the assignments (GEO_LOAD_LEAN) */
+    int counts_only;           /* 1: it never reads an organization's text, only counts them
+                                  (GEO_LOAD_NO_ORG_TEXT) */
 };
 
 /* The parser's state, handed to callbacks. */

@@ -2081,7 +2081,8 @@ struct pool_read {
 
 /* Opens the blob under key of layer's current version (meta 'cache.<tag>')
  * of records of rec_size bytes (< POOL_CHUNK) with magic, and reads its
- * strings; pr->n tells how many records. 0 when it is missing, stale or not
+ * strings into arena (not at all when arena is NULL: pool_next() then has
+ * none); pr->n tells how many records. 0 when it is missing, stale or not
  * as expected. pr is large: allocate it. */
 static int pool_blob_open(struct geo_store *s, enum cov_layer layer, const char *tag,
                           const char *key, uint32_t magic, size_t rec_size, struct cov_arena *arena,
@@ -2103,7 +2104,7 @@ static int pool_blob_open(struct geo_store *s, enum cov_layer layer, const char 
     if (h.magic != magic || pr->in.size != sizeof(h) + (size_t)h.n * rec_size + h.pool)
         return 0;
     pr->n = h.n;
-    pr->len = (size_t)h.pool;
+    pr->len = arena ? (size_t)h.pool : 0;
     if (pr->len && !(pr->pool = cov_arena_alloc(arena, pr->len)))
         return 0;
     pr->in.off = sizeof(h) + pr->n * rec_size;
@@ -2197,16 +2198,17 @@ int geo_store_cache_orgs(struct geo_store *s, const struct cov_org *const *v, si
     return rc;
 }
 
-/* The organizations from the cache into m (empty of them); 1 when loaded, 0
- * when the cache is missing, stale or not as expected (m unchanged). */
-static int orgs_from_cache(struct geo_store *s, struct cov_model *m)
+/* The organizations from the cache into m (empty of them), with their text
+ * unless text is 0 (every string NULL); 1 when loaded, 0 when the cache is
+ * missing, stale or not as expected (m unchanged). */
+static int orgs_from_cache(struct geo_store *s, struct cov_model *m, int text)
 {
     struct pool_read *pr = malloc(sizeof(*pr));
     if (!pr)
         return 0;
     size_t start = m->n_orgs;
     int ok = pool_blob_open(s, COV_ORGANIZATIONS, "orgs", "orgs", ORGS_MAGIC,
-                            sizeof(struct orgs_rec), &m->arena, pr) &&
+                            sizeof(struct orgs_rec), text ? &m->arena : NULL, pr) &&
              !cov_model_reserve_orgs(m, pr->n);
     for (size_t i = 0; ok && i < pr->n; i++) {
         const unsigned char *p = pool_rec(pr);
@@ -2227,7 +2229,7 @@ static int orgs_from_cache(struct geo_store *s, struct cov_model *m)
         o.party = (enum cov_party)r.party;
         o.community_org = r.flags & 1;
         o.instructor = (r.flags >> 1) & 1;
-        for (int k = 0; k < COV_ORG_NSTRINGS && ok; k++)
+        for (int k = 0; k < COV_ORG_NSTRINGS && ok && text; k++)
             if (r.strings & (1u << k))
                 ok = (*cov_org_string(&o, k) = pool_next(pr)) != NULL;
         ok = ok && cov_model_add_org_owned(m, &o) >= 0;
@@ -2325,11 +2327,11 @@ static int areas_from_cache(struct geo_store *s, enum cov_layer layer, struct co
     return ok;
 }
 
-static int load_orgs(struct geo_store *s, struct cov_model *m, cov_progress_fn fn, void *user,
-                     struct cov_err *err)
+static int load_orgs(struct geo_store *s, struct cov_model *m, int text, cov_progress_fn fn,
+                     void *user, struct cov_err *err)
 {
     /* The cache first: counting the table's rows reads every page of it. */
-    if (orgs_from_cache(s, m))
+    if (orgs_from_cache(s, m, text))
         return fn && fn(1.0, _("loading organizations"), user)
                    ? cov_err_set(err, COV_ECANCEL, _("cancelled"))
                    : 0;
@@ -2544,16 +2546,27 @@ done:
 
 /* Sets m->assigned = 1 when the stored assignments are current and every
  * stored code is found; otherwise leaves them unassigned. */
-static int load_assignments(struct geo_store *s, struct cov_model *m, struct cov_err *err)
+/* 1 when the saved assignments are those of the layers as they are now. */
+static int assignments_current(struct geo_store *s)
 {
     char stamp[256];
     geo_store_version_stamp(s, stamp, sizeof(stamp));
     char *saved = geo_store_meta_get(s, "assign.stamp");
     int current = saved && !strcmp(saved, stamp);
     free(saved);
-    if (!current || m->n_orgs == 0)
+    return current;
+}
+
+/* The saved assignments into m when they are current (m->assigned 1); from
+ * their cache only when the organizations came without text (the table's
+ * rows are matched by id). */
+static int load_assignments(struct geo_store *s, struct cov_model *m, int text, struct cov_err *err)
+{
+    char stamp[256];
+    geo_store_version_stamp(s, stamp, sizeof(stamp));
+    if (!assignments_current(s) || m->n_orgs == 0)
         return 0;
-    if (cache_read_assignments(s, m, stamp))
+    if (cache_read_assignments(s, m, stamp) || !text)
         return 0;
 
     struct strmap orgs = {0}, areas[COV_NAREAS] = {{0}};
@@ -2633,9 +2646,18 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
         if (mask & (1u << l))
             rc = load_areas(s, (enum cov_layer)l, m, geometry, progress, user, err);
     if (!rc && (mask & (1u << COV_ORGANIZATIONS))) {
-        rc = load_orgs(s, m, progress, user, err);
+        /* Without text only when the assignments need not be made again
+         * (placing an organization by its address reads its text). */
+        int text = !(mask & GEO_LOAD_NO_ORG_TEXT) || !assignments_current(s);
+        rc = load_orgs(s, m, text, progress, user, err);
         if (!rc)
-            rc = load_assignments(s, m, err);
+            rc = load_assignments(s, m, text, err);
+        if (!rc && !text && !m->assigned) { /* their cache was unusable after all */
+            m->n_orgs = 0;
+            rc = load_orgs(s, m, 1, progress, user, err);
+            if (!rc)
+                rc = load_assignments(s, m, 1, err);
+        }
     }
     return rc;
 }

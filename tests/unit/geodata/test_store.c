@@ -1296,6 +1296,64 @@ static void test_saved_assignments_load_back(void **state) {
     cov_model_free(m);
 }
 
+static struct cov_model *load_counts(struct fx *f) {
+    struct cov_model *m = cov_model_new();
+    assert_non_null(m);
+    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS | GEO_LOAD_LEAN | GEO_LOAD_NO_ORG_TEXT, m,
+                                    NULL, NULL, &f->err),
+                     0);
+    return m;
+}
+
+/* A load for counting skips the organizations' text while the assignments
+ * are current and cached, and only then. */
+static void test_load_without_org_text(void **state) {
+    struct fx *f = *state;
+    open_store(f, 4549);
+    fill_small(f);
+    struct cov_model *full = load_current(f); /* assigns, saves, keeps the caches */
+    assert_int_equal(full->assigned, 1);
+    cov_model_free(full);
+    reopen(f);
+    full = load_all(f);
+    assert_int_equal(full->assigned, 1);
+
+    struct cov_model *m = load_counts(f);
+    assert_int_equal(m->assigned, 1);
+    assert_int_equal(m->n_orgs, full->n_orgs);
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        assert_null(m->orgs[i].id);
+        assert_null(m->orgs[i].name);
+        for (int l = 0; l < COV_NAREAS; l++)
+            assert_int_equal(m->orgs[i].area[l], full->orgs[i].area[l]);
+        assert_true(m->orgs[i].x == full->orgs[i].x);
+    }
+    cov_model_free(m);
+
+    /* The assignments' cache gone: they are matched by id, so the text is read. */
+    assert_int_equal(geo_store_exec(f->s, "DELETE FROM cache WHERE key = 'assignments'", &f->err),
+                     0);
+    m = load_counts(f);
+    assert_int_equal(m->assigned, 1);
+    assert_int_equal(m->n_orgs, full->n_orgs);
+    for (size_t i = 0; i < m->n_orgs; i++) {
+        assert_string_equal(m->orgs[i].id, full->orgs[i].id);
+        assert_int_equal(m->orgs[i].area[COV_COMMUNITIES], full->orgs[i].area[COV_COMMUNITIES]);
+    }
+    cov_model_free(m);
+
+    /* Stale: they will be made again, from the text. */
+    assert_int_equal(geo_store_begin(f->s, &f->err), 0);
+    assert_int_equal(geo_store_layer_done(f->s, COV_DISTRICTS, "d2.shp", 1, &f->err), 0);
+    assert_int_equal(geo_store_commit(f->s, &f->err), 0);
+    m = load_counts(f);
+    assert_int_equal(m->assigned, 0);
+    for (size_t i = 0; i < m->n_orgs; i++)
+        assert_string_equal(m->orgs[i].id, full->orgs[i].id);
+    cov_model_free(m);
+    cov_model_free(full);
+}
+
 static void test_assignments_stale_after_layer_done(void **state) {
     struct fx *f = *state;
     open_store(f, 4549);
@@ -1495,6 +1553,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_policy_defaults_when_never_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_save_and_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_saved_assignments_load_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_without_org_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caches_of_many_rows_go_in_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assignments_stale_after_layer_done, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assignments_stale_after_clear, setup, teardown),
