@@ -36,6 +36,8 @@ struct cov_pindex {
     size_t lev_n[COV_PINDEX_MAX_LEVELS];
 };
 
+/* The Hilbert key of grid cell (x, y), x, y < 2^16: the order the index keeps points in. */
+uint32_t cov_pindex_hilbert(uint32_t x, uint32_t y);
 /* Index the points (orgs[i].x, orgs[i].y) that are finite. 0 or COV_ENOMEM (ix released). */
 int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n_orgs);
 /* Free what ix owns; safe on a released index. */

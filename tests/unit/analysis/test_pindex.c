@@ -116,6 +116,49 @@ static void test_box_queries_match_brute_force(void **state)
     free(o);
 }
 
+/* The Hilbert key as defined, a bit at a time (the loop the index used). */
+static uint32_t hilbert_by_bits(uint32_t x, uint32_t y)
+{
+    const uint32_t n = 1u << 16;
+    uint32_t d = 0;
+    for (uint32_t s = n / 2; s > 0; s /= 2) {
+        uint32_t rx = (x & s) > 0, ry = (y & s) > 0;
+        d += s * s * ((3 * rx) ^ ry);
+        if (ry == 0) {
+            if (rx == 1) {
+                x = n - 1 - x;
+                y = n - 1 - y;
+            }
+            uint32_t t = x;
+            x = y;
+            y = t;
+        }
+    }
+    return d;
+}
+
+static void test_hilbert_keys_as_defined(void **state)
+{
+    (void)state;
+    /* The whole of a 256 x 256 corner and of the far corner, then random cells. */
+    for (uint32_t x = 0; x < 256; x++)
+        for (uint32_t y = 0; y < 256; y++) {
+            assert_int_equal(cov_pindex_hilbert(x, y), hilbert_by_bits(x, y));
+            assert_int_equal(cov_pindex_hilbert(65535 - x, 65535 - y),
+                             hilbert_by_bits(65535 - x, 65535 - y));
+        }
+    uint32_t r = 12345;
+    for (int i = 0; i < 1000000; i++) {
+        r = r * 1664525u + 1013904223u;
+        uint32_t x = r >> 16;
+        r = r * 1664525u + 1013904223u;
+        uint32_t y = r >> 16;
+        assert_int_equal(cov_pindex_hilbert(x, y), hilbert_by_bits(x, y));
+    }
+    /* The curve starts at the origin. */
+    assert_int_equal(cov_pindex_hilbert(0, 0), 0);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -142,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_index_holds_the_finite_points),
         cmocka_unit_test(test_box_queries_match_brute_force),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_hilbert_keys_as_defined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
