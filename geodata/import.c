@@ -16,6 +16,7 @@
 #include "crs.h"
 #include "csv.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -24,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -118,6 +122,8 @@ struct imp {
     /* source */
     GDALDatasetH ds;
     char *membuf; /* transcoded text of a CSV/TSV */
+    char *mapped; /* the file mapped, when membuf points into it (not freed) */
+    size_t maplen;
     size_t memlen;
     char delim;
     int tabular;  /* organizations from a table: headerless, header detected */
@@ -577,19 +583,57 @@ static const char *shp_encoding(struct imp *im, const char *source)
     return enc;
 }
 
+/*
+ * A local file mapped read-only, with a zero byte after its end (an
+ * anonymous page behind it): *len its size, *maplen the mapping's. NULL
+ * (nothing to undo) when it is not a regular local file or cannot be
+ * mapped. Mapped, the text costs page-cache faults only; read, it was 68 MB
+ * of fresh memory for bench-peers' organizations before a row was parsed.
+ * As with the store's memory map, a file truncated meanwhile faults.
+ */
+static char *map_text(const char *path, size_t *len, size_t *maplen)
+{
+    if (!strncmp(path, "/vsi", 4))
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    long page = sysconf(_SC_PAGESIZE);
+    char *p = NULL;
+    if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 && page > 0 &&
+        (uint64_t)st.st_size < SIZE_MAX / 2) {
+        size_t n = (size_t)st.st_size, total = (n / (size_t)page + 1) * (size_t)page;
+        p = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            p = NULL;
+        } else if (mmap(p, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+            munmap(p, total);
+            p = NULL;
+        } else {
+            madvise(p, n, MADV_SEQUENTIAL);
+            *len = n;
+            *maplen = total;
+        }
+    }
+    close(fd);
+    return p;
+}
+
 /* Read a text table, detect its encoding and transcode it into im->membuf. */
 static int load_text(struct imp *im, const char *source)
 {
     char *raw = NULL;
-    size_t len = 0;
-    int rc = slurp(im, source, 0, &raw, &len);
-    if (rc)
+    size_t len = 0, maplen = 0;
+    int rc = COV_OK;
+    if (!(raw = map_text(source, &len, &maplen)) && (rc = slurp(im, source, 0, &raw, &len)))
         return rc;
+#define FREE_RAW() (maplen ? (void)munmap(raw, maplen) : free(raw))
     const char *from = im->o->encoding;
     if (!from) {
         enum geo_encoding e = geo_encoding_detect(raw, len, 0);
         if (e == GEO_ENC_UNKNOWN) {
-            free(raw);
+            FREE_RAW();
             return cov_err_set(im->err, COV_EINPUT,
                                _("%s: text is neither UTF-8 nor GB18030/GBK (give --encoding)"),
                                im->file);
@@ -598,25 +642,29 @@ static int load_text(struct imp *im, const char *source)
     }
     if (geo_encoding_is_utf8(from)) {
         if (!geo_utf8_valid(raw, len, 0)) {
-            free(raw);
+            FREE_RAW();
             return cov_err_set(im->err, COV_EINPUT,
                                _("%s: text is not valid UTF-8 (--encoding %s); give --encoding "
                                  "GBK if it came from Excel on a Chinese Windows"),
                                im->file, from);
         }
-        if (len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3)) {
-            memmove(raw, raw + 3, len - 3);
-            len -= 3;
-            raw[len] = '\0';
+        size_t bom = len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) ? 3 : 0;
+        if (maplen) { /* read-only: the text starts after the BOM */
+            im->mapped = raw;
+            im->maplen = maplen;
+            im->membuf = raw + bom;
+        } else {
+            memmove(raw, raw + bom, len - bom + 1);
+            im->membuf = raw;
         }
-        im->membuf = raw;
-        im->memlen = len;
+        im->memlen = len - bom;
     } else {
         rc = geo_transcode_to_utf8(raw, len, from, im->file, &im->membuf, &im->memlen, im->err);
-        free(raw);
+        FREE_RAW();
         if (rc)
             return rc;
     }
+#undef FREE_RAW
     /* TSV, and .txt exports whose first line holds tabs, are tab-separated. */
     const char *nl = memchr(im->membuf, '\n', im->memlen);
     size_t first = nl ? (size_t)(nl - im->membuf) : im->memlen;
@@ -2710,7 +2758,10 @@ cleanup:
     restore_sheet_config(&im);
     if (vsimem[0])
         VSIUnlink(vsimem);
-    free(im.membuf);
+    if (im.mapped)
+        munmap(im.mapped, im.maplen);
+    else
+        free(im.membuf);
     CPLPopErrorHandler();
     if (im.ogeom)
         for (size_t i = 0; i < im.n; i++)

@@ -183,6 +183,50 @@ static void test_gbk_csv_is_transcoded(void **state) {
     cov_model_free(m);
 }
 
+/* A file on disk is read through a memory map, and gives what the same
+ * bytes give from memory (/vsimem, read into a buffer): with a BOM, and a
+ * last row that ends exactly at a page's end, without a newline, whole. */
+static void test_mapped_text_file_reads_as_from_memory(void **state) {
+    struct fx *f = *state;
+    enum { SIZE = 8192 };
+    char *text = malloc(SIZE + 1);
+    assert_non_null(text);
+    int k = snprintf(text, SIZE, "\xEF\xBB\xBF编号,名称,正式党员数,经度,纬度\n");
+    for (int i = 0; i < 40; i++)
+        k += snprintf(text + k, (size_t)(SIZE - k), "X%d,协会%d,2,119.%03d,34.5\n", i, i, i);
+    const char *tail = "LAST,";
+    k += snprintf(text + k, (size_t)(SIZE - k), "%s", tail);
+    int pad = SIZE - k - (int)strlen(",3,119.5,34.6");
+    assert_true(pad > 10);
+    memset(text + k, 'n', (size_t)pad);
+    k += pad;
+    k += snprintf(text + k, (size_t)(SIZE + 1 - k), ",3,119.5,34.6");
+    assert_int_equal(k, SIZE);
+    char path[300];
+    snprintf(path, sizeof(path), "%s/page.csv", f->dir);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, SIZE, fp), SIZE);
+    fclose(fp);
+    put_vsimem("/vsimem/page.csv", text);
+    for (int pass = 0; pass < 2; pass++) {
+        int rc = import(f, COV_ORGANIZATIONS, pass ? "/vsimem/page.csv" : path);
+        if (rc)
+            fail_msg("%s", cov_err_msg(&f->err));
+        assert_int_equal(f->res.imported, 41);
+        struct cov_model *m = load(f, COV_ORGANIZATIONS);
+        assert_string_equal(find_org(m, "X0")->name, "协会0");
+        const struct cov_org *last = find_org(m, "LAST");
+        assert_int_equal((int)strlen(last->name), pad);
+        assert_int_equal(last->formal_members, 3);
+        cov_model_free(m);
+        assert_int_equal(geo_store_clear(f->s, COV_ORGANIZATIONS, &f->err), 0);
+    }
+    VSIUnlink("/vsimem/page.csv");
+    unlink(path);
+    free(text);
+}
+
 static void test_encoding_option_overrides_detection(void **state) {
     struct fx *f = *state;
     /* Read as UTF-8, the GBK bytes are refused with a hint. */
@@ -976,6 +1020,7 @@ int main(void) {
         T(test_good_utf8_csv_imports_every_row),
         T(test_good_csv_values_are_parsed),
         T(test_gbk_csv_is_transcoded),
+        T(test_mapped_text_file_reads_as_from_memory),
         T(test_encoding_option_overrides_detection),
         T(test_xlsx_with_text_cells),
         T(test_geojson_communities),
