@@ -8,6 +8,7 @@
 #   full   5x10^4 communities, 10^6 organizations (issue 13's national case)
 #   quick  10^3 communities, 10^4 organizations (seconds; checks the answers agree)
 # PEERS_OUTSIDE (default 0.01): the fraction of organizations placed outside every community.
+# PEERS_SETTLE (default 5): seconds of pause before each system's first step (settle below).
 set -eu
 B=${1:-build}
 size=${2:-full}
@@ -55,6 +56,12 @@ ogr2ogr -f GPKG -t_srs EPSG:4508 -lco SPATIAL_INDEX=NO -nln communities "$d/comm
 # write-back of their 80 MB lands on whichever system runs first (orgcover).
 sync
 t1=$(date +%s.%N)
+# Before each system's first step: the files on disk, and a pause in which the
+# memory the previous programs freed (the generator's gigabyte; a system's last
+# step) is handed back by the guest to the host, which on this machine kind takes
+# CPU and slows fresh pages for a few seconds after a large exit. The steps of
+# one system then run back to back, as a user runs them.
+settle() { sync; sleep "${PEERS_SETTLE:-5}"; }
 csv="$d/organizations.csv" gpkg="$d/communities-4508.gpkg"
 echo "input: $nc communities (EPSG:4508 GeoPackage, $(du -k "$gpkg" | cut -f1) KiB), $no organizations" \
      "(CSV, $(du -k "$csv" | cut -f1) KiB), outside fraction $outside; generated in" \
@@ -108,6 +115,7 @@ stop_sampler() {
 # ---- orgcover: a new store in EPSG:4508, both imports, then one status that gives both
 # answers (JSON: outside_all_communities, and one line per community with its count).
 S="$scratch/orgcover.sqlite"
+settle
 step orgcover init "init --crs EPSG:4508" /dev/null "$OC" -q --db "$S" init --crs EPSG:4508
 step orgcover "load communities" "import communities" /dev/null "$OC" -q --db "$S" import communities "$gpkg"
 step orgcover "load organizations" "import organizations" /dev/null "$OC" -q --db "$S" import organizations "$csv"
@@ -130,6 +138,7 @@ conn="PG:host=$pg port=5498 user=postgres dbname=postgres"
 # (a command line, not a function: /usr/bin/time runs it)
 psql_="psql -X -q -v ON_ERROR_STOP=1 -h $pg -p 5498 -U postgres"
 $psql_ -c "CREATE EXTENSION postgis" > /dev/null
+settle
 step PostGIS "load communities" "ogr2ogr (COPY) communities" /dev/null \
     ogr2ogr -f PostgreSQL "$conn" "$gpkg" -nln communities -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=NONE
 cat > "$scratch/pg-orgs.sql" <<EOF
@@ -161,6 +170,7 @@ as_pg "$PGBIN/pg_ctl" -D "$pg/data" -m fast stop > /dev/null
 L="$scratch/spatialite.sqlite"
 sl="spatialite -bail $L"
 cache="PRAGMA cache_size = -524288;"
+settle
 step SpatiaLite init "new database (spatial metadata)" /dev/null $sl "SELECT 1"
 step SpatiaLite "load communities" "GeoPackage via GeomFromGPB" /dev/null $sl "ATTACH '$gpkg' AS g;
     CREATE TABLE communities (code TEXT PRIMARY KEY);
