@@ -94,8 +94,13 @@ fi # only=all
 # CSV (WGS84, lon 100..120, lat 22..40); the store is created in CGCS2000 /
 # Gauss-Kruger CM 111E (EPSG:4508, metres, central meridian in the middle of the
 # extent). Each step prints its seconds and, with /usr/bin/time, its peak RSS.
+# Each country step starts after sync and a pause (COUNTRY_SETTLE seconds, default 3):
+# on this machine kind the memory a large step frees is handed back to the host
+# for a few seconds after it exits, which slows the next step by up to a second;
+# the figures are each step's own, as a planner running one command sees it.
 ctimed() { # label, command...: like timed, plus peak_rss_mib when /usr/bin/time exists
     label=$1; shift
+    sync; sleep "${COUNTRY_SETTLE:-3}"
     if [ -x /usr/bin/time ]; then
         line=$(timed "$label" /usr/bin/time -f %M -o "$scratch/rss" "$@") || { echo "$line"; exit 1; }
         echo "$line peak_rss_mib=$(awk '{printf "%.0f", $1 / 1024}' "$scratch/rss")"
