@@ -960,12 +960,15 @@ static void expect_same_areas(const struct cov_model *a, const struct cov_model 
     }
 }
 
-static struct cov_model *load_lean(struct fx *f) {
+static struct cov_model *load_with(struct fx *f, unsigned mask) {
     struct cov_model *m = cov_model_new();
     assert_non_null(m);
-    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS | GEO_LOAD_LEAN, m, NULL, NULL, &f->err),
-                     0);
+    assert_int_equal(geo_store_load(f->s, mask, m, NULL, NULL, &f->err), 0);
     return m;
+}
+
+static struct cov_model *load_lean(struct fx *f) {
+    return load_with(f, GEO_ALL_LAYERS | GEO_LOAD_LEAN);
 }
 
 /* The area layers' attributes are kept as blobs by the first load that reads
@@ -1297,12 +1300,7 @@ static void test_saved_assignments_load_back(void **state) {
 }
 
 static struct cov_model *load_counts(struct fx *f) {
-    struct cov_model *m = cov_model_new();
-    assert_non_null(m);
-    assert_int_equal(geo_store_load(f->s, GEO_ALL_LAYERS | GEO_LOAD_LEAN | GEO_LOAD_NO_ORG_TEXT, m,
-                                    NULL, NULL, &f->err),
-                     0);
-    return m;
+    return load_with(f, GEO_ALL_LAYERS | GEO_LOAD_LEAN | GEO_LOAD_NO_ORG_TEXT);
 }
 
 /* A load for counting skips the organizations' text while the assignments
