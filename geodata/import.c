@@ -1761,12 +1761,12 @@ static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
 }
 
 /* A ring (a LineString or LinearRing of OGR's) to the project CRS as a GEOS
- * linear ring; NULL with *bad 1 when a point does not transform, with *bad 0
- * when GEOS refuses it (its message in the context) or out of memory. */
+ * linear ring; NULL with *bad 1 when a point does not transform, 2 when out
+ * of memory, 0 when GEOS refuses it (its message in the context). */
 static GEOSGeometry *ring_to_geos(struct conv *c, OGRGeometryH r, int *bad)
 {
     int n = OGR_G_GetPointCount(r);
-    *bad = 0;
+    *bad = 2;
     if (n < 0)
         return NULL;
     if ((size_t)n > c->cap) {
@@ -1783,6 +1783,7 @@ static GEOSGeometry *ring_to_geos(struct conv *c, OGRGeometryH r, int *bad)
         c->ok = ok;
         c->cap = cap;
     }
+    *bad = 0;
     if (n > 0) {
         OGR_G_GetPoints(r, c->x, sizeof(double), c->y, sizeof(double), NULL, 0);
         OCTTransformEx(c->ct, n, c->x, c->y, NULL, c->ok);
@@ -1807,8 +1808,10 @@ static GEOSGeometry *polygon_to_geos(struct conv *c, OGRGeometryH p, int *bad)
     GEOSGeometry *shell = ring_to_geos(c, OGR_G_GetGeometryRef(p, 0), bad);
     GEOSGeometry **holes = shell && nr > 1 ? malloc((size_t)(nr - 1) * sizeof(*holes)) : NULL;
     if (!shell || (nr > 1 && !holes)) {
-        if (shell)
+        if (shell) {
             GEOSGeom_destroy_r(c->h, shell);
+            *bad = 2;
+        }
         return NULL;
     }
     int k = 0;
@@ -1828,7 +1831,7 @@ static GEOSGeometry *polygon_to_geos(struct conv *c, OGRGeometryH p, int *bad)
 }
 
 /* A Polygon or MultiPolygon of OGR's straight into GEOS; *how as
- * geom_to_geos(), 3 for another type. */
+ * geom_to_geos(), 4 for out of memory, 3 for another type. */
 static GEOSGeometry *direct_to_geos(struct conv *c, OGRGeometryH g, int *how)
 {
     OGRwkbGeometryType t = OGR_G_GetGeometryType(g);
@@ -1843,6 +1846,7 @@ static GEOSGeometry *direct_to_geos(struct conv *c, OGRGeometryH g, int *how)
             if (OGR_G_GetGeometryType(OGR_G_GetGeometryRef(g, j)) != wkbPolygon)
                 return NULL; /* *how 3 */
         GEOSGeometry **parts = malloc((size_t)(n > 0 ? n : 1) * sizeof(*parts));
+        bad = parts ? 0 : 2;
         for (; parts && k < n; k++)
             if (!(parts[k] = polygon_to_geos(c, OGR_G_GetGeometryRef(g, k), &bad)))
                 break;
@@ -1855,7 +1859,7 @@ static GEOSGeometry *direct_to_geos(struct conv *c, OGRGeometryH g, int *how)
     } else {
         return NULL;
     }
-    *how = out ? 0 : bad ? 1 : 2;
+    *how = out ? 0 : bad == 1 ? 1 : bad == 2 ? 4 : 2;
     return out;
 }
 
@@ -1888,6 +1892,8 @@ static GEOSGeometry *geom_to_geos(struct conv *c, OGRGeometryH g, int *how, char
         }
     } else if (*how == 2) {
         *why = strdup(cov_geos_last_error(c->h));
+    } else if (*how == 4) {
+        *how = 2; /* *why NULL: out of memory */
     }
     OGR_G_DestroyGeometry(g);
     return out;
