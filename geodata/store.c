@@ -2544,27 +2544,25 @@ done:
     return ok;
 }
 
-/* Sets m->assigned = 1 when the stored assignments are current and every
- * stored code is found; otherwise leaves them unassigned. */
-/* 1 when the saved assignments are those of the layers as they are now. */
-static int assignments_current(struct geo_store *s)
+/* 1 when the saved assignments are those of the layers as they are now;
+ * stamp[len] gets the layers' version stamp. */
+static int assignments_current(struct geo_store *s, char *stamp, size_t len)
 {
-    char stamp[256];
-    geo_store_version_stamp(s, stamp, sizeof(stamp));
+    geo_store_version_stamp(s, stamp, len);
     char *saved = geo_store_meta_get(s, "assign.stamp");
     int current = saved && !strcmp(saved, stamp);
     free(saved);
     return current;
 }
 
-/* The saved assignments into m when they are current (m->assigned 1); from
- * their cache only when the organizations came without text (the table's
- * rows are matched by id). */
+/* Sets m->assigned = 1 when the stored assignments are current and every
+ * stored code is found; otherwise leaves them unassigned. From their cache
+ * only when the organizations came without text (the table's rows are
+ * matched by id). */
 static int load_assignments(struct geo_store *s, struct cov_model *m, int text, struct cov_err *err)
 {
     char stamp[256];
-    geo_store_version_stamp(s, stamp, sizeof(stamp));
-    if (!assignments_current(s) || m->n_orgs == 0)
+    if (!assignments_current(s, stamp, sizeof(stamp)) || m->n_orgs == 0)
         return 0;
     if (cache_read_assignments(s, m, stamp) || !text)
         return 0;
@@ -2648,7 +2646,8 @@ int geo_store_load(struct geo_store *s, unsigned mask, struct cov_model *m,
     if (!rc && (mask & (1u << COV_ORGANIZATIONS))) {
         /* Without text only when the assignments need not be made again
          * (placing an organization by its address reads its text). */
-        int text = !(mask & GEO_LOAD_NO_ORG_TEXT) || !assignments_current(s);
+        char stamp[256];
+        int text = !(mask & GEO_LOAD_NO_ORG_TEXT) || !assignments_current(s, stamp, sizeof(stamp));
         rc = load_orgs(s, m, text, progress, user, err);
         if (!rc)
             rc = load_assignments(s, m, text, err);
