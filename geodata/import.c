@@ -1760,6 +1760,15 @@ static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
     return out;
 }
 
+/* What became of an area's geometry: converted to GEOS, then checked. */
+enum validity {
+    AREA_VALID,
+    AREA_REPAIRED,
+    AREA_UNREPAIRABLE,
+    AREA_NOT_TRANSFORMED, /* converting: a point does not transform */
+    AREA_NOT_READ,        /* converting: GEOS refused it, or out of memory */
+};
+
 /* A ring (a LineString or LinearRing of OGR's) to the project CRS as a GEOS
  * linear ring; NULL with *bad 1 when a point does not transform, 2 when out
  * of memory, 0 when GEOS refuses it (its message in the context). */
@@ -1830,8 +1839,9 @@ static GEOSGeometry *polygon_to_geos(struct conv *c, OGRGeometryH p, int *bad)
     return out;
 }
 
-/* A Polygon or MultiPolygon of OGR's straight into GEOS; *how as
- * geom_to_geos(), 4 for out of memory, 3 for another type. */
+/* A Polygon or MultiPolygon of OGR's straight into GEOS; *how 0 converted,
+ * 1 a point does not transform, 2 GEOS refused it, 4 out of memory, 3
+ * another type. */
 static GEOSGeometry *direct_to_geos(struct conv *c, OGRGeometryH g, int *how)
 {
     OGRwkbGeometryType t = OGR_G_GetGeometryType(g);
@@ -1868,67 +1878,52 @@ static GEOSGeometry *direct_to_geos(struct conv *c, OGRGeometryH g, int *how)
  * by the thread that owns c. Polygons and MultiPolygons go straight, one
  * ring at a time: at 6x10^5 communities the route through OGR's transform,
  * WKB and GEOS's WKB reader cost 0.4 s more. Anything else (a building's
- * Point) takes that route. *how: 0 converted, 1 a point does not transform,
- * 2 GEOS refused it (*why, heap, says why) or out of memory (*why NULL).
+ * Point) takes that route. *v: AREA_VALID (converted, not yet checked),
+ * AREA_NOT_TRANSFORMED or AREA_NOT_READ (*why, heap, says why; NULL when
+ * out of memory).
  */
-static GEOSGeometry *geom_to_geos(struct conv *c, OGRGeometryH g, int *how, char **why)
+static GEOSGeometry *geom_to_geos(struct conv *c, OGRGeometryH g, enum validity *v, char **why)
 {
     *why = NULL;
-    GEOSGeometry *out = direct_to_geos(c, g, how);
-    if (*how == 3) {
-        *how = 2;
+    int how;
+    GEOSGeometry *out = direct_to_geos(c, g, &how);
+    if (how == 3) {
+        how = 4;
         if (OGR_G_Transform(g, c->ct) != OGRERR_NONE) {
-            *how = 1;
+            how = 1;
         } else {
             int size = OGR_G_WkbSize(g);
             unsigned char *wkb = malloc((size_t)size);
             if (wkb && OGR_G_ExportToWkb(g, wkbNDR, wkb) == OGRERR_NONE)
                 out = GEOSGeomFromWKB_buf_r(c->h, wkb, (size_t)size);
-            if (out)
-                *how = 0;
-            else if (wkb)
-                *why = strdup(cov_geos_last_error(c->h));
+            how = out ? 0 : wkb ? 2 : 4;
             free(wkb);
         }
-    } else if (*how == 2) {
-        *why = strdup(cov_geos_last_error(c->h));
-    } else if (*how == 4) {
-        *how = 2; /* *why NULL: out of memory */
     }
+    if (how == 2)
+        *why = strdup(cov_geos_last_error(c->h));
+    *v = how == 0 ? AREA_VALID : how == 1 ? AREA_NOT_TRANSFORMED : AREA_NOT_READ;
     OGR_G_DestroyGeometry(g);
     return out;
 }
+
+static void report_validity(struct imp *im, size_t i, enum validity v, const char *why);
 
 /* Row i's geometry to the project CRS and into GEOS (a->geom), not yet
  * checked, on the reader's thread; 0, or -1 after reporting the problem. */
 static int convert_area_geom(struct imp *im, size_t i, OGRCoordinateTransformationH ct)
 {
-    struct cov_area *a = &im->areas[i];
     OGRGeometryH g = im->ogeom[i];
     im->ogeom[i] = NULL;
-    im->cur = (long)i;
     im->cv.h = im->geos;
     im->cv.ct = ct;
-    int how;
+    enum validity v;
     char *why;
-    a->geom = geom_to_geos(&im->cv, g, &how, &why);
-    if (how == 1)
-        problem(im, "geometry",
-                _("cannot be transformed to the project CRS (expected coordinates "
-                  "in the source CRS)"));
-    else if (how == 2)
-        problem(im, "geometry", _("cannot be read by GEOS: %s"), why ? why : _("out of memory"));
+    im->areas[i].geom = geom_to_geos(&im->cv, g, &v, &why);
+    report_validity(im, i, v, why);
     free(why);
-    return how ? -1 : 0;
+    return v == AREA_VALID ? 0 : -1;
 }
-
-enum validity {
-    AREA_VALID,
-    AREA_REPAIRED,
-    AREA_UNREPAIRABLE,
-    AREA_NOT_TRANSFORMED, /* the writer's conversion: a point does not transform */
-    AREA_NOT_READ,        /* the writer's conversion: GEOS refused it */
-};
 
 /*
  * Checks a->geom with context h: an invalid geometry is repaired with
@@ -2051,16 +2046,16 @@ cleanup:
     return rc;
 }
 
-/* The transformation from the source's CRS to EPSG:srid into *ct. */
-static int new_transform(struct imp *im, int srid, OGRCoordinateTransformationH *ct)
+/* The transformation from the source's CRS src (of file) to EPSG:srid into *ct. */
+static int new_transform(OGRSpatialReferenceH src, int srid, const char *file,
+                         OGRCoordinateTransformationH *ct, struct cov_err *err)
 {
     OGRSpatialReferenceH dst = geo_srs_from_epsg(srid);
-    *ct = dst ? OCTNewCoordinateTransformation(im->src_srs, dst) : NULL;
+    *ct = dst ? OCTNewCoordinateTransformation(src, dst) : NULL;
     OSRDestroySpatialReference(dst);
     if (!*ct)
-        return cov_err_set(im->err, COV_EFAIL,
-                           _("%s: no transformation from the source CRS to EPSG:%d"), im->file,
-                           srid);
+        return cov_err_set(err, COV_EFAIL,
+                           _("%s: no transformation from the source CRS to EPSG:%d"), file, srid);
     return COV_OK;
 }
 
@@ -2086,7 +2081,7 @@ static int convert_range(struct imp *im, OGRCoordinateTransformationH ct, size_t
 static int convert_rows(struct imp *im, int srid)
 {
     OGRCoordinateTransformationH ct;
-    int rc = new_transform(im, srid, &ct);
+    int rc = new_transform(im->src_srs, srid, im->file, &ct, im->err);
     if (!rc)
         rc = convert_range(im, ct, 0, im->n, 1);
     OCTDestroyCoordinateTransformation(ct);
@@ -2111,21 +2106,14 @@ static int pipe_validate(struct pipe *p, size_t i)
     struct imp *im = p->im;
     char *why = NULL;
     enum validity v = AREA_VALID;
-    if (!p->cv.ct && p->wsrc) {
-        OGRSpatialReferenceH dst = geo_srs_from_epsg(p->srid);
-        p->cv.ct = dst ? OCTNewCoordinateTransformation(p->wsrc, dst) : NULL;
-        OSRDestroySpatialReference(dst);
-        if (!p->cv.ct)
-            return cov_err_set(&p->err, COV_EFAIL,
-                               _("%s: no transformation from the source CRS to EPSG:%d"), im->file,
-                               p->srid);
-    }
+    int rc = !p->cv.ct && p->wsrc ? new_transform(p->wsrc, p->srid, im->file, &p->cv.ct, &p->err)
+                                  : COV_OK;
+    if (rc)
+        return rc;
     if (im->ogeom[i] && p->cv.ct) {
         OGRGeometryH g = im->ogeom[i];
         im->ogeom[i] = NULL;
-        int how;
-        im->areas[i].geom = geom_to_geos(&p->cv, g, &how, &why);
-        v = how == 1 ? AREA_NOT_TRANSFORMED : how == 2 ? AREA_NOT_READ : AREA_VALID;
+        im->areas[i].geom = geom_to_geos(&p->cv, g, &v, &why);
     }
     if (v == AREA_VALID)
         v = validate_area(p->geos, &im->areas[i], &why);
@@ -2261,7 +2249,8 @@ static int pipe_publish(struct imp *im, int final)
     struct pipe *p = im->pipe;
     if (!p || (!final && im->n - p->converted < GEO_IMPORT_CHUNK))
         return COV_OK;
-    int rc = !p->ct && im->src_srs ? new_transform(im, p->srid, &p->ct) : COV_OK;
+    int rc = !p->ct && im->src_srs ? new_transform(im->src_srs, p->srid, im->file, &p->ct, im->err)
+                                   : COV_OK;
     int here = 1;
     if (!rc && im->layer != COV_ORGANIZATIONS) {
         /* Areas are checked on the writer (pipe_validate), and converted by
