@@ -95,7 +95,7 @@ enum { N_SHEET_CONFIG = sizeof(sheet_config) / sizeof(sheet_config[0]) };
 struct conv {
     GEOSContextHandle_t h;
     OGRCoordinateTransformationH ct;
-    double *x, *y;
+    double *x, *y; /* x owns the block; y and ok are within it */
     int *ok;
     size_t cap;
 };
@@ -103,8 +103,6 @@ struct conv {
 static void conv_release(struct conv *c)
 {
     free(c->x);
-    free(c->y);
-    free(c->ok);
     c->x = c->y = NULL;
     c->ok = NULL;
     c->cap = 0;
@@ -1778,18 +1776,15 @@ static GEOSGeometry *ring_to_geos(struct conv *c, OGRGeometryH r, int *bad)
     *bad = 2;
     if (n < 0)
         return NULL;
-    if ((size_t)n > c->cap) {
+    if ((size_t)n > c->cap) { /* scratch: one block, nothing to keep */
         size_t cap = (size_t)n * 2;
-        double *x = realloc(c->x, cap * sizeof(*x));
-        if (x)
-            c->x = x;
-        double *y = x ? realloc(c->y, cap * sizeof(*y)) : NULL;
-        if (y)
-            c->y = y;
-        int *ok = y ? realloc(c->ok, cap * sizeof(*ok)) : NULL;
-        if (!ok)
+        double *b = malloc(cap * (2 * sizeof(double) + sizeof(int)));
+        if (!b)
             return NULL;
-        c->ok = ok;
+        free(c->x);
+        c->x = b;
+        c->y = b + cap;
+        c->ok = (int *)(b + 2 * cap);
         c->cap = cap;
     }
     *bad = 0;
