@@ -56,9 +56,9 @@ static void hilbert_init(void)
         }
 }
 
-uint32_t cov_pindex_hilbert(uint32_t x, uint32_t y)
+/* The key from the table (made already). */
+static uint32_t hilbert_key(uint32_t x, uint32_t y)
 {
-    pthread_once(&hilbert_once, hilbert_init);
     uint32_t d = 0, st = 0;
     for (int sh = 12; sh >= 0; sh -= 4) {
         uint32_t e = hilbert_step[st][((x >> sh) & 15) << 4 | ((y >> sh) & 15)];
@@ -66,6 +66,12 @@ uint32_t cov_pindex_hilbert(uint32_t x, uint32_t y)
         st = e >> 8;
     }
     return d;
+}
+
+uint32_t cov_pindex_hilbert(uint32_t x, uint32_t y)
+{
+    pthread_once(&hilbert_once, hilbert_init);
+    return hilbert_key(x, y);
 }
 
 static uint32_t grid16(double v, double lo, double span)
@@ -154,11 +160,12 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
     id2 = cov_malloc_huge(n * sizeof(*id2));
     if (!key || !key2 || !id || !id2)
         goto cleanup;
+    pthread_once(&hilbert_once, hilbert_init);
     for (size_t i = 0, k = 0; i < n_orgs; i++) {
         double x = orgs[i].x, y = orgs[i].y;
         if (!isfinite(x) || !isfinite(y))
             continue;
-        key[k] = cov_pindex_hilbert(grid16(x, minx, maxx - minx), grid16(y, miny, maxy - miny));
+        key[k] = hilbert_key(grid16(x, minx, maxx - minx), grid16(y, miny, maxy - miny));
         id[k++] = (uint32_t)i;
     }
     for (int shift = 0; shift < 32; shift += 8) {
