@@ -152,40 +152,49 @@ static int cp_width(uint32_t c)
     return 1;
 }
 
+/* Bytes of the UTF-8 character at p (not at its end) and its display width; an
+ * invalid or cut-off sequence is one byte of one column, as terminals show a
+ * replacement character. */
+static int utf8_char(const unsigned char *p, int *width)
+{
+    if (*p < 0x80) {
+        *width = cp_width(*p);
+        return 1;
+    }
+    uint32_t c;
+    int n;
+    if ((*p & 0xe0) == 0xc0) {
+        c = *p & 0x1f;
+        n = 2;
+    } else if ((*p & 0xf0) == 0xe0) {
+        c = *p & 0x0f;
+        n = 3;
+    } else if ((*p & 0xf8) == 0xf0) {
+        c = *p & 0x07;
+        n = 4;
+    } else {
+        *width = 1;
+        return 1;
+    }
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            *width = 1;
+            return 1;
+        }
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+    *width = cp_width(c);
+    return n;
+}
+
 int cli_display_width(const char *s)
 {
     int w = 0;
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
-        uint32_t c;
-        int n;
-        if (*p < 0x80) {
-            c = *p;
-            n = 1;
-        } else if ((*p & 0xe0) == 0xc0) {
-            c = *p & 0x1f;
-            n = 2;
-        } else if ((*p & 0xf0) == 0xe0) {
-            c = *p & 0x0f;
-            n = 3;
-        } else if ((*p & 0xf8) == 0xf0) {
-            c = *p & 0x07;
-            n = 4;
-        } else {
-            w++; /* invalid byte: one column, as terminals show a replacement */
-            p++;
-            continue;
-        }
-        int i = 1;
-        for (; i < n && (p[i] & 0xc0) == 0x80; i++)
-            c = (c << 6) | (p[i] & 0x3f);
-        if (i < n) {
-            w++;
-            p++;
-            continue;
-        }
-        w += cp_width(c);
-        p += n;
+        int cw;
+        p += utf8_char(p, &cw);
+        w += cw;
     }
     return w;
 }
@@ -330,9 +339,8 @@ void cli_table_release(struct cli_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; t->cells && i < t->nrows * t->ncols; i++)
-        free(t->cells[i]);
-    free(t->cells);
+    free(t->row);
+    free(t->text);
     memset(t, 0, sizeof(*t));
 }
 
@@ -360,28 +368,51 @@ int cli_table_add(struct cli_table *t, const char *const *cells)
     }
     if (t->nrows == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
-        char **c = realloc(t->cells, cap * t->ncols * sizeof(*c));
-        if (!c)
+        size_t *r = realloc(t->row, cap * sizeof(*r));
+        if (!r)
             return COV_ENOMEM;
-        t->cells = c;
+        t->row = r;
         t->cap = cap;
     }
-    char **row = t->cells + t->nrows * t->ncols;
-    for (size_t i = 0; i < t->ncols; i++) {
-        row[i] = strdup(cells[i] ? cells[i] : "");
-        if (!row[i]) {
-            while (i--)
-                free(row[i]);
+    size_t need = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        need += strlen(cells[i] ? cells[i] : "") + 1;
+    if (need > t->size - t->len) {
+        size_t size = t->size ? t->size : 4096;
+        while (need > size - t->len)
+            size *= 2;
+        char *x = realloc(t->text, size);
+        if (!x)
             return COV_ENOMEM;
-        }
+        t->text = x;
+        t->size = size;
     }
-    t->nrows++;
+    t->row[t->nrows++] = t->len;
+    for (size_t i = 0; i < t->ncols; i++) {
+        const char *s = cells[i] ? cells[i] : "";
+        size_t n = strlen(s) + 1;
+        memcpy(t->text + t->len, s, n);
+        t->len += n;
+    }
     return 0;
+}
+
+/* The cells of a row, in order, each NUL-terminated right after the one before. */
+static void row_cells(const struct cli_table *t, size_t row, const char **cells)
+{
+    const char *p = t->text + t->row[row];
+    for (size_t c = 0; c < t->ncols; c++) {
+        cells[c] = p;
+        p += strlen(p) + 1;
+    }
 }
 
 const char *cli_table_cell(const struct cli_table *t, size_t row, size_t col)
 {
-    return t->cells[row * t->ncols + col];
+    const char *p = t->text + t->row[row];
+    while (col--)
+        p += strlen(p) + 1;
+    return p;
 }
 
 static void csv_cell(FILE *f, const char *s)
@@ -389,67 +420,65 @@ static void csv_cell(FILE *f, const char *s)
     geo_csv_cell(f, s);
 }
 
-/* Bytes of the first character of s and its display width (an invalid byte: 1, 1). */
-static int next_char(const unsigned char *p, int *width)
-{
-    int n = *p < 0x80             ? 1
-            : (*p & 0xe0) == 0xc0 ? 2
-            : (*p & 0xf0) == 0xe0 ? 3
-            : (*p & 0xf8) == 0xf0 ? 4
-                                  : 1;
-    char buf[5] = {0};
-    for (int i = 0; i < n; i++) {
-        if (!p[i] || (i && (p[i] & 0xc0) != 0x80)) {
-            *width = 1;
-            return 1;
-        }
-        buf[i] = (char)p[i];
-    }
-    *width = cli_display_width(buf);
-    return n;
-}
-
 /* A terminal table shows at most CELL_MAX_WIDTH columns of a cell (then "…");
  * CSV, JSON and files written with -o keep the full text. */
 enum { CELL_MAX_WIDTH = 80 };
 
-static int capped_width(const char *s)
+/* The display width of s when it fits CELL_MAX_WIDTH, else CELL_MAX_WIDTH + 1;
+ * *end is set to s's terminating NUL. */
+static int cell_width(const char *s, const char **end)
 {
     int w = 0;
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    while (*p && w <= CELL_MAX_WIDTH) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
         int cw;
-        p += next_char(p, &cw);
+        p += utf8_char(p, &cw);
         w += cw;
     }
-    return w > CELL_MAX_WIDTH ? CELL_MAX_WIDTH : w;
+    *end = (const char *)p;
+    return w > CELL_MAX_WIDTH ? CELL_MAX_WIDTH + 1 : w;
 }
 
-static void print_capped(FILE *f, const char *s, int w, int right)
+/* Append n bytes to the line buffer at *at. */
+static char *put(char *at, const char *s, size_t n)
 {
-    s = s ? s : "";
-    int full = capped_width(s) < CELL_MAX_WIDTH || cli_display_width(s) <= CELL_MAX_WIDTH;
-    if (full) {
-        cli_print_padded(f, s, w, right);
-        return;
+    memcpy(at, s, n);
+    return at + n;
+}
+
+static char *put_spaces(char *at, int n)
+{
+    if (n <= 0)
+        return at;
+    memset(at, ' ', (size_t)n);
+    return at + n;
+}
+
+/* One cell of len bytes and display width cw (cell_width()) padded to w
+ * columns, cut to CELL_MAX_WIDTH - 1 columns and "…" when wider. */
+static char *put_cell(char *at, const char *s, size_t len, int cw, int w, int right)
+{
+    if (cw <= CELL_MAX_WIDTH) {
+        if (right)
+            at = put_spaces(at, w - cw);
+        at = put(at, s, len);
+        return right ? at : put_spaces(at, w - cw);
     }
     /* the widest prefix that leaves one column for the ellipsis */
     const unsigned char *p = (const unsigned char *)s;
     int used = 0;
     while (*p) {
-        int cw, n = next_char(p, &cw);
-        if (used + cw > CELL_MAX_WIDTH - 1)
+        int ch, n = utf8_char(p, &ch);
+        if (used + ch > CELL_MAX_WIDTH - 1)
             break;
-        used += cw;
+        used += ch;
         p += n;
     }
-    int pad = w - used - 1;
-    for (int i = 0; right && i < pad; i++)
-        fputc(' ', f);
-    fwrite(s, 1, (size_t)((const char *)p - s), f);
-    fputs("…", f);
-    for (int i = 0; !right && i < pad; i++)
-        fputc(' ', f);
+    if (right)
+        at = put_spaces(at, w - used - 1);
+    at = put(at, s, (size_t)((const char *)p - s));
+    at = put(at, "…", strlen("…"));
+    return right ? at : put_spaces(at, w - used - 1);
 }
 
 static void csv_row(FILE *f, const char *const *cells, size_t n)
@@ -462,48 +491,92 @@ static void csv_row(FILE *f, const char *const *cells, size_t n)
     putc('\n', f);
 }
 
+/*
+ * The aligned table: every cell's width measured once (kept a byte each), then
+ * each line built in one buffer and written with one call, so that a list of
+ * 10^6 rows costs two passes over its text and not a stdio call per space.
+ */
+static void print_aligned(const struct cli_table *t, FILE *f)
+{
+    size_t nc = t->ncols, n = t->nrows * nc;
+    unsigned char *cw = malloc(n ? n : 1);
+    int *w = calloc(nc ? nc : 1, sizeof(*w));
+    int *hw = calloc(nc ? nc : 1, sizeof(*hw));
+    if (!cw || !w || !hw)
+        goto out;
+    size_t widest = 0; /* the longest row's bytes, cells and NULs */
+    const char *end;
+    for (size_t c = 0; c < nc; c++) {
+        hw[c] = cell_width(t->head[c], &end);
+        widest += (size_t)(end - t->head[c]) + 1;
+        w[c] = hw[c] > CELL_MAX_WIDTH ? CELL_MAX_WIDTH : hw[c];
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *p = t->text + t->row[r], *start = p;
+        for (size_t c = 0; c < nc; c++) {
+            int x = cell_width(p, &end);
+            cw[r * nc + c] = (unsigned char)x;
+            if (x > CELL_MAX_WIDTH)
+                x = CELL_MAX_WIDTH;
+            if (x > w[c])
+                w[c] = x;
+            p = end + 1;
+        }
+        if ((size_t)(p - start) > widest)
+            widest = (size_t)(p - start);
+    }
+    /* a line: its cells' bytes, an ellipsis, padding and two spaces per cell, '\n' */
+    size_t cap = widest + 1;
+    for (size_t c = 0; c < nc; c++)
+        cap += (size_t)w[c] + 2 + strlen("…");
+    char *line = malloc(cap);
+    if (!line)
+        goto out;
+    for (size_t r = 0; r <= t->nrows; r++) {
+        /* row 0 of the output is the header */
+        const char *p = r ? t->text + t->row[r - 1] : NULL;
+        char *at = line;
+        for (size_t c = 0; c < nc; c++) {
+            const char *s = r ? p : t->head[c];
+            size_t len = strlen(s);
+            int x = r ? cw[(r - 1) * nc + c] : hw[c];
+            int right = t->right && t->right[c];
+            if (c)
+                at = put_spaces(at, 2);
+            /* The last left-aligned column needs no trailing padding. */
+            at = put_cell(at, s, len, x, (c + 1 == nc && !right) ? 0 : w[c], right);
+            if (r)
+                p += len + 1;
+        }
+        *at++ = '\n';
+        fwrite(line, 1, (size_t)(at - line), f);
+    }
+    free(line);
+out:
+    free(hw);
+    free(w);
+    free(cw);
+}
+
 void cli_table_print(struct cli_table *t, FILE *f, int fmt)
 {
     if (t->stream) {
         stream_head(t);
         return;
     }
-    if (fmt == CLI_FMT_CSV) {
-        csv_row(f, t->head, t->ncols);
-        for (size_t r = 0; r < t->nrows; r++)
-            csv_row(f, (const char *const *)t->cells + r * t->ncols, t->ncols);
+    if (fmt != CLI_FMT_CSV) {
+        print_aligned(t, f);
         return;
     }
-    int *w = calloc(t->ncols, sizeof(*w));
-    if (!w)
+    const char **cells = malloc((t->ncols ? t->ncols : 1) * sizeof(*cells));
+    if (!cells)
         return;
-    for (size_t c = 0; c < t->ncols; c++) {
-        w[c] = capped_width(t->head[c]);
-        for (size_t r = 0; r < t->nrows; r++) {
-            int cw = capped_width(cli_table_cell(t, r, c));
-            if (cw > w[c])
-                w[c] = cw;
-        }
-    }
-    for (size_t c = 0; c < t->ncols; c++) {
-        if (c)
-            fputs("  ", f);
-        int right = t->right && t->right[c];
-        /* The last left-aligned column needs no trailing padding. */
-        print_capped(f, t->head[c], (c + 1 == t->ncols && !right) ? 0 : w[c], right);
-    }
-    fputc('\n', f);
+    csv_row(f, t->head, t->ncols);
     for (size_t r = 0; r < t->nrows; r++) {
-        for (size_t c = 0; c < t->ncols; c++) {
-            if (c)
-                fputs("  ", f);
-            int right = t->right && t->right[c];
-            print_capped(f, cli_table_cell(t, r, c), (c + 1 == t->ncols && !right) ? 0 : w[c],
-                         right);
-        }
-        fputc('\n', f);
+        row_cells(t, r, cells);
+        csv_row(f, cells, t->ncols);
     }
-    free(w);
+    free(cells);
 }
 
 const char *cli_pct(char *buf, size_t n, double rate)
@@ -518,8 +591,7 @@ const char *cli_pct(char *buf, size_t n, double rate)
 static int table_row(void *user, size_t row, const char **cells, const GEOSGeometry **geom)
 {
     const struct cli_table *t = user;
-    for (size_t c = 0; c < t->ncols; c++)
-        cells[c] = cli_table_cell(t, row, c);
+    row_cells(t, row, cells);
     *geom = NULL;
     return 0;
 }
