@@ -923,6 +923,75 @@ static void test_areas_converted_ring_by_ring(void **state) {
     VSIUnlink("/vsimem/open.geojson");
 }
 
+/* Several chunks of areas through the pipelined import, some invalid and
+ * repaired on the writer: every polygon is freed once (by the thread that
+ * made it, as soon as it is written) and every one is stored whole. */
+static void test_many_chunks_of_areas_written_and_freed(void **state) {
+    struct fx *f = *state;
+    set_crs(f);
+    enum { N = 10 * GEO_IMPORT_CHUNK + 17, BOWTIE_EVERY = 997 };
+    const double step = 0.001, side = 0.0005;
+    size_t cap = (size_t)N * 260 + 64, len = 0;
+    char *json = malloc(cap);
+    assert_non_null(json);
+    len += (size_t)snprintf(json + len, cap - len, "{\"type\":\"FeatureCollection\",\"features\":[");
+    long bowties = 0;
+    for (int i = 0; i < N; i++) {
+        double x = 119.0 + (i % 100) * step, y = 34.0 + (i / 100) * step;
+        int bow = i % BOWTIE_EVERY == 5;
+        bowties += bow;
+        /* a bow-tie (its diagonals crossing) is invalid; MakeValid keeps both halves */
+        if (bow)
+            len += (size_t)snprintf(json + len, cap - len,
+                                    "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"C%d\","
+                                    "\"name\":\"n%d\",\"type\":\"urban\"},\"geometry\":{\"type\":"
+                                    "\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
+                                    "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
+                                    i ? "," : "", i, i, x, y, x + side, y + side, x + side, y, x,
+                                    y + side, x, y);
+        else
+            len += (size_t)snprintf(json + len, cap - len,
+                                    "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"C%d\","
+                                    "\"name\":\"n%d\",\"type\":\"urban\"},\"geometry\":{\"type\":"
+                                    "\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],"
+                                    "[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}",
+                                    i ? "," : "", i, i, x, y, x + side, y, x + side, y + side, x,
+                                    y + side, x, y);
+        assert_true(len < cap);
+    }
+    len += (size_t)snprintf(json + len, cap - len, "]}");
+    put_vsimem("/vsimem/chunks.geojson", json);
+    free(json);
+    for (int serial = 0; serial < 2; serial++) {
+        if (serial)
+            setenv("ORGCOVER_NO_PIPELINE", "1", 1);
+        int rc = import(f, COV_COMMUNITIES, "/vsimem/chunks.geojson");
+        if (rc)
+            fail_msg("%s", cov_err_msg(&f->err));
+        assert_int_equal(f->res.imported, N);
+        assert_int_equal(f->res.repaired, bowties);
+        struct cov_model *m = load(f, COV_COMMUNITIES);
+        assert_int_equal(m->n_areas[COV_COMMUNITIES], N);
+        double square = 0;
+        for (size_t i = 0; i < N; i++) {
+            const struct cov_area *a = &m->areas[COV_COMMUNITIES][i];
+            double area;
+            assert_int_equal(GEOSArea_r(m->geos, a->geom, &area), 1);
+            int code = atoi(a->code + 1);
+            if (!square && code % BOWTIE_EVERY != 5)
+                square = area;
+            double want = code % BOWTIE_EVERY == 5 ? square / 2 : square;
+            /* the squares shrink a little northwards in metres; not by 1 % here */
+            if (!(fabs(area - want) < 0.01 * want))
+                fail_msg("%s: area %.1f, expected about %.1f", a->code, area, want);
+        }
+        cov_model_free(m);
+        assert_int_equal(geo_store_clear(f->s, COV_COMMUNITIES, &f->err), 0);
+        unsetenv("ORGCOVER_NO_PIPELINE");
+    }
+    VSIUnlink("/vsimem/chunks.geojson");
+}
+
 static void test_skip_invalid_geojson_repairs_and_rejects(void **state) {
     struct fx *f = *state;
     char rej[600];
@@ -1048,6 +1117,7 @@ int main(void) {
         T(test_pipelined_problems_outrank_writer_failure),
         T(test_pipelined_areas_validity),
         T(test_areas_converted_ring_by_ring),
+        T(test_many_chunks_of_areas_written_and_freed),
         T(test_pipelined_cancel_writes_nothing),
         T(test_gdal_error_names_the_source),
         T(test_existing_layer_needs_replace_or_append),
