@@ -69,8 +69,7 @@ void cov_arena_release(struct cov_arena *a)
     a->head = NULL;
 }
 
-/* n bytes, 16-byte aligned, not cleared. */
-static void *arena_take(struct cov_arena *a, size_t n)
+void *cov_arena_take(struct cov_arena *a, size_t n)
 {
     size_t need = (n + 15) & ~(size_t)15;
     struct cov_arena_block *b = a->head;
@@ -96,7 +95,7 @@ static void *arena_take(struct cov_arena *a, size_t n)
 
 void *cov_arena_alloc(struct cov_arena *a, size_t n)
 {
-    void *p = arena_take(a, n);
+    void *p = cov_arena_take(a, n);
     if (p)
         memset(p, 0, n);
     return p;
@@ -106,7 +105,7 @@ char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n)
 {
     if (!s)
         return NULL;
-    char *d = arena_take(a, n + 1);
+    char *d = cov_arena_take(a, n + 1);
     if (d) {
         memcpy(d, s, n);
         d[n] = 0;

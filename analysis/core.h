@@ -33,6 +33,8 @@ char *cov_arena_strdup(struct cov_arena *a, const char *s);
 char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n);
 /* Arena-owned zeroed memory, 16-byte aligned. */
 void *cov_arena_alloc(struct cov_arena *a, size_t n);
+/* The same, not cleared: for memory about to be written whole. */
+void *cov_arena_take(struct cov_arena *a, size_t n);
 
 /*
  * Large buffers: asks the kernel to back [p, p + n) with 2 MiB pages where

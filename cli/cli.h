@@ -128,9 +128,8 @@ struct cli_table {
     size_t ncols, nrows, cap;
     const char *const *head; /* borrowed, ncols entries */
     const int *right;        /* borrowed, ncols flags: right-align (numbers); may be NULL */
-    size_t *row;             /* owned, nrows: where each row's cells start in text */
-    char *text;              /* owned: each row's ncols cells, each NUL-terminated */
-    size_t len, size;        /* bytes of text used and allocated */
+    char **row;              /* owned, nrows: each row's ncols cells, each NUL-terminated */
+    struct cov_arena text;   /* owns the rows' cells */
     FILE *stream;            /* cli_table_stream_csv(): rows go straight out, not kept */
     int head_done;           /* the stream's header is written */
 };
