@@ -22,14 +22,34 @@ void cov_advise_huge(void *p, size_t n)
 #endif
 }
 
+/*
+ * A large buffer starts on a 2 MiB boundary and spans whole 2 MiB pages.
+ * malloc's large blocks start 16 bytes into a mapping the kernel may place
+ * at any 4 KiB page, and the advice covers only the whole 2 MiB pages inside:
+ * a 2-8 MiB buffer got small pages for half of itself or all of it. The
+ * rounding costs address space, not memory, until the tail is written.
+ */
+enum { HUGE_PAGE = 2 << 20 };
+
+void *cov_malloc_huge(size_t n)
+{
+    if (n < COV_HUGE_MIN)
+        return malloc(n);
+    size_t size = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    void *q;
+    if (size < n || posix_memalign(&q, HUGE_PAGE, size))
+        return NULL;
+    cov_advise_huge(q, size);
+    return q;
+}
+
 void *cov_realloc_huge(void *p, size_t old, size_t n)
 {
     if (n < COV_HUGE_MIN)
         return realloc(p, n);
-    void *q = malloc(n);
+    void *q = cov_malloc_huge(n);
     if (!q)
         return NULL;
-    cov_advise_huge(q, n);
     if (p)
         memcpy(q, p, old < n ? old : n);
     free(p);
@@ -41,11 +61,6 @@ struct cov_arena_block {
     size_t used, cap;
     _Alignas(16) unsigned char data[];
 };
-
-void *cov_malloc_huge(size_t n)
-{
-    return cov_realloc_huge(NULL, 0, n);
-}
 
 /* Blocks double from ARENA_BLOCK to ARENA_BLOCK_MAX: 10^6 organizations'
  * strings take a few dozen huge-page blocks, not a thousand small ones. */
@@ -74,16 +89,17 @@ void *cov_arena_take(struct cov_arena *a, size_t n)
     size_t need = (n + 15) & ~(size_t)15;
     struct cov_arena_block *b = a->head;
     if (!b || b->cap - b->used < need) {
-        size_t cap = b ? b->cap * 2 : ARENA_BLOCK;
-        if (cap > ARENA_BLOCK_MAX)
-            cap = ARENA_BLOCK_MAX;
-        if (cap < need)
-            cap = need;
-        b = malloc(sizeof(*b) + cap);
+        /* A block's whole size, its header included, is a power of two:
+         * 2 MiB pages from end to end once it is large (cov_malloc_huge()). */
+        size_t size = b ? (sizeof(*b) + b->cap) * 2 : ARENA_BLOCK;
+        if (size > ARENA_BLOCK_MAX)
+            size = ARENA_BLOCK_MAX;
+        if (size - sizeof(*b) < need)
+            size = sizeof(*b) + need;
+        b = cov_malloc_huge(size);
         if (!b)
             return NULL;
-        cov_advise_huge(b, sizeof(*b) + cap);
-        b->cap = cap;
+        b->cap = size - sizeof(*b);
         b->used = 0;
         b->next = a->head;
         a->head = b;

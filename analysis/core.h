@@ -49,10 +49,12 @@ void *cov_arena_take(struct cov_arena *a, size_t n);
 #define COV_HUGE_MIN ((size_t)2 << 20)
 void cov_advise_huge(void *p, size_t n);
 /* realloc(p, n) for a buffer of old bytes that may grow large: from
- * COV_HUGE_MIN on, a new buffer advised before the copy writes it (realloc
- * would copy into 4 KiB pages first). NULL with p untouched on failure. */
+ * COV_HUGE_MIN on, a new buffer from cov_malloc_huge() that the copy writes
+ * (realloc would copy into 4 KiB pages first). NULL with p untouched on
+ * failure. */
 void *cov_realloc_huge(void *p, size_t old, size_t n);
-/* malloc(n), advised as above when large. */
+/* malloc(n); from COV_HUGE_MIN on, aligned to 2 MiB, rounded up to whole
+ * 2 MiB pages and advised as above. Freed with free(). */
 void *cov_malloc_huge(size_t n);
 
 /*
