@@ -1,10 +1,12 @@
 /* core.c - the string arena, huge-page advice, hashes. */
 #include "core.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 void cov_advise_huge(void *p, size_t n)
 {
@@ -56,6 +58,57 @@ void *cov_realloc_huge(void *p, size_t old, size_t n)
     return q;
 }
 
+/*
+ * Faulting memory in is the host's work as much as the guest's, and two
+ * vCPUs do it in half the time of one (a 200 MB populate: 0.16 s against
+ * 0.30 s, docs/BENCHMARKS.md "Fresh memory"). The caller's thread takes the
+ * first half, a second thread the rest, both through MADV_POPULATE_WRITE
+ * (Linux 5.14): no byte is written, so a failure changes nothing.
+ */
+#ifdef __linux__
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+struct populate_part {
+    void *p;
+    size_t n;
+};
+
+static void *populate_part(void *arg)
+{
+    struct populate_part *x = arg;
+    (void)madvise(x->p, x->n, MADV_POPULATE_WRITE);
+    return NULL;
+}
+#endif
+
+void cov_populate(void *p, size_t n)
+{
+#ifdef __linux__
+    const uintptr_t page = 4096;
+    if (!p || n < COV_POPULATE_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return;
+    /* madvise wants page-aligned ranges: the whole pages inside [p, p + n) */
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
+    uintptr_t mid = (lo + (hi - lo) / 2) & ~(uintptr_t)((2 << 20) - 1);
+    if (mid <= lo)
+        mid = (lo + (hi - lo) / 2) & ~(page - 1);
+    struct populate_part first = {(void *)lo, mid - lo}, rest = {(void *)mid, hi - mid};
+    pthread_t t;
+    int two = pthread_create(&t, NULL, populate_part, &rest) == 0;
+    populate_part(&first);
+    if (two)
+        pthread_join(t, NULL);
+    else
+        populate_part(&rest);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 struct cov_arena_block {
     struct cov_arena_block *next;
     size_t used, cap;
@@ -99,6 +152,8 @@ void *cov_arena_take(struct cov_arena *a, size_t n)
         b = cov_malloc_huge(size);
         if (!b)
             return NULL;
+        if (size == ARENA_BLOCK_MAX)
+            cov_populate(b, size); /* a full-sized block is filled: 10^6 rows' text */
         b->cap = size - sizeof(*b);
         b->used = 0;
         b->next = a->head;

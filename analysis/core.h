@@ -53,6 +53,14 @@ void cov_advise_huge(void *p, size_t n);
  * (realloc would copy into 4 KiB pages first). NULL with p untouched on
  * failure. */
 void *cov_realloc_huge(void *p, size_t old, size_t n);
+/*
+ * Fault [p, p + n) in now, half of it on a second thread, when n is at least
+ * COV_POPULATE_MIN and two CPUs are online; else nothing. For memory about
+ * to be written whole, right after it is reserved (10^6 organizations
+ * loaded: 168 MB). A hint like cov_advise_huge(), never an error.
+ */
+#define COV_POPULATE_MIN ((size_t)8 << 20)
+void cov_populate(void *p, size_t n);
 /* malloc(n); from COV_HUGE_MIN on, aligned to 2 MiB, rounded up to whole
  * 2 MiB pages and advised as above. Freed with free(). */
 void *cov_malloc_huge(size_t n);

@@ -68,14 +68,22 @@ void cov_model_free(struct cov_model *m)
     free(m);
 }
 
+/* A reservation is followed by as many adds, each writing its record whole:
+ * the records' memory is faulted in at once on two threads (core.h). */
 int cov_model_reserve_orgs(struct cov_model *m, size_t n)
 {
-    return COV_GROW(m->orgs, m->cap_orgs, m->n_orgs + n);
+    int rc = COV_GROW(m->orgs, m->cap_orgs, m->n_orgs + n);
+    if (!rc)
+        cov_populate(m->orgs + m->n_orgs, n * sizeof(*m->orgs));
+    return rc;
 }
 
 int cov_model_reserve_areas(struct cov_model *m, enum cov_layer layer, size_t n)
 {
-    return COV_GROW(m->areas[layer], m->cap_areas[layer], m->n_areas[layer] + n);
+    int rc = COV_GROW(m->areas[layer], m->cap_areas[layer], m->n_areas[layer] + n);
+    if (!rc)
+        cov_populate(m->areas[layer] + m->n_areas[layer], n * sizeof(*m->areas[layer]));
+    return rc;
 }
 
 void cov_area_envelope_r(GEOSContextHandle_t h, struct cov_area *a)

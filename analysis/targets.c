@@ -62,6 +62,8 @@ int cov_targets_compute_in(const struct cov_model *m, const struct cov_areasel *
         memset(count, 0, (nc + 1) * sizeof(*count));
     if (nc)
         out->communities = cov_malloc_huge(nc * sizeof(*out->communities));
+    if (out->communities)
+        cov_populate(out->communities, nc * sizeof(*out->communities));
     if (!count || (nc && !out->communities)) {
         free(count);
         return cov_err_set(err, COV_ENOMEM, _("out of memory checking %zu communities"), nc);

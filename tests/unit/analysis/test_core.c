@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "../../../analysis/core.h"
 
@@ -115,9 +117,81 @@ static void test_arena_blocks_grow(void **state) {
     cov_arena_release(&a);
 }
 
+/* A large buffer starts on a 2 MiB boundary and is advised from its first
+ * byte (malloc's would start 16 bytes into a mapping and leave its first
+ * part in small pages); all of it is usable. */
+static void test_malloc_huge_aligned_from_the_start(void **state) {
+    (void)state;
+    size_t n = COV_HUGE_MIN + 1000;
+    unsigned char *p = cov_malloc_huge(n);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % ((uintptr_t)2 << 20), 0);
+    char flags[512];
+    vm_flags(p, flags, sizeof(flags));
+    if (flags[0])
+        assert_true(has_flag(flags, "hg"));
+    memset(p, 3, n);
+    assert_int_equal(p[n - 1], 3);
+    free(p);
+    unsigned char *q = cov_malloc_huge(100);
+    assert_non_null(q);
+    free(q);
+}
+
+/* The number of pages of [p, p + n) resident, by mincore(2); -1 if it fails. */
+static long resident_pages(const void *p, size_t n) {
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)p & ~((uintptr_t)page - 1);
+    size_t len = (uintptr_t)p + n - lo, np = (len + (size_t)page - 1) / (size_t)page;
+    unsigned char *v = malloc(np);
+    if (!v || mincore((void *)lo, len, v)) {
+        free(v);
+        return -1;
+    }
+    long r = 0;
+    for (size_t i = 0; i < np; i++)
+        r += v[i] & 1;
+    free(v);
+    return r;
+}
+
+/* cov_populate faults a large range in, both halves, and writes no byte; a
+ * small range is left alone. */
+static void test_populate_faults_in_without_writing(void **state) {
+    (void)state;
+    size_t n = COV_POPULATE_MIN * 2;
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(p != MAP_FAILED);
+    p[0] = 7;
+    p[n - 1] = 9;
+    long before = resident_pages(p, n);
+    if (before < 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+        munmap(p, n);
+        skip(); /* no mincore, or one CPU: cov_populate does nothing by design */
+    }
+    assert_true(before <= 2);
+    cov_populate(p + 1, 100); /* small: nothing */
+    assert_int_equal(resident_pages(p, n), before);
+    cov_populate(p, n);
+    long after = resident_pages(p, n);
+    if (after == before) { /* a kernel without MADV_POPULATE_WRITE (before 5.14) */
+        munmap(p, n);
+        skip();
+    }
+    assert_int_equal(after, (long)(n / (size_t)page));
+    assert_int_equal(p[0], 7);
+    assert_int_equal(p[n - 1], 9);
+    for (size_t i = 1; i < n - 1; i += (size_t)page / 2)
+        assert_int_equal(p[i], 0);
+    munmap(p, n);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_realloc_huge_keeps_bytes_and_advises),
+        cmocka_unit_test(test_malloc_huge_aligned_from_the_start),
+        cmocka_unit_test(test_populate_faults_in_without_writing),
         cmocka_unit_test(test_advise_huge_ignores_small_and_null),
         cmocka_unit_test(test_arena_blocks_grow),
     };
