@@ -158,9 +158,9 @@ static void sort_places(const struct cov_model *m, size_t *idx, size_t n)
 {
     static const int lsd[] = {COV_COMMUNITIES, COV_STREETS, COV_DISTRICTS};
     sort_model = m;
-    struct place_key *k = n <= UINT32_MAX ? malloc((n ? n : 1) * sizeof(*k)) : NULL;
-    struct place_key *t = k ? malloc((n ? n : 1) * sizeof(*t)) : NULL;
-    size_t *out = t ? malloc((n ? n : 1) * sizeof(*out)) : NULL;
+    struct place_key *k = n <= UINT32_MAX ? cov_malloc_huge((n ? n : 1) * sizeof(*k)) : NULL;
+    struct place_key *t = k ? cov_malloc_huge((n ? n : 1) * sizeof(*t)) : NULL;
+    size_t *out = t ? cov_malloc_huge((n ? n : 1) * sizeof(*out)) : NULL;
     for (size_t i = 0; out && i < n; i++) {
         for (int l = 0; l < 3; l++)
             k[i].b[l] = (uint32_t)place_bucket(m, idx[i], lsd[l]);
@@ -245,7 +245,7 @@ static int set_members(struct cli_parser *p, const struct cli_option *o, const c
 
 size_t *cli_uncovered_select(const struct cov_model *m, const struct cov_filter *flt, size_t *n)
 {
-    size_t *idx = malloc((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
+    size_t *idx = cov_malloc_huge((m->n_orgs ? m->n_orgs : 1) * sizeof(*idx));
     *n = 0;
     if (!idx)
         return NULL;
