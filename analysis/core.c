@@ -184,6 +184,27 @@ char *cov_arena_strndup(struct cov_arena *a, const char *s, size_t n)
     return d;
 }
 
+struct cov_keyed *cov_radix_sort(struct cov_keyed *v, struct cov_keyed *tmp, size_t n)
+{
+    if (n < 2)
+        return v;
+    for (int shift = 0; shift < 32; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((v[i].key >> shift) & 0xffu) + 1]++;
+        if (count[((v[0].key >> shift) & 0xffu) + 1] == n)
+            continue; /* every key has this byte: the pass would change nothing */
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i].key >> shift) & 0xffu]++] = v[i];
+        struct cov_keyed *x = v;
+        v = tmp;
+        tmp = x;
+    }
+    return v;
+}
+
 static uint64_t hash_finish(uint64_t h)
 {
     h ^= h >> 33;

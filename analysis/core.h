@@ -74,6 +74,18 @@ void *cov_malloc_huge(size_t n);
 uint64_t cov_hash_bytes(const void *s, size_t n);
 uint64_t cov_hash_str(const char *s);
 
+/*
+ * Sorting by 32-bit keys in linear time, for the spatial indexes' packing
+ * orders (analysis/pindex.c: Hilbert keys of points; geodata/rtree.c: box
+ * centres): a stable LSD radix sort of (key, val) pairs, a byte a pass,
+ * skipping a pass whose byte is the same in every key. tmp is scratch of n
+ * pairs; the result is in whichever of v and tmp is returned.
+ */
+struct cov_keyed {
+    uint32_t key, val;
+};
+struct cov_keyed *cov_radix_sort(struct cov_keyed *v, struct cov_keyed *tmp, size_t n);
+
 /* Heap helpers that abort on out-of-memory are NOT provided on purpose:
  * callers check and return COV_ENOMEM. */
 

@@ -126,7 +126,7 @@ static void node_from_nodes(struct cov_pnode *nd, const struct cov_pnode *ch, ui
     }
 }
 
-/* Sort the finite points by Hilbert key (LSD radix sort, stable: ties keep
+/* Sort the finite points by Hilbert key (cov_radix_sort(), stable: ties keep
  * org order, so the layout is deterministic) and pack the levels. */
 int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n_orgs)
 {
@@ -134,7 +134,7 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
     if (n_orgs == 0)
         return 0;
     int rc = COV_ENOMEM;
-    uint32_t *key = NULL, *key2 = NULL, *id = NULL, *id2 = NULL;
+    struct cov_keyed *a = NULL, *t = NULL;
     /*
      * Read from the orgs twice (the extent, then the keys) rather than
      * through compact copies, and sort org indices themselves: at 10^6
@@ -154,40 +154,25 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
     }
     if (n == 0)
         return 0;
-    key = cov_malloc_huge(n * sizeof(*key));
-    key2 = cov_malloc_huge(n * sizeof(*key2));
-    id = cov_malloc_huge(n * sizeof(*id));
-    id2 = cov_malloc_huge(n * sizeof(*id2));
-    if (!key || !key2 || !id || !id2)
+    a = cov_malloc_huge(n * sizeof(*a));
+    t = cov_malloc_huge(n * sizeof(*t));
+    ix->org = cov_malloc_huge(n * sizeof(*ix->org));
+    if (!a || !t || !ix->org)
         goto cleanup;
     pthread_once(&hilbert_once, hilbert_init);
     for (size_t i = 0, k = 0; i < n_orgs; i++) {
         double x = orgs[i].x, y = orgs[i].y;
         if (!isfinite(x) || !isfinite(y))
             continue;
-        key[k] = hilbert_key(grid16(x, minx, maxx - minx), grid16(y, miny, maxy - miny));
-        id[k++] = (uint32_t)i;
+        a[k].key = hilbert_key(grid16(x, minx, maxx - minx), grid16(y, miny, maxy - miny));
+        a[k++].val = (uint32_t)i;
     }
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((key[i] >> shift) & 0xffu) + 1]++;
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++) {
-            size_t dst = count[(key[i] >> shift) & 0xffu]++;
-            key2[dst] = key[i];
-            id2[dst] = id[i];
-        }
-        uint32_t *t = key;
-        key = key2;
-        key2 = t;
-        t = id;
-        id = id2;
-        id2 = t;
-    }
-    ix->org = id; /* sorted org indices: the index's own from here */
-    id = NULL;
+    const struct cov_keyed *sorted = cov_radix_sort(a, t, n);
+    for (size_t i = 0; i < n; i++)
+        ix->org[i] = sorted[i].val; /* sorted org indices */
+    free(a);
+    free(t);
+    a = t = NULL;
     ix->x = cov_malloc_huge(n * sizeof(double));
     ix->y = cov_malloc_huge(n * sizeof(double));
     if (!ix->x || !ix->y)
@@ -223,10 +208,8 @@ int cov_pindex_build(struct cov_pindex *ix, const struct cov_org *orgs, size_t n
     }
     rc = 0;
 cleanup:
-    free(key);
-    free(key2);
-    free(id);
-    free(id2);
+    free(a);
+    free(t);
     if (rc)
         cov_pindex_release(ix);
     return rc;

@@ -125,9 +125,15 @@ static int cmp_y(const void *a, const void *b)
     return (p->id > q->id) - (p->id < q->id);
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct geo_rbox *)a)->id, y = ((const struct geo_rbox *)b)->id;
+    return (x > y) - (x < y);
+}
+
 /*
- * The order of cmp_x (axis 0) or cmp_y (axis 1) in linear time: an LSD radix
- * sort (stable) of 8-byte (key, position) pairs, the key the centre's float
+ * The order of cmp_x (axis 0) or cmp_y (axis 1) in linear time: a radix sort
+ * (cov_radix_sort(), stable) of 8-byte (key, position) pairs, the key the centre's float
  * bits made to sort as unsigned integers (-0 taken as +0, as the comparison
  * sees them); then each run of equal centres put in id order, and the boxes
  * moved once. Sorting 32-byte boxes by 64-bit keys (centre and id) moved
@@ -135,21 +141,11 @@ static int cmp_y(const void *a, const void *b)
  * qsort's exactly (both orders are total). 0, or -1 (out of memory: nothing
  * done).
  */
-struct keyed {
-    uint32_t key, at;
-};
-
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = ((const struct geo_rbox *)a)->id, y = ((const struct geo_rbox *)b)->id;
-    return (x > y) - (x < y);
-}
-
 static int radix_boxes(struct geo_rbox *v, size_t n, int axis)
 {
     if (n > UINT32_MAX)
         return -1;
-    struct keyed *a = cov_malloc_huge(n * sizeof(*a)), *t = cov_malloc_huge(n * sizeof(*t));
+    struct cov_keyed *a = cov_malloc_huge(n * sizeof(*a)), *t = cov_malloc_huge(n * sizeof(*t));
     struct geo_rbox *out = cov_malloc_huge(n * sizeof(*out));
     if (!a || !t || !out) {
         free(a);
@@ -162,25 +158,12 @@ static int radix_boxes(struct geo_rbox *v, size_t n, int axis)
         uint32_t u;
         memcpy(&u, &c, sizeof(u));
         a[i].key = u & 0x80000000u ? ~u : u | 0x80000000u;
-        a[i].at = (uint32_t)i;
+        a[i].val = (uint32_t)i;
     }
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t count[257] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[((a[i].key >> shift) & 0xffu) + 1]++;
-        if (count[((a[0].key >> shift) & 0xffu) + 1] == n)
-            continue; /* every key has this byte: the pass would change nothing */
-        for (int b = 0; b < 256; b++)
-            count[b + 1] += count[b];
-        for (size_t i = 0; i < n; i++)
-            t[count[(a[i].key >> shift) & 0xffu]++] = a[i];
-        struct keyed *x = a;
-        a = t;
-        t = x;
-    }
+    struct cov_keyed *sorted = cov_radix_sort(a, t, n);
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i; j < n && a[j].key == a[i].key; j++)
-            out[j] = v[a[j].at];
+        for (j = i; j < n && sorted[j].key == sorted[i].key; j++)
+            out[j] = v[sorted[j].val];
         if (j - i > 1)
             qsort(out + i, j - i, sizeof(*out), cmp_id); /* ties: by id */
     }

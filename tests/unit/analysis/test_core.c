@@ -187,11 +187,53 @@ static void test_populate_faults_in_without_writing(void **state) {
     munmap(p, n);
 }
 
+static int cmp_keyed(const void *a, const void *b) {
+    const struct cov_keyed *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return (p->val > q->val) - (p->val < q->val);
+}
+
+/* The radix sort is qsort's order by (key, original position): stable, for
+ * keys differing in every byte, in one byte only (the other passes skipped),
+ * and all equal. */
+static void test_radix_sort_is_stable_and_complete(void **state) {
+    (void)state;
+    enum { N = 50000 };
+    struct cov_keyed *v = malloc(N * sizeof(*v)), *t = malloc(N * sizeof(*t)),
+                     *want = malloc(N * sizeof(*want));
+    assert_non_null(v);
+    assert_non_null(t);
+    assert_non_null(want);
+    static const uint32_t masks[] = {0xffffffffu, 0x00ff0000u, 0x0000000fu, 0};
+    uint32_t x = 12345;
+    for (size_t m = 0; m < sizeof(masks) / sizeof(*masks); m++) {
+        for (uint32_t i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            v[i].key = ((x >> 3) ^ (x << 7)) & masks[m];
+            v[i].val = i;
+        }
+        memcpy(want, v, N * sizeof(*v));
+        qsort(want, N, sizeof(*want), cmp_keyed);
+        const struct cov_keyed *got = cov_radix_sort(v, t, N);
+        assert_true(got == v || got == t);
+        for (size_t i = 0; i < N; i++) {
+            assert_int_equal(got[i].key, want[i].key);
+            assert_int_equal(got[i].val, want[i].val);
+        }
+    }
+    assert_ptr_equal(cov_radix_sort(v, t, 1), v);
+    free(v);
+    free(t);
+    free(want);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_realloc_huge_keeps_bytes_and_advises),
         cmocka_unit_test(test_malloc_huge_aligned_from_the_start),
         cmocka_unit_test(test_populate_faults_in_without_writing),
+        cmocka_unit_test(test_radix_sort_is_stable_and_complete),
         cmocka_unit_test(test_advise_huge_ignores_small_and_null),
         cmocka_unit_test(test_arena_blocks_grow),
     };
