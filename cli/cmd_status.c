@@ -140,14 +140,14 @@ static int add_row(struct cli_table *t, const char *const *lead, size_t nlead,
                    const struct cov_summary *s)
 {
     char v[8][32];
-    snprintf(v[0], 32, "%ld", s->organizations);
-    snprintf(v[1], 32, "%ld", s->covered);
+    cli_fmt_long(v[0], s->organizations);
+    cli_fmt_long(v[1], s->covered);
     cli_pct(v[2], 32, s->coverage_rate);
-    snprintf(v[3], 32, "%ld", s->standalone_eligible);
-    snprintf(v[4], 32, "%ld", s->standalone_formed);
+    cli_fmt_long(v[3], s->standalone_eligible);
+    cli_fmt_long(v[4], s->standalone_formed);
     cli_pct(v[5], 32, s->standalone_rate);
-    snprintf(v[6], 32, "%ld", s->no_members);
-    snprintf(v[7], 32, "%ld", s->work_covered);
+    cli_fmt_long(v[6], s->no_members);
+    cli_fmt_long(v[7], s->work_covered);
     const char *cells[LEAD_MAX + 8];
     memcpy(cells, lead, nlead * sizeof(*lead));
     for (size_t k = 0; k < 8; k++)
@@ -324,15 +324,15 @@ static int export_status(const struct cli_ctx *ctx, const struct cov_model *m,
             continue;
         const struct cov_summary *s = i < n ? &per[i] : &total;
         char v[9][32];
-        snprintf(v[0], 32, "%ld", s->organizations);
-        snprintf(v[1], 32, "%ld", s->covered);
+        cli_fmt_long(v[0], s->organizations);
+        cli_fmt_long(v[1], s->covered);
         snprintf(v[2], 32, isfinite(s->coverage_rate) ? "%.6f" : "", s->coverage_rate);
-        snprintf(v[3], 32, "%ld", s->standalone_eligible);
-        snprintf(v[4], 32, "%ld", s->standalone_formed);
+        cli_fmt_long(v[3], s->standalone_eligible);
+        cli_fmt_long(v[4], s->standalone_formed);
         snprintf(v[5], 32, isfinite(s->standalone_rate) ? "%.6f" : "", s->standalone_rate);
-        snprintf(v[6], 32, "%ld", s->no_members);
-        snprintf(v[7], 32, "%ld", s->work_covered);
-        snprintf(v[8], 32, "%ld", s->outside_all_communities);
+        cli_fmt_long(v[6], s->no_members);
+        cli_fmt_long(v[7], s->work_covered);
+        cli_fmt_long(v[8], s->outside_all_communities);
         const char *cells[LEAD_MAX + 9] = {NULL};
         if (i < n)
             lead_cells(m, sel, by, i, CLI_FMT_CSV, cells);

@@ -129,10 +129,10 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
             /* The terminal table lists the failing communities; csv lists all unless --failing. */
             if (k->met && (failing || fmt == CLI_FMT_TABLE))
                 continue;
-            char a[16], b[16], d[16];
-            snprintf(a, sizeof(a), "%d", k->community_orgs);
-            snprintf(b, sizeof(b), "%d", k->required);
-            snprintf(d, sizeof(d), "%d", k->shortfall);
+            char a[CLI_LONG_CHARS], b[CLI_LONG_CHARS], d[CLI_LONG_CHARS];
+            cli_fmt_long(a, k->community_orgs);
+            cli_fmt_long(b, k->required);
+            cli_fmt_long(d, k->shortfall);
             struct cli_parents pa;
             cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
             const char *cells[] = {pa.district_code,
