@@ -45,6 +45,18 @@ void *cov_malloc_huge(size_t n)
     return q;
 }
 
+void *cov_calloc_huge(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = cov_malloc_huge(n * size);
+    if (p) {
+        cov_populate(p, n * size);
+        memset(p, 0, n * size);
+    }
+    return p;
+}
+
 void *cov_realloc_huge(void *p, size_t old, size_t n)
 {
     if (n < COV_HUGE_MIN)

@@ -64,6 +64,10 @@ void cov_populate(void *p, size_t n);
 /* malloc(n); from COV_HUGE_MIN on, aligned to 2 MiB, rounded up to whole
  * 2 MiB pages and advised as above. Freed with free(). */
 void *cov_malloc_huge(size_t n);
+/* calloc(n, size) for an array about to be written all over (per-area sums
+ * indexed by organization order): cov_malloc_huge(), faulted in on two
+ * threads (cov_populate()), then cleared. NULL on overflow or out of memory. */
+void *cov_calloc_huge(size_t n, size_t size);
 
 /*
  * Hash of n bytes (or of a NUL-terminated string) for open-addressing tables

@@ -143,7 +143,7 @@ int cov_summarize_in(const struct cov_model *m, const struct cov_areasel *sel, i
     struct cov_summary *pa = NULL;
     size_t na = by >= 0 ? m->n_areas[by] : 0;
     if (na) {
-        pa = calloc(na, sizeof(*pa));
+        pa = cov_calloc_huge(na, sizeof(*pa)); /* 10^2 MB at 6x10^5 communities */
         if (!pa)
             return cov_err_set(err, COV_ENOMEM, _("out of memory summarizing %zu %s"), na,
                                cov_layer_name(by));

@@ -57,9 +57,7 @@ int cov_targets_compute_in(const struct cov_model *m, const struct cov_areasel *
 
     size_t nc = m->n_areas[COV_COMMUNITIES];
     /* Both written whole, 20 MB at national size: 2 MiB pages (core.h). */
-    int *count = cov_malloc_huge((nc + 1) * sizeof(*count));
-    if (count)
-        memset(count, 0, (nc + 1) * sizeof(*count));
+    int *count = cov_calloc_huge(nc + 1, sizeof(*count));
     if (nc)
         out->communities = cov_malloc_huge(nc * sizeof(*out->communities));
     if (out->communities)

@@ -228,12 +228,35 @@ static void test_radix_sort_is_stable_and_complete(void **state) {
     free(want);
 }
 
+/* cov_calloc_huge: zeroed whether small or large (memory reused from a
+ * freed dirty buffer included), NULL on overflow. */
+static void test_calloc_huge_zeroes(void **state) {
+    (void)state;
+    size_t n = COV_POPULATE_MIN / sizeof(long) + 3;
+    long *dirty = cov_malloc_huge(n * sizeof(long));
+    assert_non_null(dirty);
+    memset(dirty, 0xab, n * sizeof(long));
+    free(dirty);
+    long *p = cov_calloc_huge(n, sizeof(long));
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(p[i], 0);
+    free(p);
+    int *q = cov_calloc_huge(10, sizeof(int));
+    assert_non_null(q);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(q[i], 0);
+    free(q);
+    assert_null(cov_calloc_huge(SIZE_MAX / 2, 4));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_realloc_huge_keeps_bytes_and_advises),
         cmocka_unit_test(test_malloc_huge_aligned_from_the_start),
         cmocka_unit_test(test_populate_faults_in_without_writing),
         cmocka_unit_test(test_radix_sort_is_stable_and_complete),
+        cmocka_unit_test(test_calloc_huge_zeroes),
         cmocka_unit_test(test_advise_huge_ignores_small_and_null),
         cmocka_unit_test(test_arena_blocks_grow),
     };
