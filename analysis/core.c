@@ -98,9 +98,10 @@ static void *populate_part(void *arg)
 void cov_populate(void *p, size_t n)
 {
 #ifdef __linux__
-    const uintptr_t page = 4096;
     if (!p || n < COV_POPULATE_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
         return;
+    long ps = sysconf(_SC_PAGESIZE);
+    const uintptr_t page = ps > 0 ? (uintptr_t)ps : 4096;
     /* madvise wants page-aligned ranges: the whole pages inside [p, p + n) */
     uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
     uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
