@@ -118,6 +118,14 @@ enum cov_lang cli_lang_init(int argc, char **argv)
         lang = lang_of(getenv("ORGCOVER_LANG"));
     if (lang < 0)
         lang = COV_LANG_ZH;
+    /* A binary copied without its catalogue (or an install that lost it)
+     * would speak English with Chinese layer names: say why, in the one
+     * language that needs no catalogue to be Chinese. */
+    if (lang == COV_LANG_ZH && !has_catalogue(dir))
+        fprintf(stderr,
+                "orgcover: 未找到中文消息目录（%s/zh_CN/LC_MESSAGES/%s.mo），以下消息为英文；"
+                "请用 make install 安装，或设置 ORGCOVER_LOCALEDIR\n",
+                dir, COV_TEXTDOMAIN);
     cli_lang_use((enum cov_lang)lang);
     return (enum cov_lang)lang;
 }
