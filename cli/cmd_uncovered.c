@@ -31,6 +31,29 @@ static const char *area_code(const struct cov_model *m, const struct cov_org *o,
 
 /* The columns of -o (docs/FORMATS.md "uncovered"). */
 enum { NCOLS = 13 };
+/*
+ * Listed organizations are read in place order, not store order: at national
+ * size each one is a cache miss on its record and two more on its text, and
+ * that was most of the listing's time. Ask for the record 16 rows ahead (every
+ * line of it) and, once it has arrived, its id and name 8 rows ahead.
+ * Always inlined: GCC 12 finds a function whose only effect is a prefetch
+ * free of side effects and deletes the call.
+ */
+static inline __attribute__((always_inline)) void prefetch_ahead(const struct cov_model *m, const size_t *idx, size_t i, size_t n)
+{
+    if (i + 16 < n) {
+        const char *q = (const char *)&m->orgs[idx[i + 16]];
+        for (size_t off = 0; off < sizeof(struct cov_org); off += 64)
+            __builtin_prefetch(q + off);
+        __builtin_prefetch(q + sizeof(struct cov_org) - 1);
+    }
+    if (i + 8 < n) {
+        const struct cov_org *q = &m->orgs[idx[i + 8]];
+        __builtin_prefetch(q->id);
+        __builtin_prefetch(q->name);
+    }
+}
+
 static const struct cli_col export_cols[NCOLS] = {
     {"统一社会信用代码", "id", GEO_COL_TEXT, "信用码"},
     {"名称", "name", GEO_COL_TEXT, NULL},
@@ -313,6 +336,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         printf("{\"organizations\": [");
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[idx[i]];
+            prefetch_ahead(m, idx, i, n);
             printf("%s\n  {\"id\": ", i ? "," : "");
             cli_json_str(stdout, o->id);
             cli_json_kv(stdout, "name", o->name);
@@ -345,6 +369,7 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
         cli_table_stream_csv(&t, stdout);
     for (size_t i = 0; i < n; i++) {
         const struct cov_org *o = &m->orgs[idx[i]];
+        prefetch_ahead(m, idx, i, n);
         char mem[CLI_LONG_CHARS];
         const char *cells[] = {o->id,
                                o->name,
