@@ -39,7 +39,8 @@ enum { NCOLS = 13 };
  * Always inlined: GCC 12 finds a function whose only effect is a prefetch
  * free of side effects and deletes the call.
  */
-static inline __attribute__((always_inline)) void prefetch_ahead(const struct cov_model *m, const size_t *idx, size_t i, size_t n)
+static inline __attribute__((always_inline)) void
+prefetch_ahead(const struct cov_model *m, const size_t *idx, size_t i, size_t n)
 {
     if (i + 16 < n) {
         const char *q = (const char *)&m->orgs[idx[i + 16]];
