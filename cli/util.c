@@ -155,11 +155,16 @@ static int cp_width(uint32_t c)
 /* Bytes of the UTF-8 character at p (not at its end) and its display width; an
  * invalid or cut-off sequence is one byte of one column, as terminals show a
  * replacement character. */
-static int utf8_char(const unsigned char *p, int *width)
+static inline int utf8_char(const unsigned char *p, int *width)
 {
     if (*p < 0x80) {
-        *width = cp_width(*p);
+        *width = *p >= 0x20 && *p != 0x7f;
         return 1;
+    }
+    /* Most of a Chinese register: U+5000..U+9FFF, all CJK ideographs (wide). */
+    if (*p >= 0xe5 && *p <= 0xe9 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+        *width = 2;
+        return 3;
     }
     uint32_t c;
     int n;
