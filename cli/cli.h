@@ -121,6 +121,34 @@ void cli_json_kv_num(FILE *f, const char *key, double v);
 void cli_json_kv(FILE *f, const char *key, const char *value);
 
 /*
+ * A JSON record built in memory and written with one call: the per-community
+ * and per-organization lists (10^6 records, 10^8 bytes at national size) are
+ * otherwise a dozen stdio calls a record. The text is the cli_json_* text,
+ * byte for byte. Out of memory, appends are dropped and cli_jline_flush
+ * returns -1.
+ *
+ *     struct cli_jline j = {0};
+ *     for (...) { cli_jline_raw(&j, "{\"code\": "); cli_jline_str(&j, code); ...
+ *                 cli_jline_flush_at(&j, f, 1 << 16); }
+ *     cli_jline_flush(&j, f); cli_jline_release(&j);
+ */
+struct cli_jline {
+    char *buf;
+    size_t len, cap;
+    int failed;
+};
+void cli_jline_raw(struct cli_jline *j, const char *s);
+void cli_jline_str(struct cli_jline *j, const char *s); /* as cli_json_str */
+void cli_jline_int(struct cli_jline *j, long v);        /* as cli_json_int */
+void cli_jline_kv(struct cli_jline *j, const char *key, const char *value);
+void cli_jline_kv_int(struct cli_jline *j, const char *key, long v);
+/* Write what is held when it is at least min bytes (0: always); 0, or -1 when
+ * an append failed or the write did. */
+int cli_jline_flush_at(struct cli_jline *j, FILE *f, size_t min);
+int cli_jline_flush(struct cli_jline *j, FILE *f);
+void cli_jline_release(struct cli_jline *j);
+
+/*
  * A table of text cells printed aligned by display width (Chinese counts 2)
  * or as CSV. Embedded: cli_table_init / cli_table_release.
  */

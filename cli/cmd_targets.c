@@ -49,33 +49,35 @@ void cli_targets_write(FILE *f, const struct cli_ctx *ctx, const struct cov_mode
         }
         fprintf(f, "\n], \"communities\": [");
         int first = 1;
+        struct cli_jline j = {0};
         for (size_t i = 0; i < tg->n_communities; i++) {
             const struct cov_community_check *k = &tg->communities[i];
             if (failing && k->met)
                 continue;
             const struct cov_area *a = &comms[k->community];
-            fputs(first ? "\n  {\"code\": " : ",\n  {\"code\": ", f);
+            cli_jline_raw(&j, first ? "\n  {\"code\": " : ",\n  {\"code\": ");
             first = 0;
-            cli_json_str(f, a->code);
-            fputs(", \"name\": ", f);
-            cli_json_str(f, a->name);
-            fputs(", \"type\": ", f);
-            fputs(k->ur == COV_UR_URBAN   ? "\"urban\""
-                  : k->ur == COV_UR_RURAL ? "\"rural\""
-                                          : "null",
-                  f);
-            cli_json_kv_int(f, "community_orgs", k->community_orgs);
-            cli_json_kv_int(f, "required", k->required);
-            fputs(k->met ? ", \"met\": true" : ", \"met\": false", f);
-            cli_json_kv_int(f, "shortfall", k->shortfall);
+            cli_jline_str(&j, a->code);
+            cli_jline_raw(&j, ", \"name\": ");
+            cli_jline_str(&j, a->name);
+            cli_jline_raw(&j, k->ur == COV_UR_URBAN   ? ", \"type\": \"urban\""
+                              : k->ur == COV_UR_RURAL ? ", \"type\": \"rural\""
+                                                      : ", \"type\": null");
+            cli_jline_kv_int(&j, "community_orgs", k->community_orgs);
+            cli_jline_kv_int(&j, "required", k->required);
+            cli_jline_raw(&j, k->met ? ", \"met\": true" : ", \"met\": false");
+            cli_jline_kv_int(&j, "shortfall", k->shortfall);
             struct cli_parents pa; /* where it lies, after the figures older readers expect */
             cli_parents_get(m, sel, COV_COMMUNITIES, k->community, &pa);
-            cli_json_kv(f, "district_code", pa.district_code);
-            cli_json_kv(f, "district_name", pa.district_name);
-            cli_json_kv(f, "street_code", pa.street_code);
-            cli_json_kv(f, "street_name", pa.street_name);
-            fputs("}", f);
+            cli_jline_kv(&j, "district_code", pa.district_code);
+            cli_jline_kv(&j, "district_name", pa.district_name);
+            cli_jline_kv(&j, "street_code", pa.street_code);
+            cli_jline_kv(&j, "street_name", pa.street_name);
+            cli_jline_raw(&j, "}");
+            cli_jline_flush_at(&j, f, 1 << 16);
         }
+        cli_jline_flush(&j, f);
+        cli_jline_release(&j);
         fprintf(f, "\n]}\n");
     } else {
         if (fmt == CLI_FMT_TABLE) {

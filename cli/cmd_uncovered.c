@@ -335,27 +335,36 @@ int cli_cmd_uncovered(int argc, char **argv, struct cli_ctx *ctx)
     }
     if (args.fmt == CLI_FMT_JSON) {
         printf("{\"organizations\": [");
+        struct cli_jline j = {0};
         for (size_t i = 0; i < n; i++) {
             const struct cov_org *o = &m->orgs[idx[i]];
             prefetch_ahead(m, idx, i, n);
-            printf("%s\n  {\"id\": ", i ? "," : "");
-            cli_json_str(stdout, o->id);
-            cli_json_kv(stdout, "name", o->name);
-            cli_json_kv(stdout, "kind", o->kind);
-            cli_json_kv(stdout, "industry", o->industry);
-            printf(", \"formal_members\": %d, \"district\": ", o->formal_members);
-            cli_json_str(stdout,
+            cli_jline_raw(&j, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+            cli_jline_str(&j, o->id);
+            cli_jline_kv(&j, "name", o->name);
+            cli_jline_kv(&j, "kind", o->kind);
+            cli_jline_kv(&j, "industry", o->industry);
+            cli_jline_kv_int(&j, "formal_members", o->formal_members);
+            cli_jline_kv(&j, "district",
                          o->area[COV_DISTRICTS] >= 0 ? area_name(m, o, COV_DISTRICTS) : NULL);
-            cli_json_kv(stdout, "street",
-                        o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
-            cli_json_kv(stdout, "community",
-                        o->area[COV_COMMUNITIES] >= 0 ? area_name(m, o, COV_COMMUNITIES) : NULL);
-            cli_json_kv(stdout, "community_code",
-                        o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
-            printf(", \"status\": \"%s\", \"route\": \"%s\", \"placed\": \"%s\"}",
-                   cov_status_name(o->status), cov_route_name(o->status),
-                   cov_placed_name((enum cov_placed)o->placed));
+            cli_jline_kv(&j, "street",
+                         o->area[COV_STREETS] >= 0 ? area_name(m, o, COV_STREETS) : NULL);
+            cli_jline_kv(&j, "community",
+                         o->area[COV_COMMUNITIES] >= 0 ? area_name(m, o, COV_COMMUNITIES) : NULL);
+            cli_jline_kv(&j, "community_code",
+                         o->area[COV_COMMUNITIES] >= 0 ? area_code(m, o, COV_COMMUNITIES) : NULL);
+            /* identifiers: nothing to escape */
+            cli_jline_raw(&j, ", \"status\": \"");
+            cli_jline_raw(&j, cov_status_name(o->status));
+            cli_jline_raw(&j, "\", \"route\": \"");
+            cli_jline_raw(&j, cov_route_name(o->status));
+            cli_jline_raw(&j, "\", \"placed\": \"");
+            cli_jline_raw(&j, cov_placed_name((enum cov_placed)o->placed));
+            cli_jline_raw(&j, "\"}");
+            cli_jline_flush_at(&j, stdout, 1 << 16);
         }
+        cli_jline_flush(&j, stdout);
+        cli_jline_release(&j);
         printf("\n]}\n");
         goto cleanup;
     }

@@ -332,6 +332,122 @@ void cli_json_num(FILE *f, double v)
         fprintf(f, "%.6g", v);
 }
 
+/* Room for n more bytes; 0, or -1 (j->failed set) when out of memory. */
+static int jline_room(struct cli_jline *j, size_t n)
+{
+    if (j->failed)
+        return -1;
+    if (n <= j->cap - j->len)
+        return 0;
+    size_t cap = j->cap ? j->cap : 4096;
+    while (cap - j->len < n) {
+        if (cap > SIZE_MAX / 2) {
+            j->failed = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *b = realloc(j->buf, cap);
+    if (!b) {
+        j->failed = 1;
+        return -1;
+    }
+    j->buf = b;
+    j->cap = cap;
+    return 0;
+}
+
+static void jline_put(struct cli_jline *j, const char *s, size_t n)
+{
+    if (!jline_room(j, n)) {
+        memcpy(j->buf + j->len, s, n);
+        j->len += n;
+    }
+}
+
+void cli_jline_raw(struct cli_jline *j, const char *s)
+{
+    jline_put(j, s, strlen(s));
+}
+
+void cli_jline_str(struct cli_jline *j, const char *s)
+{
+    if (!s) {
+        jline_put(j, "null", 4);
+        return;
+    }
+    size_t n = strlen(s);
+    if (n > (SIZE_MAX - 2) / 6 || jline_room(j, 6 * n + 2)) /* each byte at most \u00XX */
+        return;
+    char *o = j->buf + j->len;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char ch = *p;
+        if (ch != '"' && ch != '\\' && ch >= 0x20) {
+            *o++ = (char)ch;
+        } else if (ch == '"' || ch == '\\') {
+            *o++ = '\\';
+            *o++ = (char)ch;
+        } else if (ch == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[ch >> 4];
+            o[5] = hex[ch & 15];
+            o += 6;
+        }
+    }
+    *o++ = '"';
+    j->len = (size_t)(o - j->buf);
+}
+
+void cli_jline_int(struct cli_jline *j, long v)
+{
+    char buf[CLI_LONG_CHARS];
+    cli_jline_raw(j, cli_fmt_long(buf, v));
+}
+
+static void jline_key(struct cli_jline *j, const char *key)
+{
+    jline_put(j, ", \"", 3);
+    cli_jline_raw(j, key);
+    jline_put(j, "\": ", 3);
+}
+
+void cli_jline_kv(struct cli_jline *j, const char *key, const char *value)
+{
+    jline_key(j, key);
+    cli_jline_str(j, value);
+}
+
+void cli_jline_kv_int(struct cli_jline *j, const char *key, long v)
+{
+    jline_key(j, key);
+    cli_jline_int(j, v);
+}
+
+int cli_jline_flush_at(struct cli_jline *j, FILE *f, size_t min)
+{
+    if (j->len < min || !j->len)
+        return j->failed ? -1 : 0;
+    size_t n = j->len;
+    j->len = 0;
+    return fwrite(j->buf, 1, n, f) == n && !j->failed ? 0 : -1;
+}
+
+int cli_jline_flush(struct cli_jline *j, FILE *f)
+{
+    return cli_jline_flush_at(j, f, 0);
+}
+
+void cli_jline_release(struct cli_jline *j)
+{
+    free(j->buf);
+    *j = (struct cli_jline){0};
+}
+
 void cli_table_init(struct cli_table *t, size_t ncols, const char *const *head, const int *right)
 {
     memset(t, 0, sizeof(*t));
