@@ -335,7 +335,7 @@ int geo_text_ok(const char *s, const char **why)
         unsigned char c = *p;
         if (c < 0x80) {
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-                *why = "contains a control character";
+                *why = N_("contains a control character");
                 return 0;
             }
             p++;
@@ -343,18 +343,18 @@ int geo_text_ok(const char *s, const char **why)
         }
         size_t k = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
         if (!k || c > 0xF4) {
-            *why = "is not valid UTF-8";
+            *why = N_("is not valid UTF-8");
             return 0;
         }
         for (size_t i = 1; i < k; i++)
             if ((p[i] & 0xC0) != 0x80) {
-                *why = "is not valid UTF-8";
+                *why = N_("is not valid UTF-8");
                 return 0;
             }
         /* overlong 3/4-byte forms, surrogates, > U+10FFFF */
         if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) ||
             (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)) {
-            *why = "is not valid UTF-8";
+            *why = N_("is not valid UTF-8");
             return 0;
         }
         p += k;

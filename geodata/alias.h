@@ -178,7 +178,8 @@ const char *geo_escape(const char *s, char *out, size_t out_len);
 
 /*
  * 1 when the text is valid UTF-8 without control characters other than tab,
- * line feed and carriage return; else 0 and *why says what (borrowed, static).
+ * line feed and carriage return; else 0 and *why says what (static, in English:
+ * pass it through _() to show it).
  */
 int geo_text_ok(const char *s, const char **why);
 

@@ -1378,7 +1378,7 @@ static void check_text(struct imp *im, int long_cell)
             im->bad_cell[fi] = 1;
         } else if (!geo_text_ok(im->cells[c], &why)) {
             problem(im, defs[fi].name, _("%s (the value must be text without control characters)"),
-                    why);
+                    _(why));
             im->bad_cell[fi] = 1;
         }
     }
