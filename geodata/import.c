@@ -1260,8 +1260,10 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
     *out = NULL;
     char esc[160];
     a->code = dup_trim(im, fval(im, GEO_AREA_CODE));
+    /* A cell refused by check_text() is reported there, not again as missing. */
     if (!a->code) {
-        problem(im, "code", _("missing (expected a code unique in the layer)"));
+        if (!im->bad_cell[GEO_AREA_CODE])
+            problem(im, "code", _("missing (expected a code unique in the layer)"));
     } else {
         size_t prev;
         if (dup_check(im, a->code, &prev) > 0) {
@@ -1280,7 +1282,7 @@ static void read_area(struct imp *im, struct cov_area *a, OGRGeometryH *out)
         }
     }
     a->name = dup_trim(im, fval(im, GEO_AREA_NAME));
-    if (!a->name)
+    if (!a->name && !im->bad_cell[GEO_AREA_NAME])
         problem(im, "name", _("missing (expected a name)"));
     a->parent = dup_trim(im, fval(im, GEO_AREA_PARENT));
     if (im->layer == COV_COMMUNITIES) {
