@@ -49,6 +49,7 @@ struct geo_import_result {
     long repaired;           /* geometries repaired with MakeValid */
     int srid;                /* project CRS after the import */
     int srid_chosen;         /* 1 if this import chose the project CRS */
+    int pipelined;           /* 1 if the rows were written while read (import.c, struct pipe) */
     char rejects_path[1024]; /* set when rejected > 0 */
     long problems;           /* every problem found (err holds at most the first 200) */
     long updated;            /* GEO_IMPORT_UPDATE: rows whose id was found and updated */

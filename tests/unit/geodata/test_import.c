@@ -603,6 +603,7 @@ static void test_pipelined_equals_read_then_write(void **state) {
     set_crs(f);
     put_grid_csv("/vsimem/grid.csv", 3 * GEO_IMPORT_CHUNK + 17, 0, 0);
     assert_int_equal(import(f, COV_ORGANIZATIONS, "/vsimem/grid.csv"), 0);
+    assert_int_equal(f->res.pipelined, 1);
     assert_int_equal(f->res.imported, 3 * GEO_IMPORT_CHUNK + 17);
     /* The import left the layer's load cache, stamped with the new version. */
     struct geo_stmt *st = NULL;
@@ -716,6 +717,104 @@ static void test_pipelined_cancel_writes_nothing(void **state) {
     VSIUnlink("/vsimem/cancel2.csv");
     assert_int_equal(rc, COV_ECANCEL);
     expect_no_orgs(f, log0);
+}
+
+/*
+ * Organizations into a store without a CRS: written while read under the CRS
+ * the first chunk chooses (geodata/import.c, struct guess). Rows from `west`
+ * on lie 19 degrees further west, so that the whole extent chooses another
+ * zone than the first chunk (west < n) or the same (west >= n).
+ */
+static void put_two_region_csv(const char *path, int n, int west, int bad_row) {
+    size_t cap = (size_t)n * 48 + 128;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    size_t k = (size_t)snprintf(csv, cap, "编号,名称,正式党员数,经度,纬度\n");
+    for (int i = 0; i < n; i++)
+        k += (size_t)snprintf(
+            csv + k, cap - k, "X%d,n,%s,%.4f,%.4f\n", i, i + 1 == bad_row ? "abc" : "2",
+            119.0 + (i % 100) * 0.001 - (i >= west ? 19.0 : 0.0), 34.5 + (i / 100) * 0.001);
+    put_vsimem(path, csv);
+    free(csv);
+}
+
+static long srs_rows(struct fx *f, int srid) {
+    struct geo_stmt *st = NULL;
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM spatial_ref_sys WHERE srid = %d", srid);
+    assert_int_equal(geo_store_prepare(f->s, sql, &st, &f->err), 0);
+    assert_int_equal(geo_stmt_step(st, "srs", &f->err), 1);
+    long n = geo_stmt_column_int(st, 0);
+    geo_stmt_finalize(st);
+    return n;
+}
+
+/* The import into f's new store and the same rows read first into another:
+ * the same CRS, rows and coordinates. */
+static void expect_guess_equals_serial(struct fx *f, const char *src, int n, int srid,
+                                       int pipelined) {
+    assert_int_equal(geo_store_srid(f->s), 0);
+    assert_int_equal(import(f, COV_ORGANIZATIONS, src), 0);
+    assert_int_equal(f->res.pipelined, pipelined);
+    assert_int_equal(f->res.imported, n);
+    assert_int_equal(f->res.srid, srid);
+    assert_int_equal(f->res.srid_chosen, 1);
+    assert_int_equal(geo_store_srid(f->s), srid);
+    assert_int_equal(srs_rows(f, 4549), srid == 4549);
+    struct cov_model *a = load(f, COV_ORGANIZATIONS);
+    struct geo_store *guessed = f->s;
+    char db2[320];
+    snprintf(db2, sizeof(db2), "%s/serial.sqlite", f->dir);
+    assert_int_equal(geo_store_open(db2, 1, &f->s, &f->err), 0);
+    setenv("ORGCOVER_NO_PIPELINE", "1", 1);
+    int rc = import(f, COV_ORGANIZATIONS, src);
+    unsetenv("ORGCOVER_NO_PIPELINE");
+    assert_int_equal(rc, 0);
+    assert_int_equal(f->res.pipelined, 0);
+    assert_int_equal(geo_store_srid(f->s), srid);
+    struct cov_model *b = load(f, COV_ORGANIZATIONS);
+    geo_store_close(f->s);
+    f->s = guessed;
+    assert_int_equal(a->n_orgs, (size_t)n);
+    assert_int_equal(a->n_orgs, b->n_orgs);
+    for (size_t i = 0; i < a->n_orgs; i++) {
+        assert_string_equal(a->orgs[i].id, b->orgs[i].id);
+        assert_true(a->orgs[i].x == b->orgs[i].x && a->orgs[i].y == b->orgs[i].y);
+    }
+    cov_model_free(a);
+    cov_model_free(b);
+}
+
+static void test_guessed_crs_kept_when_the_extent_agrees(void **state) {
+    struct fx *f = *state;
+    int n = 3 * GEO_IMPORT_CHUNK + 17;
+    put_two_region_csv("/vsimem/one.csv", n, n, 0);
+    expect_guess_equals_serial(f, "/vsimem/one.csv", n, 4549, 1); /* CM 120E, written while read */
+    VSIUnlink("/vsimem/one.csv");
+}
+
+static void test_guessed_crs_undone_when_the_extent_disagrees(void **state) {
+    struct fx *f = *state;
+    int n = 3 * GEO_IMPORT_CHUNK + 17;
+    /* the first chunk at 119E (CM 120E), the whole at 100-119E (CM 111E) */
+    put_two_region_csv("/vsimem/two.csv", n, 2 * GEO_IMPORT_CHUNK, 0);
+    expect_guess_equals_serial(f, "/vsimem/two.csv", n, 4546, 0); /* undone, written after */
+    VSIUnlink("/vsimem/two.csv");
+}
+
+/* A bad row after thousands written under a guessed CRS: nothing kept, not even the CRS. */
+static void test_guessed_crs_bad_row_late_writes_nothing(void **state) {
+    struct fx *f = *state;
+    long log0 = log_rows(f);
+    int n = 3 * GEO_IMPORT_CHUNK;
+    put_two_region_csv("/vsimem/late.csv", n, n, n - 1);
+    int rc = import(f, COV_ORGANIZATIONS, "/vsimem/late.csv");
+    VSIUnlink("/vsimem/late.csv");
+    assert_int_equal(rc, COV_EINPUT);
+    assert_msg(f, "column \"正式党员数\": 'abc' is not a number");
+    expect_no_orgs(f, log0);
+    assert_int_equal(geo_store_srid(f->s), 0);
+    assert_int_equal(srs_rows(f, 4549), 0);
 }
 
 static void test_gdal_error_names_the_source(void **state) {
@@ -1119,6 +1218,9 @@ int main(void) {
         T(test_areas_converted_ring_by_ring),
         T(test_many_chunks_of_areas_written_and_freed),
         T(test_pipelined_cancel_writes_nothing),
+        T(test_guessed_crs_kept_when_the_extent_agrees),
+        T(test_guessed_crs_undone_when_the_extent_disagrees),
+        T(test_guessed_crs_bad_row_late_writes_nothing),
         T(test_gdal_error_names_the_source),
         T(test_existing_layer_needs_replace_or_append),
         T(test_append_adds_rows_and_refuses_duplicates),
