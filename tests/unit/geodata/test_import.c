@@ -580,17 +580,24 @@ static void test_cancel_through_progress(void **state) {
 
 /* n organizations X<id0>.. on a grid near Lianyungang; data row bad_row
  * (1-based, 0 = none) has a bad member count. */
-static void put_grid_csv(const char *path, int n, int id0, int bad_row) {
+/* n organizations X<id0>.. on a grid at 119E 34.5N, row bad_row's members
+ * not a number; rows from west on 19 degrees further west. */
+static void put_grid_west(const char *path, int n, int id0, int bad_row, int west) {
     size_t cap = (size_t)n * 48 + 128;
     char *csv = malloc(cap);
     assert_non_null(csv);
     size_t k = (size_t)snprintf(csv, cap, "编号,名称,正式党员数,经度,纬度\n");
     for (int i = 0; i < n; i++)
         k += (size_t)snprintf(csv + k, cap - k, "X%d,n,%s,%.4f,%.4f\n", id0 + i,
-                              i + 1 == bad_row ? "abc" : "2", 119.0 + (i % 100) * 0.001,
+                              i + 1 == bad_row ? "abc" : "2",
+                              119.0 + (i % 100) * 0.001 - (i >= west ? 19.0 : 0.0),
                               34.5 + (i / 100) * 0.001);
     put_vsimem(path, csv);
     free(csv);
+}
+
+static void put_grid_csv(const char *path, int n, int id0, int bad_row) {
+    put_grid_west(path, n, id0, bad_row, n);
 }
 
 static void set_crs(struct fx *f) {
@@ -721,23 +728,10 @@ static void test_pipelined_cancel_writes_nothing(void **state) {
 
 /*
  * Organizations into a store without a CRS: written while read under the CRS
- * the first chunk chooses (geodata/import.c, struct guess). Rows from `west`
- * on lie 19 degrees further west, so that the whole extent chooses another
- * zone than the first chunk (west < n) or the same (west >= n).
+ * the first chunk chooses (geodata/import.c, struct guess). put_grid_west()'s
+ * rows from `west` on make the whole extent choose another zone than the first
+ * chunk (west < n) or the same (west >= n).
  */
-static void put_two_region_csv(const char *path, int n, int west, int bad_row) {
-    size_t cap = (size_t)n * 48 + 128;
-    char *csv = malloc(cap);
-    assert_non_null(csv);
-    size_t k = (size_t)snprintf(csv, cap, "编号,名称,正式党员数,经度,纬度\n");
-    for (int i = 0; i < n; i++)
-        k += (size_t)snprintf(
-            csv + k, cap - k, "X%d,n,%s,%.4f,%.4f\n", i, i + 1 == bad_row ? "abc" : "2",
-            119.0 + (i % 100) * 0.001 - (i >= west ? 19.0 : 0.0), 34.5 + (i / 100) * 0.001);
-    put_vsimem(path, csv);
-    free(csv);
-}
-
 static long srs_rows(struct fx *f, int srid) {
     struct geo_stmt *st = NULL;
     char sql[96];
@@ -788,7 +782,7 @@ static void expect_guess_equals_serial(struct fx *f, const char *src, int n, int
 static void test_guessed_crs_kept_when_the_extent_agrees(void **state) {
     struct fx *f = *state;
     int n = 3 * GEO_IMPORT_CHUNK + 17;
-    put_two_region_csv("/vsimem/one.csv", n, n, 0);
+    put_grid_west("/vsimem/one.csv", n, 0, 0, n);
     expect_guess_equals_serial(f, "/vsimem/one.csv", n, 4549, 1); /* CM 120E, written while read */
     VSIUnlink("/vsimem/one.csv");
 }
@@ -797,7 +791,7 @@ static void test_guessed_crs_undone_when_the_extent_disagrees(void **state) {
     struct fx *f = *state;
     int n = 3 * GEO_IMPORT_CHUNK + 17;
     /* the first chunk at 119E (CM 120E), the whole at 100-119E (CM 111E) */
-    put_two_region_csv("/vsimem/two.csv", n, 2 * GEO_IMPORT_CHUNK, 0);
+    put_grid_west("/vsimem/two.csv", n, 0, 0, 2 * GEO_IMPORT_CHUNK);
     expect_guess_equals_serial(f, "/vsimem/two.csv", n, 4546, 0); /* undone, written after */
     VSIUnlink("/vsimem/two.csv");
 }
@@ -807,7 +801,7 @@ static void test_guessed_crs_bad_row_late_writes_nothing(void **state) {
     struct fx *f = *state;
     long log0 = log_rows(f);
     int n = 3 * GEO_IMPORT_CHUNK;
-    put_two_region_csv("/vsimem/late.csv", n, n, n - 1);
+    put_grid_west("/vsimem/late.csv", n, 0, n - 1, n);
     int rc = import(f, COV_ORGANIZATIONS, "/vsimem/late.csv");
     VSIUnlink("/vsimem/late.csv");
     assert_int_equal(rc, COV_EINPUT);
