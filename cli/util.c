@@ -133,11 +133,11 @@ int cli_progress(double fraction, const char *what, void *user)
 }
 
 /* East Asian Wide and Fullwidth ranges (Unicode 15, condensed). */
-static int cp_width(uint32_t c)
+static inline int cp_width(uint32_t c)
 {
-    if (c == 0)
-        return 0;
-    if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+    if (c < 0x80) /* first: most of any table */
+        return c >= 0x20 && c != 0x7f;
+    if (c < 0xa0)
         return 0;
     if ((c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) || c == 0xfeff)
         return 0;
@@ -158,7 +158,7 @@ static int cp_width(uint32_t c)
 static inline int utf8_char(const unsigned char *p, int *width)
 {
     if (*p < 0x80) {
-        *width = *p >= 0x20 && *p != 0x7f;
+        *width = cp_width(*p);
         return 1;
     }
     /* Most of a Chinese register: U+5000..U+9FFF, all CJK ideographs (wide). */
@@ -257,6 +257,29 @@ int cli_load_model(struct cli_ctx *ctx, unsigned mask, struct cov_model **out)
     return rc ? cli_exit_for(rc) : CLI_EXIT_OK;
 }
 
+/* 1 when byte ch goes into a JSON string as it is. */
+static inline int json_plain(unsigned char ch)
+{
+    return ch != '"' && ch != '\\' && ch >= 0x20;
+}
+
+/* The escape of a byte that is not json_plain() into out; its length, at most
+ * JSON_ESCAPE_MAX. Used by cli_json_str and cli_jline_str alike. */
+enum { JSON_ESCAPE_MAX = 6 };
+static int json_escape(unsigned char ch, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (ch == '"' || ch == '\\' || ch == '\n') {
+        out[0] = '\\';
+        out[1] = ch == '\n' ? 'n' : (char)ch;
+        return 2;
+    }
+    memcpy(out, "\\u00", 4);
+    out[4] = hex[ch >> 4];
+    out[5] = hex[ch & 15];
+    return JSON_ESCAPE_MAX;
+}
+
 void cli_json_str(FILE *f, const char *s)
 {
     if (!s) {
@@ -269,16 +292,12 @@ void cli_json_str(FILE *f, const char *s)
     const char *run = s;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
-        if (ch != '"' && ch != '\\' && ch >= 0x20)
+        if (json_plain(ch))
             continue;
         fwrite(run, 1, (size_t)(s - run), f);
         run = s + 1;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", f);
-        else
-            fprintf(f, "\\u%04x", ch);
+        char e[JSON_ESCAPE_MAX];
+        fwrite(e, 1, (size_t)json_escape(ch, e), f);
     }
     fwrite(run, 1, (size_t)(s - run), f);
     putc('"', f);
@@ -377,27 +396,15 @@ void cli_jline_str(struct cli_jline *j, const char *s)
         return;
     }
     size_t n = strlen(s);
-    if (n > (SIZE_MAX - 2) / 6 || jline_room(j, 6 * n + 2)) /* each byte at most \u00XX */
+    if (n > (SIZE_MAX - 2) / JSON_ESCAPE_MAX || jline_room(j, JSON_ESCAPE_MAX * n + 2))
         return;
     char *o = j->buf + j->len;
     *o++ = '"';
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if (ch != '"' && ch != '\\' && ch >= 0x20) {
-            *o++ = (char)ch;
-        } else if (ch == '"' || ch == '\\') {
-            *o++ = '\\';
-            *o++ = (char)ch;
-        } else if (ch == '\n') {
-            *o++ = '\\';
-            *o++ = 'n';
-        } else {
-            static const char hex[] = "0123456789abcdef";
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[ch >> 4];
-            o[5] = hex[ch & 15];
-            o += 6;
-        }
+        if (json_plain(*p))
+            *o++ = (char)*p;
+        else
+            o += json_escape(*p, o);
     }
     *o++ = '"';
     j->len = (size_t)(o - j->buf);
